@@ -1,0 +1,62 @@
+import { AutogradError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+
+let anomalyMode = false;
+
+export function isAnomalyEnabled(): boolean {
+  return anomalyMode;
+}
+
+/**
+ * Runs `fn` and throws at the first op whose forward or backward produces NaN or Inf, naming the
+ * op and, for backward, where in your code that op was created.
+ *
+ * @example
+ * ```ts
+ * detectAnomaly(() => tensor([0], { requiresGrad: true }).log().mul(0).sum().backward());
+ * // AutogradError: log backward produced NaN/Inf ... created at ...
+ * ```
+ */
+export function detectAnomaly<T>(fn: () => T): T {
+  const previous = anomalyMode;
+  anomalyMode = true;
+  try {
+    return fn();
+  } finally {
+    anomalyMode = previous;
+  }
+}
+
+function firstNonFinite(t: Tensor): number {
+  const data = t.data();
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
+  return -1;
+}
+
+export function checkForward(op: string, out: Tensor): void {
+  const i = firstNonFinite(out);
+  if (i >= 0) {
+    throw new AutogradError(`${op}: forward produced ${out.data()[i]} at flat index ${i} (detectAnomaly)`);
+  }
+}
+
+export function checkBackward(op: string, grad: Tensor, inputIndex: number, createdAt: string | null): void {
+  const i = firstNonFinite(grad);
+  if (i >= 0) {
+    const where = createdAt ? `\nThe op was created at:\n${createdAt}` : '';
+    throw new AutogradError(
+      `${op} backward produced ${grad.data()[i]} in the gradient of input ${inputIndex} at flat index ${i} (detectAnomaly)${where}`,
+    );
+  }
+}
+
+export function creationSite(): string {
+  const stack = new Error().stack ?? '';
+  // Drop the frames inside backprop so the first line is the user's call.
+  return stack
+    .split('\n')
+    .slice(1)
+    .filter((line) => !/[\\/]packages[\\/]core[\\/]|@backprop[\\/]core/.test(line))
+    .slice(0, 6)
+    .join('\n');
+}

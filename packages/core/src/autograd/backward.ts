@@ -1,0 +1,176 @@
+import { AutogradError, fmtShape, ShapeError } from '../errors.js';
+import { shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { checkBackward, isAnomalyEnabled } from './anomaly.js';
+import { withGradMode } from './grad-mode.js';
+import type { Node } from './node.js';
+
+export interface BackwardOptions {
+  /** Keep the graph's saved values so that backward can run through it again. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
+
+interface EngineRequest extends BackwardOptions {
+  /** When given, return the gradients of these tensors instead of accumulating into leaves' `.grad`. */
+  inputs?: readonly Tensor[];
+}
+
+let traversal = 0;
+
+/**
+ * Reverse-mode pass from `roots` seeded with `seeds`. Nodes are ordered by an iterative depth-first
+ * search (no recursion, so a million-node chain is fine); every consumer of a tensor runs before
+ * its producer, so each node sees its whole gradient once. Leaves' `.grad` are written only at the
+ * end, so a pass that throws leaves them as they were.
+ */
+export function runBackward(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  request: EngineRequest,
+): (Tensor | null)[] {
+  const { createGraph = false, inputs } = request;
+  // As in PyTorch, recording the backward pass keeps the graph unless told otherwise.
+  const retainGraph = request.retainGraph ?? createGraph;
+  const order = topologicalOrder(roots);
+  const inputNodes = new Set(inputs?.map((t) => t.gradFn).filter((n): n is Node => n !== null));
+  const wanted = inputs ? markWanted(order, inputs, inputNodes) : null;
+  for (const node of order) {
+    if (node.freed && (wanted === null || wanted.has(node))) {
+      throw new AutogradError(
+        `backward: trying to backward through the graph a second time (op ${node.name} was already freed); ` +
+          'pass { retainGraph: true } to the first backward() if you need to backward twice',
+      );
+    }
+  }
+
+  const leafGrads = new Map<Tensor, Tensor>();
+  const inputGrads = new Map<Node, Tensor>();
+  try {
+    withGradMode(createGraph, () => {
+      roots.forEach((root, i) => {
+        deliver(root, seeds[i]!, leafGrads);
+      });
+      for (const node of order) {
+        const runs = wanted === null || wanted.has(node);
+        const captures = inputNodes.has(node);
+        if (!runs && !captures) continue;
+        let dy = node.pending;
+        node.pending = null;
+        if (dy === null) continue;
+        dy = runHooks(node.hooks, dy);
+        if (captures) inputGrads.set(node, dy);
+        else if (node.retained && !inputs) accumulateGrad(node.retained, dy, createGraph);
+        if (!runs) continue;
+        const grads = node.backwardFn!(dy);
+        if (!retainGraph) node.backwardFn = null;
+        node.inputs.forEach((input, i) => {
+          const g = grads[i];
+          if (!g || !input.requiresGrad) return;
+          if (isAnomalyEnabled()) checkBackward(node.name, g, i, node.createdAt);
+          deliver(input, fitGradient(node.name, g, input), leafGrads);
+        });
+      }
+    });
+  } finally {
+    for (const node of order) node.pending = null;
+  }
+
+  if (inputs) {
+    return inputs.map((t) => (t.gradFn ? (inputGrads.get(t.gradFn) ?? null) : (leafGrads.get(t) ?? null)));
+  }
+  for (const [leaf, g] of leafGrads) accumulateGrad(leaf, runHooks(leaf.hooks, g), createGraph);
+  return [];
+}
+
+// Adds a gradient to a non-leaf's pending sum or to a leaf's total; sums always make a new tensor
+// because a gradient may be the very tensor another op returned.
+function deliver(t: Tensor, g: Tensor, leafGrads: Map<Tensor, Tensor>): void {
+  const node = t.gradFn;
+  if (node) {
+    node.pending = node.pending === null ? g : node.pending.add(g);
+  } else {
+    const prev = leafGrads.get(t);
+    leafGrads.set(t, prev === undefined ? g : prev.add(g));
+  }
+}
+
+// Sums a broadcast gradient back to the input's shape and casts it to the input's dtype: the one
+// place that does this, so op rules never need to.
+function fitGradient(op: string, g: Tensor, input: Tensor): Tensor {
+  let out = g;
+  if (!shapesEqual(out.shape, input.shape)) out = out.sumToShape(input.shape);
+  if (!shapesEqual(out.shape, input.shape)) {
+    throw new ShapeError(
+      `${op} backward: gradient of shape ${fmtShape(g.shape)} does not fit input of shape ${fmtShape(input.shape)}`,
+    );
+  }
+  return out.dtype === input.dtype ? out : out.to(input.dtype);
+}
+
+function runHooks(hooks: readonly ((g: Tensor) => Tensor | undefined | void)[] | null, g: Tensor): Tensor {
+  if (!hooks) return g;
+  let out = g;
+  for (const hook of hooks) out = hook(out) ?? out;
+  return out;
+}
+
+function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+  const incoming = createGraph ? g : g.detach();
+  if (t.grad === null) {
+    // Own the storage: the gradient may be a view of a tensor the graph still uses.
+    t.grad = createGraph ? incoming : incoming.contiguous(true);
+  } else if (!createGraph && t.grad.gradFn === null && t.grad.isContiguous()) {
+    t.grad.addInPlace(incoming);
+  } else {
+    t.grad = t.grad.add(incoming);
+  }
+}
+
+// Reverse post-order of the nodes reachable from the roots, found with an explicit stack.
+function topologicalOrder(roots: readonly Tensor[]): Node[] {
+  const mark = ++traversal;
+  const post: Node[] = [];
+  const stack: Node[] = [];
+  const next: number[] = [];
+  for (const root of roots) {
+    const start = root.gradFn;
+    if (!start || start.visit === mark) continue;
+    start.visit = mark;
+    stack.push(start);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const node = stack[top]!;
+      const i = next[top]!;
+      if (i < node.inputs.length) {
+        next[top] = i + 1;
+        const child = node.inputs[i]!.gradFn;
+        if (child && child.visit !== mark && node.inputs[i]!.requiresGrad) {
+          child.visit = mark;
+          stack.push(child);
+          next.push(0);
+        }
+      } else {
+        stack.pop();
+        next.pop();
+        post.push(node);
+      }
+    }
+  }
+  return post.reverse();
+}
+
+// The nodes whose backward must run for grad(): those with an input on a path to one of `inputs`.
+function markWanted(order: readonly Node[], inputs: readonly Tensor[], inputNodes: Set<Node>): Set<Node> {
+  const targets = new Set<Tensor>(inputs);
+  const wanted = new Set<Node>();
+  const leadsToTarget = (t: Tensor): boolean =>
+    targets.has(t) || (t.gradFn !== null && (wanted.has(t.gradFn) || inputNodes.has(t.gradFn)));
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = order[k]!;
+    if (node.inputs.some(leadsToTarget)) wanted.add(node);
+  }
+  return wanted;
+}

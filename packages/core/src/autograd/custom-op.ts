@@ -1,0 +1,70 @@
+import { AutogradError, fmtShape } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { withGradMode } from './grad-mode.js';
+import { anyNeedsGrad, attach } from './node.js';
+
+/** What a custom op's forward and backward share, as PyTorch's `ctx`. */
+export interface CustomOpContext {
+  /** Saves tensors for backward (PyTorch's `ctx.save_for_backward`). */
+  saveForBackward(...tensors: Tensor[]): void;
+  /** The tensors saved in forward. */
+  readonly savedTensors: readonly Tensor[];
+  /** Per input: whether backward must return its gradient (others may be null). */
+  readonly needsInputGrad: readonly boolean[];
+  /** Free-form values (sizes, flags) forward leaves for backward. */
+  readonly extra: Record<string, unknown>;
+}
+
+/** The definition of a custom op. */
+export interface CustomOpDefinition {
+  name: string;
+  /** Computes the output; runs without recording a graph. */
+  forward: (ctx: CustomOpContext, ...inputs: Tensor[]) => Tensor;
+  /** Returns dL/d(input) per input (or null), given dL/d(output). */
+  backward: (ctx: CustomOpContext, dy: Tensor) => readonly (Tensor | null)[];
+}
+
+/**
+ * Defines an op with its own backward, as PyTorch's `autograd.Function`. Gradients the backward
+ * returns are checked against each input's shape (after broadcasting) and the op is named in errors.
+ *
+ * @example
+ * ```ts
+ * const cube = customOp({
+ *   name: 'cube',
+ *   forward: (ctx, x) => { ctx.saveForBackward(x); return x.pow(3); },
+ *   backward: (ctx, dy) => [dy.mul(ctx.savedTensors[0]!.square().mul(3))],
+ * });
+ * cube(tensor([2], { requiresGrad: true })).sum().backward();
+ * ```
+ */
+export function customOp(definition: CustomOpDefinition): (...inputs: Tensor[]) => Tensor {
+  const { name, forward, backward } = definition;
+  return (...inputs) => {
+    const saved: Tensor[] = [];
+    const ctx: CustomOpContext = {
+      saveForBackward: (...tensors) => {
+        saved.push(...tensors);
+      },
+      savedTensors: saved,
+      needsInputGrad: inputs.map((t) => t.requiresGrad),
+      extra: {},
+    };
+    const result = withGradMode(false, () => forward(ctx, ...inputs));
+    if (!(result instanceof Tensor)) throw new AutogradError(`${name}: forward must return a Tensor`);
+    // A fresh tensor object, so the op's node never overwrites the gradFn of a tensor forward returned as is.
+    const out = new Tensor(result.storage, result.shape, result.strides, result.offset);
+    if (anyNeedsGrad(inputs)) {
+      attach(out, name, inputs, (dy) => {
+        const grads = backward(ctx, dy);
+        if (grads.length !== inputs.length) {
+          throw new AutogradError(
+            `${name} backward: returned ${grads.length} gradients for ${inputs.length} inputs (shape ${fmtShape(dy.shape)} upstream)`,
+          );
+        }
+        return grads;
+      });
+    }
+    return out;
+  };
+}

@@ -1,0 +1,91 @@
+import { ones, zeros } from '../creation.js';
+import { AutogradError, fmtShape } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { runBackward } from './backward.js';
+import { isGradEnabled } from './grad-mode.js';
+
+/** Options of `grad` and `valueAndGrad`. */
+export interface GradOptions {
+  /** Which arguments to differentiate with respect to (default 0). */
+  argnums?: number | readonly number[];
+}
+
+/** One gradient for a single argnum, an array for a list. */
+export type Gradients = Tensor | Tensor[];
+
+function argList(argnums: number | readonly number[] | undefined): number[] {
+  if (argnums === undefined) return [0];
+  return typeof argnums === 'number' ? [argnums] : [...argnums];
+}
+
+// Differentiates `f` at `args`. Each chosen argument enters through a fresh node, so an outer
+// grad() that is differentiating the same tensor still sees the path: that is what lets
+// grad(grad(f)) compute second derivatives.
+function evaluate(
+  f: (...args: Tensor[]) => Tensor,
+  args: Tensor[],
+  argnums: number | readonly number[] | undefined,
+): { value: Tensor; grads: Tensor[] } {
+  const which = argList(argnums);
+  const nested = which.some((i) => args[i]?.requiresGrad) && isGradEnabled();
+  const inputs = args.slice();
+  for (const i of which) {
+    const a = args[i];
+    if (!a) throw new AutogradError(`grad: argnum ${i} is out of range for ${args.length} arguments`);
+    inputs[i] = a.requiresGrad ? a.add(0) : a.detach().requiresGrad_(true);
+  }
+  const value = f(...inputs);
+  if (value.size !== 1) {
+    throw new AutogradError(`grad: f must return a scalar tensor, got shape ${fmtShape(value.shape)}`);
+  }
+  const targets = which.map((i) => inputs[i]!);
+  const grads = value.requiresGrad
+    ? runBackward([value], [ones(value.shape, { dtype: value.dtype })], {
+        inputs: targets,
+        createGraph: nested,
+      })
+    : targets.map(() => null);
+  return {
+    value: nested ? value : value.detach(),
+    grads: grads.map((g, k) => g ?? zeros(targets[k]!.shape, { dtype: targets[k]!.dtype })),
+  };
+}
+
+/**
+ * Turns a scalar function of tensors into the function giving its gradients (JAX style):
+ * one tensor for one argnum, an array for several. Composes: `grad(x => grad(f)(x).sum())`.
+ *
+ * @example
+ * ```ts
+ * const f = (x: Tensor) => x.pow(3).sum();
+ * grad(f)(tensor([2])).toArray(); // [12]
+ * grad((x: Tensor) => (grad(f)(x) as Tensor).sum())(tensor([2])).toArray(); // [12]
+ * ```
+ */
+export function grad(
+  f: (...args: Tensor[]) => Tensor,
+  options: GradOptions = {},
+): (...args: Tensor[]) => Gradients {
+  return (...args) => {
+    const { grads } = evaluate(f, args, options.argnums);
+    return typeof options.argnums === 'object' ? grads : grads[0]!;
+  };
+}
+
+/**
+ * Like `grad`, but also returns the value of `f`: `[value, gradients]`.
+ *
+ * @example
+ * ```ts
+ * const [loss, g] = valueAndGrad((w: Tensor) => w.square().sum())(tensor([3]));
+ * ```
+ */
+export function valueAndGrad(
+  f: (...args: Tensor[]) => Tensor,
+  options: GradOptions = {},
+): (...args: Tensor[]) => [Tensor, Gradients] {
+  return (...args) => {
+    const { value, grads } = evaluate(f, args, options.argnums);
+    return [value, typeof options.argnums === 'object' ? grads : grads[0]!];
+  };
+}

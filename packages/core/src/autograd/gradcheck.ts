@@ -1,0 +1,83 @@
+import { zeros } from '../creation.js';
+import { BackpropError, fmtShape } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { runBackward } from './backward.js';
+import { noGrad } from './grad-mode.js';
+
+/** Tolerances of `gradcheck`. */
+export interface GradcheckOptions {
+  /** Finite-difference step (default 1e-6). */
+  eps?: number;
+  /** Absolute tolerance (default 1e-5). */
+  atol?: number;
+  /** Relative tolerance (default 1e-3). */
+  rtol?: number;
+}
+
+/** Thrown by `gradcheck` when an analytic and a numerical gradient disagree. */
+export class GradcheckError extends BackpropError {
+  override name = 'GradcheckError';
+}
+
+function multiIndex(flat: number, shape: readonly number[]): string {
+  const idx: number[] = [];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx.unshift(flat % shape[d]!);
+    flat = Math.floor(flat / shape[d]!);
+  }
+  return `[${idx.join(',')}]`;
+}
+
+/**
+ * Compares the analytic gradients of `f` with central finite differences, in float64, for every
+ * output element and every input element. Returns true, or throws a report naming the input, the
+ * element and both values. Inputs are copied to float64; `f` may return any shape.
+ *
+ * @example
+ * ```ts
+ * gradcheck((a, b) => a.mul(b).sin(), [randn([3]), randn([3])]); // true
+ * ```
+ */
+export function gradcheck(
+  f: (...inputs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions = {},
+): true {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
+  const xs = inputs.map((t) => new Tensor(Float64Array.from(t.data()), [...t.shape]).requiresGrad_(true));
+  const out = f(...xs);
+  const outSize = out.size;
+  // analytic[i][o * n + k]: d out[o] / d xs[i][k], one backward per output element
+  const analytic = xs.map((x) => new Float64Array(outSize * x.size));
+  for (let o = 0; o < outSize; o++) {
+    const seed = zeros(out.shape, { dtype: out.dtype });
+    seed.storage[o] = 1;
+    const grads = out.requiresGrad
+      ? runBackward([out], [seed], { inputs: xs, retainGraph: true })
+      : xs.map(() => null);
+    grads.forEach((g, i) => {
+      if (g) analytic[i]!.set(g.data(), o * xs[i]!.size);
+    });
+  }
+  xs.forEach((x, i) => {
+    for (let k = 0; k < x.size; k++) {
+      const original = x.storage[k]!;
+      x.storage[k] = original + eps;
+      const plus = noGrad(() => f(...xs)).data();
+      x.storage[k] = original - eps;
+      const minus = noGrad(() => f(...xs)).data();
+      x.storage[k] = original;
+      for (let o = 0; o < outSize; o++) {
+        const numerical = (plus[o]! - minus[o]!) / (2 * eps);
+        const a = analytic[i]![o * x.size + k]!;
+        if (!(Math.abs(a - numerical) <= atol + rtol * Math.abs(numerical))) {
+          throw new GradcheckError(
+            `gradcheck: gradient mismatch for input ${i} (shape ${fmtShape(x.shape)}) at element ${multiIndex(k, x.shape)}, ` +
+              `output element ${multiIndex(o, out.shape)}: analytic ${a}, numerical ${numerical}`,
+          );
+        }
+      }
+    }
+  });
+  return true;
+}

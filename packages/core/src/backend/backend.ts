@@ -1,0 +1,100 @@
+import type { DType, TypedArray } from '../dtype.js';
+import type { Shape } from '../shape.js';
+import { cpuBackend } from './cpu/index.js';
+
+/** What a kernel reads: storage plus shape, strides and offset (a Tensor is one). */
+export interface StridedView {
+  readonly storage: TypedArray;
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'abs'
+  | 'sign'
+  | 'sin'
+  | 'cos'
+  | 'square'
+  | 'reciprocal'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'softplus'
+  | 'step'
+  | 'leakyRelu'
+  | 'elu'
+  | 'clamp'
+  | 'identity';
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | CompareOp;
+export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+/** Geometry of a 2-D sliding window over NCHW input (convolution and pooling). */
+export interface WindowGeometry {
+  readonly batch: number;
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly outHeight: number;
+  readonly outWidth: number;
+}
+
+/**
+ * The kernels every op runs on, grouped by family. Results are fresh contiguous row-major arrays;
+ * inputs may be any strided view (broadcast dims have stride 0). A backend never sees autograd:
+ * ops own the chain rule, backends only compute values, so a faster backend slots in unchanged.
+ */
+export interface Backend {
+  readonly name: string;
+  /** Elementwise `op(x)` with up to two scalar parameters (slope, alpha, clamp bounds). */
+  unary(op: UnaryOp, x: StridedView, outDtype: DType, p0?: number, p1?: number): TypedArray;
+  /** Elementwise `op(a, b)`; `a` and `b` already broadcast to `outShape` through their strides. */
+  binary(op: BinaryOp, a: StridedView, b: StridedView, outShape: Shape, outDtype: DType): TypedArray;
+  /** `cond != 0 ? a : b`, all three broadcast to `outShape` through their strides. */
+  select(cond: StridedView, a: StridedView, b: StridedView, outShape: Shape, outDtype: DType): TypedArray;
+  /** Reduces over sorted `dims`; the result has the input's shape without them. */
+  reduce(op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType): TypedArray;
+  /** Index of the first maximum (or minimum) along `dim`; the result drops `dim`. */
+  argReduce(op: 'argmax' | 'argmin', x: StridedView, dim: number): Int32Array;
+  /** Batched matrix product of `[...batch, m, k]` and `[...batch, k, n]` (same batch shape). */
+  matmul(a: StridedView, b: StridedView, outDtype: DType): TypedArray;
+  /** Copies `src` into the strided `dst` of the same shape. */
+  copy(src: StridedView, dst: StridedView): void;
+  /** `out[i][j] = x[i][index[i][j]]` along `dim` (PyTorch's gather); the result has index's shape. */
+  gather(x: StridedView, dim: number, index: StridedView, outDtype: DType): TypedArray;
+  /** Zeros of `outShape` with `src` added at `index` along `dim` (the adjoint of gather). */
+  scatterAdd(src: StridedView, dim: number, index: StridedView, outShape: Shape, outDtype: DType): TypedArray;
+  /** im2col: NCHW input to `[N, C*kh*kw, outH*outW]` columns; out-of-bounds reads give `padValue`. */
+  unfold(x: StridedView, g: WindowGeometry, padValue: number, outDtype: DType): TypedArray;
+  /** col2im, the adjoint of unfold: columns summed back into NCHW. */
+  fold(cols: StridedView, g: WindowGeometry, outDtype: DType): TypedArray;
+}
+
+let active: Backend = cpuBackend;
+
+/** The backend ops run on now (the plain TypeScript one unless `setBackend` chose another). */
+export function getBackend(): Backend {
+  return active;
+}
+
+/**
+ * Makes `backend` the one every op runs on.
+ *
+ * @example
+ * ```ts
+ * setBackend(cpuBackend);
+ * ```
+ */
+export function setBackend(backend: Backend): void {
+  active = backend;
+}

@@ -1,0 +1,29 @@
+import type { Backend } from '../backend.js';
+import { fold, unfold } from './conv.js';
+import { binary, copy, select, unary } from './elementwise.js';
+import { gather, scatterAdd } from './indexing.js';
+import { matmul } from './matmul.js';
+import { argReduce, reduce } from './reduce.js';
+
+/**
+ * The plain TypeScript backend: the reference every faster backend is tested against.
+ *
+ * @example
+ * ```ts
+ * setBackend(cpuBackend);
+ * ```
+ */
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  unary,
+  binary,
+  select,
+  reduce,
+  argReduce,
+  matmul,
+  copy,
+  gather,
+  scatterAdd,
+  unfold,
+  fold,
+};

@@ -1,0 +1,68 @@
+import { allocate, type DType, type TypedArray } from '../../dtype.js';
+import { fmtShape, IndexError } from '../../errors.js';
+import { contiguousStrides, type Shape, sizeOf } from '../../shape.js';
+import type { StridedView } from '../backend.js';
+import { elementOffsets } from './matmul.js';
+
+function checkIndex(op: string, i: number, size: number, dim: number): void {
+  if (i < 0 || i >= size || !Number.isInteger(i)) {
+    throw new IndexError(`${op}: index ${i} is out of bounds for dim ${dim} of size ${size}`);
+  }
+}
+
+// Visits each element of index's shape with the storage offsets it reads in `index` and in the
+// indexed tensor (whose `dim` coordinate is then replaced by the index value).
+function walk(
+  op: string,
+  indexed: { shape: Shape; strides: readonly number[]; offset: number },
+  dim: number,
+  index: StridedView,
+  visit: (o: number, target: number) => void,
+): void {
+  const shape = index.shape;
+  const idxOffsets = elementOffsets(shape, index.strides, index.offset);
+  // The indexed tensor walked over index's shape, with the `dim` stride zeroed: the index adds it back.
+  const strides = indexed.strides.map((s, d) => (d === dim ? 0 : s));
+  const baseOffsets = elementOffsets(shape, strides, indexed.offset);
+  const size = indexed.shape[dim]!;
+  const dimStride = indexed.strides[dim]!;
+  const id = index.storage;
+  for (let o = 0; o < idxOffsets.length; o++) {
+    const i = id[idxOffsets[o]!]!;
+    checkIndex(op, i, size, dim);
+    visit(o, baseOffsets[o]! + i * dimStride);
+  }
+}
+
+export function gather(x: StridedView, dim: number, index: StridedView, outDtype: DType): TypedArray {
+  for (let d = 0; d < x.shape.length; d++) {
+    if (d !== dim && index.shape[d]! > x.shape[d]!) {
+      throw new IndexError(
+        `gather: index shape ${fmtShape(index.shape)} is larger than input shape ${fmtShape(x.shape)} in dim ${d}`,
+      );
+    }
+  }
+  const out = allocate(outDtype, sizeOf(index.shape));
+  const xd = x.storage;
+  walk('gather', x, dim, index, (o, p) => {
+    out[o] = xd[p]!;
+  });
+  return out;
+}
+
+export function scatterAdd(
+  src: StridedView,
+  dim: number,
+  index: StridedView,
+  outShape: Shape,
+  outDtype: DType,
+): TypedArray {
+  const out = allocate(outDtype, sizeOf(outShape));
+  const srcOffsets = elementOffsets(src.shape, src.strides, src.offset);
+  const sd = src.storage;
+  const target = { shape: outShape, strides: contiguousStrides(outShape), offset: 0 };
+  walk('scatterAdd', target, dim, index, (o, p) => {
+    out[p]! += sd[srcOffsets[o]!]!;
+  });
+  return out;
+}

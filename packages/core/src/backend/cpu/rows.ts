@@ -1,0 +1,60 @@
+import type { Shape } from '../../shape.js';
+import type { StridedView } from '../backend.js';
+
+/**
+ * Splits a walk over `shape` into rows along its last dim: for each operand, the storage offset of
+ * each row's first element and the stride inside a row. Kernels then run a tight inner loop per
+ * row, whatever the operands' strides (broadcast dims have stride 0).
+ */
+export interface RowPlan {
+  readonly rows: number;
+  readonly inner: number;
+  readonly innerStrides: number[];
+  readonly bases: Int32Array[];
+}
+
+/** Strides of `view` read as if broadcast to `shape` (0 along broadcast dims). */
+export function broadcastStrides(view: StridedView, shape: Shape): number[] {
+  const nd = shape.length;
+  const vd = view.shape.length;
+  const out = new Array<number>(nd).fill(0);
+  for (let i = 0; i < vd; i++) {
+    const d = nd - vd + i;
+    out[d] = view.shape[i] === 1 && shape[d] !== 1 ? 0 : view.strides[i]!;
+  }
+  return out;
+}
+
+export function planRows(shape: Shape, views: readonly StridedView[]): RowPlan {
+  const nd = shape.length;
+  const inner = nd === 0 ? 1 : shape[nd - 1]!;
+  let rows = 1;
+  for (let d = 0; d < nd - 1; d++) rows *= shape[d]!;
+  if (inner === 0) rows = 0;
+  const strides = views.map((v) => broadcastStrides(v, shape));
+  const bases = views.map(() => new Int32Array(rows));
+  const index = new Array<number>(Math.max(nd - 1, 0)).fill(0);
+  const pos = views.map((v) => v.offset);
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < views.length; k++) bases[k]![r] = pos[k]!;
+    for (let d = nd - 2; d >= 0; d--) {
+      index[d]!++;
+      for (let k = 0; k < views.length; k++) pos[k]! += strides[k]![d]!;
+      if (index[d]! < shape[d]!) break;
+      for (let k = 0; k < views.length; k++) pos[k]! -= strides[k]![d]! * shape[d]!;
+      index[d] = 0;
+    }
+  }
+  return { rows, inner, innerStrides: strides.map((s) => (nd === 0 ? 0 : s[nd - 1]!)), bases };
+}
+
+/** True when `view` is row-major contiguous over its own shape. */
+export function isDense(view: StridedView): boolean {
+  let expected = 1;
+  for (let i = view.shape.length - 1; i >= 0; i--) {
+    const d = view.shape[i]!;
+    if (d !== 1 && view.strides[i] !== expected) return false;
+    expected *= d;
+  }
+  return true;
+}

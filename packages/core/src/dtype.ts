@@ -1,0 +1,40 @@
+/** Element types a tensor can hold. `float32` is the default; `int32` holds indices and labels. */
+export type DType = 'float32' | 'float64' | 'int32';
+
+/** The typed array behind each dtype. */
+export type TypedArray = Float32Array | Float64Array | Int32Array;
+
+/** Allocates a zero-filled typed array of `dtype`. */
+export function allocate(dtype: DType, length: number): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(length);
+    case 'float64':
+      return new Float64Array(length);
+    case 'int32':
+      return new Int32Array(length);
+  }
+}
+
+/** The dtype of a typed array. */
+export function dtypeOf(data: TypedArray): DType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  return 'int32';
+}
+
+export function isFloating(dtype: DType): boolean {
+  return dtype !== 'int32';
+}
+
+// The result dtype of a binary op: float64 beats float32 beats int32, as in PyTorch.
+export function promote(a: DType, b: DType): DType {
+  if (a === b) return a;
+  if (a === 'float64' || b === 'float64') return 'float64';
+  return 'float32';
+}
+
+/** The dtype a floating result takes from a possibly-integer input (int32 / int32 divides to float32). */
+export function floatingOf(dtype: DType): DType {
+  return dtype === 'int32' ? 'float32' : dtype;
+}

@@ -1,0 +1,42 @@
+/**
+ * Base class of every error backprop throws on bad input. Messages name the op and the shapes
+ * or values at fault, and a throwing op leaves every tensor and every `.grad` as it was.
+ *
+ * @example
+ * ```ts
+ * try { tensor([[1, 2]]).matmul(tensor([[1, 2]])); } catch (e) { if (e instanceof BackpropError) console.log(e.message); }
+ * ```
+ */
+export class BackpropError extends Error {
+  override name = 'BackpropError';
+}
+
+/** Shapes that do not fit together: broadcasting, matmul, reshape, cat. */
+export class ShapeError extends BackpropError {
+  override name = 'ShapeError';
+}
+
+/** A dtype that an op cannot take, such as `requiresGrad` on an int32 tensor. */
+export class DTypeError extends BackpropError {
+  override name = 'DTypeError';
+}
+
+/** A dim or index outside its range. */
+export class IndexError extends BackpropError {
+  override name = 'IndexError';
+}
+
+/** Misuse of the autograd engine: backward on a non-scalar, through a freed graph, NaN under detectAnomaly. */
+export class AutogradError extends BackpropError {
+  override name = 'AutogradError';
+}
+
+/** A value outside what an op accepts, such as a negative kernel size. */
+export class ValueError extends BackpropError {
+  override name = 'ValueError';
+}
+
+/** Formats a shape the way messages print it: `[2,3]`. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}

@@ -1,0 +1,108 @@
+export { detectAnomaly } from './autograd/anomaly.js';
+export type { BackwardOptions } from './autograd/backward.js';
+export { type CustomOpContext, type CustomOpDefinition, customOp } from './autograd/custom-op.js';
+export { type DotOptions, toDot } from './autograd/dot.js';
+export { type Gradients, type GradOptions, grad, valueAndGrad } from './autograd/functional.js';
+export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
+export { GradcheckError, type GradcheckOptions, gradcheck } from './autograd/gradcheck.js';
+export type { BackwardFn, GradHook, Node } from './autograd/node.js';
+export type { Backend, BinaryOp, ReduceOp, StridedView, UnaryOp, WindowGeometry } from './backend/backend.js';
+export { getBackend, setBackend } from './backend/backend.js';
+export { cpuBackend } from './backend/cpu/index.js';
+export {
+  arange,
+  eye,
+  full,
+  linspace,
+  ones,
+  type RandomOptions,
+  rand,
+  randint,
+  randn,
+  scalar,
+  type TensorData,
+  type TensorOptions,
+  tensor,
+  zeros,
+} from './creation.js';
+export type { DType, TypedArray } from './dtype.js';
+export { AutogradError, BackpropError, DTypeError, IndexError, ShapeError, ValueError } from './errors.js';
+export {
+  elu,
+  leakyRelu,
+  logSoftmax,
+  logsumexp,
+  relu,
+  sigmoid,
+  softmax,
+  softplus,
+  step,
+  tanh,
+} from './ops/activation.js';
+export { eq, ge, gt, le, lt, ne } from './ops/compare.js';
+export {
+  avgPool2d,
+  type Conv2dOptions,
+  conv2d,
+  maxPool2d,
+  type Pair,
+  type Pool2dOptions,
+} from './ops/conv.js';
+export {
+  abs,
+  add,
+  clamp,
+  cos,
+  div,
+  exp,
+  log,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  reciprocal,
+  sin,
+  sqrt,
+  square,
+  sub,
+  to,
+  where,
+} from './ops/elementwise.js';
+export { gather, indexSelect, oneHot } from './ops/indexing.js';
+export { matmul, t } from './ops/matmul.js';
+export {
+  cat,
+  expand,
+  flatten,
+  pad,
+  permute,
+  reshape,
+  slice,
+  squeeze,
+  stack,
+  transpose,
+  unsqueeze,
+  view,
+} from './ops/movement.js';
+export {
+  argmax,
+  argmin,
+  max,
+  mean,
+  min,
+  norm,
+  std,
+  sum,
+  type VarOptions,
+  variance as var,
+} from './ops/reduce.js';
+export { defaultGenerator, Generator, manualSeed } from './random.js';
+export type { Shape } from './shape.js';
+export {
+  type BackwardCallOptions,
+  type NestedArray,
+  type RemovableHandle,
+  Tensor,
+  type TensorLike,
+} from './tensor.js';

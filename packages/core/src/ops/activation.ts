@@ -1,0 +1,176 @@
+import { withGradMode } from '../autograd/grad-mode.js';
+import { attach, needsGrad } from '../autograd/node.js';
+import { normalizeDim, normalizeDims, reducedShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { add, div, exp, log, mul, sub, where } from './elementwise.js';
+import { floatKernel, unaryKernel } from './kernels.js';
+import { reshape } from './movement.js';
+import { max, sum } from './reduce.js';
+
+/**
+ * Rectified linear unit `max(x, 0)`; gradient 1 where x > 0, else 0 (0 at x == 0, as PyTorch).
+ *
+ * @example
+ * ```ts
+ * relu(tensor([-1, 2])).toArray(); // [0, 2]
+ * ```
+ */
+export function relu(x: Tensor): Tensor {
+  const out = unaryKernel('relu', x);
+  if (needsGrad(x)) attach(out, 'relu', [x], (dy) => [mul(dy, x.gt(0))]);
+  return out;
+}
+
+/**
+ * Logistic sigmoid `1 / (1 + e^-x)`, computed without overflow.
+ *
+ * @example
+ * ```ts
+ * sigmoid(tensor([0])).toArray(); // [0.5]
+ * ```
+ */
+export function sigmoid(x: Tensor): Tensor {
+  const out = floatKernel('sigmoid', x);
+  // d sigma = sigma (1 - sigma)
+  if (needsGrad(x)) attach(out, 'sigmoid', [x], (dy) => [mul(dy, mul(out, sub(1, out)))]);
+  return out;
+}
+
+/**
+ * Hyperbolic tangent.
+ *
+ * @example
+ * ```ts
+ * tanh(tensor([0])).toArray(); // [0]
+ * ```
+ */
+export function tanh(x: Tensor): Tensor {
+  const out = floatKernel('tanh', x);
+  // d tanh = 1 - tanh^2
+  if (needsGrad(x)) attach(out, 'tanh', [x], (dy) => [mul(dy, sub(1, mul(out, out)))]);
+  return out;
+}
+
+/**
+ * Leaky ReLU: `x` where x > 0, else `slope * x` (PyTorch's default slope 0.01).
+ *
+ * @example
+ * ```ts
+ * leakyRelu(tensor([-10, 2]), 0.1).toArray(); // [-1, 2]
+ * ```
+ */
+export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  const out = unaryKernel('leakyRelu', x, x.dtype, slope);
+  if (needsGrad(x)) attach(out, 'leakyRelu', [x], (dy) => [mul(dy, where(x.gt(0), 1, slope))]);
+  return out;
+}
+
+/**
+ * Exponential linear unit: `x` where x > 0, else `alpha * (e^x - 1)`.
+ *
+ * @example
+ * ```ts
+ * elu(tensor([0, 1])).toArray(); // [0, 1]
+ * ```
+ */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  const out = unaryKernel('elu', x, x.dtype, alpha);
+  // d elu = 1 where x > 0, else alpha e^x = out + alpha
+  if (needsGrad(x)) attach(out, 'elu', [x], (dy) => [mul(dy, where(x.gt(0), 1, add(out, alpha)))]);
+  return out;
+}
+
+/**
+ * Softplus `ln(1 + e^x)`, stable for large |x| (linear above 20, as PyTorch).
+ *
+ * @example
+ * ```ts
+ * softplus(tensor([0])).toArray(); // [0.6931]
+ * ```
+ */
+export function softplus(x: Tensor): Tensor {
+  const out = floatKernel('softplus', x);
+  // d softplus = sigmoid(x)
+  if (needsGrad(x)) attach(out, 'softplus', [x], (dy) => [mul(dy, sigmoid(x))]);
+  return out;
+}
+
+/**
+ * The hard threshold of the first perceptrons: 1 where x > 0, else 0. Its gradient is zero everywhere.
+ *
+ * @example
+ * ```ts
+ * step(tensor([-1, 0, 2])).toArray(); // [0, 0, 1]
+ * ```
+ */
+export function step(x: Tensor): Tensor {
+  const out = unaryKernel('step', x);
+  if (needsGrad(x)) attach(out, 'step', [x], (dy) => [mul(dy, 0)]);
+  return out;
+}
+
+// The max over `dims`, detached and with infinities replaced by 0, so exp(x - m) never overflows
+// and an all -inf row gives -inf rather than NaN.
+function stableShift(x: Tensor, dims: readonly number[]): Tensor {
+  const m = max(x.detach(), dims, true);
+  return where(m.abs().eq(Number.POSITIVE_INFINITY), 0, m);
+}
+
+/**
+ * `log(sum(exp(x)))` over `dim` (all when omitted), stable for large logits.
+ *
+ * @example
+ * ```ts
+ * logsumexp(tensor([1000, 1000]), 0).item(); // 1000.6931
+ * ```
+ */
+export function logsumexp(x: Tensor, dim?: number | readonly number[], keepDim = false): Tensor {
+  const dims = normalizeDims(dim, x.ndim, 'logsumexp');
+  const kept = withGradMode(false, () => {
+    const m = stableShift(x, dims);
+    return add(log(sum(exp(sub(x, m)), dims, true)), m);
+  });
+  const out = reshape(kept, reducedShape(x.shape, dims, keepDim));
+  // d lse = softmax(x) = exp(x - lse)
+  if (needsGrad(x)) {
+    attach(out, 'logsumexp', [x], (dy) => [
+      mul(reshape(dy, kept.shape), exp(sub(x, reshape(out, kept.shape)))),
+    ]);
+  }
+  return out;
+}
+
+/**
+ * Softmax along `dim`: `exp(x) / sum(exp(x))`, stable for large logits.
+ *
+ * @example
+ * ```ts
+ * softmax(tensor([0, 0]), 0).toArray(); // [0.5, 0.5]
+ * ```
+ */
+export function softmax(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.ndim, 'softmax');
+  const out = withGradMode(false, () => {
+    const e = exp(sub(x, stableShift(x, [d])));
+    return div(e, sum(e, d, true));
+  });
+  // d softmax: dx = y * (dy - sum(dy * y))
+  if (needsGrad(x)) attach(out, 'softmax', [x], (dy) => [mul(out, sub(dy, sum(mul(dy, out), d, true)))]);
+  return out;
+}
+
+/**
+ * Log of softmax along `dim`: `x - logsumexp(x)`, stable for large logits.
+ *
+ * @example
+ * ```ts
+ * logSoftmax(tensor([0, 0]), 0).toArray(); // [-0.6931, -0.6931]
+ * ```
+ */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.ndim, 'logSoftmax');
+  const out = withGradMode(false, () => sub(x, logsumexp(x, d, true)));
+  // d logSoftmax: dx = dy - softmax(x) * sum(dy)
+  if (needsGrad(x)) attach(out, 'logSoftmax', [x], (dy) => [sub(dy, mul(exp(out), sum(dy, d, true)))]);
+  return out;
+}

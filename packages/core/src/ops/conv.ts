@@ -1,0 +1,165 @@
+import { attach, needsGrad } from '../autograd/node.js';
+import { getBackend, type WindowGeometry } from '../backend/backend.js';
+import { fmtShape, ShapeError, ValueError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { add } from './elementwise.js';
+import { matmul } from './matmul.js';
+import { contiguous, reshape, squeeze, unsqueeze } from './movement.js';
+import { max, mean } from './reduce.js';
+
+/** A size given once for both spatial dims or as `[height, width]`. */
+export type Pair = number | readonly [number, number];
+
+/** Options of `conv2d`. */
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+/** Options of `maxPool2d` and `avgPool2d`. */
+export interface Pool2dOptions {
+  /** Defaults to the kernel size. */
+  stride?: Pair;
+  padding?: Pair;
+}
+
+function pair(op: string, name: string, v: Pair, min: number): [number, number] {
+  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (!p.every((x) => Number.isInteger(x) && x >= min)) {
+    throw new ValueError(`${op}: ${name} must be integers >= ${min}, got ${JSON.stringify(v)}`);
+  }
+  return p;
+}
+
+function geometry(
+  op: string,
+  x: Tensor,
+  kernel: [number, number],
+  stride: [number, number],
+  padding: [number, number],
+  dilation: [number, number],
+): WindowGeometry {
+  const [batch, channels, height, width] = x.shape as [number, number, number, number];
+  const out = (size: number, i: 0 | 1) =>
+    Math.floor((size + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i]) + 1;
+  const outHeight = out(height, 0);
+  const outWidth = out(width, 1);
+  if (outHeight <= 0 || outWidth <= 0) {
+    throw new ShapeError(
+      `${op}: input of shape ${fmtShape(x.shape)} is too small for kernel ${fmtShape(kernel)} with padding ${fmtShape(padding)} and dilation ${fmtShape(dilation)}`,
+    );
+  }
+  return { batch, channels, height, width, kernel, stride, padding, dilation, outHeight, outWidth };
+}
+
+// im2col as a differentiable op: [N, C, H, W] -> [N, C*kh*kw, outH*outW]. Its adjoint is fold.
+function unfold(x: Tensor, g: WindowGeometry, padValue: number): Tensor {
+  const shape = [g.batch, g.channels * g.kernel[0] * g.kernel[1], g.outHeight * g.outWidth];
+  const out = new Tensor(getBackend().unfold(x, g, padValue, x.dtype), shape);
+  if (needsGrad(x)) attach(out, 'unfold', [x], (dy) => [fold(dy, g)]);
+  return out;
+}
+
+function fold(cols: Tensor, g: WindowGeometry): Tensor {
+  const dense = contiguous(cols);
+  const out = new Tensor(getBackend().fold(dense, g, cols.dtype), [g.batch, g.channels, g.height, g.width]);
+  if (needsGrad(cols)) attach(out, 'fold', [cols], (dy) => [unfold(dy, g, 0)]);
+  return out;
+}
+
+// Accepts unbatched [C, H, W] input as PyTorch does, running it as a batch of one.
+function batched(op: string, x: Tensor, run: (x4: Tensor) => Tensor): Tensor {
+  if (x.ndim === 3) return squeeze(run(unsqueeze(x, 0)), 0);
+  if (x.ndim !== 4)
+    throw new ShapeError(
+      `${op}: expected input of shape [N, C, H, W] or [C, H, W], got ${fmtShape(x.shape)}`,
+    );
+  return run(x);
+}
+
+/**
+ * 2-D convolution (cross-correlation, as PyTorch) of NCHW input with weight `[outC, inC/groups, kh, kw]`,
+ * computed as im2col followed by one batched matmul.
+ *
+ * @example
+ * ```ts
+ * conv2d(randn([1, 1, 5, 5]), randn([2, 1, 3, 3]), undefined, { padding: 1 }).shape; // [1, 2, 5, 5]
+ * ```
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  const groups = options.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1)
+    throw new ValueError(`conv2d: groups must be a positive integer, got ${groups}`);
+  if (weight.ndim !== 4)
+    throw new ShapeError(`conv2d: weight must be [outC, inC/groups, kh, kw], got ${fmtShape(weight.shape)}`);
+  const [outC, inPerGroup, kh, kw] = weight.shape as [number, number, number, number];
+  const stride = pair('conv2d', 'stride', options.stride ?? 1, 1);
+  const padding = pair('conv2d', 'padding', options.padding ?? 0, 0);
+  const dilation = pair('conv2d', 'dilation', options.dilation ?? 1, 1);
+  return batched('conv2d', x, (x4) => {
+    const channels = x4.shape[1]!;
+    if (channels !== inPerGroup * groups || outC % groups !== 0) {
+      throw new ShapeError(
+        `conv2d: input ${fmtShape(x4.shape)} has ${channels} channels but weight ${fmtShape(weight.shape)} with groups ${groups} expects ${inPerGroup * groups} (and outC divisible by groups)`,
+      );
+    }
+    if (bias && (bias.ndim !== 1 || bias.shape[0] !== outC)) {
+      throw new ShapeError(`conv2d: bias must have shape [${outC}], got ${fmtShape(bias.shape)}`);
+    }
+    const g = geometry('conv2d', x4, [kh, kw], stride, padding, dilation);
+    const rows = inPerGroup * kh * kw;
+    const cols = reshape(unfold(x4, g, 0), [g.batch, groups, rows, g.outHeight * g.outWidth]);
+    const w = reshape(weight, [groups, outC / groups, rows]);
+    const y = reshape(matmul(w, cols), [g.batch, outC, g.outHeight, g.outWidth]);
+    return bias ? add(y, reshape(bias, [outC, 1, 1])) : y;
+  });
+}
+
+function pool(
+  op: 'maxPool2d' | 'avgPool2d',
+  x: Tensor,
+  kernelSize: Pair,
+  options: Pool2dOptions,
+  reduce: (windows: Tensor) => Tensor,
+  padValue: number,
+): Tensor {
+  const kernel = pair(op, 'kernelSize', kernelSize, 1);
+  const stride = pair(op, 'stride', options.stride ?? kernel, 1);
+  const padding = pair(op, 'padding', options.padding ?? 0, 0);
+  if (padding[0] * 2 > kernel[0] || padding[1] * 2 > kernel[1]) {
+    throw new ValueError(
+      `${op}: padding ${fmtShape(padding)} must be at most half of kernel ${fmtShape(kernel)}`,
+    );
+  }
+  return batched(op, x, (x4) => {
+    const g = geometry(op, x4, kernel, stride, padding, [1, 1]);
+    const windows = reshape(unfold(x4, g, padValue), [g.batch, g.channels, kernel[0] * kernel[1], -1]);
+    return reshape(reduce(windows), [g.batch, g.channels, g.outHeight, g.outWidth]);
+  });
+}
+
+/**
+ * 2-D max pooling over NCHW input; `stride` defaults to the kernel size, padding counts as -inf.
+ *
+ * @example
+ * ```ts
+ * maxPool2d(randn([1, 3, 8, 8]), 2).shape; // [1, 3, 4, 4]
+ * ```
+ */
+export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
+  return pool('maxPool2d', x, kernelSize, options, (w) => max(w, 2), Number.NEGATIVE_INFINITY);
+}
+
+/**
+ * 2-D average pooling over NCHW input; zero padding counts in the average (PyTorch's default).
+ *
+ * @example
+ * ```ts
+ * avgPool2d(ones([1, 1, 4, 4]), 2).toArray(); // [[[[1, 1], [1, 1]]]]
+ * ```
+ */
+export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
+  return pool('avgPool2d', x, kernelSize, options, (w) => mean(w, 2), 0);
+}

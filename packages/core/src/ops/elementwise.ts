@@ -1,0 +1,331 @@
+import { attach, needsGrad } from '../autograd/node.js';
+import { getBackend } from '../backend/backend.js';
+import { type DType, floatingOf, promote } from '../dtype.js';
+import { broadcastShapes } from '../shape.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { binaryKernel, floatKernel, operands, scalarOf, unaryKernel } from './kernels.js';
+
+/**
+ * Elementwise `a + b` with broadcasting.
+ *
+ * @example
+ * ```ts
+ * add(tensor([1, 2]), 10).toArray(); // [11, 12]
+ * ```
+ */
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands(a, b);
+  const out = binaryKernel('add', x, y);
+  // d(x + y) = dy, dy
+  if (needsGrad(x, y)) attach(out, 'add', [x, y], (dy) => [dy, dy]);
+  return out;
+}
+
+/**
+ * Elementwise `a - b` with broadcasting.
+ *
+ * @example
+ * ```ts
+ * sub(tensor([5, 7]), tensor([1, 2])).toArray(); // [4, 5]
+ * ```
+ */
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands(a, b);
+  const out = binaryKernel('sub', x, y);
+  // d(x - y) = dy, -dy
+  if (needsGrad(x, y)) attach(out, 'sub', [x, y], (dy) => [dy, y.requiresGrad ? neg(dy) : null]);
+  return out;
+}
+
+/**
+ * Elementwise `a * b` with broadcasting.
+ *
+ * @example
+ * ```ts
+ * mul(tensor([1, 2]), tensor([3, 4])).toArray(); // [3, 8]
+ * ```
+ */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands(a, b);
+  const out = binaryKernel('mul', x, y);
+  // d(x * y) = dy * y, dy * x
+  if (needsGrad(x, y)) {
+    attach(out, 'mul', [x, y], (dy) => [
+      x.requiresGrad ? mul(dy, y) : null,
+      y.requiresGrad ? mul(dy, x) : null,
+    ]);
+  }
+  return out;
+}
+
+/**
+ * Elementwise true division `a / b` with broadcasting (int32 / int32 gives float32).
+ *
+ * @example
+ * ```ts
+ * div(tensor([1, 3]), 2).toArray(); // [0.5, 1.5]
+ * ```
+ */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands(a, b);
+  const out = binaryKernel('div', x, y, floatingOf(promote(x.dtype, y.dtype)));
+  // d(x / y) = dy / y, -dy * x / y^2
+  if (needsGrad(x, y)) {
+    attach(out, 'div', [x, y], (dy) => [
+      x.requiresGrad ? div(dy, y) : null,
+      y.requiresGrad ? neg(mul(dy, div(out, y))) : null,
+    ]);
+  }
+  return out;
+}
+
+/**
+ * Elementwise `-x`.
+ *
+ * @example
+ * ```ts
+ * neg(tensor([1, -2])).toArray(); // [-1, 2]
+ * ```
+ */
+export function neg(x: Tensor): Tensor {
+  const out = unaryKernel('neg', x);
+  if (needsGrad(x)) attach(out, 'neg', [x], (dy) => [neg(dy)]);
+  return out;
+}
+
+/**
+ * Elementwise `a ** b` with broadcasting.
+ *
+ * @example
+ * ```ts
+ * pow(tensor([2, 3]), 2).toArray(); // [4, 9]
+ * ```
+ */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands(a, b);
+  const out = binaryKernel('pow', x, y, floatingOf(promote(x.dtype, y.dtype)));
+  // d(x^y)/dx = y * x^(y-1);  d(x^y)/dy = x^y * ln x, taken as 0 where x == 0 (as PyTorch)
+  if (needsGrad(x, y)) {
+    attach(out, 'pow', [x, y], (dy) => [
+      x.requiresGrad ? mul(dy, mul(y, pow(x, sub(y, 1)))) : null,
+      y.requiresGrad ? mul(dy, where(x.eq(0), 0, mul(out, log(x)))) : null,
+    ]);
+  }
+  return out;
+}
+
+/**
+ * Elementwise `e^x`.
+ *
+ * @example
+ * ```ts
+ * exp(tensor([0, 1])).toArray(); // [1, 2.718...]
+ * ```
+ */
+export function exp(x: Tensor): Tensor {
+  const out = floatKernel('exp', x);
+  // d e^x = e^x
+  if (needsGrad(x)) attach(out, 'exp', [x], (dy) => [mul(dy, out)]);
+  return out;
+}
+
+/**
+ * Elementwise natural logarithm.
+ *
+ * @example
+ * ```ts
+ * log(tensor([1, Math.E])).toArray(); // [0, 1]
+ * ```
+ */
+export function log(x: Tensor): Tensor {
+  const out = floatKernel('log', x);
+  // d ln x = 1 / x
+  if (needsGrad(x)) attach(out, 'log', [x], (dy) => [div(dy, x)]);
+  return out;
+}
+
+/**
+ * Elementwise square root.
+ *
+ * @example
+ * ```ts
+ * sqrt(tensor([4, 9])).toArray(); // [2, 3]
+ * ```
+ */
+export function sqrt(x: Tensor): Tensor {
+  const out = floatKernel('sqrt', x);
+  // d sqrt(x) = 1 / (2 sqrt(x))
+  if (needsGrad(x)) attach(out, 'sqrt', [x], (dy) => [div(dy, mul(out, 2))]);
+  return out;
+}
+
+/**
+ * Elementwise absolute value (gradient 0 at 0, as PyTorch).
+ *
+ * @example
+ * ```ts
+ * abs(tensor([-2, 3])).toArray(); // [2, 3]
+ * ```
+ */
+export function abs(x: Tensor): Tensor {
+  const out = unaryKernel('abs', x);
+  // d|x| = sign(x)
+  if (needsGrad(x)) attach(out, 'abs', [x], (dy) => [mul(dy, unaryKernel('sign', x))]);
+  return out;
+}
+
+/**
+ * Elementwise sine.
+ *
+ * @example
+ * ```ts
+ * sin(tensor([0])).toArray(); // [0]
+ * ```
+ */
+export function sin(x: Tensor): Tensor {
+  const out = floatKernel('sin', x);
+  // d sin x = cos x
+  if (needsGrad(x)) attach(out, 'sin', [x], (dy) => [mul(dy, cos(x))]);
+  return out;
+}
+
+/**
+ * Elementwise cosine.
+ *
+ * @example
+ * ```ts
+ * cos(tensor([0])).toArray(); // [1]
+ * ```
+ */
+export function cos(x: Tensor): Tensor {
+  const out = floatKernel('cos', x);
+  // d cos x = -sin x
+  if (needsGrad(x)) attach(out, 'cos', [x], (dy) => [neg(mul(dy, sin(x)))]);
+  return out;
+}
+
+/**
+ * Elementwise `x * x`.
+ *
+ * @example
+ * ```ts
+ * square(tensor([3])).toArray(); // [9]
+ * ```
+ */
+export function square(x: Tensor): Tensor {
+  const out = unaryKernel('square', x);
+  // d x^2 = 2x
+  if (needsGrad(x)) attach(out, 'square', [x], (dy) => [mul(dy, mul(x, 2))]);
+  return out;
+}
+
+/**
+ * Elementwise `1 / x`.
+ *
+ * @example
+ * ```ts
+ * reciprocal(tensor([2, 4])).toArray(); // [0.5, 0.25]
+ * ```
+ */
+export function reciprocal(x: Tensor): Tensor {
+  const out = floatKernel('reciprocal', x);
+  // d (1/x) = -1/x^2
+  if (needsGrad(x)) attach(out, 'reciprocal', [x], (dy) => [neg(mul(dy, square(out)))]);
+  return out;
+}
+
+// Where a == b the gradient is split evenly between the two, as PyTorch does.
+function extremumBackward(x: Tensor, y: Tensor, xWins: Tensor, dy: Tensor): (Tensor | null)[] {
+  const share = add(xWins, mul(x.eq(y), 0.5));
+  return [x.requiresGrad ? mul(dy, share) : null, y.requiresGrad ? mul(dy, sub(1, share)) : null];
+}
+
+/**
+ * Elementwise larger of `a` and `b`, with broadcasting.
+ *
+ * @example
+ * ```ts
+ * maximum(tensor([1, 5]), tensor([3, 2])).toArray(); // [3, 5]
+ * ```
+ */
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands(a, b);
+  const out = binaryKernel('maximum', x, y);
+  if (needsGrad(x, y)) attach(out, 'maximum', [x, y], (dy) => extremumBackward(x, y, x.gt(y), dy));
+  return out;
+}
+
+/**
+ * Elementwise smaller of `a` and `b`, with broadcasting.
+ *
+ * @example
+ * ```ts
+ * minimum(tensor([1, 5]), tensor([3, 2])).toArray(); // [1, 2]
+ * ```
+ */
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands(a, b);
+  const out = binaryKernel('minimum', x, y);
+  if (needsGrad(x, y)) attach(out, 'minimum', [x, y], (dy) => extremumBackward(x, y, x.lt(y), dy));
+  return out;
+}
+
+/**
+ * Clamps every element into `[min, max]`; either bound may be omitted.
+ *
+ * @example
+ * ```ts
+ * clamp(tensor([-2, 0.5, 3]), 0, 1).toArray(); // [0, 0.5, 1]
+ * ```
+ */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  const lo = min ?? Number.NaN;
+  const hi = max ?? Number.NaN;
+  const out = unaryKernel('clamp', x, x.dtype, lo, hi);
+  // The gradient passes where min <= x <= max, as PyTorch.
+  if (needsGrad(x)) {
+    attach(out, 'clamp', [x], (dy) => {
+      let mask = min == null ? null : x.ge(min);
+      if (max != null) mask = mask === null ? x.le(max) : mul(mask, x.le(max));
+      return [mask === null ? dy : mul(dy, mask)];
+    });
+  }
+  return out;
+}
+
+/**
+ * Picks `a` where `cond` is non-zero, else `b`, with broadcasting over all three.
+ *
+ * @example
+ * ```ts
+ * where(tensor([1, 0]), tensor([1, 2]), tensor([9, 9])).toArray(); // [1, 9]
+ * ```
+ */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands(a, b);
+  const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, 'where'), y.shape, 'where');
+  const dtype = promote(x.dtype, y.dtype);
+  const out = new Tensor(getBackend().select(cond, x, y, shape, dtype), shape);
+  if (needsGrad(x, y)) {
+    attach(out, 'where', [x, y], (dy) => {
+      const zero = scalarOf(0, dy.dtype);
+      return [x.requiresGrad ? where(cond, dy, zero) : null, y.requiresGrad ? where(cond, zero, dy) : null];
+    });
+  }
+  return out;
+}
+
+/**
+ * Converts to another dtype (differentiable between float dtypes).
+ *
+ * @example
+ * ```ts
+ * tensor([1.5]).to('float64').dtype; // 'float64'
+ * ```
+ */
+export function to(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  const out = unaryKernel('identity', x, dtype);
+  if (dtype !== 'int32' && needsGrad(x)) attach(out, 'to', [x], (dy) => [to(dy, x.dtype)]);
+  return out;
+}

@@ -1,0 +1,86 @@
+import { attach, needsGrad } from '../autograd/node.js';
+import { getBackend } from '../backend/backend.js';
+import { DTypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
+import { normalizeDim } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { binaryKernel } from './kernels.js';
+import { expand, reshape, unsqueeze } from './movement.js';
+
+function checkIndexTensor(op: string, index: Tensor): void {
+  if (index.dtype !== 'int32')
+    throw new DTypeError(`${op}: index must be an int32 tensor, got ${index.dtype}`);
+}
+
+/**
+ * Picks, along `dim`, the elements that `index` names (PyTorch's gather); the result has index's shape.
+ *
+ * @example
+ * ```ts
+ * gather(tensor([[1, 2], [3, 4]]), 1, tensor([[1], [0]], { dtype: 'int32' })).toArray(); // [[2], [3]]
+ * ```
+ */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndexTensor('gather', index);
+  const d = normalizeDim(dim, x.ndim, 'gather');
+  if (index.ndim !== x.ndim) {
+    throw new ShapeError(
+      `gather: index of shape ${fmtShape(index.shape)} must have as many dims as input ${fmtShape(x.shape)}`,
+    );
+  }
+  const out = new Tensor(getBackend().gather(x, d, index, x.dtype), index.shape);
+  // d gather = dy scattered back (added) to the positions it was read from
+  if (needsGrad(x)) attach(out, 'gather', [x], (dy) => [scatterAdd(dy, d, index, x.shape)]);
+  return out;
+}
+
+// The adjoint of gather: zeros of `shape` with `src` added at `index` along `dim`.
+function scatterAdd(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
+  const out = new Tensor(getBackend().scatterAdd(src, dim, index, shape, src.dtype), shape);
+  if (needsGrad(src)) attach(out, 'scatterAdd', [src], (dy) => [gather(dy, dim, index)]);
+  return out;
+}
+
+/**
+ * Picks whole slices along `dim` by a 1-D list of indices (repeats allowed).
+ *
+ * @example
+ * ```ts
+ * tensor([[1, 2], [3, 4]]).indexSelect(0, [1, 1]).toArray(); // [[3, 4], [3, 4]]
+ * ```
+ */
+export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
+  const idx = index instanceof Tensor ? index : new Tensor(Int32Array.from(index), [index.length]);
+  checkIndexTensor('indexSelect', idx);
+  if (idx.ndim !== 1)
+    throw new ShapeError(`indexSelect: index must be 1-D, got shape ${fmtShape(idx.shape)}`);
+  const d = normalizeDim(dim, x.ndim, 'indexSelect');
+  const shape = x.shape.map((s, i) => (i === d ? idx.size : s));
+  const lined = reshape(
+    idx,
+    x.shape.map((_, i) => (i === d ? idx.size : 1)),
+  );
+  return gather(x, d, expand(lined, shape));
+}
+
+/**
+ * One-hot encoding of int32 class indices: a float32 tensor with a new last dim of `numClasses`.
+ *
+ * @example
+ * ```ts
+ * oneHot(tensor([0, 2], { dtype: 'int32' }), 3).toArray(); // [[1, 0, 0], [0, 0, 1]]
+ * ```
+ */
+export function oneHot(x: Tensor, numClasses: number): Tensor {
+  checkIndexTensor('oneHot', x);
+  const values = x.data();
+  for (const v of values) {
+    if (v < 0 || v >= numClasses) {
+      throw new IndexError(`oneHot: class index ${v} is out of range for ${numClasses} classes`);
+    }
+  }
+  const classes = new Tensor(
+    Int32Array.from({ length: numClasses }, (_, i) => i),
+    [numClasses],
+  );
+  return binaryKernel('eq', unsqueeze(x, -1), classes, 'float32', 'oneHot');
+}

@@ -1,0 +1,68 @@
+import { attach, needsGrad } from '../autograd/node.js';
+import { getBackend } from '../backend/backend.js';
+import { promote } from '../dtype.js';
+import { fmtShape, ShapeError } from '../errors.js';
+import { broadcastShapes } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { expand, squeeze, transpose, unsqueeze } from './movement.js';
+
+// Batched product of [...batch, m, k] and [...batch, k, n] with equal batch shapes.
+// d(A B) = dy B^T, A^T dy
+function bmm(a: Tensor, b: Tensor): Tensor {
+  const nd = a.ndim;
+  const shape = [...a.shape.slice(0, nd - 1), b.shape[nd - 1]!];
+  const out = new Tensor(getBackend().matmul(a, b, promote(a.dtype, b.dtype)), shape);
+  if (needsGrad(a, b)) {
+    attach(out, 'matmul', [a, b], (dy) => [
+      a.requiresGrad ? bmm(dy, transpose(b, -1, -2)) : null,
+      b.requiresGrad ? bmm(transpose(a, -1, -2), dy) : null,
+    ]);
+  }
+  return out;
+}
+
+/**
+ * Matrix product with PyTorch's rules: 1-D x 1-D is a dot product, a 1-D operand is treated as a
+ * row (left) or column (right) vector and that dim removed after, and leading dims are batch dims
+ * that broadcast.
+ *
+ * @example
+ * ```ts
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([1, 1])).toArray(); // [3, 7]
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ShapeError(
+      `matmul: both arguments must be at least 1-D, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
+  }
+  const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
+  const b2 = b.ndim === 1 ? unsqueeze(b, -1) : b;
+  const [m, k] = a2.shape.slice(-2) as [number, number];
+  const [k2, n] = b2.shape.slice(-2) as [number, number];
+  if (k !== k2) {
+    throw new ShapeError(
+      `matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${k} != ${k2})`,
+    );
+  }
+  const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), 'matmul');
+  let out = bmm(expand(a2, [...batch, m, k]), expand(b2, [...batch, k, n]));
+  if (a.ndim === 1) out = squeeze(out, -2);
+  if (b.ndim === 1) out = squeeze(out, -1);
+  return out;
+}
+
+/**
+ * Transpose of a 2-D tensor (1-D and 0-d are returned as they are).
+ *
+ * @example
+ * ```ts
+ * tensor([[1, 2, 3]]).t().shape; // [3, 1]
+ * ```
+ */
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2)
+    throw new ShapeError(`t: expects a tensor of at most 2 dims, got shape ${fmtShape(x.shape)}`);
+  return x.ndim < 2 ? x : transpose(x, 0, 1);
+}

@@ -1,0 +1,192 @@
+import { withGradMode } from '../autograd/grad-mode.js';
+import { attach, needsGrad } from '../autograd/node.js';
+import { getBackend, type ReduceOp } from '../backend/backend.js';
+import { normalizeDim, normalizeDims, reducedShape, type Shape, shapesEqual } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { div, mul, sqrt, square, sub, where } from './elementwise.js';
+import { expand, reshape } from './movement.js';
+
+type Dims = number | readonly number[] | undefined;
+
+/** Options of `var` and `std`. */
+export interface VarOptions {
+  /** Subtracted from the element count in the denominator: 1 is Bessel's correction (default), 0 the population variance. */
+  correction?: number;
+}
+
+// Reshapes a reduced gradient so it broadcasts against the input again (re-inserting size-1 dims).
+function keptShape(x: Tensor, dims: readonly number[], g: Tensor): Tensor {
+  return reshape(g, reducedShape(x.shape, dims, true));
+}
+
+function reduceKernel(op: ReduceOp, x: Tensor, dims: readonly number[], keepDim: boolean): Tensor {
+  return new Tensor(getBackend().reduce(op, x, dims, x.dtype), reducedShape(x.shape, dims, keepDim));
+}
+
+/**
+ * Sum over `dim` (a dim, a list of dims, or all when omitted); negative dims count from the end.
+ *
+ * @example
+ * ```ts
+ * tensor([[1, 2], [3, 4]]).sum(1).toArray(); // [3, 7]
+ * ```
+ */
+export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  const dims = normalizeDims(dim, x.ndim, 'sum');
+  const out = reduceKernel('sum', x, dims, keepDim);
+  // d sum = dy copied to every summed element
+  if (needsGrad(x)) attach(out, 'sum', [x], (dy) => [expand(keptShape(x, dims, dy), x.shape)]);
+  return out;
+}
+
+/** @internal Sums a broadcast gradient down to `shape` (leading dims and size-1 dims). */
+export function sumToShape(g: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.ndim; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  }
+  return reshape(sum(g, dims, true), shape);
+}
+
+/**
+ * Mean over `dim` (all when omitted); int32 input gives float32.
+ *
+ * @example
+ * ```ts
+ * tensor([[1, 2], [3, 4]]).mean(0).toArray(); // [2, 3]
+ * ```
+ */
+export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  const dims = normalizeDims(dim, x.ndim, 'mean');
+  const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
+  return div(sum(x, dims, keepDim), count);
+}
+
+// d max = dy shared evenly among the elements equal to the maximum (PyTorch's amax rule).
+function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Tensor {
+  const dims = normalizeDims(dim, x.ndim, op);
+  const out = reduceKernel(op, x, dims, keepDim);
+  if (needsGrad(x)) {
+    attach(out, op, [x], (dy) => {
+      const mask = x.eq(keptShape(x, dims, out.detach()));
+      const share = div(mask, sum(mask, dims, true));
+      return [mul(keptShape(x, dims, dy), share)];
+    });
+  }
+  return out;
+}
+
+/**
+ * Largest value over `dim` (all when omitted). Values only; indices come from `argmax`.
+ *
+ * @example
+ * ```ts
+ * tensor([[1, 5], [7, 2]]).max(1).toArray(); // [5, 7]
+ * ```
+ */
+export function max(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  return extremum('max', x, dim, keepDim);
+}
+
+/**
+ * Smallest value over `dim` (all when omitted).
+ *
+ * @example
+ * ```ts
+ * tensor([[1, 5], [7, 2]]).min(1).toArray(); // [1, 2]
+ * ```
+ */
+export function min(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  return extremum('min', x, dim, keepDim);
+}
+
+function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepDim: boolean): Tensor {
+  if (dim === undefined) {
+    const flat = reshape(x.detach(), [x.size]);
+    const index = new Tensor(getBackend().argReduce(op, flat, 0), []);
+    return keepDim
+      ? reshape(
+          index,
+          x.shape.map(() => 1),
+        )
+      : index;
+  }
+  const d = normalizeDim(dim, x.ndim, op);
+  const dims = x.ndim === 0 ? [] : [d];
+  const data = x.ndim === 0 ? new Int32Array(1) : getBackend().argReduce(op, x, d);
+  return new Tensor(data, reducedShape(x.shape, dims, keepDim));
+}
+
+/**
+ * Index of the largest value along `dim` (of the flattened tensor when omitted), as int32.
+ *
+ * @example
+ * ```ts
+ * tensor([[1, 5], [7, 2]]).argmax(1).toArray(); // [1, 0]
+ * ```
+ */
+export function argmax(x: Tensor, dim?: number, keepDim = false): Tensor {
+  return argReduce('argmax', x, dim, keepDim);
+}
+
+/**
+ * Index of the smallest value along `dim` (of the flattened tensor when omitted), as int32.
+ *
+ * @example
+ * ```ts
+ * tensor([[1, 5], [7, 2]]).argmin(1).toArray(); // [0, 1]
+ * ```
+ */
+export function argmin(x: Tensor, dim?: number, keepDim = false): Tensor {
+  return argReduce('argmin', x, dim, keepDim);
+}
+
+/**
+ * Variance over `dim` with Bessel's correction by default (`{ correction: 0 }` for the population variance).
+ *
+ * @example
+ * ```ts
+ * tensor([1, 2, 3, 4]).var().item(); // 1.6667
+ * ```
+ */
+export function variance(x: Tensor, dim?: Dims, keepDim = false, options: VarOptions = {}): Tensor {
+  const dims = normalizeDims(dim, x.ndim, 'var');
+  const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
+  const centered = sub(x, mean(x, dims, true));
+  return div(sum(square(centered), dims, keepDim), Math.max(count - (options.correction ?? 1), 0));
+}
+
+/**
+ * Standard deviation over `dim`: the square root of `var`.
+ *
+ * @example
+ * ```ts
+ * tensor([1, 2, 3, 4]).std().item(); // 1.2910
+ * ```
+ */
+export function std(x: Tensor, dim?: Dims, keepDim = false, options: VarOptions = {}): Tensor {
+  return sqrt(variance(x, dim, keepDim, options));
+}
+
+/**
+ * Euclidean (Frobenius) norm over `dim` (all when omitted). The gradient at a zero norm is 0.
+ *
+ * @example
+ * ```ts
+ * tensor([3, 4]).norm().item(); // 5
+ * ```
+ */
+export function norm(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  const dims = normalizeDims(dim, x.ndim, 'norm');
+  const out = withGradMode(false, () => sqrt(sum(square(x), dims, keepDim)));
+  // d ||x|| = x / ||x||, taken as 0 where the norm is 0 (as PyTorch)
+  if (needsGrad(x)) {
+    attach(out, 'norm', [x], (dy) => {
+      const n = keptShape(x, dims, out);
+      return [mul(keptShape(x, dims, dy), where(n.eq(0), 0, div(x, n)))];
+    });
+  }
+  return out;
+}

@@ -1,0 +1,531 @@
+import { runBackward } from './autograd/backward.js';
+import type { GradHook, Node } from './autograd/node.js';
+import { getBackend } from './backend/backend.js';
+import { allocate, type DType, dtypeOf, isFloating, type TypedArray } from './dtype.js';
+import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
+import * as act from './ops/activation.js';
+import * as cmp from './ops/compare.js';
+import * as ew from './ops/elementwise.js';
+import * as idx from './ops/indexing.js';
+import * as mm from './ops/matmul.js';
+import * as mv from './ops/movement.js';
+import * as red from './ops/reduce.js';
+import { contiguousStrides, isContiguous, type Shape, shapesEqual, sizeOf } from './shape.js';
+
+/** A tensor or a plain number, which ops treat as a 0-d tensor of the other operand's dtype. */
+export type TensorLike = Tensor | number;
+
+/** Nested arrays of numbers, as `toArray()` returns and `tensor()` takes. */
+export type NestedArray = number | NestedArray[];
+
+/** Options of `backward()`. */
+export interface BackwardCallOptions {
+  /** Keep the graph so that backward can run through it again (default false). */
+  retainGraph?: boolean;
+  /** Record the backward pass so the gradients can be differentiated again (default false). */
+  createGraph?: boolean;
+}
+
+/** A handle that removes a hook. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+/**
+ * An n-dimensional array that records the ops applied to it, so that `backward()` can compute
+ * gradients. Storage is a typed array read through `shape`, `strides` and `offset`, so reshape,
+ * transpose, slice and expand are views that copy nothing.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * x.grad?.toArray(); // [2, 4, 6]
+ * ```
+ */
+export class Tensor {
+  /** The typed array holding the elements (possibly shared with other views). Writing to it bypasses autograd. */
+  readonly storage: TypedArray;
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+  /** Accumulated gradient of a leaf (or of a non-leaf after `retainGrad()`), else null. */
+  grad: Tensor | null = null;
+  /** The node that produced this tensor, or null for a leaf. */
+  gradFn: Node | null = null;
+  /** Hooks on a leaf's gradient (a non-leaf keeps them on its `gradFn`). */
+  hooks: GradHook[] | null = null;
+  private leafRequiresGrad = false;
+
+  /**
+   * Wraps storage without copying. Most code calls `tensor()`, `zeros()` and the like instead.
+   *
+   * @example
+   * ```ts
+   * const t = new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]);
+   * ```
+   */
+  constructor(storage: TypedArray, shape: Shape, strides?: readonly number[], offset = 0) {
+    this.storage = storage;
+    this.shape = shape;
+    this.size = sizeOf(shape);
+    this.strides = strides ?? contiguousStrides(shape);
+    this.offset = offset;
+    this.dtype = dtypeOf(storage);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Whether gradients flow to this tensor: set on leaves, inherited by results of recorded ops. */
+  get requiresGrad(): boolean {
+    return this.gradFn !== null || this.leafRequiresGrad;
+  }
+
+  set requiresGrad(flag: boolean) {
+    this.requiresGrad_(flag);
+  }
+
+  /** True for tensors not produced by a recorded op (inputs, parameters). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /**
+   * Sets whether this leaf requires gradients; returns `this`.
+   *
+   * @example
+   * ```ts
+   * const w = randn([3]).requiresGrad_();
+   * ```
+   */
+  requiresGrad_(flag = true): this {
+    if (this.gradFn !== null) {
+      throw new AutogradError(
+        'requiresGrad_: can only change requiresGrad of a leaf tensor; use detach() to get a new leaf',
+      );
+    }
+    if (flag && !isFloating(this.dtype)) {
+      throw new DTypeError(
+        `requiresGrad: only floating-point tensors can require gradients, got ${this.dtype}`,
+      );
+    }
+    this.leafRequiresGrad = flag;
+    return this;
+  }
+
+  /**
+   * The single value of a one-element tensor.
+   *
+   * @example
+   * ```ts
+   * tensor([[3]]).item(); // 3
+   * ```
+   */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ValueError(
+        `item: only one-element tensors can be converted to a number, got shape ${fmtShape(this.shape)}`,
+      );
+    }
+    return this.storage[this.offset]!;
+  }
+
+  /**
+   * A contiguous typed-array copy of the elements in row-major order.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).t().data(); // Float32Array [1, 3, 2, 4]
+   * ```
+   */
+  data(): TypedArray {
+    if (this.isContiguous()) return this.storage.slice(this.offset, this.offset + this.size);
+    return this.contiguous(true).storage;
+  }
+
+  /**
+   * The elements as nested arrays (a number for a 0-d tensor).
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).toArray(); // [[1, 2], [3, 4]]
+   * ```
+   */
+  toArray(): NestedArray {
+    const flat = this.data();
+    if (this.ndim === 0) return flat[0]!;
+    let pos = 0;
+    const build = (d: number): NestedArray[] => {
+      const n = this.shape[d]!;
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = d === this.ndim - 1 ? flat[pos++]! : build(d + 1);
+      return out;
+    };
+    return build(0);
+  }
+
+  /** True when the elements are row-major and dense in storage. */
+  isContiguous(): boolean {
+    return isContiguous(this.shape, this.strides);
+  }
+
+  /**
+   * A tensor with the same values laid out densely: `this` if already so (unless `forceCopy`).
+   * Differentiable.
+   *
+   * @example
+   * ```ts
+   * const c = x.t().contiguous();
+   * ```
+   */
+  contiguous(forceCopy = false): Tensor {
+    return mv.contiguous(this, forceCopy);
+  }
+
+  /**
+   * Computes the gradient of this tensor with respect to every leaf that requires one and adds it
+   * to their `.grad`. A non-scalar needs `gradient` (dL/d(this), same shape).
+   *
+   * @example
+   * ```ts
+   * const x = tensor(3, { requiresGrad: true });
+   * x.mul(x).backward();
+   * x.grad?.item(); // 6
+   * ```
+   */
+  backward(gradient?: TensorLike, options: BackwardCallOptions = {}): void {
+    if (!this.requiresGrad) {
+      throw new AutogradError(
+        `backward: tensor of shape ${fmtShape(this.shape)} does not require grad and has no gradFn`,
+      );
+    }
+    let seed: Tensor;
+    if (gradient === undefined) {
+      if (this.size !== 1) {
+        throw new AutogradError(
+          `backward: grad can be implicitly created only for scalar outputs, got shape ${fmtShape(this.shape)}; ` +
+            'pass a gradient of the same shape',
+        );
+      }
+      seed = new Tensor(allocate(this.dtype, 1).fill(1), this.shape);
+    } else {
+      seed = typeof gradient === 'number' ? new Tensor(allocate(this.dtype, 1).fill(gradient), []) : gradient;
+      if (!shapesEqual(seed.shape, this.shape)) {
+        throw new ShapeError(
+          `backward: gradient of shape ${fmtShape(seed.shape)} does not match tensor of shape ${fmtShape(this.shape)}`,
+        );
+      }
+    }
+    runBackward([this], [seed], options);
+  }
+
+  /**
+   * A new leaf sharing this tensor's storage, cut from the graph.
+   *
+   * @example
+   * ```ts
+   * const target = prediction.detach();
+   * ```
+   */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset);
+  }
+
+  /**
+   * A copy with its own storage; gradients flow back through it.
+   *
+   * @example
+   * ```ts
+   * const y = x.clone();
+   * ```
+   */
+  clone(): Tensor {
+    return mv.contiguous(this, true);
+  }
+
+  /**
+   * Keeps `.grad` for this non-leaf on the next backward passes.
+   *
+   * @example
+   * ```ts
+   * const h = x.mul(2); h.retainGrad(); h.sum().backward(); h.grad; // ones
+   * ```
+   */
+  retainGrad(): this {
+    if (this.gradFn) this.gradFn.retained = this;
+    else if (!this.requiresGrad) {
+      throw new AutogradError(
+        'retainGrad: cannot retain the gradient of a tensor that does not require grad',
+      );
+    }
+    return this;
+  }
+
+  /**
+   * Registers `fn` to run on this tensor's gradient during backward; it may return a replacement.
+   *
+   * @example
+   * ```ts
+   * const handle = x.registerHook((g) => g.mul(2));
+   * handle.remove();
+   * ```
+   */
+  registerHook(fn: GradHook): RemovableHandle {
+    if (!this.requiresGrad) {
+      throw new AutogradError(
+        "registerHook: cannot register a hook on a tensor that doesn't require gradient",
+      );
+    }
+    const owner = this.gradFn ?? this;
+    owner.hooks ??= [];
+    owner.hooks.push(fn);
+    return {
+      remove: () => {
+        const i = owner.hooks?.indexOf(fn) ?? -1;
+        if (i >= 0) owner.hooks!.splice(i, 1);
+      },
+    };
+  }
+
+  /**
+   * Clears the gradient (sets `.grad` to null, as PyTorch's `set_to_none`).
+   *
+   * @example
+   * ```ts
+   * w.zeroGrad();
+   * ```
+   */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  /**
+   * Copies `src` (broadcast to this shape) into this tensor's storage, outside autograd; returns `this`.
+   *
+   * @example
+   * ```ts
+   * noGrad(() => w.copy_(w.sub(w.grad!.mul(0.1))));
+   * ```
+   */
+  copy_(src: TensorLike): this {
+    const s = typeof src === 'number' ? new Tensor(allocate(this.dtype, 1).fill(src), []) : src;
+    const expanded = shapesEqual(s.shape, this.shape) ? s : s.detach().expand(this.shape);
+    getBackend().copy(expanded, this);
+    return this;
+  }
+
+  /**
+   * Fills this tensor with `value`, outside autograd; returns `this`.
+   *
+   * @example
+   * ```ts
+   * b.fill_(0);
+   * ```
+   */
+  fill_(value: number): this {
+    return this.copy_(value);
+  }
+
+  /** @internal Adds `other` into this dense tensor's storage (gradient accumulation). */
+  addInPlace(other: Tensor): void {
+    const sum = getBackend().binary('add', this, other, this.shape, this.dtype);
+    this.storage.set(sum, this.offset);
+  }
+
+  /** @internal Sums a broadcast gradient back down to `shape`. */
+  sumToShape(shape: Shape): Tensor {
+    return red.sumToShape(this, shape);
+  }
+
+  toString(): string {
+    const grad = this.requiresGrad ? ', requiresGrad=true' : '';
+    const dtype = this.dtype === 'float32' ? '' : `, dtype=${this.dtype}`;
+    return `tensor(${JSON.stringify(this.toArray())}${dtype}${grad})`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  // Ops: one-liners into ops/, where each op's forward and backward live.
+  add(other: TensorLike): Tensor {
+    return ew.add(this, other);
+  }
+  sub(other: TensorLike): Tensor {
+    return ew.sub(this, other);
+  }
+  mul(other: TensorLike): Tensor {
+    return ew.mul(this, other);
+  }
+  div(other: TensorLike): Tensor {
+    return ew.div(this, other);
+  }
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return ew.pow(this, exponent);
+  }
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  log(): Tensor {
+    return ew.log(this);
+  }
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  sin(): Tensor {
+    return ew.sin(this);
+  }
+  cos(): Tensor {
+    return ew.cos(this);
+  }
+  square(): Tensor {
+    return ew.square(this);
+  }
+  reciprocal(): Tensor {
+    return ew.reciprocal(this);
+  }
+  maximum(other: TensorLike): Tensor {
+    return ew.maximum(this, other);
+  }
+  minimum(other: TensorLike): Tensor {
+    return ew.minimum(this, other);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return ew.clamp(this, min, max);
+  }
+  to(dtype: DType): Tensor {
+    return ew.to(this, dtype);
+  }
+  eq(other: TensorLike): Tensor {
+    return cmp.eq(this, other);
+  }
+  ne(other: TensorLike): Tensor {
+    return cmp.ne(this, other);
+  }
+  lt(other: TensorLike): Tensor {
+    return cmp.lt(this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return cmp.le(this, other);
+  }
+  gt(other: TensorLike): Tensor {
+    return cmp.gt(this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return cmp.ge(this, other);
+  }
+  relu(): Tensor {
+    return act.relu(this);
+  }
+  sigmoid(): Tensor {
+    return act.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return act.tanh(this);
+  }
+  leakyRelu(slope?: number): Tensor {
+    return act.leakyRelu(this, slope);
+  }
+  elu(alpha?: number): Tensor {
+    return act.elu(this, alpha);
+  }
+  softplus(): Tensor {
+    return act.softplus(this);
+  }
+  step(): Tensor {
+    return act.step(this);
+  }
+  softmax(dim: number): Tensor {
+    return act.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return act.logSoftmax(this, dim);
+  }
+  logsumexp(dim?: number | readonly number[], keepDim?: boolean): Tensor {
+    return act.logsumexp(this, dim, keepDim);
+  }
+  sum(dim?: number | readonly number[], keepDim?: boolean): Tensor {
+    return red.sum(this, dim, keepDim);
+  }
+  mean(dim?: number | readonly number[], keepDim?: boolean): Tensor {
+    return red.mean(this, dim, keepDim);
+  }
+  max(dim?: number | readonly number[], keepDim?: boolean): Tensor {
+    return red.max(this, dim, keepDim);
+  }
+  min(dim?: number | readonly number[], keepDim?: boolean): Tensor {
+    return red.min(this, dim, keepDim);
+  }
+  argmax(dim?: number, keepDim?: boolean): Tensor {
+    return red.argmax(this, dim, keepDim);
+  }
+  argmin(dim?: number, keepDim?: boolean): Tensor {
+    return red.argmin(this, dim, keepDim);
+  }
+  var(dim?: number | readonly number[], keepDim?: boolean, options?: red.VarOptions): Tensor {
+    return red.variance(this, dim, keepDim, options);
+  }
+  std(dim?: number | readonly number[], keepDim?: boolean, options?: red.VarOptions): Tensor {
+    return red.std(this, dim, keepDim, options);
+  }
+  norm(dim?: number | readonly number[], keepDim?: boolean): Tensor {
+    return red.norm(this, dim, keepDim);
+  }
+  matmul(other: Tensor): Tensor {
+    return mm.matmul(this, other);
+  }
+  t(): Tensor {
+    return mm.t(this);
+  }
+  reshape(shape: readonly number[]): Tensor {
+    return mv.reshape(this, shape);
+  }
+  view(shape: readonly number[]): Tensor {
+    return mv.view(this, shape);
+  }
+  flatten(startDim?: number, endDim?: number): Tensor {
+    return mv.flatten(this, startDim, endDim);
+  }
+  squeeze(dim?: number): Tensor {
+    return mv.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return mv.unsqueeze(this, dim);
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return mv.transpose(this, dim0, dim1);
+  }
+  permute(dims: readonly number[]): Tensor {
+    return mv.permute(this, dims);
+  }
+  expand(shape: readonly number[]): Tensor {
+    return mv.expand(this, shape);
+  }
+  slice(dim: number, start?: number | null, end?: number | null): Tensor {
+    return mv.slice(this, dim, start, end);
+  }
+  pad(padding: readonly number[], value?: number): Tensor {
+    return mv.pad(this, padding, value);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return idx.gather(this, dim, index);
+  }
+  indexSelect(dim: number, index: Tensor | readonly number[]): Tensor {
+    return idx.indexSelect(this, dim, index);
+  }
+  oneHot(numClasses: number): Tensor {
+    return idx.oneHot(this, numClasses);
+  }
+}

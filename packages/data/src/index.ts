@@ -1,0 +1,2 @@
+// @backprop/data: filled in by its issue.
+export {};

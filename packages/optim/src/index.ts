@@ -1,0 +1,2 @@
+// @backprop/optim: filled in by its issue.
+export {};

@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+// Tests import the sources, not dist/, so a test run never depends on a stale build.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@backprop/core': pkg('core'),
+      '@backprop/nn': pkg('nn'),
+      '@backprop/optim': pkg('optim'),
+      '@backprop/data': pkg('data'),
+    },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'docs/**/*.test.ts'],
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});
