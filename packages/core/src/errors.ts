@@ -11,27 +11,62 @@ export class BackpropError extends Error {
   override name = 'BackpropError';
 }
 
-/** Shapes that do not fit together: broadcasting, matmul, reshape, cat. */
+/**
+ * Shapes that do not fit together: broadcasting, matmul, reshape, cat.
+ *
+ * @example
+ * ```ts
+ * tensor([1, 2]).add(tensor([1, 2, 3])); // throws ShapeError: add: shapes [2] and [3] cannot be broadcast
+ * ```
+ */
 export class ShapeError extends BackpropError {
   override name = 'ShapeError';
 }
 
-/** A dtype that an op cannot take, such as `requiresGrad` on an int32 tensor. */
+/**
+ * A dtype that an op cannot take, such as `requiresGrad` on an int32 tensor.
+ *
+ * @example
+ * ```ts
+ * tensor([1], { dtype: 'int32', requiresGrad: true }); // throws DTypeError
+ * ```
+ */
 export class DTypeError extends BackpropError {
   override name = 'DTypeError';
 }
 
-/** A dim or index outside its range. */
+/**
+ * A dim or index outside its range.
+ *
+ * @example
+ * ```ts
+ * zeros([2, 3]).sum(5); // throws IndexError: sum: dim 5 is out of range ...
+ * ```
+ */
 export class IndexError extends BackpropError {
   override name = 'IndexError';
 }
 
-/** Misuse of the autograd engine: backward on a non-scalar, through a freed graph, NaN under detectAnomaly. */
+/**
+ * Misuse of the autograd engine: backward on a non-scalar, through a freed graph, NaN under detectAnomaly.
+ *
+ * @example
+ * ```ts
+ * randn([3], { requiresGrad: true }).mul(2).backward(); // throws AutogradError: grad can be implicitly created only for scalar outputs
+ * ```
+ */
 export class AutogradError extends BackpropError {
   override name = 'AutogradError';
 }
 
-/** A value outside what an op accepts, such as a negative kernel size. */
+/**
+ * A value outside what an op accepts, such as a negative kernel size.
+ *
+ * @example
+ * ```ts
+ * arange(0, 1, 0); // throws ValueError: arange: step must be non-zero
+ * ```
+ */
 export class ValueError extends BackpropError {
   override name = 'ValueError';
 }

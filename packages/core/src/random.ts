@@ -99,7 +99,14 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** The generator every random draw uses unless given its own. */
+/**
+ * The generator every random draw uses unless given its own; `manualSeed` reseeds it.
+ *
+ * @example
+ * ```ts
+ * defaultGenerator.random(); // a uniform draw in [0, 1)
+ * ```
+ */
 export const defaultGenerator = new Generator(0);
 
 /**

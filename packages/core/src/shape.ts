@@ -1,5 +1,6 @@
 import { fmtShape, IndexError, ShapeError } from './errors.js';
 
+/** A tensor's sizes, one per dim (`[]` for a 0-d tensor). */
 export type Shape = readonly number[];
 
 /** Number of elements of a shape (1 for the 0-d shape `[]`). */

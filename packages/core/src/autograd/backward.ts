@@ -5,6 +5,7 @@ import { checkBackward, isAnomalyEnabled } from './anomaly.js';
 import { withGradMode } from './grad-mode.js';
 import type { Node } from './node.js';
 
+/** Options of the backward pass. */
 export interface BackwardOptions {
   /** Keep the graph's saved values so that backward can run through it again. */
   retainGraph?: boolean;

@@ -1,6 +1,13 @@
 let gradEnabled = true;
 
-/** Whether ops record the graph right now. */
+/**
+ * Whether ops record the graph right now.
+ *
+ * @example
+ * ```ts
+ * noGrad(() => isGradEnabled()); // false
+ * ```
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }

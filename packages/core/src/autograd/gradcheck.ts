@@ -14,7 +14,14 @@ export interface GradcheckOptions {
   rtol?: number;
 }
 
-/** Thrown by `gradcheck` when an analytic and a numerical gradient disagree. */
+/**
+ * Thrown by `gradcheck` when an analytic and a numerical gradient disagree.
+ *
+ * @example
+ * ```ts
+ * try { gradcheck(f, [x]); } catch (e) { if (e instanceof GradcheckError) console.log(e.message); }
+ * ```
+ */
 export class GradcheckError extends BackpropError {
   override name = 'GradcheckError';
 }

@@ -17,6 +17,12 @@ export type GradHook = (grad: Tensor) => Tensor | undefined | void;
 /**
  * The record of one op application in the graph: what produced a non-leaf tensor (its `gradFn`),
  * the inputs it read, and its backward rule.
+ *
+ * @example
+ * ```ts
+ * const y = tensor([1, 2], { requiresGrad: true }).mul(2);
+ * y.gradFn?.name; // 'mul'
+ * ```
  */
 export class Node {
   /** Null once the graph has been freed by a backward pass without `retainGraph`. */

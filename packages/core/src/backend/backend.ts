@@ -10,6 +10,7 @@ export interface StridedView {
   readonly offset: number;
 }
 
+/** Names of the elementwise one-input kernels. */
 export type UnaryOp =
   | 'neg'
   | 'exp'
@@ -31,8 +32,11 @@ export type UnaryOp =
   | 'clamp'
   | 'identity';
 
+/** Names of the elementwise two-input kernels (comparisons included). */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | CompareOp;
+/** Names of the comparison kernels, which give 1/0 masks. */
 export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+/** Names of the reduction kernels. */
 export type ReduceOp = 'sum' | 'max' | 'min';
 
 /** Geometry of a 2-D sliding window over NCHW input (convolution and pooling). */
@@ -82,7 +86,14 @@ export interface Backend {
 
 let active: Backend = cpuBackend;
 
-/** The backend ops run on now (the plain TypeScript one unless `setBackend` chose another). */
+/**
+ * The backend ops run on now (the plain TypeScript one unless `setBackend` chose another).
+ *
+ * @example
+ * ```ts
+ * getBackend().name; // 'cpu'
+ * ```
+ */
 export function getBackend(): Backend {
   return active;
 }

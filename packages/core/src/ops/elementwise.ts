@@ -302,7 +302,11 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
  * ```
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  // Two plain numbers have no tensor to take a dtype from: they take cond's floating dtype.
+  const [x, y] =
+    typeof a === 'number' && typeof b === 'number'
+      ? [scalarOf(a, floatingOf(cond.dtype)), scalarOf(b, floatingOf(cond.dtype))]
+      : operands(a, b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, 'where'), y.shape, 'where');
   const dtype = promote(x.dtype, y.dtype);
   const out = new Tensor(getBackend().select(cond, x, y, shape, dtype), shape);
