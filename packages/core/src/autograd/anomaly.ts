@@ -52,11 +52,12 @@ export function checkBackward(op: string, grad: Tensor, inputIndex: number, crea
 
 export function creationSite(): string {
   const stack = new Error().stack ?? '';
-  // Drop the frames inside backprop so the first line is the user's call.
+  // Drop the frames inside backprop (its sources or its build, not its tests) so the first line
+  // is the user's call.
   return stack
     .split('\n')
     .slice(1)
-    .filter((line) => !/[\\/]packages[\\/]core[\\/]|@backprop[\\/]core/.test(line))
+    .filter((line) => !/[\\/]packages[\\/]core[\\/](src|dist)[\\/]|@backprop[\\/]core/.test(line))
     .slice(0, 6)
     .join('\n');
 }

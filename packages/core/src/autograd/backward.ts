@@ -101,13 +101,21 @@ function deliver(t: Tensor, g: Tensor, leafGrads: Map<Tensor, Tensor>): void {
 // place that does this, so op rules never need to.
 function fitGradient(op: string, g: Tensor, input: Tensor): Tensor {
   let out = g;
-  if (!shapesEqual(out.shape, input.shape)) out = out.sumToShape(input.shape);
+  if (!shapesEqual(out.shape, input.shape) && broadcastsTo(input.shape, g.shape)) {
+    out = out.sumToShape(input.shape);
+  }
   if (!shapesEqual(out.shape, input.shape)) {
     throw new ShapeError(
       `${op} backward: gradient of shape ${fmtShape(g.shape)} does not fit input of shape ${fmtShape(input.shape)}`,
     );
   }
   return out.dtype === input.dtype ? out : out.to(input.dtype);
+}
+
+// Whether `shape` broadcasts to `target`, i.e. a gradient of `target` can be summed back to `shape`.
+function broadcastsTo(shape: readonly number[], target: readonly number[]): boolean {
+  const lead = target.length - shape.length;
+  return lead >= 0 && shape.every((d, i) => d === 1 || d === target[lead + i]);
 }
 
 function runHooks(hooks: readonly ((g: Tensor) => Tensor | undefined | void)[] | null, g: Tensor): Tensor {

@@ -39,9 +39,9 @@ export function toDot(t: Tensor, options: DotOptions = {}): string {
     const fresh = !ids.has(x);
     const id = idOf(x);
     if (fresh) {
-      const name = label(x) ? `${label(x)}\\n` : '';
+      const name = label(x) ? `${escapeLabel(label(x)!)}\\n` : '';
       const kind = x.requiresGrad ? 'leaf (requires grad)' : 'leaf';
-      lines.push(`  ${id} [shape=ellipse, label="${escapeLabel(name)}${kind}\\n${fmtShape(x.shape)}"];`);
+      lines.push(`  ${id} [shape=ellipse, label="${name}${kind}\\n${fmtShape(x.shape)}"];`);
     }
     return id;
   };

@@ -2,7 +2,7 @@ import { ones, zeros } from '../creation.js';
 import { AutogradError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { runBackward } from './backward.js';
-import { isGradEnabled } from './grad-mode.js';
+import { isGradEnabled, withGradMode } from './grad-mode.js';
 
 /** Options of `grad` and `valueAndGrad`. */
 export interface GradOptions {
@@ -27,18 +27,22 @@ function evaluate(
   argnums: number | readonly number[] | undefined,
 ): { value: Tensor; grads: Tensor[] } {
   const which = argList(argnums);
-  const nested = which.some((i) => args[i]?.requiresGrad) && isGradEnabled();
   const inputs = args.slice();
-  for (const i of which) {
-    const a = args[i];
-    if (!a) throw new AutogradError(`grad: argnum ${i} is out of range for ${args.length} arguments`);
-    inputs[i] = a.requiresGrad ? a.add(0) : a.detach().requiresGrad_(true);
-  }
-  const value = f(...inputs);
+  const outer = isGradEnabled();
+  // f is recorded even under noGrad: grad() must see its graph, it just hands back no graph then.
+  const value = withGradMode(true, () => {
+    for (const i of which) {
+      const a = args[i];
+      if (!a) throw new AutogradError(`grad: argnum ${i} is out of range for ${args.length} arguments`);
+      inputs[i] = a.requiresGrad ? a.add(0) : a.detach().requiresGrad_(true);
+    }
+    return f(...inputs);
+  });
   if (value.size !== 1) {
     throw new AutogradError(`grad: f must return a scalar tensor, got shape ${fmtShape(value.shape)}`);
   }
   const targets = which.map((i) => inputs[i]!);
+  const nested = outer && reachesOuterLeaf(value, new Set(targets));
   const grads = value.requiresGrad
     ? runBackward([value], [ones(value.shape, { dtype: value.dtype })], {
         inputs: targets,
@@ -49,6 +53,25 @@ function evaluate(
     value: nested ? value : value.detach(),
     grads: grads.map((g, k) => g ?? zeros(targets[k]!.shape, { dtype: targets[k]!.dtype })),
   };
+}
+
+// Whether `value` depends on a tensor requiring grad other than the fresh leaves grad() made: an
+// argument the caller differentiates, or one captured by f (grad(y => grad(x => x.mul(y))(x0))(y0)).
+// Only then must the backward pass be recorded, so that an outer grad or backward sees through it.
+function reachesOuterLeaf(value: Tensor, fresh: ReadonlySet<Tensor>): boolean {
+  const stack = [value];
+  const seen = new Set<Tensor>();
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (seen.has(t) || !t.requiresGrad) continue;
+    seen.add(t);
+    if (t.gradFn === null) {
+      if (!fresh.has(t)) return true;
+    } else {
+      stack.push(...t.gradFn.inputs);
+    }
+  }
+  return false;
 }
 
 /**

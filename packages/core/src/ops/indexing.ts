@@ -54,6 +54,12 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
   if (idx.ndim !== 1)
     throw new ShapeError(`indexSelect: index must be 1-D, got shape ${fmtShape(idx.shape)}`);
   const d = normalizeDim(dim, x.ndim, 'indexSelect');
+  // Checked here so the message names indexSelect rather than the gather it is built on.
+  for (const v of idx.data()) {
+    if (v < 0 || v >= x.shape[d]!) {
+      throw new IndexError(`indexSelect: index ${v} is out of bounds for dim ${d} of size ${x.shape[d]}`);
+    }
+  }
   const shape = x.shape.map((s, i) => (i === d ? idx.size : s));
   const lined = reshape(
     idx,

@@ -29,7 +29,8 @@ export const UNARY: Record<UnaryOp, Unary> = {
   cos: Math.cos,
   square: (x) => x * x,
   reciprocal: (x) => 1 / x,
-  relu: (x) => (x > 0 ? x : 0),
+  // Written so that NaN passes through (NaN <= 0 is false), as PyTorch's relu.
+  relu: (x) => (x <= 0 ? 0 : x),
   sigmoid,
   tanh: Math.tanh,
   softplus,
@@ -37,7 +38,11 @@ export const UNARY: Record<UnaryOp, Unary> = {
   leakyRelu: (x, slope) => (x > 0 ? x : x * slope),
   elu: (x, alpha) => (x > 0 ? x : alpha * Math.expm1(x)),
   // NaN bounds mean "no bound"; comparisons with NaN are false, so they pass x through.
-  clamp: (x, lo, hi) => (x < lo ? lo : x > hi ? hi : x),
+  // max is applied after min, so max wins when min > max, as PyTorch.
+  clamp: (x, lo, hi) => {
+    const y = x < lo ? lo : x;
+    return y > hi ? hi : y;
+  },
   identity: (x) => x,
 };
 

@@ -2,7 +2,7 @@ import { allocate, type DType, type TypedArray } from '../../dtype.js';
 import { fmtShape, IndexError } from '../../errors.js';
 import { contiguousStrides, type Shape, sizeOf } from '../../shape.js';
 import type { StridedView } from '../backend.js';
-import { elementOffsets } from './matmul.js';
+import { elementOffsets } from './rows.js';
 
 function checkIndex(op: string, i: number, size: number, dim: number): void {
   if (i < 0 || i >= size || !Number.isInteger(i)) {

@@ -1,65 +1,230 @@
 import { allocate, type DType, type TypedArray } from '../../dtype.js';
-import type { Shape } from '../../shape.js';
 import type { StridedView } from '../backend.js';
-import { planRows } from './rows.js';
+import { elementOffsets } from './rows.js';
 
-/** Storage offset of every element of a strided shape, in row-major order. */
-export function elementOffsets(shape: Shape, strides: readonly number[], offset: number): Int32Array {
-  const { rows, inner, innerStrides, bases } = planRows(shape, [
-    { storage: new Float64Array(0), shape, strides, offset },
-  ]);
-  const out = new Int32Array(rows * inner);
-  const s = innerStrides[0]!;
-  for (let r = 0, o = 0; r < rows; r++)
-    for (let j = 0, p = bases[0]![r]!; j < inner; j++, p += s) out[o++] = p;
-  return out;
+// A GotoBLAS-style product. A is packed into panels of MR rows and B into panels of NR columns, so
+// the micro-kernel walks both with unit stride whatever the operands' strides (transposed views
+// cost one strided copy, O(mk + kn), not a strided inner loop). K is cut into KC-deep slices and A
+// into MC-row blocks so a B panel and an A block stay in cache. Every output element is summed in
+// float64, in order of k, whatever the dtype: results do not depend on the blocking.
+const MR = 4;
+const NR = 4;
+const KC = 256;
+const MC = 128;
+
+/** Rows, depth and columns of one product, and each operand's row and column strides. */
+interface Gemm {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly ars: number;
+  readonly acs: number;
+  readonly brs: number;
+  readonly bcs: number;
 }
 
-// Copies a strided m x n matrix into a dense row-major buffer, so the inner loop never walks a
-// transposed stride.
-function pack(
+// A[i0 .. i0+mc, p0 .. p0+kc] as panels of MR rows: dst[(panel * kc + p) * MR + r]; rows past m are 0.
+function packA(
   src: TypedArray,
   base: number,
-  rs: number,
-  cs: number,
-  m: number,
-  n: number,
+  g: Gemm,
+  i0: number,
+  mc: number,
+  p0: number,
+  kc: number,
   dst: Float64Array,
 ): void {
-  for (let i = 0, o = 0; i < m; i++) {
-    for (let j = 0, p = base + i * rs; j < n; j++, p += cs) dst[o++] = src[p]!;
+  let o = 0;
+  for (let ip = i0; ip < i0 + mc; ip += MR) {
+    const rows = Math.min(MR, g.m - ip);
+    for (let p = 0; p < kc; p++) {
+      const at = base + ip * g.ars + (p0 + p) * g.acs;
+      for (let r = 0; r < rows; r++) dst[o + r] = src[at + r * g.ars]!;
+      for (let r = rows; r < MR; r++) dst[o + r] = 0;
+      o += MR;
+    }
+  }
+}
+
+// B[p0 .. p0+kc, all columns] as panels of NR columns: dst[(panel * kc + p) * NR + c]; columns past n are 0.
+function packB(src: TypedArray, base: number, g: Gemm, p0: number, kc: number, dst: Float64Array): void {
+  let o = 0;
+  for (let j0 = 0; j0 < g.n; j0 += NR) {
+    const cols = Math.min(NR, g.n - j0);
+    for (let p = 0; p < kc; p++) {
+      const at = base + (p0 + p) * g.brs + j0 * g.bcs;
+      for (let c = 0; c < cols; c++) dst[o + c] = src[at + c * g.bcs]!;
+      for (let c = cols; c < NR; c++) dst[o + c] = 0;
+      o += NR;
+    }
+  }
+}
+
+// C[4 x 4] at `co` (row stride ldc) += A panel * B panel over kc. The sixteen sums live in locals
+// (registers) for the whole k loop: one load of A and B per four multiply-adds instead of a load and
+// a store of C per multiply-add. Written out by hand because V8 does not unroll or vectorize.
+function kernel4x4(
+  a: Float64Array,
+  ao: number,
+  b: Float64Array,
+  bo: number,
+  kc: number,
+  c: Float64Array,
+  co: number,
+  ldc: number,
+): void {
+  const r1 = co + ldc;
+  const r2 = r1 + ldc;
+  const r3 = r2 + ldc;
+  let c00 = c[co]!,
+    c01 = c[co + 1]!,
+    c02 = c[co + 2]!,
+    c03 = c[co + 3]!;
+  let c10 = c[r1]!,
+    c11 = c[r1 + 1]!,
+    c12 = c[r1 + 2]!,
+    c13 = c[r1 + 3]!;
+  let c20 = c[r2]!,
+    c21 = c[r2 + 1]!,
+    c22 = c[r2 + 2]!,
+    c23 = c[r2 + 3]!;
+  let c30 = c[r3]!,
+    c31 = c[r3 + 1]!,
+    c32 = c[r3 + 2]!,
+    c33 = c[r3 + 3]!;
+  for (let p = 0; p < kc; p++, ao += 4, bo += 4) {
+    const a0 = a[ao]!,
+      a1 = a[ao + 1]!,
+      a2 = a[ao + 2]!,
+      a3 = a[ao + 3]!;
+    const b0 = b[bo]!,
+      b1 = b[bo + 1]!,
+      b2 = b[bo + 2]!,
+      b3 = b[bo + 3]!;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
+  }
+  c[co] = c00;
+  c[co + 1] = c01;
+  c[co + 2] = c02;
+  c[co + 3] = c03;
+  c[r1] = c10;
+  c[r1 + 1] = c11;
+  c[r1 + 2] = c12;
+  c[r1 + 3] = c13;
+  c[r2] = c20;
+  c[r2 + 1] = c21;
+  c[r2 + 2] = c22;
+  c[r2 + 3] = c23;
+  c[r3] = c30;
+  c[r3 + 1] = c31;
+  c[r3 + 2] = c32;
+  c[r3 + 3] = c33;
+}
+
+/** Reusable packing buffers, grown on demand: small products run often (an MLP step, conv batches). */
+interface Scratch {
+  a: Float64Array;
+  b: Float64Array;
+  c: Float64Array;
+}
+
+const scratch: Scratch = { a: new Float64Array(0), b: new Float64Array(0), c: new Float64Array(0) };
+
+function buffer(key: keyof Scratch, length: number): Float64Array {
+  if (scratch[key].length < length)
+    scratch[key] = new Float64Array(Math.max(length, 2 * scratch[key].length));
+  return scratch[key];
+}
+
+// One product into out[outBase ..], rows of n. C is padded to whole micro-tiles (mPad x nPad).
+function gemmBlocked(
+  a: TypedArray,
+  aBase: number,
+  b: TypedArray,
+  bBase: number,
+  g: Gemm,
+  out: TypedArray,
+  outBase: number,
+): void {
+  const { m, k, n } = g;
+  const nPad = Math.ceil(n / NR) * NR;
+  const mPad = Math.ceil(m / MR) * MR;
+  const c = buffer('c', mPad * nPad).fill(0, 0, mPad * nPad);
+  const pa = buffer('a', Math.min(MC, mPad) * Math.min(KC, k));
+  const pb = buffer('b', nPad * Math.min(KC, k));
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = Math.min(KC, k - p0);
+    packB(b, bBase, g, p0, kc, pb);
+    for (let i0 = 0; i0 < m; i0 += MC) {
+      const mc = Math.min(MC, mPad - i0);
+      packA(a, aBase, g, i0, mc, p0, kc, pa);
+      for (let j0 = 0; j0 < nPad; j0 += NR) {
+        for (let ip = 0; ip < mc; ip += MR)
+          kernel4x4(pa, ip * kc, pb, j0 * kc, kc, c, (i0 + ip) * nPad + j0, nPad);
+      }
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    for (let j = 0, o = outBase + i * n, s = i * nPad; j < n; j++) out[o + j] = c[s + j]!;
+  }
+}
+
+// Products with fewer than MR rows or NR columns (dot products, matrix-vector): a micro-tile would
+// be mostly padding, so each output row is summed directly, still in float64 and in order of k.
+function gemmThin(
+  a: TypedArray,
+  aBase: number,
+  b: TypedArray,
+  bBase: number,
+  g: Gemm,
+  out: TypedArray,
+  outBase: number,
+): void {
+  const { m, k, n, ars, acs, brs, bcs } = g;
+  const row = buffer('c', n);
+  for (let i = 0; i < m; i++) {
+    row.fill(0, 0, n);
+    for (let p = 0; p < k; p++) {
+      const aip = a[aBase + i * ars + p * acs]!;
+      for (let j = 0, q = bBase + p * brs; j < n; j++, q += bcs) row[j]! += aip * b[q]!;
+    }
+    for (let j = 0; j < n; j++) out[outBase + i * n + j] = row[j]!;
   }
 }
 
 export function matmul(a: StridedView, b: StridedView, outDtype: DType): TypedArray {
   const nd = a.shape.length;
-  const m = a.shape[nd - 2]!;
-  const k = a.shape[nd - 1]!;
-  const n = b.shape[nd - 1]!;
+  const g: Gemm = {
+    m: a.shape[nd - 2]!,
+    k: a.shape[nd - 1]!,
+    n: b.shape[nd - 1]!,
+    ars: a.strides[nd - 2]!,
+    acs: a.strides[nd - 1]!,
+    brs: b.strides[nd - 2]!,
+    bcs: b.strides[nd - 1]!,
+  };
   const batchShape = a.shape.slice(0, nd - 2);
   const aOffsets = elementOffsets(batchShape, a.strides.slice(0, nd - 2), a.offset);
   const bOffsets = elementOffsets(batchShape, b.strides.slice(0, nd - 2), b.offset);
-  const batches = aOffsets.length;
-  const out = allocate(outDtype, batches * m * n);
-  const pa = new Float64Array(m * k);
-  const pb = new Float64Array(k * n);
-  const row = new Float64Array(n);
-  const [ars, acs] = [a.strides[nd - 2]!, a.strides[nd - 1]!];
-  const [brs, bcs] = [b.strides[nd - 2]!, b.strides[nd - 1]!];
-  for (let t = 0; t < batches; t++) {
-    pack(a.storage, aOffsets[t]!, ars, acs, m, k, pa);
-    pack(b.storage, bOffsets[t]!, brs, bcs, k, n, pb);
-    const outBase = t * m * n;
-    for (let i = 0; i < m; i++) {
-      row.fill(0);
-      for (let p = 0; p < k; p++) {
-        const aip = pa[i * k + p]!;
-        if (aip === 0) continue;
-        const bRow = p * n;
-        for (let j = 0; j < n; j++) row[j]! += aip * pb[bRow + j]!;
-      }
-      for (let j = 0; j < n; j++) out[outBase + i * n + j] = row[j]!;
-    }
+  const out = allocate(outDtype, aOffsets.length * g.m * g.n);
+  const gemm = g.m < MR || g.n < NR ? gemmThin : gemmBlocked;
+  for (let t = 0; t < aOffsets.length; t++) {
+    gemm(a.storage, aOffsets[t]!, b.storage, bOffsets[t]!, g, out, t * g.m * g.n);
   }
   return out;
 }

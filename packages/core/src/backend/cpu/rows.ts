@@ -48,6 +48,18 @@ export function planRows(shape: Shape, views: readonly StridedView[]): RowPlan {
   return { rows, inner, innerStrides: strides.map((s) => (nd === 0 ? 0 : s[nd - 1]!)), bases };
 }
 
+/** Storage offset of every element of a strided shape, in row-major order. */
+export function elementOffsets(shape: Shape, strides: readonly number[], offset: number): Int32Array {
+  const { rows, inner, innerStrides, bases } = planRows(shape, [
+    { storage: new Float64Array(0), shape, strides, offset },
+  ]);
+  const out = new Int32Array(rows * inner);
+  const s = innerStrides[0]!;
+  for (let r = 0, o = 0; r < rows; r++)
+    for (let j = 0, p = bases[0]![r]!; j < inner; j++, p += s) out[o++] = p;
+  return out;
+}
+
 /** True when `view` is row-major contiguous over its own shape. */
 export function isDense(view: StridedView): boolean {
   let expected = 1;
