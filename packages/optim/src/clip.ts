@@ -1,0 +1,99 @@
+import { Tensor, ValueError } from '@backprop/core';
+import { readDense, writeDense } from './dense.js';
+
+/**
+ * Options of `clipGradNorm_`.
+ *
+ * @example
+ * ```ts
+ * clipGradNorm_(params, 1.0, 2, { errorIfNonfinite: true });
+ * ```
+ */
+export interface ClipGradNormOptions {
+  /** Throw when the total norm is NaN or infinite instead of scaling by it (default false). */
+  errorIfNonfinite?: boolean;
+}
+
+function gradsOf(params: Tensor | Iterable<Tensor>): Tensor[] {
+  const list = params instanceof Tensor ? [params] : [...params];
+  return list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+}
+
+// ‖x‖_p of numbers, in float64: the largest |x| for p = ∞.
+function pNorm(values: Iterable<number>, p: number): number {
+  let acc = 0;
+  for (const v of values)
+    acc = p === Number.POSITIVE_INFINITY ? Math.max(acc, Math.abs(v)) : acc + Math.abs(v) ** p;
+  if (p === Number.POSITIVE_INFINITY) return acc;
+  return p === 2 ? Math.sqrt(acc) : acc ** (1 / p);
+}
+
+function* elements(t: Tensor): Generator<number> {
+  const { a, off } = readDense(t);
+  for (let i = 0; i < t.size; i++) yield a[off + i]!;
+}
+
+/**
+ * Scales the gradients of `params` in place so that their total `normType`-norm (the norm of the
+ * per-parameter norms, as if all gradients were one vector) is at most `maxNorm`, as PyTorch's
+ * `clip_grad_norm_`: each gradient is multiplied by min(1, maxNorm / (total + 1e-6)). Returns the
+ * total norm before clipping. Parameters without a gradient are ignored.
+ *
+ * @example
+ * ```ts
+ * loss.backward();
+ * const norm = clipGradNorm_([w, b], 1.0);
+ * opt.step();
+ * ```
+ */
+export function clipGradNorm_(
+  params: Tensor | Iterable<Tensor>,
+  maxNorm: number,
+  normType = 2,
+  options: ClipGradNormOptions = {},
+): number {
+  if (!(maxNorm >= 0)) throw new ValueError(`clipGradNorm_: maxNorm must be >= 0, got ${maxNorm}`);
+  if (!(normType > 0))
+    throw new ValueError(`clipGradNorm_: normType must be > 0 or Infinity, got ${normType}`);
+  const grads = gradsOf(params);
+  if (grads.length === 0) return 0;
+  const total = pNorm(
+    grads.map((g) => pNorm(elements(g), normType)),
+    normType,
+  );
+  if (options.errorIfNonfinite && !Number.isFinite(total)) {
+    throw new ValueError(
+      `clipGradNorm_: the total norm of order ${normType} of the gradients is ${total}, so they cannot be clipped; ` +
+        'pass errorIfNonfinite: false to clip anyway',
+    );
+  }
+  const coef = maxNorm / (total + 1e-6);
+  // PyTorch multiplies by clamp(coef, max=1); a factor of 1 changes nothing, NaN must still spread.
+  if (!(coef >= 1)) {
+    for (const g of grads) {
+      writeDense(g, (a, off) => {
+        for (let i = 0; i < g.size; i++) a[off + i] = a[off + i]! * coef;
+      });
+    }
+  }
+  return total;
+}
+
+/**
+ * Clamps every gradient element of `params` to [−clipValue, clipValue] in place, as PyTorch's
+ * `clip_grad_value_`. Parameters without a gradient are ignored.
+ *
+ * @example
+ * ```ts
+ * loss.backward();
+ * clipGradValue_([w, b], 0.5);
+ * ```
+ */
+export function clipGradValue_(params: Tensor | Iterable<Tensor>, clipValue: number): void {
+  if (!(clipValue >= 0)) throw new ValueError(`clipGradValue_: clipValue must be >= 0, got ${clipValue}`);
+  for (const g of gradsOf(params)) {
+    writeDense(g, (a, off) => {
+      for (let i = 0; i < g.size; i++) a[off + i] = Math.min(Math.max(a[off + i]!, -clipValue), clipValue);
+    });
+  }
+}

@@ -1,0 +1,243 @@
+import { enableGrad, Tensor, ValueError } from '@backprop/core';
+import { cloneAs } from './dense.js';
+import {
+  checkDisjoint,
+  checkGroupParams,
+  type ParamGroup,
+  type ParamGroupInput,
+  type ParamsInput,
+  toGroupInputs,
+} from './params.js';
+
+/**
+ * An optimizer's state for one parameter: buffers (tensors) and counters (numbers).
+ *
+ * @example
+ * ```ts
+ * const state: ParamState | undefined = opt.state.get(w); // SGD: { momentumBuffer }
+ * ```
+ */
+export type ParamState = Record<string, Tensor | number>;
+
+/**
+ * A snapshot of an optimizer, as PyTorch's `state_dict()`: parameters are numbered in group order,
+ * `state` is keyed by that number and each group lists the numbers of its parameters. Tensors are
+ * copies, so later steps do not change a saved dict.
+ *
+ * @example
+ * ```ts
+ * const saved: OptimizerStateDict = opt.stateDict(); // { state: { 0: { step, expAvg, … } }, paramGroups: [{ lr, …, params: [0, 1] }] }
+ * ```
+ */
+export interface OptimizerStateDict {
+  state: Record<number, ParamState>;
+  paramGroups: (Record<string, unknown> & { params: number[] })[];
+}
+
+/**
+ * Base class of the optimizers: parameter groups, each with its own options; per-parameter state
+ * keyed by the parameter tensor; `zeroGrad`, `step` and state dicts as PyTorch's `Optimizer`.
+ * Subclasses validate options and update one parameter at a time.
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD([w, b], { lr: 0.1, momentum: 0.9 });
+ * opt.zeroGrad();
+ * loss(w, b).backward();
+ * opt.step();
+ * ```
+ */
+export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
+  /** The options every group starts from. */
+  readonly defaults: O;
+  /** The groups; a schedule writes `group.lr`, and any option may be changed between steps. */
+  readonly paramGroups: ParamGroup<O>[] = [];
+  /** Per-parameter state (momentum buffers, moment estimates, step counts). */
+  state = new Map<Tensor, ParamState>();
+  /** The name errors start with, such as `SGD`. */
+  protected readonly optimizerName: string;
+
+  protected constructor(name: string, params: ParamsInput<O>, defaults: O) {
+    this.optimizerName = name;
+    this.validateOptions(defaults);
+    this.defaults = defaults;
+    for (const group of toGroupInputs(name, params)) this.addParamGroup(group);
+  }
+
+  /** Throws a `ValueError` naming the optimizer and the value when an option is out of range. */
+  protected abstract validateOptions(options: O): void;
+
+  /** Updates one parameter from its gradient; `state` is `{}` on the parameter's first step. */
+  protected abstract updateParam(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<O>): void;
+
+  /**
+   * Adds a group of parameters with its own options (the rest from `defaults`), as PyTorch's
+   * `add_param_group`: for example to train layers that were frozen until now.
+   *
+   * @example
+   * ```ts
+   * opt.addParamGroup({ params: [head.weight], lr: 0.01 });
+   * ```
+   */
+  addParamGroup(group: ParamGroupInput<O>): void {
+    const params = checkGroupParams(this.optimizerName, this.paramGroups.length, group.params);
+    checkDisjoint(this.optimizerName, this.paramGroups, params);
+    const { params: _, ...options } = group;
+    const merged = { ...copyOptions(this.defaults), ...copyOptions(options), params } as ParamGroup<O>;
+    this.validateOptions(merged);
+    this.paramGroups.push(merged);
+    this.initGroupState(merged);
+  }
+
+  /** Hook for optimizers whose state starts at construction (Adagrad's accumulator). */
+  protected initGroupState(_group: ParamGroup<O>): void {}
+
+  /**
+   * Clears every parameter's gradient: to null (PyTorch 2's default), or to zeros with `false`.
+   *
+   * @example
+   * ```ts
+   * opt.zeroGrad();
+   * ```
+   */
+  zeroGrad(setToNone = true): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (setToNone) p.grad = null;
+        else p.grad?.fill_(0);
+      }
+    }
+  }
+
+  /**
+   * Updates every parameter that has a gradient (the others, and their state, are left alone).
+   * `closure`, when given, is run first with gradients enabled, and its result returned.
+   *
+   * @example
+   * ```ts
+   * const loss = opt.step(() => { opt.zeroGrad(); const l = lossFn(); l.backward(); return l; });
+   * ```
+   */
+  step<L = undefined>(closure?: () => L): L | undefined {
+    const loss = closure ? enableGrad(closure) : undefined;
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (p.grad === null) continue;
+        let state = this.state.get(p);
+        if (!state) {
+          state = {};
+          this.state.set(p, state);
+        }
+        this.updateParam(p, p.grad, state, group);
+      }
+    }
+    return loss;
+  }
+
+  /**
+   * A snapshot of the options and state, with parameters numbered as PyTorch does.
+   *
+   * @example
+   * ```ts
+   * const saved = opt.stateDict();
+   * ```
+   */
+  stateDict(): OptimizerStateDict {
+    const index = new Map<Tensor, number>();
+    const paramGroups = this.paramGroups.map(({ params, ...options }) => {
+      for (const p of params) index.set(p, index.size);
+      return { ...copyOptions(options), params: params.map((p) => index.get(p)!) };
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i !== undefined) state[i] = copyState(s, (t) => cloneAs(t));
+    }
+    return { state, paramGroups };
+  }
+
+  /**
+   * Restores options and state saved by `stateDict()` onto this optimizer's parameters, matched by
+   * position. Tensors are copied and cast to each parameter's dtype; nothing changes on error.
+   *
+   * @example
+   * ```ts
+   * const fresh = new Adam(model.parameters());
+   * fresh.loadStateDict(saved);
+   * ```
+   */
+  loadStateDict(stateDict: OptimizerStateDict): void {
+    const byIndex = this.matchParams(stateDict.paramGroups);
+    const state = new Map<Tensor, ParamState>();
+    for (const [key, saved] of Object.entries(stateDict.state ?? {})) {
+      const p = byIndex.get(Number(key));
+      if (!p) throw this.loadError(`it holds state for parameter ${key}, which no parameter group holds`);
+      state.set(p, this.loadParamState(key, p, saved));
+    }
+    const groups = stateDict.paramGroups.map(({ params: _, ...options }, i) => {
+      const merged = { ...this.paramGroups[i]!, ...copyOptions(options) };
+      this.validateOptions(merged);
+      return merged;
+    });
+    groups.forEach((merged, i) => {
+      Object.assign(this.paramGroups[i]!, merged);
+    });
+    this.state = state;
+  }
+
+  // Pairs each saved parameter number with the parameter at the same place in this optimizer.
+  private matchParams(saved: OptimizerStateDict['paramGroups']): Map<number, Tensor> {
+    if (!Array.isArray(saved) || saved.length !== this.paramGroups.length) {
+      const n = Array.isArray(saved) ? saved.length : 'no';
+      throw this.loadError(`it has ${n} parameter groups but the optimizer has ${this.paramGroups.length}`);
+    }
+    const byIndex = new Map<number, Tensor>();
+    saved.forEach((group, g) => {
+      const params = this.paramGroups[g]!.params;
+      if (group.params.length !== params.length) {
+        throw this.loadError(
+          `its group ${g} has ${group.params.length} parameters but the optimizer's has ${params.length}`,
+        );
+      }
+      group.params.forEach((id, j) => {
+        byIndex.set(id, params[j]!);
+      });
+    });
+    return byIndex;
+  }
+
+  private loadParamState(key: string, p: Tensor, saved: ParamState): ParamState {
+    return copyState(saved, (t, name) => {
+      if (!(t instanceof Tensor)) {
+        throw this.loadError(`state '${name}' of parameter ${key} is neither a Tensor nor a number`);
+      }
+      if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
+        throw this.loadError(
+          `state '${name}' of parameter ${key} has shape [${t.shape.join(',')}] but the parameter has [${p.shape.join(',')}]`,
+        );
+      }
+      return cloneAs(t, p.dtype);
+    });
+  }
+
+  private loadError(why: string): ValueError {
+    return new ValueError(`${this.optimizerName}.loadStateDict: the state dict does not fit: ${why}`);
+  }
+}
+
+// A copy of plain options that shares no arrays (betas) and drops keys set to undefined.
+function copyOptions<T extends object>(options: T): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) out[key] = Array.isArray(value) ? [...value] : value;
+  }
+  return out as Partial<T>;
+}
+
+function copyState(state: ParamState, copyTensor: (t: Tensor, name: string) => Tensor): ParamState {
+  const out: ParamState = {};
+  for (const [name, value] of Object.entries(state)) {
+    out[name] = typeof value === 'number' ? value : copyTensor(value, name);
+  }
+  return out;
+}
