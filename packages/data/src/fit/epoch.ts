@@ -1,0 +1,117 @@
+// One pass over a set of batches, for training or for evaluation, accumulating example-weighted
+// means of the loss and of every metric.
+import { noGrad, type Tensor } from '@backprop/core';
+import type { Example } from '../dataset.js';
+import type { Batches, LossFn, Metric, OptimizerLike, SchedulerLike, TrainableModel } from './types.js';
+
+/** @internal Means over one pass. */
+export interface PassResult {
+  loss: number;
+  metrics: Record<string, number>;
+  examples: number;
+}
+
+/** @internal Example-weighted running means of a pass. */
+export class Running {
+  examples = 0;
+  batches = 0;
+  private lossSum = 0;
+  private readonly sums: Record<string, number> = {};
+
+  add(loss: number, n: number, metrics: Record<string, number>): void {
+    this.examples += n;
+    this.batches += 1;
+    this.lossSum += loss * n;
+    for (const [name, v] of Object.entries(metrics)) this.sums[name] = (this.sums[name] ?? 0) + v * n;
+  }
+
+  get loss(): number {
+    return this.lossSum / this.examples;
+  }
+
+  metric(name: string): number | undefined {
+    const s = this.sums[name];
+    return s === undefined ? undefined : s / this.examples;
+  }
+
+  result(): PassResult {
+    const metrics: Record<string, number> = {};
+    for (const name of Object.keys(this.sums)) metrics[name] = this.metric(name)!;
+    return { loss: this.loss, metrics, examples: this.examples };
+  }
+}
+
+function batchSize([x, y]: Example): number {
+  return y.shape[0] ?? x.shape[0] ?? 1;
+}
+
+function measure(metrics: Record<string, Metric>, output: Tensor, target: Tensor): Record<string, number> {
+  const out: Record<string, number> = {};
+  const detached = output.detach();
+  for (const [name, metric] of Object.entries(metrics)) out[name] = metric(detached, target);
+  return out;
+}
+
+// Hands the event loop a turn every so often, so that a progress bar redraws, Ctrl-C is handled
+// and a browser page stays responsive during a long epoch.
+let lastYield = 0;
+async function breathe(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYield < 100) return;
+  lastYield = now;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** @internal What a training pass needs. */
+export interface TrainPass {
+  model: TrainableModel;
+  batches: Batches;
+  loss: LossFn;
+  optimizer: OptimizerLike;
+  metrics: Record<string, Metric>;
+  batchScheduler?: SchedulerLike;
+  onBatch?: (batch: number, running: Running) => void;
+}
+
+/** @internal One epoch of training: forward, loss, backward, optimizer step per batch. */
+export async function trainPass(pass: TrainPass): Promise<PassResult> {
+  const running = new Running();
+  pass.model.train();
+  for (const batch of pass.batches) {
+    pass.optimizer.zeroGrad();
+    const output = pass.model.forward(batch[0]);
+    const loss = pass.loss(output, batch[1]);
+    loss.backward();
+    pass.optimizer.step();
+    const value = loss.item();
+    pass.batchScheduler?.step(value);
+    running.add(
+      value,
+      batchSize(batch),
+      noGrad(() => measure(pass.metrics, output, batch[1])),
+    );
+    pass.onBatch?.(running.batches, running);
+    await breathe();
+  }
+  return running.result();
+}
+
+/** @internal One pass in eval mode without recording a graph. */
+export async function evaluatePass(
+  model: TrainableModel,
+  batches: Batches,
+  loss: LossFn,
+  metrics: Record<string, Metric>,
+): Promise<PassResult> {
+  const running = new Running();
+  model.eval();
+  for (const batch of batches) {
+    // Each batch gets its own noGrad scope: grad mode is global, so it must not span an await.
+    noGrad(() => {
+      const output = model.forward(batch[0]);
+      running.add(loss(output, batch[1]).item(), batchSize(batch), measure(metrics, output, batch[1]));
+    });
+    await breathe();
+  }
+  return running.result();
+}
