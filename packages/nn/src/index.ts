@@ -1,2 +1,23 @@
-// @backprop/nn: filled in by its issue.
-export {};
+// @backprop/nn: modules, layers, losses, init and safetensors I/O on top of @backprop/core.
+// Each export carries its own TSDoc and example in the file that defines it.
+export { ELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Step, Tanh } from './activations.js';
+export { BatchNorm1d, BatchNorm2d, BatchNormBase, type BatchNormOptions } from './batchnorm.js';
+export { type Activation, type ActivationName, MLP, type MLPOptions, Sequential } from './container.js';
+export { AvgPool2d, Conv2d, type Conv2dLayerOptions, MaxPool2d, type PoolLayerOptions } from './conv.js';
+export { Dropout, type DropoutOptions } from './dropout.js';
+export { Flatten } from './flatten.js';
+export {
+  type FanMode,
+  type InitOptions,
+  init,
+  type KaimingOptions,
+  type Nonlinearity,
+  type XavierOptions,
+} from './init.js';
+export { load, save } from './io.js';
+export { type LayerOptions, Linear, type LinearOptions } from './linear.js';
+export * from './losses/index.js';
+export { Maxout } from './maxout.js';
+export { type LoadStateDictOptions, type LoadStateDictResult, Module, type StateDict } from './module.js';
+export { Parameter } from './parameter.js';
+export { loadSafetensors, loadSafetensorsMetadata, saveSafetensors } from './safetensors.js';

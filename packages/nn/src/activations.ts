@@ -1,0 +1,161 @@
+import type { Tensor } from '@backprop/core';
+import { Module } from './module.js';
+
+/**
+ * Rectified linear unit `max(0, x)`.
+ *
+ * @example
+ * ```ts
+ * new ReLU().forward(tensor([-1, 2])).toArray(); // [0, 2]
+ * ```
+ */
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return x.relu();
+  }
+}
+
+/**
+ * Logistic sigmoid `1 / (1 + e^−x)`.
+ *
+ * @example
+ * ```ts
+ * new Sigmoid().forward(tensor([0])).toArray(); // [0.5]
+ * ```
+ */
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return x.sigmoid();
+  }
+}
+
+/**
+ * Hyperbolic tangent.
+ *
+ * @example
+ * ```ts
+ * new Tanh().forward(tensor([0])).toArray(); // [0]
+ * ```
+ */
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return x.tanh();
+  }
+}
+
+/**
+ * Leaky ReLU `max(slope · x, x)`; PyTorch's default slope is 0.01, the lecture uses 0.1.
+ *
+ * @example
+ * ```ts
+ * new LeakyReLU(0.1).forward(tensor([-10, 2])).toArray(); // [-1, 2]
+ * ```
+ */
+export class LeakyReLU extends Module {
+  constructor(public negativeSlope = 0.01) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return x.leakyRelu(this.negativeSlope);
+  }
+
+  override describe(): string {
+    return `LeakyReLU(negativeSlope=${this.negativeSlope})`;
+  }
+}
+
+/**
+ * Exponential linear unit: `x` for x > 0, else `alpha · (e^x − 1)`.
+ *
+ * @example
+ * ```ts
+ * new ELU(1).forward(tensor([0, 1])).toArray(); // [0, 1]
+ * ```
+ */
+export class ELU extends Module {
+  constructor(public alpha = 1) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return x.elu(this.alpha);
+  }
+
+  override describe(): string {
+    return `ELU(alpha=${this.alpha})`;
+  }
+}
+
+/**
+ * Softmax along `dim` (default the last), stable for large inputs.
+ *
+ * @example
+ * ```ts
+ * new Softmax(1).forward(tensor([[0, 0]])).toArray(); // [[0.5, 0.5]]
+ * ```
+ */
+export class Softmax extends Module {
+  constructor(readonly dim = -1) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return x.softmax(this.dim);
+  }
+
+  override describe(): string {
+    return `Softmax(dim=${this.dim})`;
+  }
+}
+
+/**
+ * Log-softmax along `dim` (default the last); pair it with `nllLoss`.
+ *
+ * @example
+ * ```ts
+ * new LogSoftmax(1).forward(tensor([[0, 0]])).toArray(); // [[-0.6931, -0.6931]]
+ * ```
+ */
+export class LogSoftmax extends Module {
+  constructor(readonly dim = -1) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return x.logSoftmax(this.dim);
+  }
+
+  override describe(): string {
+    return `LogSoftmax(dim=${this.dim})`;
+  }
+}
+
+/**
+ * The lecture's hard threshold: 1 where x > 0, else 0. Its gradient is zero, so a network of
+ * Steps cannot learn by gradient descent (which is why sigmoid replaced it).
+ *
+ * @example
+ * ```ts
+ * new Step().forward(tensor([-1, 0, 2])).toArray(); // [0, 0, 1]
+ * ```
+ */
+export class Step extends Module {
+  forward(x: Tensor): Tensor {
+    return x.step();
+  }
+}
+
+/**
+ * Returns its input unchanged (a placeholder, e.g. a linear output layer's activation).
+ *
+ * @example
+ * ```ts
+ * new Identity().forward(x) === x; // true
+ * ```
+ */
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}

@@ -1,0 +1,45 @@
+import { type Generator, rand, type Tensor, ValueError } from '@backprop/core';
+import { Module } from './module.js';
+
+/** Options of `Dropout`. */
+export interface DropoutOptions {
+  /** Generator for the masks (default: the global one `manualSeed` seeds). */
+  generator?: Generator;
+}
+
+/**
+ * In training, zeroes each element with probability `p` and scales the rest by 1 / (1 − p), so the
+ * expected output equals the input; in eval mode, the identity. Masks come from the seeded generator.
+ *
+ * @example
+ * ```ts
+ * const drop = new Dropout(0.5);
+ * drop.forward(ones([4])); // some zeros, the rest 2
+ * drop.eval().forward(ones([4])); // [1, 1, 1, 1]
+ * ```
+ */
+export class Dropout extends Module {
+  readonly #generator: Generator | undefined;
+
+  constructor(
+    readonly p = 0.5,
+    options: DropoutOptions = {},
+  ) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new ValueError(`Dropout: p must be in [0, 1], got ${p}`);
+    this.#generator = options.generator;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.training || this.p === 0) return x;
+    if (this.p === 1) return x.mul(0);
+    const dtype = x.dtype === 'float64' ? 'float64' : 'float32';
+    const u = rand(x.shape, this.#generator ? { dtype, generator: this.#generator } : { dtype });
+    // u >= p keeps an element with probability 1 - p; the mask is a constant, so gradients are masked too.
+    return x.mul(u.ge(this.p).mul(1 / (1 - this.p)));
+  }
+
+  override describe(): string {
+    return `Dropout(p=${this.p})`;
+  }
+}

@@ -1,0 +1,227 @@
+import { defaultGenerator, type Generator, Tensor, ValueError } from '@backprop/core';
+import { fmtShape } from './shape-check.js';
+
+/** Activations `calculateGain` knows, with PyTorch's spellings accepted too. */
+export type Nonlinearity =
+  | 'linear'
+  | 'conv1d'
+  | 'conv2d'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leakyRelu'
+  | 'leaky_relu'
+  | 'selu';
+
+/** Which fan Kaiming init scales by: `fanIn` keeps forward activations' variance, `fanOut` the gradients'. */
+export type FanMode = 'fanIn' | 'fanOut' | 'fan_in' | 'fan_out';
+
+/** Options every init function takes. */
+export interface InitOptions {
+  /** Draw from this generator instead of the global one that `manualSeed` seeds. */
+  generator?: Generator;
+}
+
+/** Options of `xavierUniform_` and `xavierNormal_`. */
+export interface XavierOptions extends InitOptions {
+  /** Scale factor (default 1); see `calculateGain`. */
+  gain?: number;
+}
+
+/** Options of `kaimingUniform_` and `kaimingNormal_` (PyTorch's arguments and defaults). */
+export interface KaimingOptions extends InitOptions {
+  /** Negative slope of the leaky ReLU that follows (default 0). */
+  a?: number;
+  mode?: FanMode;
+  nonlinearity?: Nonlinearity;
+}
+
+function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case 'linear':
+    case 'conv1d':
+    case 'conv2d':
+    case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leakyRelu':
+    case 'leaky_relu': {
+      const slope = param ?? 0.01;
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new ValueError(`init.calculateGain: unsupported nonlinearity '${String(nonlinearity)}'`);
+  }
+}
+
+// Fans as PyTorch computes them: dim 1 is inputs, dim 0 outputs, trailing dims the receptive field.
+function fans(op: string, t: Tensor): [number, number] {
+  if (t.ndim < 2) {
+    throw new ValueError(
+      `init.${op}: fan in and fan out need a tensor of at least 2 dims, got shape ${fmtShape(t.shape)}`,
+    );
+  }
+  const receptive = t.shape.slice(2).reduce((n, d) => n * d, 1);
+  return [t.shape[1]! * receptive, t.shape[0]! * receptive];
+}
+
+// Writes one draw per element, in row-major order, through copy_ so views and dtypes are respected.
+function fill(t: Tensor, draw: (g: Generator) => number, options: InitOptions): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  const values = new Float64Array(t.size);
+  for (let i = 0; i < values.length; i++) values[i] = draw(g);
+  return t.copy_(new Tensor(values, [...t.shape]));
+}
+
+function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
+  const [fanIn, fanOut] = fans(op, t);
+  const mode = options.mode ?? 'fanIn';
+  const fan = mode === 'fanIn' || mode === 'fan_in' ? fanIn : fanOut;
+  return calculateGain(options.nonlinearity ?? 'leakyRelu', options.a ?? 0) / Math.sqrt(fan);
+}
+
+/**
+ * In-place weight initializers, as `torch.nn.init`: each fills a tensor (outside autograd) and
+ * returns it, drawing from the seeded generator (`manualSeed`, or `{ generator }`).
+ *
+ * @example
+ * ```ts
+ * const lin = new Linear(4, 3);
+ * init.xavierUniform_(lin.weight);
+ * init.zeros_(lin.bias!);
+ * ```
+ */
+export const init = {
+  /**
+   * The recommended gain for an activation: 1 for linear/sigmoid, 5/3 for tanh, √2 for ReLU,
+   * √(2 / (1 + slope²)) for leaky ReLU (`param` is the slope).
+   *
+   * @example
+   * ```ts
+   * init.calculateGain('tanh'); // 1.6667
+   * ```
+   */
+  calculateGain,
+
+  /**
+   * Fills with draws from U(a, b).
+   *
+   * @example
+   * ```ts
+   * init.uniform_(w, -0.1, 0.1);
+   * ```
+   */
+  uniform_(t: Tensor, a = 0, b = 1, options: InitOptions = {}): Tensor {
+    return fill(t, (g) => a + (b - a) * g.random(), options);
+  },
+
+  /**
+   * Fills with draws from N(mean, std²).
+   *
+   * @example
+   * ```ts
+   * init.normal_(w, 0, 0.01);
+   * ```
+   */
+  normal_(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
+    return fill(t, (g) => mean + std * g.normal(), options);
+  },
+
+  /**
+   * Fills with `value`.
+   *
+   * @example
+   * ```ts
+   * init.constant_(b, 0.1);
+   * ```
+   */
+  constant_(t: Tensor, value: number): Tensor {
+    return t.fill_(value);
+  },
+
+  /**
+   * Fills with zeros.
+   *
+   * @example
+   * ```ts
+   * init.zeros_(b);
+   * ```
+   */
+  zeros_(t: Tensor): Tensor {
+    return t.fill_(0);
+  },
+
+  /**
+   * Fills with ones.
+   *
+   * @example
+   * ```ts
+   * init.ones_(gamma);
+   * ```
+   */
+  ones_(t: Tensor): Tensor {
+    return t.fill_(1);
+  },
+
+  /**
+   * Glorot uniform: U(−r, r) with r = gain · √(6 / (fanIn + fanOut)).
+   *
+   * @example
+   * ```ts
+   * init.xavierUniform_(w, { gain: init.calculateGain('tanh') });
+   * ```
+   */
+  xavierUniform_(t: Tensor, options: XavierOptions = {}): Tensor {
+    const [fanIn, fanOut] = fans('xavierUniform_', t);
+    const bound = (options.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
+    return fill(t, (g) => bound * (2 * g.random() - 1), options);
+  },
+
+  /**
+   * Glorot normal: N(0, σ²) with σ = gain · √(2 / (fanIn + fanOut)).
+   *
+   * @example
+   * ```ts
+   * init.xavierNormal_(w);
+   * ```
+   */
+  xavierNormal_(t: Tensor, options: XavierOptions = {}): Tensor {
+    const [fanIn, fanOut] = fans('xavierNormal_', t);
+    const std = (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
+    return fill(t, (g) => std * g.normal(), options);
+  },
+
+  /**
+   * He uniform: U(−r, r) with r = √3 · gain(nonlinearity, a) / √fan. PyTorch's Linear and Conv2d
+   * use `{ a: Math.sqrt(5) }`, which gives r = 1 / √fanIn.
+   *
+   * @example
+   * ```ts
+   * init.kaimingUniform_(w, { nonlinearity: 'relu' });
+   * ```
+   */
+  kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+    if (t.size === 0) return t;
+    const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, options);
+    return fill(t, (g) => bound * (2 * g.random() - 1), options);
+  },
+
+  /**
+   * He normal: N(0, σ²) with σ = gain(nonlinearity, a) / √fan.
+   *
+   * @example
+   * ```ts
+   * init.kaimingNormal_(w, { mode: 'fanOut', nonlinearity: 'relu' });
+   * ```
+   */
+  kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
+    if (t.size === 0) return t;
+    const std = kaimingStd('kaimingNormal_', t, options);
+    return fill(t, (g) => std * g.normal(), options);
+  },
+};

@@ -1,0 +1,255 @@
+import { type DType, Tensor, type TypedArray, ValueError } from '@backprop/core';
+import type { StateDict } from './module.js';
+import { fmtShape } from './shape-check.js';
+
+interface DTypeInfo {
+  dtype: DType;
+  bytes: number;
+}
+
+// Safetensors dtype codes we read. I64 (PyTorch's num_batches_tracked) is read into int32.
+const READ: Record<string, DTypeInfo> = {
+  F32: { dtype: 'float32', bytes: 4 },
+  F64: { dtype: 'float64', bytes: 8 },
+  I32: { dtype: 'int32', bytes: 4 },
+  I64: { dtype: 'int32', bytes: 8 },
+};
+const WRITE: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32' };
+const MAX_HEADER = 100_000_000; // the reference implementation's limit
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+interface Entry {
+  key: string;
+  code: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+const fail = (message: string): never => {
+  throw new ValueError(`loadSafetensors: ${message}`);
+};
+
+// Defines rather than assigns, so a key such as '__proto__' stays an ordinary entry.
+function setEntry<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function entriesOf(stateDict: StateDict | ReadonlyMap<string, Tensor>): [string, Tensor][] {
+  return stateDict instanceof Map ? [...stateDict] : Object.entries(stateDict);
+}
+
+// Writes a typed array's elements as little-endian bytes at `pos`.
+function writeLE(out: Uint8Array, pos: number, data: TypedArray): void {
+  if (LITTLE_ENDIAN) {
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
+    return;
+  }
+  const view = new DataView(out.buffer, out.byteOffset + pos, data.byteLength);
+  const size = data.BYTES_PER_ELEMENT;
+  for (let i = 0; i < data.length; i++) {
+    if (data instanceof Float64Array) view.setFloat64(i * size, data[i]!, true);
+    else if (data instanceof Float32Array) view.setFloat32(i * size, data[i]!, true);
+    else view.setInt32(i * size, data[i]!, true);
+  }
+}
+
+/**
+ * Serializes a state dict to the safetensors format: an 8-byte little-endian header length, a JSON
+ * header (`dtype` F32/F64/I32, `shape`, `data_offsets`, optional string `__metadata__`) padded with
+ * spaces to 8 bytes, then the raw little-endian data. PyTorch's `safetensors` package reads it.
+ *
+ * @example
+ * ```ts
+ * const bytes = saveSafetensors(model.stateDict(), { epoch: '3' });
+ * model.loadStateDict(loadSafetensors(bytes));
+ * ```
+ */
+export function saveSafetensors(
+  stateDict: StateDict | ReadonlyMap<string, Tensor>,
+  metadata?: Record<string, string>,
+): Uint8Array {
+  const header: Record<string, unknown> = Object.create(null);
+  if (metadata) {
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== 'string') throw new ValueError(`saveSafetensors: metadata '${k}' must be a string`);
+    }
+    header.__metadata__ = metadata;
+  }
+  const chunks: TypedArray[] = [];
+  let offset = 0;
+  for (const [key, t] of entriesOf(stateDict)) {
+    if (!(t instanceof Tensor)) throw new ValueError(`saveSafetensors: value of '${key}' is not a Tensor`);
+    if (key === '__metadata__') throw new ValueError("saveSafetensors: '__metadata__' is reserved");
+    const data = t.data();
+    setEntry(header, key, {
+      dtype: WRITE[t.dtype],
+      shape: [...t.shape],
+      data_offsets: [offset, offset + data.byteLength],
+    });
+    chunks.push(data);
+    offset += data.byteLength;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const headerLength = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(8 + headerLength + offset);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, headerLength % 2 ** 32, true);
+  view.setUint32(4, Math.floor(headerLength / 2 ** 32), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + headerLength);
+  let pos = 8 + headerLength;
+  for (const data of chunks) {
+    writeLE(out, pos, data);
+    pos += data.byteLength;
+  }
+  return out;
+}
+
+function parseHeader(bytes: Uint8Array): { header: Record<string, unknown>; dataStart: number } {
+  if (bytes.length < 8) {
+    fail(`file is ${bytes.length} bytes, too short for the 8-byte header length (truncated?)`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
+  if (length > MAX_HEADER) fail(`header length ${length} exceeds the limit of ${MAX_HEADER} bytes`);
+  if (8 + length > bytes.length) {
+    fail(
+      `header length ${length} points past the end of the file (${bytes.length} bytes): truncated or not safetensors`,
+    );
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + length)));
+  } catch (e) {
+    fail(`header is not valid UTF-8 JSON (${(e as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    fail('header must be a JSON object');
+  return { header: header as Record<string, unknown>, dataStart: 8 + length };
+}
+
+function checkMetadata(meta: unknown): void {
+  if (meta === undefined) return;
+  if (typeof meta !== 'object' || meta === null || !Object.values(meta).every((v) => typeof v === 'string')) {
+    fail('__metadata__ must map strings to strings');
+  }
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function parseEntry(key: string, info: unknown): Entry {
+  const { dtype, shape, data_offsets: offsets } = (info ?? {}) as Record<string, unknown>;
+  if (typeof dtype !== 'string') return fail(`entry '${key}' has no dtype`);
+  const known = READ[dtype];
+  if (!known)
+    return fail(`entry '${key}' has unsupported dtype ${dtype} (supported: ${Object.keys(READ).join(', ')})`);
+  if (!Array.isArray(shape) || !shape.every(isCount)) return fail(`entry '${key}' has an invalid shape`);
+  const [begin, end] = (Array.isArray(offsets) ? offsets : []) as unknown[];
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !isCount(begin) || !isCount(end) || begin > end) {
+    return fail(`entry '${key}' has invalid data_offsets ${JSON.stringify(offsets)}`);
+  }
+  const need = shape.reduce((n: number, d: number) => n * d, 1) * known.bytes;
+  if (end - begin !== need) {
+    fail(
+      `entry '${key}': shape ${fmtShape(shape)} of ${dtype} needs ${need} bytes but data_offsets [${begin},${end}] hold ${end - begin}`,
+    );
+  }
+  return { key, code: dtype, shape, begin, end };
+}
+
+// Safetensors requires the tensors to tile the data section exactly: no overlap, no gap, no tail.
+function checkLayout(entries: Entry[], dataLength: number): void {
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let expected = 0;
+  for (const e of sorted) {
+    if (e.end > dataLength) {
+      fail(
+        `data_offsets [${e.begin},${e.end}] of '${e.key}' point past the end of the data (${dataLength} bytes): truncated file`,
+      );
+    }
+    if (e.begin < expected)
+      fail(`data of '${e.key}' [${e.begin},${e.end}] overlaps the previous tensor (ends at ${expected})`);
+    if (e.begin > expected)
+      fail(`bytes [${expected},${e.begin}) before '${e.key}' belong to no tensor (non-contiguous data)`);
+    expected = e.end;
+  }
+  if (expected !== dataLength)
+    fail(`${dataLength - expected} bytes after the last tensor belong to no tensor`);
+}
+
+function decode(e: Entry, bytes: Uint8Array): Tensor {
+  const { dtype, bytes: size } = READ[e.code]!;
+  const count = (e.end - e.begin) / size;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + e.begin, e.end - e.begin);
+  if (e.code === 'I64') {
+    const out = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const v = view.getBigInt64(i * 8, true);
+      if (v > 2147483647n || v < -2147483648n) fail(`I64 value ${v} of '${e.key}' does not fit in int32`);
+      out[i] = Number(v);
+    }
+    return new Tensor(out, e.shape);
+  }
+  const out =
+    dtype === 'float64'
+      ? new Float64Array(count)
+      : dtype === 'float32'
+        ? new Float32Array(count)
+        : new Int32Array(count);
+  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes.subarray(e.begin, e.end));
+  else {
+    for (let i = 0; i < count; i++) {
+      out[i] =
+        e.code === 'F64'
+          ? view.getFloat64(i * 8, true)
+          : e.code === 'F32'
+            ? view.getFloat32(i * 4, true)
+            : view.getInt32(i * 4, true);
+    }
+  }
+  return new Tensor(out, e.shape);
+}
+
+/**
+ * Reads safetensors bytes into a state dict (F32, F64, I32, and I64 read as int32), validating
+ * everything first: a truncated file, a header pointing past the end, bad JSON, an unknown dtype,
+ * a byte count that disagrees with the shape, and overlapping or non-contiguous data each throw a
+ * clear error.
+ *
+ * @example
+ * ```ts
+ * const sd = loadSafetensors(bytes);
+ * model.loadStateDict(sd);
+ * ```
+ */
+export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): StateDict {
+  const all = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const { header, dataStart } = parseHeader(all);
+  checkMetadata(header.__metadata__);
+  const entries: Entry[] = [];
+  for (const [key, info] of Object.entries(header)) {
+    if (key !== '__metadata__') entries.push(parseEntry(key, info));
+  }
+  const data = all.subarray(dataStart);
+  checkLayout(entries, data.length);
+  const out: StateDict = {};
+  for (const e of entries) setEntry(out, e.key, decode(e, data));
+  return out;
+}
+
+/**
+ * The `__metadata__` strings of safetensors bytes ({} when absent).
+ *
+ * @example
+ * ```ts
+ * loadSafetensorsMetadata(saveSafetensors(sd, { epoch: '3' })); // { epoch: '3' }
+ * ```
+ */
+export function loadSafetensorsMetadata(bytes: Uint8Array | ArrayBuffer): Record<string, string> {
+  const all = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const meta = parseHeader(all).header.__metadata__;
+  checkMetadata(meta);
+  return { ...(meta as Record<string, string> | undefined) };
+}

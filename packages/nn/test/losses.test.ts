@@ -1,0 +1,151 @@
+import { DTypeError, gradcheck, IndexError, randn, ShapeError, tensor, ValueError } from '@backprop/core';
+import { describe, expect, it } from 'vitest';
+import {
+  bceWithLogits,
+  binaryCrossEntropy,
+  crossEntropy,
+  hingeLoss,
+  mseLoss,
+  multiMarginLoss,
+  nllLoss,
+  zeroOneLoss,
+} from '../src/index.js';
+
+const f64 = { dtype: 'float64' as const };
+const labels = tensor([0, 2, 1], { dtype: 'int32' });
+
+describe('losses by hand', () => {
+  it('mseLoss and hingeLoss', () => {
+    expect(mseLoss(tensor([1, 2]), tensor([1, 4])).item()).toBe(2);
+    expect(mseLoss(tensor([1, 2]), tensor([1, 4]), { reduction: 'sum' }).item()).toBe(4);
+    // max(0, 1 - 1*2) = 0 and max(0, 1 - 1*(-0.5)) = 1.5
+    expect(hingeLoss(tensor([2, -0.5]), tensor([1, 1])).item()).toBe(0.75);
+    expect(hingeLoss(tensor([2, -0.5]), tensor([1, 1]), { reduction: 'none' }).toArray()).toEqual([0, 1.5]);
+  });
+
+  it('crossEntropy is finite for logits of +-1000 and matches log(3) for equal logits', () => {
+    const logits = tensor(
+      [
+        [1000, -1000, 0],
+        [-1000, -1000, -1000],
+      ],
+      { requiresGrad: true },
+    );
+    const loss = crossEntropy(logits, tensor([1, 2], { dtype: 'int32' }), { reduction: 'none' });
+    const [a, b] = loss.toArray() as number[];
+    expect(a).toBeCloseTo(2000, 3);
+    expect(b).toBeCloseTo(Math.log(3), 3); // float32 near 1000 has a spacing of 6e-5
+    loss.sum().backward();
+    expect([...logits.grad!.data()].every(Number.isFinite)).toBe(true);
+    expect(crossEntropy(tensor([0, 0]), tensor(1, { dtype: 'int32' })).item()).toBeCloseTo(Math.log(2), 6);
+  });
+
+  it('bceWithLogits is finite for logits of +-1000', () => {
+    const x = tensor([1000, -1000, 1000], { requiresGrad: true });
+    const loss = bceWithLogits(x, tensor([1, 0, 0]), { reduction: 'none' });
+    expect(loss.toArray()).toEqual([0, 0, 1000]);
+    loss.sum().backward();
+    expect(x.grad!.toArray()).toEqual([0, 0, 1]);
+  });
+
+  it('binaryCrossEntropy clamps log at -100 as PyTorch', () => {
+    expect(binaryCrossEntropy(tensor([0, 1]), tensor([1, 0]), { reduction: 'none' }).toArray()).toEqual([
+      100, 100,
+    ]);
+  });
+
+  it('zeroOneLoss counts sign errors for [N] scores and argmax errors for [N, C]', () => {
+    expect(zeroOneLoss(tensor([0.3, -2, 1]), tensor([1, 1, -1])).item()).toBeCloseTo(2 / 3, 6);
+    expect(zeroOneLoss(tensor([0, 0.1]), tensor([-1, 1]), { reduction: 'sum' }).item()).toBe(0);
+    const scores = tensor([
+      [1, 3],
+      [2, 0],
+      [0, 5],
+    ]);
+    const y = tensor([1, 1, 1], { dtype: 'int32' });
+    expect(zeroOneLoss(scores, y).item()).toBeCloseTo(1 / 3, 6);
+    expect(zeroOneLoss(scores, y, { reduction: 'none' }).toArray()).toEqual([0, 1, 0]);
+    expect(zeroOneLoss(scores.requiresGrad_(), y).requiresGrad).toBe(false);
+    // One score column per example is read as [N] scores, not as a single class.
+    expect(zeroOneLoss(tensor([[0.3], [-2], [1]]), tensor([[1], [1], [-1]])).item()).toBeCloseTo(2 / 3, 6);
+  });
+});
+
+describe('bad input is rejected with a clear error', () => {
+  it('mismatched shapes never broadcast silently', () => {
+    expect(() => mseLoss(randn([4, 1]), randn([4]))).toThrow(ShapeError);
+    expect(() => mseLoss(randn([4, 1]), randn([4]))).toThrow(
+      'mseLoss: input of shape [4,1] and target of shape [4] must have the same shape',
+    );
+  });
+
+  it('class targets must be in-range int32 indices of the right length', () => {
+    expect(() => crossEntropy(randn([3, 3]), tensor([0, 3, 1], { dtype: 'int32' }))).toThrow(
+      'crossEntropy: target 3 at index 1 is out of range for 3 classes',
+    );
+    expect(() => crossEntropy(randn([3, 3]), tensor([0, 1, 1]).reshape([1, 3]))).toThrow(ShapeError);
+    expect(() => nllLoss(randn([3, 3]), tensor([0, 1, 1]))).toThrow(DTypeError);
+    expect(() => crossEntropy(randn([3, 3]), tensor([0, 1, 1]))).toThrow(
+      'crossEntropy: class-index targets must be int32, got float32 of shape [3]',
+    );
+    expect(() => nllLoss(randn([3, 3]), tensor([0, 1], { dtype: 'int32' }))).toThrow(ShapeError);
+    expect(() => multiMarginLoss(randn([3, 3]), tensor([0, -1, 1], { dtype: 'int32' }))).toThrow(IndexError);
+  });
+
+  it('reduction, hinge targets and BCE probabilities are checked', () => {
+    // @ts-expect-error not a reduction
+    expect(() => mseLoss(randn([2]), randn([2]), { reduction: 'avg' })).toThrow(
+      "mseLoss: reduction must be 'mean', 'sum' or 'none', got 'avg'",
+    );
+    expect(() => hingeLoss(randn([3]), tensor([1, 0, 1]))).toThrow(
+      'hingeLoss: targets must be -1 or +1, got 0 at flat index 1',
+    );
+    expect(() => binaryCrossEntropy(tensor([0.5, 1.5]), tensor([1, 0]))).toThrow(ValueError);
+    expect(() => crossEntropy(randn([2, 3]), randn([2, 3]), { weight: randn([2]) })).toThrow(ShapeError);
+    expect(() => nllLoss(randn([3, 3]), labels, { weight: randn([2]) })).toThrow(
+      'weight must have shape [3]',
+    );
+  });
+});
+
+describe('gradcheck in float64', () => {
+  it('crossEntropy (fused backward), with weights and probability targets', () => {
+    const x = randn([3, 3], { ...f64, requiresGrad: true });
+    expect(gradcheck((l) => crossEntropy(l, labels), [x])).toBe(true);
+    const w = tensor([0.5, 2, 1], f64);
+    expect(gradcheck((l) => crossEntropy(l, labels, { weight: w, reduction: 'sum' }), [x])).toBe(true);
+    const p = randn([3, 3], f64).softmax(1);
+    expect(gradcheck((l) => crossEntropy(l, p), [x])).toBe(true);
+  });
+
+  it('crossEntropy supports gradients of gradients', () => {
+    const x = randn([2, 3], { ...f64, requiresGrad: true });
+    const target = tensor([1, 0], { dtype: 'int32' });
+    expect(gradcheck((l) => crossEntropy(l, target, { reduction: 'sum' }), [x])).toBe(true);
+    const loss = crossEntropy(x, target, { reduction: 'sum' });
+    loss.backward(undefined, { createGraph: true });
+    const g = x.grad!;
+    x.grad = null;
+    g.square().sum().backward();
+    expect([...x.grad!.data()].every(Number.isFinite)).toBe(true);
+  });
+
+  it('binaryCrossEntropy, bceWithLogits, multiMarginLoss and hingeLoss', () => {
+    const p = randn([5], f64).sigmoid().requiresGrad_();
+    const y = tensor([1, 0, 1, 0.3, 0], f64);
+    expect(gradcheck((q) => binaryCrossEntropy(q, y), [p])).toBe(true);
+    const z = randn([5], { ...f64, requiresGrad: true });
+    expect(gradcheck((s) => bceWithLogits(s, y, { posWeight: tensor([3], f64) }), [z])).toBe(true);
+    const m = tensor(
+      [
+        [0.1, 0.9, -0.4],
+        [1.2, -0.3, 0.35],
+        [0.05, 0.6, -1.1],
+      ],
+      { ...f64, requiresGrad: true },
+    );
+    expect(gradcheck((s) => multiMarginLoss(s, labels, { p: 2 }), [m])).toBe(true);
+    const s = tensor([0.3, -1.7, 2.4, -0.2], { ...f64, requiresGrad: true });
+    expect(gradcheck((v) => hingeLoss(v, tensor([1, -1, 1, 1], f64)), [s])).toBe(true);
+  });
+});
