@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseArgs } from './options.js';
+import { formatTable, type Row, runMnistTable } from './run.js';
+
+// The main job's --quick mode, as CI runs it: real digits, real training, and the lesson's
+// ordering of the table (a linear classifier is worse than an MLP, which is worse than a CNN).
+describe('MNIST main job (--quick)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'backprop-mnist-'));
+  let rows: Row[] = [];
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('trains the three models and orders them linear > MLP > CNN in test error', async () => {
+    const options = parseArgs(['--quick', '--out', out])!;
+    rows = await runMnistTable(options, () => {});
+    expect(rows.map((r) => r.model)).toEqual(['linear', 'mlp', 'cnn']);
+    const [linear, mlp, cnn] = rows.map((r) => r.testError) as [number, number, number];
+    expect(linear).toBeGreaterThan(mlp);
+    expect(mlp).toBeGreaterThan(cnn);
+    // Far better than chance (90% error) after a quick run, and the linear row near the lesson's 12%.
+    expect(linear).toBeLessThan(0.15);
+    expect(cnn).toBeLessThan(0.1);
+    for (const r of rows) {
+      expect(r.history).toHaveLength(r.epochs);
+      expect(r.history.at(-1)!.trainLoss).toBeLessThan(r.history[0]!.trainLoss);
+      const confusionTotal = Array.from(r.confusion.data()).reduce((a, b) => a + b, 0);
+      expect(confusionTotal).toBe(options.test);
+    }
+  }, 180_000);
+
+  it('prints a table with the lecture row and one row per model', () => {
+    const table = formatTable(rows).split('\n');
+    expect(table[2]).toContain('12%');
+    expect(table).toHaveLength(3 + rows.length);
+    expect(table[3]).toMatch(/linear .*\| 7,850 \| 3 \| \d+\.\d\d% \|/);
+  });
+
+  it('writes valid SVG curves and confusion matrices', () => {
+    for (const name of ['mnist-loss.svg', 'mnist-accuracy.svg', 'mnist-confusion-cnn.svg']) {
+      const svg = readFileSync(join(out, name), 'utf8');
+      expect(XMLValidator.validate(svg)).toBe(true);
+    }
+    expect(readFileSync(join(out, 'mnist-loss.svg'), 'utf8')).toContain('cnn test');
+  });
+
+  it('rejects bad flags with a clear message', () => {
+    expect(() => parseArgs(['--model', 'rnn'])).toThrow(
+      "--model must be one of linear, mlp, cnn or all, got 'rnn'",
+    );
+    expect(() => parseArgs(['--epochs', '0'])).toThrow("--epochs must be a positive integer, got '0'");
+    expect(() => parseArgs(['--bogus', '1'])).toThrow("unknown option '--bogus'");
+    expect(parseArgs(['--help'])).toBeNull();
+  });
+});

@@ -1,0 +1,102 @@
+import { MODEL_NAMES, type ModelName } from './models.js';
+
+/** Settings of one run of the main job. */
+export interface MainOptions {
+  models: ModelName[];
+  /** Epochs per model; undefined means each model's default. */
+  epochs: number | undefined;
+  batchSize: number;
+  /** Adam learning rate; undefined means each model's default. */
+  lr: number | undefined;
+  seed: number;
+  train: number;
+  test: number;
+  quick: boolean;
+  out: string;
+}
+
+export const USAGE = `MNIST with backprop: lesson 004's error table, reproduced and extended.
+
+Usage: pnpm start [options]          (or: npx tsx docs/examples/mnist/main.ts [options])
+
+  --model <name>      linear, mlp, cnn or all (default all); repeat or comma-separate for several
+  --epochs <n>        epochs per model (default: linear 5, mlp 8, cnn 8; --quick: 3, 5, 5)
+  --batch-size <n>    mini-batch size (default 64)
+  --lr <x>            Adam learning rate (default: linear 0.005, mlp 0.002, cnn 0.003)
+  --seed <n>          seed for init, split and shuffling (default 0)
+  --train <n>         training digits (default 8500; --quick 4000)
+  --test <n>          test digits (default 1500; --quick 1000); train + test <= 10000
+  --quick             a small run for CI (under a minute) that still checks the ordering
+  --out <dir>         where curves and the confusion matrix go (default out/)
+  --help              this text
+`;
+
+function value(args: string[], i: number, flag: string): string {
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value (see --help)`);
+  return v;
+}
+
+function positiveNumber(flag: string, text: string, integer: boolean): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new Error(`${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${text}'`);
+  }
+  return n;
+}
+
+function modelList(text: string): ModelName[] {
+  if (text === 'all') return [...MODEL_NAMES];
+  return text.split(',').map((name) => {
+    if (!(MODEL_NAMES as readonly string[]).includes(name)) {
+      throw new Error(`--model must be one of ${MODEL_NAMES.join(', ')} or all, got '${name}'`);
+    }
+    return name as ModelName;
+  });
+}
+
+/** Parses the command line; returns null when --help was asked for. */
+export function parseArgs(args: string[]): MainOptions | null {
+  if (args.includes('--help') || args.includes('-h')) return null;
+  const quick = args.includes('--quick');
+  const o: MainOptions = {
+    models: [],
+    epochs: undefined,
+    batchSize: 64,
+    lr: undefined,
+    seed: 0,
+    train: quick ? 4000 : 8500,
+    test: quick ? 1000 : 1500,
+    quick,
+    out: 'out',
+  };
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    if (flag === '--quick') continue;
+    const v = value(args, i, flag);
+    i++;
+    if (flag === '--model') o.models.push(...modelList(v));
+    else if (flag === '--epochs') o.epochs = positiveNumber(flag, v, true);
+    else if (flag === '--batch-size') o.batchSize = positiveNumber(flag, v, true);
+    else if (flag === '--lr') o.lr = positiveNumber(flag, v, false);
+    else if (flag === '--seed') o.seed = Number(v);
+    else if (flag === '--train') o.train = positiveNumber(flag, v, true);
+    else if (flag === '--test') o.test = positiveNumber(flag, v, true);
+    else if (flag === '--out') o.out = v;
+    else throw new Error(`unknown option '${flag}' (see --help)`);
+  }
+  if (o.models.length === 0) o.models = [...MODEL_NAMES];
+  return o;
+}
+
+/** Each model's default epochs in a full and in a quick run. */
+export function epochsFor(model: ModelName, options: MainOptions): number {
+  if (options.epochs !== undefined) return options.epochs;
+  if (options.quick) return { linear: 3, mlp: 5, cnn: 5 }[model];
+  return { linear: 5, mlp: 8, cnn: 8 }[model];
+}
+
+/** Each model's default Adam learning rate, unless --lr was given. */
+export function lrFor(model: ModelName, options: MainOptions): number {
+  return options.lr ?? { linear: 0.005, mlp: 0.002, cnn: 0.003 }[model];
+}
