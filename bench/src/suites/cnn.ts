@@ -1,0 +1,58 @@
+// One training step of a small LeNet-style CNN on a batch of 32 1x28x28 images:
+// conv3x3(1->8) ReLU maxpool2, conv3x3(8->16) ReLU maxpool2, linear 784->10, cross-entropy, SGD.
+import { manualSeed, randint, randn } from '@backprop/core';
+import { type BenchSuite, fmt, runCases } from '../harness.js';
+import { conv, flatten, linear, maxPool, relu, sequential } from '../layers.js';
+import { crossEntropy, PlainSgd, type TrainingSetup, trainStep } from '../training.js';
+
+const BATCH = 32;
+const LR = 0.01;
+
+/**
+ * The model, loss and optimizer (`trainStep(buildCnn(), x, y)`). The one function to change when
+ * @backprop/nn and @backprop/optim land: `new nn.Sequential(new nn.Conv2d(1, 8, 3, { padding: 1 }),
+ * ...)`, `loss: nn.crossEntropy`, `optimizer: new optim.SGD(model.parameters(), { lr })`.
+ */
+export function buildCnn(): TrainingSetup {
+  const model = sequential(
+    conv(1, 8, 3, 1),
+    relu,
+    maxPool(2),
+    conv(8, 16, 3, 1),
+    relu,
+    maxPool(2),
+    flatten,
+    linear(16 * 7 * 7, 10),
+  );
+  return { model, loss: crossEntropy, optimizer: new PlainSgd(model.parameters(), LR) };
+}
+
+/**
+ * The CNN training-step suite (`pnpm bench cnn`).
+ *
+ * @example
+ * ```ts
+ * const { cases, notes } = cnnSuite.run();
+ * ```
+ */
+export const cnnSuite: BenchSuite = {
+  name: 'cnn',
+  description: `CNN conv(1->8) pool conv(8->16) pool linear(784->10), batch ${BATCH} of 1x28x28, SGD`,
+  run() {
+    manualSeed(0);
+    const setup = buildCnn();
+    const x = randn([BATCH, 1, 28, 28]);
+    const y = randint(0, 10, [BATCH]);
+    const first = trainStep(setup, x, y).item();
+    const step = { perCall: 1, scale: 1, unit: 'steps/s' };
+    const rows = runCases('cnn', [
+      { name: 'cnn forward+loss', fn: () => void setup.loss(setup.model.forward(x), y) },
+      { name: 'cnn train step', fn: () => void trainStep(setup, x, y), work: step },
+    ]);
+    const last = setup.loss(setup.model.forward(x), y).item();
+    return {
+      cases: rows,
+      notes: [`loss on the fixed batch went ${fmt(first)} -> ${fmt(last)} while timing`],
+    };
+  },
+};
