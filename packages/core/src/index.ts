@@ -5,6 +5,7 @@ export { type DotOptions, toDot } from './autograd/dot.js';
 export { type Gradients, type GradOptions, grad, valueAndGrad } from './autograd/functional.js';
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { GradcheckError, type GradcheckOptions, gradcheck } from './autograd/gradcheck.js';
+export { type GraphSvgOptions, graphToSvg } from './autograd/graph-svg.js';
 export type { BackwardFn, GradHook, Node } from './autograd/node.js';
 export type { Backend, BinaryOp, ReduceOp, StridedView, UnaryOp, WindowGeometry } from './backend/backend.js';
 export { getBackend, setBackend } from './backend/backend.js';

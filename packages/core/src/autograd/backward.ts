@@ -48,6 +48,7 @@ export function runBackward(
 
   const leafGrads = new Map<Tensor, Tensor>();
   const inputGrads = new Map<Node, Tensor>();
+  let completed = false;
   try {
     withGradMode(createGraph, () => {
       roots.forEach((root, i) => {
@@ -66,16 +67,20 @@ export function runBackward(
         if (!runs) continue;
         const grads = node.backwardFn!(dy);
         if (!retainGraph) node.backwardFn = null;
-        node.inputs.forEach((input, i) => {
+        // A plain loop, not forEach: no closure per node on million-node graphs.
+        for (let i = 0; i < node.inputs.length; i++) {
+          const input = node.inputs[i]!;
           const g = grads[i];
-          if (!g || !input.requiresGrad) return;
+          if (!g || !input.requiresGrad) continue;
           if (isAnomalyEnabled()) checkBackward(node.name, g, i, node.createdAt);
           deliver(input, fitGradient(node.name, g, input), leafGrads);
-        });
+        }
       }
     });
+    completed = true;
   } finally {
-    for (const node of order) node.pending = null;
+    // A full pass has already cleared every node's pending gradient; a failed or partial one may not have.
+    if (!completed || wanted !== null) for (const node of order) node.pending = null;
   }
 
   if (inputs) {

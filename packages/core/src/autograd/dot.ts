@@ -1,6 +1,6 @@
 import { fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import type { Node } from './node.js';
+import { type GraphVertex, walkGraph } from './graph-walk.js';
 
 /** Options of `toDot`. */
 export interface DotOptions {
@@ -15,7 +15,7 @@ function escapeLabel(s: string): string {
 /**
  * Graphviz DOT text of the graph that produced `t`: one box per op (name and output shape), one
  * ellipse per leaf (shape, and whether it requires grad), edges from inputs to ops. Walks the
- * graph with an explicit stack.
+ * graph with an explicit stack (`walkGraph`, shared with `graphToSvg`).
  *
  * @example
  * ```ts
@@ -24,53 +24,29 @@ function escapeLabel(s: string): string {
  * ```
  */
 export function toDot(t: Tensor, options: DotOptions = {}): string {
-  const ids = new Map<Node | Tensor, string>();
+  const { vertices, expansion } = walkGraph(t, options.names?.keys());
   const lines: string[] = ['digraph backprop {', '  rankdir=BT;', '  node [fontname="Helvetica"];'];
-  const idOf = (key: Node | Tensor): string => {
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = `n${ids.size}`;
-      ids.set(key, id);
-    }
-    return id;
+  const label = (v: GraphVertex) => (v.tensor ? options.names?.get(v.tensor) : undefined);
+  const declared = new Set<number>();
+  const leaf = (v: GraphVertex): void => {
+    if (declared.has(v.id)) return;
+    declared.add(v.id);
+    const name = label(v) ? `${escapeLabel(label(v)!)}\\n` : '';
+    const kind = v.tensor!.requiresGrad ? 'leaf (requires grad)' : 'leaf';
+    lines.push(`  n${v.id} [shape=ellipse, label="${name}${kind}\\n${fmtShape(v.shape)}"];`);
   };
-  const label = (x: Tensor) => options.names?.get(x);
-  const leaf = (x: Tensor): string => {
-    const fresh = !ids.has(x);
-    const id = idOf(x);
-    if (fresh) {
-      const name = label(x) ? `${escapeLabel(label(x)!)}\\n` : '';
-      const kind = x.requiresGrad ? 'leaf (requires grad)' : 'leaf';
-      lines.push(`  ${id} [shape=ellipse, label="${name}${kind}\\n${fmtShape(x.shape)}"];`);
-    }
-    return id;
-  };
-  const root = t.gradFn;
-  if (!root) {
-    leaf(t);
-  } else {
-    const stack: Node[] = [root];
-    const seen = new Set<Node>([root]);
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      const id = idOf(node);
-      const isRoot = node === root;
-      const name = isRoot && label(t) ? `${label(t)} = ` : '';
-      lines.push(
-        `  ${id} [shape=box, style=${isRoot ? '"filled,bold"' : 'filled'}, fillcolor="#dde8f7", label="${escapeLabel(name + node.name)}\\n${fmtShape(node.shape)}"];`,
-      );
-      for (const input of node.inputs) {
-        const child = input.gradFn;
-        if (child) {
-          lines.push(`  ${idOf(child)} -> ${id};`);
-          if (!seen.has(child)) {
-            seen.add(child);
-            stack.push(child);
-          }
-        } else {
-          lines.push(`  ${leaf(input)} -> ${id};`);
-        }
-      }
+  if (expansion.length === 0) leaf(vertices[0]!);
+  for (const id of expansion) {
+    const op = vertices[id]!;
+    const name = label(op) ? `${label(op)} = ` : '';
+    const style = id === 0 ? '"filled,bold"' : 'filled';
+    lines.push(
+      `  n${id} [shape=box, style=${style}, fillcolor="#dde8f7", label="${escapeLabel(name + op.name)}\\n${fmtShape(op.shape)}"];`,
+    );
+    for (const input of op.inputs) {
+      const v = vertices[input]!;
+      if (v.kind === 'leaf') leaf(v);
+      lines.push(`  n${input} -> n${id};`);
     }
   }
   lines.push('}');
