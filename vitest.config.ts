@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
 
@@ -15,6 +15,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'docs/**/*.test.ts'],
+    // The browser test runs on its own (pnpm test:browser): it needs Chromium.
+    exclude: [...configDefaults.exclude, '**/*.e2e.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
   },

@@ -1,0 +1,99 @@
+// The training worker: owns the Session, steps it in slices of about a frame, and posts a snapshot
+// after each slice. Training never runs on the page's thread, so the page never freezes.
+import type { FromWorker, Snapshot, ToWorker } from './protocol.js';
+import { Session } from './session.js';
+
+// The slice of the dedicated-worker global this file uses (the project's lib is DOM, not WebWorker).
+interface WorkerScope {
+  postMessage(message: FromWorker): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+}
+
+const scope = self as unknown as WorkerScope;
+/** Most milliseconds of training between two snapshots: about two frames at 60 Hz. */
+const SLICE_MS = 30;
+/** Pause between slices at a set speed, so that `stepsPerSlice` steps go by per frame. */
+const FRAME_MS = 16;
+
+let session: Session | null = null;
+let example = 0;
+let running = false;
+// Steps per slice: the page's speed setting (Infinity: as many as fit in SLICE_MS).
+let stepsPerSlice = 10;
+
+function post(message: FromWorker): void {
+  scope.postMessage(message);
+}
+
+// A snapshot, or a stop with the reason when the loss has stopped being a number.
+function publish(): void {
+  if (!session) return;
+  const snapshot: Snapshot = session.snapshot(example);
+  if (!Number.isFinite(snapshot.trainLoss)) {
+    running = false;
+    post({
+      type: 'error',
+      message: `training diverged at step ${snapshot.step} (loss ${snapshot.trainLoss}): lower the learning rate and reset`,
+    });
+  }
+  post({ type: 'snapshot', snapshot, running });
+}
+
+// Runs fn, turning anything it throws into an error message (training stops).
+function guarded(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    running = false;
+    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+function slice(): void {
+  if (!running || !session) return;
+  const start = performance.now();
+  let steps = 0;
+  do {
+    session.step();
+    steps += 1;
+  } while (steps < stepsPerSlice && performance.now() - start < SLICE_MS);
+  publish();
+  // A macrotask between slices lets 'pause' and 'select' messages in.
+  if (running) setTimeout(() => guarded(slice), Number.isFinite(stepsPerSlice) ? FRAME_MS : 0);
+}
+
+function handle(message: ToWorker): void {
+  switch (message.type) {
+    case 'reset':
+      running = false;
+      example = message.example;
+      session = new Session(message.config);
+      post({ type: 'data', info: session.info() });
+      publish();
+      return;
+    case 'train':
+      if (!running) {
+        running = true;
+        setTimeout(() => guarded(slice), 0);
+      }
+      return;
+    case 'pause':
+      running = false;
+      publish();
+      return;
+    case 'step':
+      running = false;
+      session?.step();
+      publish();
+      return;
+    case 'speed':
+      stepsPerSlice = message.stepsPerSlice;
+      return;
+    case 'select':
+      example = message.example;
+      if (!running) publish();
+      return;
+  }
+}
+
+scope.onmessage = (event) => guarded(() => handle(event.data));
