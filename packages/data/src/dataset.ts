@@ -23,7 +23,9 @@ export type Example = [x: Tensor, y: Tensor];
  * ```
  */
 export interface Dataset {
+  /** Number of examples. */
   readonly length: number;
+  /** Example `index` (0-based) as `[x, y]`. */
   get(index: number): Example;
 }
 
@@ -43,7 +45,9 @@ function fmtShape(shape: readonly number[]): string {
  * ```
  */
 export class TensorDataset implements Dataset {
+  /** Inputs; `x[i]` is example i's input. */
   readonly x: Tensor;
+  /** Targets; `y[i]` is example i's target (int32 class indices or floats). */
   readonly y: Tensor;
 
   constructor(x: Tensor, y: Tensor) {

@@ -1,4 +1,8 @@
-// @backprop/data: datasets, DataLoader, the fit() training loop, metrics and plots.
+/**
+ * @backprop/data: datasets, DataLoader, the fit() training loop, metrics and plots.
+ *
+ * @module @backprop/data
+ */
 export { type Dataset, type Example, TensorDataset } from './dataset.js';
 export { hokies, hokiesConflicting, smallestPerceptron, xor } from './datasets/lecture.js';
 export { MNIST_SIZE, type MnistOptions, type MnistSplit, mnist } from './datasets/mnist.js';
@@ -25,5 +29,7 @@ export type {
 export { DataLoader, type DataLoaderOptions, permutation } from './loader.js';
 export { accuracy, confusionMatrix, predictions, type ThresholdOptions, topKError } from './metrics.js';
 export { type DecisionBoundaryOptions, decisionBoundary } from './plots/decision-boundary.js';
+export type { PlotLine } from './plots/lines.js';
 export { type LineChartOptions, lossCurves, type Series } from './plots/loss-curves.js';
 export { type PngOptions, svgToPng, type WritePlotOptions, writePlot } from './plots/png.js';
+export { type ScatterOptions, scatterPlot } from './plots/scatter.js';

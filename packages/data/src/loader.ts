@@ -37,10 +37,15 @@ export interface DataLoaderOptions {
  * ```
  */
 export class DataLoader implements Iterable<Example> {
+  /** The examples batched. */
   readonly dataset: Dataset;
+  /** Examples per batch. */
   readonly batchSize: number;
+  /** Whether each epoch draws a fresh order. */
   readonly shuffle: boolean;
+  /** Whether a last, smaller batch is skipped. */
   readonly dropLast: boolean;
+  /** Where shuffles come from. */
   readonly generator: Generator;
 
   constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
@@ -73,6 +78,7 @@ export class DataLoader implements Iterable<Example> {
     return batches;
   }
 
+  /** One epoch of `[x, y]` batches, stacked along a new first dim. */
   *[Symbol.iterator](): Iterator<Example> {
     for (const indices of this.batchIndices()) yield collate(this.dataset, indices);
   }

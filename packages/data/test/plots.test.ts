@@ -46,6 +46,8 @@ describe('lossCurves', () => {
   });
 
   it('has a title, axis labels and ticks', () => {
+    expect(parser.parse(svg).svg.title).toBe('MLP & MNIST'); // the <title> screen readers announce
+    expect(parser.parse(lossCurves(runs)).svg.title).toBe('loss curves');
     const labels = texts(svg);
     expect(labels).toEqual(expect.arrayContaining(['MLP & MNIST', 'epoch', 'cross-entropy', '1', '5']));
     expect(labels).toEqual(expect.arrayContaining(['0.5', '1.0', '1.5', '2.0']));
@@ -57,6 +59,31 @@ describe('lossCurves', () => {
     expect(findAll(train, 'polyline')).toHaveLength(1);
     expect(findAll(val, 'polyline')).toHaveLength(2); // the NaN breaks the line
     expect(findAll(val, 'circle')).toHaveLength(4);
+  });
+
+  it('cuts curves to the frame itself, so a diverging run or a curve out of range stays drawable', () => {
+    const polylines = (values: number[]) =>
+      findAll(parser.parse(lossCurves([{ name: 'run', values }], { yRange: [0, 1] })), 'polyline').map((l) =>
+        String(l.points)
+          .split(' ')
+          .map((p) => p.split(',').map(Number) as [number, number]),
+      );
+    // 0.5 → 1e37 → −1e30 → 0.4: out through the top, straight down across the frame, back in
+    // through the bottom; each piece has its ends on the frame's edge rows, none at ±1e30.
+    const diverged = polylines([0.5, 1e37, -1e30, 0.4]);
+    expect(diverged).toHaveLength(3);
+    expect(diverged[1]!.map(([, y]) => y)).toEqual([36, 356]);
+    const rows = diverged.flat().map(([, y]) => y);
+    expect(Math.min(...rows)).toBeGreaterThanOrEqual(36); // frame top 40, less the 4-pixel margin
+    expect(Math.max(...rows)).toBeLessThanOrEqual(356); // frame bottom 352, plus the margin
+    // Wholly outside the range: nothing to draw (resvg would abort on a fully clipped element).
+    expect(polylines([5, 6, 7])).toHaveLength(0);
+    expect(polylines([0.2, 0.4])).toEqual([
+      [
+        [64, 289.6],
+        [624, 227.2],
+      ],
+    ]);
   });
 
   it('rejects no series or mismatched x', () => {
@@ -94,6 +121,10 @@ describe('decisionBoundary', () => {
     expect(rects.length).toBeLessThanOrEqual(60);
     expect(new Set(rects.map((r) => r.fill)).size).toBe(2);
     expect(texts(svg)).toEqual(expect.arrayContaining(['XOR', 'same sign', 'different', 'x1', 'x2']));
+    expect(doc.svg.title).toBe('XOR');
+    expect(parser.parse(decisionBoundary(predict, data, { resolution: 2 })).svg.title).toBe(
+      'decision regions',
+    );
   });
 
   it('colours each point by its label', () => {
@@ -102,6 +133,51 @@ describe('decisionBoundary', () => {
     const fills = findAll(points, 'circle').map((c) => c.fill);
     const palette = ['#4e79a7', '#f28e2b'];
     expect(fills).toEqual(Array.from(data.y.data(), (label) => palette[label]));
+  });
+
+  it('draws straight lines w·x + b = 0 across the frame, dashed when asked', () => {
+    // The points span [−1, 1]² or so; with margin 0 the frame is their exact range.
+    const square = new TensorDataset(
+      tensor([
+        [-1, -1],
+        [1, 1],
+        [-1, 1],
+        [1, -1],
+      ]),
+      tensor([0, 1, 0, 1]),
+    );
+    const svg = decisionBoundary(predict, square, {
+      resolution: 4,
+      margin: 0,
+      lines: [
+        { weight: [1, -1], bias: 0, name: 'x1 = x2' }, // the diagonal, corner to corner
+        { weight: [0, 1], bias: -0.5, dashed: true }, // x2 = 0.5, edge to edge
+        { weight: [1, 0], bias: -5 }, // x1 = 5: outside the frame, not drawn
+      ],
+    });
+    expect(XMLValidator.validate(svg)).toBe(true);
+    const group = findAll(parser.parse(svg), 'g').find((g) => g.class === 'lines')!;
+    const lines = findAll(group, 'line');
+    expect(lines).toHaveLength(2);
+    // Frame: left 56, right 464, top 40, bottom 432 (480 × 480 with the default padding).
+    const ends = (l: Node) => {
+      const [x1, y1, x2, y2] = [l.x1, l.y1, l.x2, l.y2].map(Number) as [number, number, number, number];
+      return x1 <= x2 ? [x1, y1, x2, y2] : [x2, y2, x1, y1];
+    };
+    expect(ends(lines[0]!)).toEqual([56, 432, 464, 40]);
+    expect(lines[0]!['stroke-dasharray']).toBeUndefined();
+    expect(ends(lines[1]!)).toEqual([56, 138, 464, 138]);
+    expect(lines[1]!['stroke-dasharray']).toBe('7 5');
+    expect(texts(svg)).not.toContain('x1 = x2'); // a tooltip, in <title>, not a text label
+    expect(svg).toContain('<title>x1 = x2</title>');
+  });
+
+  it('rejects a line without a direction', () => {
+    expect(() =>
+      decisionBoundary(predict, data, { resolution: 2, lines: [{ weight: [0, 0], bias: 1 }] }),
+    ).toThrow(
+      'decisionBoundary: line 0 needs a finite weight, not both zero, and a finite bias; got weight [0, 0], bias 1',
+    );
   });
 
   it('rejects points that are not 2-D', () => {

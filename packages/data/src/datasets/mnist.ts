@@ -41,7 +41,9 @@ export interface MnistOptions {
  * ```
  */
 export interface MnistSplit {
+  /** The training digits. */
   train: TensorDataset;
+  /** The test digits, disjoint from the training ones. */
   test: TensorDataset;
 }
 

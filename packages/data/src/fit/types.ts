@@ -14,11 +14,13 @@ import type { Example } from '../dataset.js';
  * ```
  */
 export interface TrainableModel {
+  /** The model's output for a batch of inputs. */
   forward(x: Tensor): Tensor;
   /** Switches to training behaviour (dropout on, batch-norm batch statistics). */
   train(): unknown;
   /** Switches to inference behaviour. */
   eval(): unknown;
+  /** The tensors the optimizer updates. */
   parameters(): Iterable<Tensor>;
 }
 
@@ -31,10 +33,15 @@ export interface TrainableModel {
  * ```
  */
 export interface OptimizerLike {
+  /** Clears the parameters' gradients before each batch. */
   zeroGrad(): void;
+  /** Updates the parameters from their gradients after each batch's backward pass. */
   step(): void;
   /** Read for the history's `lr` (the first group's) when present. */
-  readonly paramGroups?: ReadonlyArray<{ readonly lr: number }>;
+  readonly paramGroups?: ReadonlyArray<{
+    /** The group's current learning rate. */
+    readonly lr: number;
+  }>;
 }
 
 /**
@@ -47,6 +54,7 @@ export interface OptimizerLike {
  * ```
  */
 export interface SchedulerLike {
+  /** Advances the schedule; `metric` is the loss fit() monitors. */
   step(metric: number): void;
 }
 
@@ -78,7 +86,10 @@ export type Metric = (output: Tensor, target: Tensor) => number;
  * const batches: Batches = new DataLoader(xor(), { batchSize: 2 });
  * ```
  */
-export type Batches = Iterable<Example> & { readonly length?: number };
+export type Batches = Iterable<Example> & {
+  /** Number of batches, when known: it sizes the progress bar. */
+  readonly length?: number;
+};
 
 /**
  * When training stops early; see `FitOptions.earlyStopping`.
@@ -111,19 +122,26 @@ export interface EarlyStoppingOptions {
  * ```
  */
 export interface FitOptions {
+  /** The training batches, iterated once per epoch. */
   train: Batches;
+  /** Batches evaluated (in eval mode, without gradients) after every epoch. */
   validation?: Batches;
+  /** The loss minimized, e.g. `crossEntropy` or `mseLoss`. */
   loss: LossFn;
+  /** Updates the parameters after each batch. */
   optimizer: OptimizerLike;
+  /** A learning-rate schedule, stepped as `schedulerInterval` says. */
   scheduler?: SchedulerLike;
   /**
    * Step the scheduler after every epoch (default; with the epoch's validation loss, else its
    * training loss) or after every batch (with the batch's loss), as OneCycleLR wants.
    */
   schedulerInterval?: 'epoch' | 'batch';
+  /** Passes over the training batches (fewer when early stopping triggers). */
   epochs: number;
   /** Named batch metrics, e.g. `{ accuracy }`; one named `accuracy` also fills `trainAccuracy`/`valAccuracy`. */
   metrics?: Record<string, Metric>;
+  /** Stop when the monitored value has not improved for `patience` epochs. */
   earlyStopping?: EarlyStoppingOptions;
   /** `'auto'` (default): a progress bar when stdout is a terminal and `CI` is unset; `true`: always a bar (in Node); `false`: none. */
   progress?: boolean | 'auto';
@@ -145,9 +163,13 @@ export interface FitOptions {
 export interface EpochRecord {
   /** 1-based. */
   epoch: number;
+  /** Mean training loss over the epoch's batches. */
   trainLoss: number;
+  /** Training accuracy, when a metric named `accuracy` was given. */
   trainAccuracy?: number;
+  /** Validation loss after the epoch, when there is a validation set. */
   valLoss?: number;
+  /** Validation accuracy, with a validation set and an `accuracy` metric. */
   valAccuracy?: number;
   /** Every metric over the training batches, by name. */
   trainMetrics: Record<string, number>;

@@ -1,6 +1,7 @@
 import { noGrad, ShapeError, type Tensor, tensor, ValueError } from '@backprop/core';
 import { predictions, targetClasses } from '../metrics.js';
-import { axes, color, type Frame, legend, px, scale, svgDocument, tint } from './svg.js';
+import { type PlotLine, plotLines } from './lines.js';
+import { axes, color, type Frame, legend, px, scale, svgDocument, svgTitle, tint } from './svg.js';
 
 /**
  * Options of `decisionBoundary`.
@@ -13,18 +14,24 @@ import { axes, color, type Frame, legend, px, scale, svgDocument, tint } from '.
 export interface DecisionBoundaryOptions {
   /** Grid cells per side at which the classifier is evaluated. Default 100. */
   resolution?: number;
+  /** Title above the plot. */
   title?: string;
+  /** Label of the horizontal axis; default `'x1'`. */
   xLabel?: string;
+  /** Label of the vertical axis; default `'x2'`. */
   yLabel?: string;
   /** Legend names of the classes; default `class 0`, `class 1`, .... */
   classNames?: readonly string[];
   /** Pixels; default 480 × 480. */
   width?: number;
+  /** Pixels; see `width`. */
   height?: number;
   /** Space around the points, as a fraction of their range. Default 0.1. */
   margin?: number;
   /** Cut for one-score-per-example outputs (see `predictions`). Default 0.5. */
   threshold?: number;
+  /** Straight lines w·x + b = 0 drawn over the regions, e.g. a linear classifier's boundary and margins. */
+  lines?: readonly PlotLine[];
 }
 
 function range(values: ArrayLike<number>, margin: number): [number, number] {
@@ -34,7 +41,8 @@ function range(values: ArrayLike<number>, margin: number): [number, number] {
     lo = Math.min(lo, values[i]!);
     hi = Math.max(hi, values[i]!);
   }
-  const pad = (hi - lo) * margin || 1;
+  // A fixed pad only when all points share one coordinate (margin 0 means no pad).
+  const pad = hi > lo ? (hi - lo) * margin : 1;
   return [lo - pad, hi + pad];
 }
 
@@ -131,7 +139,9 @@ export function decisionBoundary(
   const count = Math.max(largest(labels), largest(classes)) + 1;
   const names = Array.from({ length: count }, (_, k) => options.classNames?.[k] ?? `class ${k}`);
   return svgDocument(width, height, [
+    svgTitle(options.title ?? 'decision regions'),
     regions(classes, frame, resolution),
+    plotLines('decisionBoundary', frame, options.lines ?? []),
     `<g class="points">\n${dots.join('\n')}\n</g>`,
     axes(frame, {
       xLabel: options.xLabel ?? 'x1',

@@ -152,12 +152,22 @@ export function legend(
   return out.join('\n');
 }
 
-/** @internal Wraps chart content in an `<svg>` root with a white background. */
+/** @internal A chart's `<title>` element: its name for screen readers and tooltips. */
+export function svgTitle(text: string): string {
+  return `<title>${escapeXml(text)}</title>`;
+}
+
+/**
+ * @internal Wraps chart content in an `<svg>` root with a white background. A leading `svgTitle`
+ * element stays the root's first child, where readers (and linters) look for it.
+ */
 export function svgDocument(width: number, height: number, body: string[]): string {
+  const title = body[0]?.startsWith('<title>') ? body.slice(0, 1) : [];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    ...title,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    ...body,
+    ...body.slice(title.length),
     '</svg>',
     '',
   ].join('\n');
