@@ -6,7 +6,9 @@ import { type NestedArray, Tensor } from './tensor.js';
 
 /** Options of `tensor()` and the other creation functions. */
 export interface TensorOptions {
+  /** Element type; `'float32'` unless given (`'int32'` for integer-only `randint`). */
   dtype?: DType;
+  /** Makes the new tensor a leaf that records ops and receives `.grad` (floating dtypes only). */
   requiresGrad?: boolean;
 }
 

@@ -1,3 +1,5 @@
+import { DTypeError } from './errors.js';
+
 /** Element types a tensor can hold. `float32` is the default; `int32` holds indices and labels. */
 export type DType = 'float32' | 'float64' | 'int32';
 
@@ -13,6 +15,11 @@ export function allocate(dtype: DType, length: number): TypedArray {
       return new Float64Array(length);
     case 'int32':
       return new Int32Array(length);
+    default:
+      // Reached only from untyped JavaScript (or a cast): name the bad dtype instead of crashing later.
+      throw new DTypeError(
+        `unknown dtype '${String(dtype)}': use 'float32', 'float64' or 'int32' (int32 for indices)`,
+      );
   }
 }
 

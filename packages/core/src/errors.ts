@@ -8,6 +8,7 @@
  * ```
  */
 export class BackpropError extends Error {
+  /** Always `'BackpropError'`, so that `err.name` and stack traces say which kind of error it is. */
   override name = 'BackpropError';
 }
 
@@ -20,6 +21,7 @@ export class BackpropError extends Error {
  * ```
  */
 export class ShapeError extends BackpropError {
+  /** Always `'ShapeError'`, so that `err.name` and stack traces say which kind of error it is. */
   override name = 'ShapeError';
 }
 
@@ -32,6 +34,7 @@ export class ShapeError extends BackpropError {
  * ```
  */
 export class DTypeError extends BackpropError {
+  /** Always `'DTypeError'`, so that `err.name` and stack traces say which kind of error it is. */
   override name = 'DTypeError';
 }
 
@@ -44,6 +47,7 @@ export class DTypeError extends BackpropError {
  * ```
  */
 export class IndexError extends BackpropError {
+  /** Always `'IndexError'`, so that `err.name` and stack traces say which kind of error it is. */
   override name = 'IndexError';
 }
 
@@ -56,6 +60,7 @@ export class IndexError extends BackpropError {
  * ```
  */
 export class AutogradError extends BackpropError {
+  /** Always `'AutogradError'`, so that `err.name` and stack traces say which kind of error it is. */
   override name = 'AutogradError';
 }
 
@@ -68,6 +73,7 @@ export class AutogradError extends BackpropError {
  * ```
  */
 export class ValueError extends BackpropError {
+  /** Always `'ValueError'`, so that `err.name` and stack traces say which kind of error it is. */
   override name = 'ValueError';
 }
 

@@ -1,3 +1,9 @@
+/**
+ * @backprop/core: the Tensor, its ops with their gradients side by side, the autograd engine,
+ * kernels and backends, the seeded RNG, gradcheck and computation-graph export.
+ *
+ * @module @backprop/core
+ */
 export { detectAnomaly } from './autograd/anomaly.js';
 export type { BackwardOptions } from './autograd/backward.js';
 export { type CustomOpContext, type CustomOpDefinition, customOp } from './autograd/custom-op.js';

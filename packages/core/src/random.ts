@@ -87,6 +87,7 @@ export class Generator {
     return [this.s0, this.s1, this.s2, this.s3, this.spareNormal ?? Number.NaN];
   }
 
+  /** Restores a state saved by `getState()`, so the same draws repeat; returns `this`. */
   setState(state: readonly number[]): this {
     [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v | 0) as [number, number, number, number];
     const spare = state[4];

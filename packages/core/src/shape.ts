@@ -66,7 +66,10 @@ export function normalizeDims(
   ndim: number,
   op: string,
 ): number[] {
-  if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  // An empty list reduces over every dim, as PyTorch does.
+  if (dim === undefined || (typeof dim !== 'number' && dim.length === 0)) {
+    return Array.from({ length: ndim }, (_, i) => i);
+  }
   const list = typeof dim === 'number' ? [dim] : dim;
   const dims = list.map((d) => normalizeDim(d, ndim, op));
   const sorted = [...new Set(dims)].sort((x, y) => x - y);

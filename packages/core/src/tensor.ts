@@ -12,6 +12,8 @@ import * as mv from './ops/movement.js';
 import * as red from './ops/reduce.js';
 import { contiguousStrides, isContiguous, type Shape, shapesEqual, sizeOf } from './shape.js';
 
+const NO_STRIDES: readonly number[] = Object.freeze([]);
+
 /** A tensor or a plain number, which ops treat as a 0-d tensor of the other operand's dtype. */
 export type TensorLike = Tensor | number;
 
@@ -28,6 +30,7 @@ export interface BackwardCallOptions {
 
 /** A handle that removes a hook. */
 export interface RemovableHandle {
+  /** Unregisters the hook; calling it again does nothing. */
   remove(): void;
 }
 
@@ -47,9 +50,13 @@ export interface RemovableHandle {
 export class Tensor {
   /** The typed array holding the elements (possibly shared with other views). Writing to it bypasses autograd. */
   readonly storage: TypedArray;
+  /** Size of each dimension, outermost first (`[]` for a 0-d tensor). */
   readonly shape: Shape;
+  /** Elements to skip in `storage` to move one step along each dimension (0 for a broadcast dim). */
   readonly strides: readonly number[];
+  /** Index in `storage` of the first element. */
   readonly offset: number;
+  /** Element type: `'float32'`, `'float64'` or `'int32'`. */
   readonly dtype: DType;
   /** Number of elements. */
   readonly size: number;
@@ -73,11 +80,13 @@ export class Tensor {
     this.storage = storage;
     this.shape = shape;
     this.size = sizeOf(shape);
-    this.strides = strides ?? contiguousStrides(shape);
+    // 0-d tensors (micrograd-style graphs make millions) share one empty strides array.
+    this.strides = strides ?? (shape.length === 0 ? NO_STRIDES : contiguousStrides(shape));
     this.offset = offset;
     this.dtype = dtypeOf(storage);
   }
 
+  /** Number of dimensions (`shape.length`). */
   get ndim(): number {
     return this.shape.length;
   }
@@ -87,6 +96,7 @@ export class Tensor {
     return this.gradFn !== null || this.leafRequiresGrad;
   }
 
+  /** Same as `requiresGrad_(flag)`: only leaves can change it. */
   set requiresGrad(flag: boolean) {
     this.requiresGrad_(flag);
   }
@@ -343,6 +353,7 @@ export class Tensor {
     return red.sumToShape(this, shape);
   }
 
+  /** `tensor([[1,2]], dtype=float64, requiresGrad=true)`-style text, also used by Node's `console.log`. */
   toString(): string {
     const grad = this.requiresGrad ? ', requiresGrad=true' : '';
     const dtype = this.dtype === 'float32' ? '' : `, dtype=${this.dtype}`;
@@ -354,177 +365,235 @@ export class Tensor {
   }
 
   // Ops: one-liners into ops/, where each op's forward and backward live.
+  /** {@inheritDoc @backprop/core!add} */
   add(other: TensorLike): Tensor {
     return ew.add(this, other);
   }
+  /** {@inheritDoc @backprop/core!sub} */
   sub(other: TensorLike): Tensor {
     return ew.sub(this, other);
   }
+  /** {@inheritDoc @backprop/core!mul} */
   mul(other: TensorLike): Tensor {
     return ew.mul(this, other);
   }
+  /** {@inheritDoc @backprop/core!div} */
   div(other: TensorLike): Tensor {
     return ew.div(this, other);
   }
+  /** {@inheritDoc @backprop/core!neg} */
   neg(): Tensor {
     return ew.neg(this);
   }
+  /** {@inheritDoc @backprop/core!pow} */
   pow(exponent: TensorLike): Tensor {
     return ew.pow(this, exponent);
   }
+  /** {@inheritDoc @backprop/core!exp} */
   exp(): Tensor {
     return ew.exp(this);
   }
+  /** {@inheritDoc @backprop/core!log} */
   log(): Tensor {
     return ew.log(this);
   }
+  /** {@inheritDoc @backprop/core!sqrt} */
   sqrt(): Tensor {
     return ew.sqrt(this);
   }
+  /** {@inheritDoc @backprop/core!abs} */
   abs(): Tensor {
     return ew.abs(this);
   }
+  /** {@inheritDoc @backprop/core!sin} */
   sin(): Tensor {
     return ew.sin(this);
   }
+  /** {@inheritDoc @backprop/core!cos} */
   cos(): Tensor {
     return ew.cos(this);
   }
+  /** {@inheritDoc @backprop/core!square} */
   square(): Tensor {
     return ew.square(this);
   }
+  /** {@inheritDoc @backprop/core!reciprocal} */
   reciprocal(): Tensor {
     return ew.reciprocal(this);
   }
+  /** {@inheritDoc @backprop/core!maximum} */
   maximum(other: TensorLike): Tensor {
     return ew.maximum(this, other);
   }
+  /** {@inheritDoc @backprop/core!minimum} */
   minimum(other: TensorLike): Tensor {
     return ew.minimum(this, other);
   }
+  /** {@inheritDoc @backprop/core!clamp} */
   clamp(min?: number | null, max?: number | null): Tensor {
     return ew.clamp(this, min, max);
   }
+  /** {@inheritDoc @backprop/core!to} */
   to(dtype: DType): Tensor {
     return ew.to(this, dtype);
   }
+  /** {@inheritDoc @backprop/core!eq} */
   eq(other: TensorLike): Tensor {
     return cmp.eq(this, other);
   }
+  /** {@inheritDoc @backprop/core!ne} */
   ne(other: TensorLike): Tensor {
     return cmp.ne(this, other);
   }
+  /** {@inheritDoc @backprop/core!lt} */
   lt(other: TensorLike): Tensor {
     return cmp.lt(this, other);
   }
+  /** {@inheritDoc @backprop/core!le} */
   le(other: TensorLike): Tensor {
     return cmp.le(this, other);
   }
+  /** {@inheritDoc @backprop/core!gt} */
   gt(other: TensorLike): Tensor {
     return cmp.gt(this, other);
   }
+  /** {@inheritDoc @backprop/core!ge} */
   ge(other: TensorLike): Tensor {
     return cmp.ge(this, other);
   }
+  /** {@inheritDoc @backprop/core!relu} */
   relu(): Tensor {
     return act.relu(this);
   }
+  /** {@inheritDoc @backprop/core!sigmoid} */
   sigmoid(): Tensor {
     return act.sigmoid(this);
   }
+  /** {@inheritDoc @backprop/core!tanh} */
   tanh(): Tensor {
     return act.tanh(this);
   }
+  /** {@inheritDoc @backprop/core!leakyRelu} */
   leakyRelu(slope?: number): Tensor {
     return act.leakyRelu(this, slope);
   }
+  /** {@inheritDoc @backprop/core!elu} */
   elu(alpha?: number): Tensor {
     return act.elu(this, alpha);
   }
+  /** {@inheritDoc @backprop/core!softplus} */
   softplus(): Tensor {
     return act.softplus(this);
   }
+  /** {@inheritDoc @backprop/core!step} */
   step(): Tensor {
     return act.step(this);
   }
+  /** {@inheritDoc @backprop/core!softmax} */
   softmax(dim: number): Tensor {
     return act.softmax(this, dim);
   }
+  /** {@inheritDoc @backprop/core!logSoftmax} */
   logSoftmax(dim: number): Tensor {
     return act.logSoftmax(this, dim);
   }
+  /** {@inheritDoc @backprop/core!logsumexp} */
   logsumexp(dim?: number | readonly number[], keepDim?: boolean): Tensor {
     return act.logsumexp(this, dim, keepDim);
   }
+  /** {@inheritDoc @backprop/core!sum} */
   sum(dim?: number | readonly number[], keepDim?: boolean): Tensor {
     return red.sum(this, dim, keepDim);
   }
+  /** {@inheritDoc @backprop/core!mean} */
   mean(dim?: number | readonly number[], keepDim?: boolean): Tensor {
     return red.mean(this, dim, keepDim);
   }
+  /** {@inheritDoc @backprop/core!max} */
   max(dim?: number | readonly number[], keepDim?: boolean): Tensor {
     return red.max(this, dim, keepDim);
   }
+  /** {@inheritDoc @backprop/core!min} */
   min(dim?: number | readonly number[], keepDim?: boolean): Tensor {
     return red.min(this, dim, keepDim);
   }
+  /** {@inheritDoc @backprop/core!argmax} */
   argmax(dim?: number, keepDim?: boolean): Tensor {
     return red.argmax(this, dim, keepDim);
   }
+  /** {@inheritDoc @backprop/core!argmin} */
   argmin(dim?: number, keepDim?: boolean): Tensor {
     return red.argmin(this, dim, keepDim);
   }
+  /** {@inheritDoc @backprop/core!var} */
   var(dim?: number | readonly number[], keepDim?: boolean, options?: red.VarOptions): Tensor {
     return red.variance(this, dim, keepDim, options);
   }
+  /** {@inheritDoc @backprop/core!std} */
   std(dim?: number | readonly number[], keepDim?: boolean, options?: red.VarOptions): Tensor {
     return red.std(this, dim, keepDim, options);
   }
+  /** {@inheritDoc @backprop/core!norm} */
   norm(dim?: number | readonly number[], keepDim?: boolean): Tensor {
     return red.norm(this, dim, keepDim);
   }
+  /** {@inheritDoc @backprop/core!matmul} */
   matmul(other: Tensor): Tensor {
     return mm.matmul(this, other);
   }
+  /** {@inheritDoc @backprop/core!t} */
   t(): Tensor {
     return mm.t(this);
   }
+  /** {@inheritDoc @backprop/core!reshape} */
   reshape(shape: readonly number[]): Tensor {
     return mv.reshape(this, shape);
   }
+  /** {@inheritDoc @backprop/core!view} */
   view(shape: readonly number[]): Tensor {
     return mv.view(this, shape);
   }
+  /** {@inheritDoc @backprop/core!flatten} */
   flatten(startDim?: number, endDim?: number): Tensor {
     return mv.flatten(this, startDim, endDim);
   }
+  /** {@inheritDoc @backprop/core!squeeze} */
   squeeze(dim?: number): Tensor {
     return mv.squeeze(this, dim);
   }
+  /** {@inheritDoc @backprop/core!unsqueeze} */
   unsqueeze(dim: number): Tensor {
     return mv.unsqueeze(this, dim);
   }
+  /** {@inheritDoc @backprop/core!transpose} */
   transpose(dim0: number, dim1: number): Tensor {
     return mv.transpose(this, dim0, dim1);
   }
+  /** {@inheritDoc @backprop/core!permute} */
   permute(dims: readonly number[]): Tensor {
     return mv.permute(this, dims);
   }
+  /** {@inheritDoc @backprop/core!expand} */
   expand(shape: readonly number[]): Tensor {
     return mv.expand(this, shape);
   }
+  /** {@inheritDoc @backprop/core!slice} */
   slice(dim: number, start?: number | null, end?: number | null): Tensor {
     return mv.slice(this, dim, start, end);
   }
+  /** {@inheritDoc @backprop/core!pad} */
   pad(padding: readonly number[], value?: number): Tensor {
     return mv.pad(this, padding, value);
   }
+  /** {@inheritDoc @backprop/core!gather} */
   gather(dim: number, index: Tensor): Tensor {
     return idx.gather(this, dim, index);
   }
+  /** {@inheritDoc @backprop/core!indexSelect} */
   indexSelect(dim: number, index: Tensor | readonly number[]): Tensor {
     return idx.indexSelect(this, dim, index);
   }
+  /** {@inheritDoc @backprop/core!oneHot} */
   oneHot(numClasses: number): Tensor {
     return idx.oneHot(this, numClasses);
   }

@@ -181,3 +181,23 @@ describe('var, std, norm', () => {
     expectClose(drow!, [0.6, 0.8, 0, 0], { atol: 1e-12 });
   });
 });
+
+describe('sum over an empty dim list', () => {
+  it('reduces over every dim, as PyTorch does', () => {
+    const x = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
+    const s = x.sum([]);
+    expect(s.shape).toEqual([]);
+    expect(s.item()).toBe(10);
+    s.backward();
+    expect(x.grad?.toArray()).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+  });
+});

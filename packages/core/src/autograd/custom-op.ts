@@ -17,6 +17,7 @@ export interface CustomOpContext {
 
 /** The definition of a custom op. */
 export interface CustomOpDefinition {
+  /** The op's name, used in error messages, `gradFn.name` and `toDot` pictures. */
   name: string;
   /** Computes the output; runs without recording a graph. */
   forward: (ctx: CustomOpContext, ...inputs: Tensor[]) => Tensor;

@@ -23,6 +23,7 @@ export interface GradcheckOptions {
  * ```
  */
 export class GradcheckError extends BackpropError {
+  /** Always `'GradcheckError'`. */
   override name = 'GradcheckError';
 }
 

@@ -39,16 +39,21 @@ export class Node {
   visit = 0;
 
   constructor(
+    /** The op's name (`'mul'`, `'matmul'`), as in error messages and `toDot`. */
     readonly name: string,
+    /** The tensors the op read, in argument order. */
     readonly inputs: readonly Tensor[],
     backwardFn: BackwardFn,
+    /** Shape of the op's output. */
     readonly shape: Shape,
+    /** Dtype of the op's output. */
     readonly dtype: DType,
   ) {
     this.backwardFn = backwardFn;
     this.createdAt = isAnomalyEnabled() ? creationSite() : null;
   }
 
+  /** True once a backward pass without `retainGraph` has released this node's saved values. */
   get freed(): boolean {
     return this.backwardFn === null;
   }

@@ -4,9 +4,13 @@ import { cpuBackend } from './cpu/index.js';
 
 /** What a kernel reads: storage plus shape, strides and offset (a Tensor is one). */
 export interface StridedView {
+  /** The typed array holding the elements. */
   readonly storage: TypedArray;
+  /** Size of each dimension. */
   readonly shape: Shape;
+  /** Storage step per dimension (0 for a broadcast dim). */
   readonly strides: readonly number[];
+  /** Index in `storage` of the first element. */
   readonly offset: number;
 }
 
@@ -41,15 +45,25 @@ export type ReduceOp = 'sum' | 'max' | 'min';
 
 /** Geometry of a 2-D sliding window over NCHW input (convolution and pooling). */
 export interface WindowGeometry {
+  /** Batch size N. */
   readonly batch: number;
+  /** Input channels C. */
   readonly channels: number;
+  /** Input height H (before padding). */
   readonly height: number;
+  /** Input width W (before padding). */
   readonly width: number;
+  /** Window size `[kh, kw]`. */
   readonly kernel: readonly [number, number];
+  /** Window step `[sh, sw]`. */
   readonly stride: readonly [number, number];
+  /** Zeros added on each side `[ph, pw]`. */
   readonly padding: readonly [number, number];
+  /** Spacing between window taps `[dh, dw]`. */
   readonly dilation: readonly [number, number];
+  /** Output height, by PyTorch's rule `floor((H + 2p - d(k - 1) - 1) / s) + 1`. */
   readonly outHeight: number;
+  /** Output width, by the same rule as `outHeight`. */
   readonly outWidth: number;
 }
 
@@ -59,6 +73,7 @@ export interface WindowGeometry {
  * ops own the chain rule, backends only compute values, so a faster backend slots in unchanged.
  */
 export interface Backend {
+  /** A short name for messages and benchmarks, e.g. `'cpu'`. */
   readonly name: string;
   /** Elementwise `op(x)` with up to two scalar parameters (slope, alpha, clamp bounds). */
   unary(op: UnaryOp, x: StridedView, outDtype: DType, p0?: number, p1?: number): TypedArray;

@@ -12,9 +12,13 @@ export type Pair = number | readonly [number, number];
 
 /** Options of `conv2d`. */
 export interface Conv2dOptions {
+  /** Step of the window, one number or `[sh, sw]` (default 1). */
   stride?: Pair;
+  /** Zeros added on each side, one number or `[ph, pw]` (default 0). */
   padding?: Pair;
+  /** Spacing between kernel taps, one number or `[dh, dw]` (default 1). */
   dilation?: Pair;
+  /** Splits input and output channels into this many independent groups (default 1). */
   groups?: number;
 }
 
@@ -22,6 +26,7 @@ export interface Conv2dOptions {
 export interface Pool2dOptions {
   /** Defaults to the kernel size. */
   stride?: Pair;
+  /** Padding on each side, one number or `[ph, pw]` (default 0, at most half the kernel); max pooling pads with -Infinity, average pooling with zeros that count in the mean. */
   padding?: Pair;
 }
 

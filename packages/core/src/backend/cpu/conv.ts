@@ -1,57 +1,71 @@
 import { allocate, type DType, type TypedArray } from '../../dtype.js';
 import type { StridedView, WindowGeometry } from '../backend.js';
 
-// Both directions walk the same (channel, ky, kx, oy, ox) grid; `visit` gets the column offset and
-// the input offset, or -1 where the window hangs over the padding.
-function walkWindows(x: StridedView, g: WindowGeometry, visit: (col: number, src: number) => void): void {
+// Both directions walk the same (n, channel, ky, kx, oy, ox) grid in that order, one column row of
+// outWidth entries at a time. For a kernel offset the output positions whose input lies inside the
+// image form one range [lo, hi), found once, so the inner loops carry no bounds checks.
+
+/** Output positions o in [0, count) with 0 <= o * stride + shift < size, as [lo, hi) (lo <= hi). */
+function insideRange(shift: number, size: number, count: number, stride: number): [number, number] {
+  const lo = Math.max(0, Math.ceil(-shift / stride));
+  const hi = Math.min(count, Math.floor((size - 1 - shift) / stride) + 1);
+  return [lo, Math.max(lo, hi)];
+}
+
+export function unfold(x: StridedView, g: WindowGeometry, padValue: number, outDtype: DType): TypedArray {
   const [kh, kw] = g.kernel;
   const [sh, sw] = g.stride;
-  const [ph, pw] = g.padding;
-  const [dh, dw] = g.dilation;
+  const [oh, ow] = [g.outHeight, g.outWidth];
   const [nS, cS, hS, wS] = x.strides as [number, number, number, number];
+  const out = allocate(outDtype, g.batch * g.channels * kh * kw * oh * ow);
+  if (padValue !== 0) out.fill(padValue);
+  const xd = x.storage;
+  const step = sw * wS;
   let col = 0;
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.channels; c++) {
-      const planeBase = x.offset + n * nS + c * cS;
+      const plane = x.offset + n * nS + c * cS;
       for (let ky = 0; ky < kh; ky++) {
-        for (let kx = 0; kx < kw; kx++) {
-          for (let oy = 0; oy < g.outHeight; oy++) {
-            const iy = oy * sh - ph + ky * dh;
-            const rowInside = iy >= 0 && iy < g.height;
-            for (let ox = 0; ox < g.outWidth; ox++, col++) {
-              const ix = ox * sw - pw + kx * dw;
-              visit(col, rowInside && ix >= 0 && ix < g.width ? planeBase + iy * hS + ix * wS : -1);
-            }
+        const yShift = ky * g.dilation[0] - g.padding[0];
+        const [yLo, yHi] = insideRange(yShift, g.height, oh, sh);
+        for (let kx = 0; kx < kw; kx++, col += oh * ow) {
+          const xShift = kx * g.dilation[1] - g.padding[1];
+          const [xLo, xHi] = insideRange(xShift, g.width, ow, sw);
+          for (let oy = yLo; oy < yHi; oy++) {
+            let p = plane + (oy * sh + yShift) * hS + (xLo * sw + xShift) * wS;
+            const end = col + oy * ow + xHi;
+            for (let o = col + oy * ow + xLo; o < end; o++, p += step) out[o] = xd[p]!;
           }
         }
       }
     }
   }
-}
-
-export function unfold(x: StridedView, g: WindowGeometry, padValue: number, outDtype: DType): TypedArray {
-  const out = allocate(outDtype, g.batch * g.channels * g.kernel[0] * g.kernel[1] * g.outHeight * g.outWidth);
-  const xd = x.storage;
-  walkWindows(x, g, (col, src) => {
-    out[col] = src < 0 ? padValue : xd[src]!;
-  });
   return out;
 }
 
 export function fold(cols: StridedView, g: WindowGeometry, outDtype: DType): TypedArray {
-  const { batch, channels, height, width } = g;
-  const out = allocate(outDtype, batch * channels * height * width);
-  const image = {
-    storage: out,
-    shape: [batch, channels, height, width],
-    strides: [channels * height * width, height * width, width, 1],
-    offset: 0,
-  };
-  // Columns arrive contiguous from the ops layer (it makes them so), so `col` indexes them directly.
+  const [kh, kw] = g.kernel;
+  const [sh, sw] = g.stride;
+  const [oh, ow] = [g.outHeight, g.outWidth];
+  const { height, width } = g;
+  const out = allocate(outDtype, g.batch * g.channels * height * width);
+  // Columns arrive contiguous from the ops layer (it makes them so), so they are read in order.
   const cd = cols.storage;
-  const base = cols.offset;
-  walkWindows(image, g, (col, dst) => {
-    if (dst >= 0) out[dst]! += cd[base + col]!;
-  });
+  let col = cols.offset;
+  for (let plane = 0; plane < g.batch * g.channels * height * width; plane += height * width) {
+    for (let ky = 0; ky < kh; ky++) {
+      const yShift = ky * g.dilation[0] - g.padding[0];
+      const [yLo, yHi] = insideRange(yShift, height, oh, sh);
+      for (let kx = 0; kx < kw; kx++, col += oh * ow) {
+        const xShift = kx * g.dilation[1] - g.padding[1];
+        const [xLo, xHi] = insideRange(xShift, width, ow, sw);
+        for (let oy = yLo; oy < yHi; oy++) {
+          let q = plane + (oy * sh + yShift) * width + xLo * sw + xShift;
+          const end = col + oy * ow + xHi;
+          for (let o = col + oy * ow + xLo; o < end; o++, q += sw) out[q]! += cd[o]!;
+        }
+      }
+    }
+  }
   return out;
 }

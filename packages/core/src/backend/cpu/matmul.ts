@@ -60,38 +60,59 @@ function packB(src: TypedArray, base: number, g: Gemm, p0: number, kc: number, d
   }
 }
 
-// C[4 x 4] at `co` (row stride ldc) += A panel * B panel over kc. The sixteen sums live in locals
-// (registers) for the whole k loop: one load of A and B per four multiply-adds instead of a load and
-// a store of C per multiply-add. Written out by hand because V8 does not unroll or vectorize.
+// C[4 x 4] at `co` (row stride ldc) = (C if `accumulate`, else 0) + A panel * B panel over kc. The
+// sixteen sums live in locals (registers) for the whole k loop: one load of A and B per four
+// multiply-adds instead of a load and a store of C per multiply-add. Written out by hand because V8
+// neither unrolls nor vectorizes. `c` may be the output itself (any dtype): the sums are float64
+// until this one store.
 function kernel4x4(
   a: Float64Array,
   ao: number,
   b: Float64Array,
   bo: number,
   kc: number,
-  c: Float64Array,
+  c: TypedArray,
   co: number,
   ldc: number,
+  accumulate: boolean,
 ): void {
   const r1 = co + ldc;
   const r2 = r1 + ldc;
   const r3 = r2 + ldc;
-  let c00 = c[co]!,
-    c01 = c[co + 1]!,
-    c02 = c[co + 2]!,
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
+  if (accumulate) {
+    c00 = c[co]!;
+    c01 = c[co + 1]!;
+    c02 = c[co + 2]!;
     c03 = c[co + 3]!;
-  let c10 = c[r1]!,
-    c11 = c[r1 + 1]!,
-    c12 = c[r1 + 2]!,
+    c10 = c[r1]!;
+    c11 = c[r1 + 1]!;
+    c12 = c[r1 + 2]!;
     c13 = c[r1 + 3]!;
-  let c20 = c[r2]!,
-    c21 = c[r2 + 1]!,
-    c22 = c[r2 + 2]!,
+    c20 = c[r2]!;
+    c21 = c[r2 + 1]!;
+    c22 = c[r2 + 2]!;
     c23 = c[r2 + 3]!;
-  let c30 = c[r3]!,
-    c31 = c[r3 + 1]!,
-    c32 = c[r3 + 2]!,
+    c30 = c[r3]!;
+    c31 = c[r3 + 1]!;
+    c32 = c[r3 + 2]!;
     c33 = c[r3 + 3]!;
+  }
   for (let p = 0; p < kc; p++, ao += 4, bo += 4) {
     const a0 = a[ao]!,
       a1 = a[ao + 1]!,
@@ -145,13 +166,40 @@ interface Scratch {
 
 const scratch: Scratch = { a: new Float64Array(0), b: new Float64Array(0), c: new Float64Array(0) };
 
+// Buffers above this many elements (8 MB) are allocated per call, so one huge product does not
+// pin its scratch memory for the life of the process.
+const KEEP_LIMIT = 1 << 20;
+
 function buffer(key: keyof Scratch, length: number): Float64Array {
-  if (scratch[key].length < length)
-    scratch[key] = new Float64Array(Math.max(length, 2 * scratch[key].length));
+  if (length > KEEP_LIMIT) return new Float64Array(length);
+  if (scratch[key].length < length) {
+    scratch[key] = new Float64Array(Math.min(KEEP_LIMIT, Math.max(length, 2 * scratch[key].length)));
+  }
   return scratch[key];
 }
 
-// One product into out[outBase ..], rows of n. C is padded to whole micro-tiles (mPad x nPad).
+/**
+ * Packing buffers for one call, and which operand offsets they hold (-1: none), so a broadcast
+ * operand (a conv weight repeated over the batch) is packed once. Only a product of one k-slice
+ * (and, for A, one row block) leaves its whole operand packed.
+ */
+interface Work {
+  readonly pa: Float64Array;
+  readonly pb: Float64Array;
+  a: number;
+  b: number;
+}
+
+function workFor(g: Gemm): Work {
+  const kc = Math.min(KC, g.k);
+  const pa = buffer('a', Math.min(MC, Math.ceil(g.m / MR) * MR) * kc);
+  const pb = buffer('b', Math.ceil(g.n / NR) * NR * kc);
+  return { pa, pb, a: -1, b: -1 };
+}
+
+// One product into out[outBase ..], rows of n. With a single k-slice the tiles go straight to `out`
+// (edge tiles through a 4 x 4 scratch); with several, sums build up in a float64 C padded to whole
+// tiles and are copied out at the end.
 function gemmBlocked(
   a: TypedArray,
   aBase: number,
@@ -160,27 +208,56 @@ function gemmBlocked(
   g: Gemm,
   out: TypedArray,
   outBase: number,
+  w: Work,
 ): void {
   const { m, k, n } = g;
   const nPad = Math.ceil(n / NR) * NR;
   const mPad = Math.ceil(m / MR) * MR;
-  const c = buffer('c', mPad * nPad).fill(0, 0, mPad * nPad);
-  const pa = buffer('a', Math.min(MC, mPad) * Math.min(KC, k));
-  const pb = buffer('b', nPad * Math.min(KC, k));
+  const direct = k <= KC;
+  const c = direct ? out : buffer('c', mPad * nPad);
+  const [cBase, ldc] = direct ? [outBase, n] : [0, nPad];
+  const [reuseA, reuseB] = [w.a === aBase, w.b === bBase];
+  w.a = direct && mPad <= MC ? aBase : -1;
+  w.b = direct ? bBase : -1;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
-    packB(b, bBase, g, p0, kc, pb);
+    if (!reuseB) packB(b, bBase, g, p0, kc, w.pb);
     for (let i0 = 0; i0 < m; i0 += MC) {
       const mc = Math.min(MC, mPad - i0);
-      packA(a, aBase, g, i0, mc, p0, kc, pa);
+      if (!reuseA) packA(a, aBase, g, i0, mc, p0, kc, w.pa);
       for (let j0 = 0; j0 < nPad; j0 += NR) {
-        for (let ip = 0; ip < mc; ip += MR)
-          kernel4x4(pa, ip * kc, pb, j0 * kc, kc, c, (i0 + ip) * nPad + j0, nPad);
+        for (let i = i0; i < i0 + mc; i += MR) {
+          const ao = (i - i0) * kc;
+          if (direct && (i + MR > m || j0 + NR > n)) edgeTile(w, ao, j0 * kc, kc, g, out, outBase, i, j0);
+          else kernel4x4(w.pa, ao, w.pb, j0 * kc, kc, c, cBase + i * ldc + j0, ldc, p0 > 0);
+        }
       }
     }
   }
-  for (let i = 0; i < m; i++) {
-    for (let j = 0, o = outBase + i * n, s = i * nPad; j < n; j++) out[o + j] = c[s + j]!;
+  for (let i = 0; !direct && i < m; i++) {
+    for (let j = 0, o = outBase + i * n, q = i * nPad; j < n; j++) out[o + j] = c[q + j]!;
+  }
+}
+
+const tile = new Float64Array(MR * NR);
+
+// A tile that hangs over the last rows or columns: computed whole, stored in part.
+function edgeTile(
+  w: Work,
+  ao: number,
+  bo: number,
+  kc: number,
+  g: Gemm,
+  out: TypedArray,
+  outBase: number,
+  i: number,
+  j: number,
+): void {
+  kernel4x4(w.pa, ao, w.pb, bo, kc, tile, 0, NR, false);
+  const rows = Math.min(MR, g.m - i);
+  const cols = Math.min(NR, g.n - j);
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) out[outBase + (i + r) * g.n + j + q] = tile[r * NR + q]!;
   }
 }
 
@@ -222,9 +299,12 @@ export function matmul(a: StridedView, b: StridedView, outDtype: DType): TypedAr
   const aOffsets = elementOffsets(batchShape, a.strides.slice(0, nd - 2), a.offset);
   const bOffsets = elementOffsets(batchShape, b.strides.slice(0, nd - 2), b.offset);
   const out = allocate(outDtype, aOffsets.length * g.m * g.n);
-  const gemm = g.m < MR || g.n < NR ? gemmThin : gemmBlocked;
+  const thin = g.m < MR || g.n < NR;
+  const work = thin ? null : workFor(g);
   for (let t = 0; t < aOffsets.length; t++) {
-    gemm(a.storage, aOffsets[t]!, b.storage, bOffsets[t]!, g, out, t * g.m * g.n);
+    const [ao, bo, oo] = [aOffsets[t]!, bOffsets[t]!, t * g.m * g.n];
+    if (work) gemmBlocked(a.storage, ao, b.storage, bo, g, out, oo, work);
+    else gemmThin(a.storage, ao, b.storage, bo, g, out, oo);
   }
   return out;
 }

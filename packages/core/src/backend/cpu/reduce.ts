@@ -2,7 +2,7 @@ import { allocate, type DType, type TypedArray } from '../../dtype.js';
 import { IndexError, ValueError } from '../../errors.js';
 import { sizeOf } from '../../shape.js';
 import type { ReduceOp, StridedView } from '../backend.js';
-import { planRows } from './rows.js';
+import { elementOffsets, planFlat, planRows } from './rows.js';
 
 // A view of `x` with the kept dims first and the reduced dims last, so each output element owns
 // one consecutive run of rows in the walk.
@@ -17,39 +17,135 @@ function reducedLast(x: StridedView, dims: readonly number[]): StridedView {
   };
 }
 
+/** A strided block of dims: the kept dims before the last reduced one, the reduced dims, or the tail. */
+interface Block {
+  readonly shape: number[];
+  readonly strides: number[];
+}
+
+// Splits x's dims into the kept dims before the last reduced dim (`outer`), the reduced dims, and
+// the kept dims after it (`tail`). Output element (o, t) is then the reduction over `reduced` at
+// outer index o and tail index t, in row-major order of `reduced`.
+function split(x: StridedView, dims: readonly number[]): { outer: Block; reduced: Block; tail: Block } {
+  const last = dims.length === 0 ? -1 : dims[dims.length - 1]!;
+  const outer: Block = { shape: [], strides: [] };
+  const reduced: Block = { shape: [], strides: [] };
+  const tail: Block = { shape: [], strides: [] };
+  for (let d = 0; d < x.shape.length; d++) {
+    const block = dims.includes(d) ? reduced : d > last ? tail : outer;
+    block.shape.push(x.shape[d]!);
+    block.strides.push(x.strides[d]!);
+  }
+  return { outer, reduced, tail };
+}
+
+const init = (op: ReduceOp): number => (op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity);
+
 export function reduce(op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType): TypedArray {
-  const view = reducedLast(x, dims);
-  const group = dims.reduce((n, d) => n * x.shape[d]!, 1);
-  const outSize = group === 0 ? sizeOf(x.shape.filter((_, i) => !dims.includes(i))) : sizeOf(x.shape) / group;
+  const { outer, reduced, tail } = split(x, dims);
+  const group = sizeOf(reduced.shape);
+  const tailSize = sizeOf(tail.shape);
+  const outSize = sizeOf(outer.shape) * tailSize;
   const out = allocate(outDtype, outSize);
+  if (outSize === 0) return out;
   if (group === 0) {
-    if (op !== 'sum' && outSize > 0) throw new ValueError(`${op}: cannot reduce over a zero-size dim`);
+    if (op !== 'sum') throw new ValueError(`${op}: cannot reduce over a zero-size dim`);
     return out;
   }
-  const { rows, inner, innerStrides, bases } = planRows(view.shape, [view]);
-  const rowsPerOut = rows / outSize;
+  const outerOffsets = elementOffsets(outer.shape, outer.strides, x.offset);
+  if (tailSize === 1) reduceRuns(op, x.storage, outerOffsets, reduced, out);
+  else reduceTiles(op, x.storage, outerOffsets, reduced, tail, out);
+  return out;
+}
+
+// Reductions that end at the last dim (sum of each row, of everything, ...): each output is a
+// scalar sum over runs of the innermost reduced dim.
+function reduceRuns(op: ReduceOp, xd: TypedArray, outer: Int32Array, reduced: Block, out: TypedArray): void {
+  const view = { storage: xd, shape: reduced.shape, strides: reduced.strides, offset: 0 };
+  const { rows, inner, innerStrides, bases } = planFlat(reduced.shape, [view]);
   const s = innerStrides[0]!;
   const base = bases[0]!;
-  const xd = x.storage;
-  for (let o = 0, r = 0; o < outSize; o++) {
-    let acc = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
-    for (let k = 0; k < rowsPerOut; k++, r++) {
-      let p = base[r]!;
-      if (op === 'sum') for (let j = 0; j < inner; j++, p += s) acc += xd[p]!;
-      else if (op === 'max')
-        for (let j = 0; j < inner; j++, p += s) {
-          const v = xd[p]!;
-          if (v > acc || Number.isNaN(v)) acc = v;
-        }
-      else
-        for (let j = 0; j < inner; j++, p += s) {
-          const v = xd[p]!;
-          if (v < acc || Number.isNaN(v)) acc = v;
-        }
-    }
+  for (let o = 0; o < outer.length; o++) {
+    let acc = init(op);
+    for (let r = 0; r < rows; r++) acc = reduceRun(op, acc, xd, outer[o]! + base[r]!, s, inner);
     out[o] = acc;
   }
-  return out;
+}
+
+// Reductions with kept dims after them (sum over dim 0 for a bias gradient, max over a pooling
+// window): whole tail rows are folded into a float64 accumulator row at a time, so the walk stays
+// along the tail's memory order rather than striding across it once per output.
+function reduceTiles(
+  op: ReduceOp,
+  xd: TypedArray,
+  outer: Int32Array,
+  reduced: Block,
+  tail: Block,
+  out: TypedArray,
+): void {
+  const steps = elementOffsets(reduced.shape, reduced.strides, 0);
+  const view = { storage: xd, shape: tail.shape, strides: tail.strides, offset: 0 };
+  const { rows, inner, innerStrides, bases } = planFlat(tail.shape, [view]);
+  const s = innerStrides[0]!;
+  const base = bases[0]!;
+  const acc = new Float64Array(rows * inner);
+  for (let o = 0; o < outer.length; o++) {
+    acc.fill(init(op));
+    for (let k = 0; k < steps.length; k++) {
+      const at = outer[o]! + steps[k]!;
+      for (let r = 0; r < rows; r++) foldRun(op, acc, r * inner, xd, at + base[r]!, s, inner);
+    }
+    out.set(acc, o * acc.length);
+  }
+}
+
+// acc op= x[p], x[p + s], ... (len values); NaN wins a max or min, as in PyTorch.
+function reduceRun(op: ReduceOp, acc: number, xd: TypedArray, p: number, s: number, len: number): number {
+  if (op === 'sum') for (let j = 0; j < len; j++, p += s) acc += xd[p]!;
+  else if (op === 'max')
+    for (let j = 0; j < len; j++, p += s) {
+      const v = xd[p]!;
+      if (v > acc || Number.isNaN(v)) acc = v;
+    }
+  else
+    for (let j = 0; j < len; j++, p += s) {
+      const v = xd[p]!;
+      if (v < acc || Number.isNaN(v)) acc = v;
+    }
+  return acc;
+}
+
+// Which of (acc, x) survives a max or min, picked by index rather than by a branch: over short
+// windows (pooling) the branch is a coin toss, and mispredicting it costs more than the compare.
+// NaN wins, as in PyTorch.
+const pick = new Float64Array(2);
+
+// acc[a + j] op= x[p + j * s] for j < len.
+function foldRun(
+  op: ReduceOp,
+  acc: Float64Array,
+  a: number,
+  xd: TypedArray,
+  p: number,
+  s: number,
+  len: number,
+): void {
+  const end = a + len;
+  if (op === 'sum') for (; a < end; a++, p += s) acc[a]! += xd[p]!;
+  else if (op === 'max')
+    for (; a < end; a++, p += s) {
+      const v = xd[p]!;
+      pick[0] = acc[a]!;
+      pick[1] = v;
+      acc[a] = pick[+(v > pick[0]!) | +Number.isNaN(v)]!;
+    }
+  else
+    for (; a < end; a++, p += s) {
+      const v = xd[p]!;
+      pick[0] = acc[a]!;
+      pick[1] = v;
+      acc[a] = pick[+(v < pick[0]!) | +Number.isNaN(v)]!;
+    }
 }
 
 export function argReduce(op: 'argmax' | 'argmin', x: StridedView, dim: number): Int32Array {

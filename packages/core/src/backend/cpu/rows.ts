@@ -26,22 +26,59 @@ export function broadcastStrides(view: StridedView, shape: Shape): number[] {
 }
 
 export function planRows(shape: Shape, views: readonly StridedView[]): RowPlan {
+  return planStrided(
+    shape,
+    views.map((v) => broadcastStrides(v, shape)),
+    views.map((v) => v.offset),
+  );
+}
+
+/**
+ * `planRows` over a simpler but equivalent walk: size-1 dims are dropped and neighbouring dims that
+ * every operand steps through contiguously are merged. Same-shape dense operands become one row, a
+ * scalar one row of stride 0, and `[N, C] + [C]` N rows of C. The element order stays row-major, so
+ * kernels that only need that order (not the row boundaries) may use it.
+ */
+export function planFlat(shape: Shape, views: readonly StridedView[]): RowPlan {
+  const strides = views.map((v) => broadcastStrides(v, shape));
+  const merged: number[] = [];
+  const mergedStrides: number[][] = views.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = merged.length - 1;
+    if (last >= 0 && strides.every((s, k) => mergedStrides[k]![last] === s[d]! * size)) {
+      merged[last]! *= size;
+      for (let k = 0; k < views.length; k++) mergedStrides[k]![last] = strides[k]![d]!;
+    } else {
+      merged.push(size);
+      for (let k = 0; k < views.length; k++) mergedStrides[k]!.push(strides[k]![d]!);
+    }
+  }
+  return planStrided(
+    merged,
+    mergedStrides,
+    views.map((v) => v.offset),
+  );
+}
+
+function planStrided(shape: Shape, strides: readonly number[][], offsets: readonly number[]): RowPlan {
   const nd = shape.length;
+  const count = strides.length;
   const inner = nd === 0 ? 1 : shape[nd - 1]!;
   let rows = 1;
   for (let d = 0; d < nd - 1; d++) rows *= shape[d]!;
   if (inner === 0) rows = 0;
-  const strides = views.map((v) => broadcastStrides(v, shape));
-  const bases = views.map(() => new Int32Array(rows));
+  const bases = strides.map(() => new Int32Array(rows));
   const index = new Array<number>(Math.max(nd - 1, 0)).fill(0);
-  const pos = views.map((v) => v.offset);
+  const pos = [...offsets];
   for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < views.length; k++) bases[k]![r] = pos[k]!;
+    for (let k = 0; k < count; k++) bases[k]![r] = pos[k]!;
     for (let d = nd - 2; d >= 0; d--) {
       index[d]!++;
-      for (let k = 0; k < views.length; k++) pos[k]! += strides[k]![d]!;
+      for (let k = 0; k < count; k++) pos[k]! += strides[k]![d]!;
       if (index[d]! < shape[d]!) break;
-      for (let k = 0; k < views.length; k++) pos[k]! -= strides[k]![d]! * shape[d]!;
+      for (let k = 0; k < count; k++) pos[k]! -= strides[k]![d]! * shape[d]!;
       index[d] = 0;
     }
   }
@@ -50,7 +87,7 @@ export function planRows(shape: Shape, views: readonly StridedView[]): RowPlan {
 
 /** Storage offset of every element of a strided shape, in row-major order. */
 export function elementOffsets(shape: Shape, strides: readonly number[], offset: number): Int32Array {
-  const { rows, inner, innerStrides, bases } = planRows(shape, [
+  const { rows, inner, innerStrides, bases } = planFlat(shape, [
     { storage: new Float64Array(0), shape, strides, offset },
   ]);
   const out = new Int32Array(rows * inner);

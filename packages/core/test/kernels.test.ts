@@ -1,0 +1,388 @@
+// The CPU kernels have fast paths (dense, scalar and bias broadcasts, last-dim and leading-dim
+// reductions, packed matmul, stride-1 unfold). Each is checked here against a naive reference that
+// walks every output index, on random strided inputs: transposed, sliced, expanded (stride 0),
+// offset and zero-size. The references sum in the same order as the kernels, so results must match
+// exactly, not just closely.
+import { describe, expect, it } from 'vitest';
+import type { BinaryOp, ReduceOp, StridedView, UnaryOp, WindowGeometry } from '../src/backend/backend.js';
+import { cpuBackend as cpu } from '../src/backend/cpu/index.js';
+import { BINARY, UNARY } from '../src/backend/cpu/loops.js';
+import { allocate, type DType, type TypedArray } from '../src/dtype.js';
+
+type Rng = () => number;
+
+// mulberry32: a tiny seeded generator, so a failure reproduces.
+function seeded(seed: number): Rng {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+
+function randomShape(rng: Rng, maxRank = 4, maxDim = 5): number[] {
+  return Array.from({ length: int(rng, 0, maxRank) }, () => (rng() < 0.05 ? 0 : int(rng, 1, maxDim)));
+}
+
+/**
+ * A view of `shape` over fresh random storage: dense about a third of the time, else with dims laid
+ * out in a random memory order, some sliced (gaps between elements), some expanded (stride 0), and a
+ * random offset.
+ */
+function randomView(rng: Rng, shape: readonly number[], dtype: DType, special = false): StridedView {
+  const nd = shape.length;
+  const dense = rng() < 0.35;
+  const order = Array.from({ length: nd }, (_, i) => i);
+  if (!dense) order.sort(() => rng() - 0.5);
+  const strides = new Array<number>(nd).fill(0);
+  let step = dense ? 1 : int(rng, 1, 2);
+  for (let i = nd - 1; i >= 0; i--) {
+    const d = order[i]!;
+    if (!dense && shape[d]! > 1 && rng() < 0.15) continue;
+    strides[d] = step;
+    step *= shape[d]! + (dense ? 0 : int(rng, 0, 1));
+  }
+  const offset = dense ? 0 : int(rng, 0, 3);
+  let length = offset + 1;
+  for (let d = 0; d < nd; d++) length += Math.max(shape[d]! - 1, 0) * strides[d]!;
+  const storage = allocate(dtype, length);
+  for (let i = 0; i < length; i++) storage[i] = randomValue(rng, dtype, special);
+  return { storage, shape, strides, offset };
+}
+
+// Mostly normal-ish values; with `special`, also exact zeros, ties and non-finite values.
+function randomValue(rng: Rng, dtype: DType, special: boolean): number {
+  if (special && rng() < 0.2) return pick(rng, [0, -0, 1, -1, Number.NaN, Number.POSITIVE_INFINITY, -2]);
+  const v = (rng() - 0.5) * 6;
+  return dtype === 'int32' ? Math.round(v) : v;
+}
+
+/** Every multi-index of `shape` in row-major order. */
+function* indices(shape: readonly number[]): Generator<number[]> {
+  if (shape.some((d) => d === 0)) return;
+  const idx = new Array<number>(shape.length).fill(0);
+  for (;;) {
+    yield idx;
+    let d = shape.length - 1;
+    while (d >= 0 && ++idx[d]! === shape[d]!) idx[d--] = 0;
+    if (d < 0) return;
+  }
+}
+
+/** The element of `v` at `idx` of a (possibly larger) broadcast shape. */
+function read(v: StridedView, idx: readonly number[]): number {
+  const lead = idx.length - v.shape.length;
+  let p = v.offset;
+  for (let i = 0; i < v.shape.length; i++) if (v.shape[i] !== 1) p += idx[lead + i]! * v.strides[i]!;
+  return v.storage[p]!;
+}
+
+// Exact equality, NaN equal to NaN and -0 distinct from 0 (Object.is).
+function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      expect.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
+
+/** A shape that broadcasts to `out`: leading dims dropped, some dims made 1. */
+function broadcastable(rng: Rng, out: readonly number[]): number[] {
+  const r = rng();
+  if (r < 0.15) return [];
+  if (r < 0.45) return [...out];
+  const drop = int(rng, 0, out.length);
+  return out.slice(drop).map((d) => (rng() < 0.3 ? 1 : d));
+}
+
+const FLOATS: DType[] = ['float32', 'float64'];
+const UNARY_OPS = Object.keys(UNARY) as UnaryOp[];
+const BINARY_OPS = Object.keys(BINARY) as BinaryOp[];
+
+describe('cpu elementwise kernels', () => {
+  it('unary matches the reference on every op and layout', () => {
+    const rng = seeded(1);
+    for (let trial = 0; trial < 400; trial++) {
+      const op = UNARY_OPS[trial % UNARY_OPS.length]!;
+      const dtype = pick(rng, FLOATS);
+      const x = randomView(rng, randomShape(rng), dtype, true);
+      // clamp: bounds in order, reversed (max wins), or absent (NaN).
+      const [p0, p1] =
+        op === 'clamp' ? [pick(rng, [-1, 1, Number.NaN]), pick(rng, [1, 0, Number.NaN])] : [0.1, 0];
+      const expected = allocate(dtype, sizeOf(x.shape));
+      let o = 0;
+      for (const idx of indices(x.shape)) expected[o++] = UNARY[op](read(x, idx), p0, p1);
+      expectSame(cpu.unary(op, x, dtype, p0, p1), expected, `unary ${op} ${JSON.stringify(x.shape)}`);
+    }
+  });
+
+  it('binary matches the reference with broadcasting, scalars and bias shapes', () => {
+    const rng = seeded(2);
+    for (let trial = 0; trial < 600; trial++) {
+      const op = BINARY_OPS[trial % BINARY_OPS.length]!;
+      const dtype = pick(rng, FLOATS);
+      const out = randomShape(rng);
+      const [sa, sb] = rng() < 0.5 ? [out, broadcastable(rng, out)] : [broadcastable(rng, out), out];
+      const a = randomView(rng, sa, dtype, true);
+      const b = randomView(rng, sb, dtype, true);
+      const expected = allocate(dtype, sizeOf(out));
+      let o = 0;
+      for (const idx of indices(out)) expected[o++] = BINARY[op](read(a, idx), read(b, idx));
+      const what = `binary ${op} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`;
+      expectSame(cpu.binary(op, a, b, out, dtype), expected, what);
+    }
+  });
+
+  it('binary writes int32 and mixed dtypes as the reference does', () => {
+    const rng = seeded(3);
+    for (let trial = 0; trial < 100; trial++) {
+      const op = BINARY_OPS[trial % BINARY_OPS.length]!;
+      const out = randomShape(rng, 3);
+      const a = randomView(rng, out, 'int32');
+      const b = randomView(rng, broadcastable(rng, out), pick(rng, ['int32', 'float32'] as DType[]));
+      const outDtype: DType = op === 'div' || op === 'pow' ? 'float32' : 'int32';
+      const expected = allocate(outDtype, sizeOf(out));
+      let o = 0;
+      for (const idx of indices(out)) expected[o++] = BINARY[op](read(a, idx), read(b, idx));
+      expectSame(cpu.binary(op, a, b, out, outDtype), expected, `binary int32 ${op}`);
+    }
+  });
+
+  it('select and copy match the reference', () => {
+    const rng = seeded(4);
+    for (let trial = 0; trial < 200; trial++) {
+      const dtype = pick(rng, FLOATS);
+      const out = randomShape(rng);
+      const cond = randomView(rng, broadcastable(rng, out), dtype, true);
+      const a = randomView(rng, broadcastable(rng, out), dtype);
+      const b = randomView(rng, out, dtype);
+      const expected = allocate(dtype, sizeOf(out));
+      let o = 0;
+      for (const idx of indices(out)) expected[o++] = read(cond, idx) !== 0 ? read(a, idx) : read(b, idx);
+      expectSame(cpu.select(cond, a, b, out, dtype), expected, 'select');
+
+      const dst = randomView(rng, out, dtype);
+      if (dst.strides.some((s, d) => s === 0 && out[d]! > 1)) continue; // a copy target cannot alias
+      cpu.copy(b, dst);
+      const copied = Array.from(indices(out), (idx) => read(dst, idx));
+      expectSame(
+        copied,
+        Array.from(indices(out), (idx) => read(b, idx)),
+        'copy',
+      );
+    }
+  });
+});
+
+function referenceReduce(op: ReduceOp, x: StridedView, dims: readonly number[], dtype: DType): TypedArray {
+  const keptDims = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
+  const out = allocate(dtype, sizeOf(keptDims.map((d) => x.shape[d]!)));
+  let o = 0;
+  for (const kept of indices(keptDims.map((d) => x.shape[d]!))) {
+    let acc = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
+    const full = new Array<number>(x.shape.length).fill(0);
+    keptDims.forEach((d, i) => {
+      full[d] = kept[i]!;
+    });
+    for (const red of indices(dims.map((d) => x.shape[d]!))) {
+      dims.forEach((d, i) => {
+        full[d] = red[i]!;
+      });
+      const v = read(x, full);
+      if (op === 'sum') acc += v;
+      else if (Number.isNaN(v) || (op === 'max' ? v > acc : v < acc)) acc = v;
+    }
+    out[o++] = acc;
+  }
+  return out;
+}
+
+describe('cpu reduce kernel', () => {
+  it('matches the reference over every subset of dims, on every layout', () => {
+    const rng = seeded(5);
+    for (let trial = 0; trial < 600; trial++) {
+      const op = pick(rng, ['sum', 'sum', 'max', 'min'] as ReduceOp[]);
+      const dtype = pick(rng, FLOATS);
+      const shape = randomShape(rng, 4, 6);
+      const dims = shape.map((_, d) => d).filter(() => rng() < 0.5);
+      const x = randomView(rng, shape, dtype, rng() < 0.3);
+      const empty = dims.some((d) => shape[d] === 0) && sizeOf(shape.filter((_, d) => !dims.includes(d))) > 0;
+      if (empty && op !== 'sum') continue; // max/min over nothing throws: tested with the ops
+      const what = `reduce ${op} ${JSON.stringify(shape)} over ${JSON.stringify(dims)}`;
+      expectSame(cpu.reduce(op, x, dims, dtype), referenceReduce(op, x, dims, dtype), what);
+    }
+  });
+
+  it('sums a float32 tensor in float64, like the reference', () => {
+    const x = { storage: new Float32Array(3000).fill(0.1), shape: [1000, 3], strides: [3, 1], offset: 0 };
+    for (const dims of [[0], [1], [0, 1]]) {
+      expectSame(
+        cpu.reduce('sum', x, dims, 'float32'),
+        referenceReduce('sum', x, dims, 'float32'),
+        'sum f32',
+      );
+    }
+  });
+});
+
+function referenceMatmul(a: StridedView, b: StridedView, dtype: DType): TypedArray {
+  const nd = a.shape.length;
+  const [m, k, n] = [a.shape[nd - 2]!, a.shape[nd - 1]!, b.shape[nd - 1]!];
+  const batch = a.shape.slice(0, nd - 2);
+  const out = allocate(dtype, sizeOf(batch) * m * n);
+  let o = 0;
+  for (const t of indices(batch)) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let p = 0; p < k; p++) acc += read(a, [...t, i, p]) * read(b, [...t, p, j]);
+        out[o++] = acc;
+      }
+    }
+  }
+  return out;
+}
+
+describe('cpu matmul kernel', () => {
+  it('matches the reference on small, tail and multi-block sizes with any strides', () => {
+    const rng = seeded(6);
+    const sizes = [0, 1, 2, 3, 4, 5, 7, 8, 9, 13];
+    for (let trial = 0; trial < 300; trial++) {
+      const dtype = pick(rng, FLOATS);
+      const batch = randomShape(rng, 2, 3);
+      const [m, k, n] = [pick(rng, sizes), pick(rng, sizes), pick(rng, sizes)];
+      const a = randomView(rng, [...batch, m, k], dtype, rng() < 0.2);
+      const b = randomView(rng, [...batch, k, n], dtype, rng() < 0.2);
+      const what = `matmul ${JSON.stringify(a.shape)} x ${JSON.stringify(b.shape)}`;
+      expectSame(cpu.matmul(a, b, dtype), referenceMatmul(a, b, dtype), what);
+    }
+  });
+
+  it('matches the reference across cache-block edges (k > 256, m > 128) and transposed operands', () => {
+    const rng = seeded(7);
+    for (const [m, k, n] of [
+      [131, 37, 6],
+      [5, 300, 9],
+      [130, 513, 5],
+    ] as const) {
+      for (const dtype of FLOATS) {
+        const a = randomView(rng, [m, k], dtype);
+        const b = randomView(rng, [k, n], dtype);
+        expectSame(cpu.matmul(a, b, dtype), referenceMatmul(a, b, dtype), `matmul ${m}x${k}x${n}`);
+      }
+    }
+  });
+
+  it('matches the reference when one operand is broadcast over the batch (packed once, reused)', () => {
+    const rng = seeded(10);
+    for (const [m, k, n] of [
+      [8, 9, 13],
+      [16, 72, 20],
+      [6, 300, 5],
+    ] as const) {
+      for (const side of ['a', 'b', 'both'] as const) {
+        const expand = (v: StridedView): StridedView => ({
+          ...v,
+          shape: [3, ...v.shape.slice(1)],
+          strides: [0, ...v.strides.slice(1)],
+        });
+        const a0 = randomView(rng, [side === 'b' ? 3 : 1, m, k], 'float64');
+        const b0 = randomView(rng, [side === 'a' ? 3 : 1, k, n], 'float64');
+        const a = side === 'b' ? a0 : expand(a0);
+        const b = side === 'a' ? b0 : expand(b0);
+        expectSame(cpu.matmul(a, b, 'float32'), referenceMatmul(a, b, 'float32'), `matmul broadcast ${side}`);
+      }
+    }
+  });
+
+  it('propagates NaN from 0 * Infinity as IEEE arithmetic does', () => {
+    const a = { storage: new Float64Array([0, 0, 0, 0]), shape: [4, 1], strides: [1, 1], offset: 0 };
+    const b = { storage: new Float64Array([Infinity, 1, 2, 3]), shape: [1, 4], strides: [4, 1], offset: 0 };
+    expect(Array.from(cpu.matmul(a, b, 'float64')).slice(0, 4)).toEqual([Number.NaN, 0, 0, 0]);
+  });
+});
+
+function randomGeometry(rng: Rng): WindowGeometry {
+  const kernel = [int(rng, 1, 3), int(rng, 1, 3)] as const;
+  const stride = rng() < 0.5 ? ([1, 1] as const) : ([int(rng, 1, 3), int(rng, 1, 3)] as const);
+  const dilation = rng() < 0.7 ? ([1, 1] as const) : ([int(rng, 1, 2), int(rng, 1, 2)] as const);
+  const padding = [int(rng, 0, 2), int(rng, 0, 2)] as const;
+  const [height, width] = [int(rng, 1, 7), int(rng, 1, 7)];
+  const out = (size: number, i: 0 | 1) =>
+    Math.floor((size + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i]) + 1;
+  const [outHeight, outWidth] = [out(height, 0), out(width, 1)];
+  const [batch, channels] = [int(rng, 1, 2), int(rng, 1, 3)];
+  if (outHeight <= 0 || outWidth <= 0) return randomGeometry(rng);
+  return { batch, channels, height, width, kernel, stride, padding, dilation, outHeight, outWidth };
+}
+
+// Visits the im2col grid in its natural order with the input coordinates of each column entry.
+function eachWindow(
+  g: WindowGeometry,
+  visit: (col: number, n: number, c: number, y: number, x: number) => void,
+) {
+  let col = 0;
+  for (const [n, c, ky, kx, oy, ox] of indices([g.batch, g.channels, ...g.kernel, g.outHeight, g.outWidth])) {
+    const y = oy! * g.stride[0] - g.padding[0] + ky! * g.dilation[0];
+    const x = ox! * g.stride[1] - g.padding[1] + kx! * g.dilation[1];
+    visit(col++, n!, c!, y, x);
+  }
+}
+
+describe('cpu unfold and fold kernels', () => {
+  it('unfold matches the reference for any stride, padding, dilation and input layout', () => {
+    const rng = seeded(8);
+    for (let trial = 0; trial < 300; trial++) {
+      const g = randomGeometry(rng);
+      const dtype = pick(rng, FLOATS);
+      const x = randomView(rng, [g.batch, g.channels, g.height, g.width], dtype);
+      const padValue = pick(rng, [0, Number.NEGATIVE_INFINITY]);
+      const expected = allocate(
+        dtype,
+        g.batch * g.channels * g.kernel[0] * g.kernel[1] * g.outHeight * g.outWidth,
+      );
+      eachWindow(g, (col, n, c, y, xx) => {
+        const inside = y >= 0 && y < g.height && xx >= 0 && xx < g.width;
+        expected[col] = inside ? read(x, [n, c, y, xx]) : padValue;
+      });
+      expectSame(cpu.unfold(x, g, padValue, dtype), expected, `unfold ${JSON.stringify(g)}`);
+    }
+  });
+
+  it('fold sums columns back in the reference order', () => {
+    const rng = seeded(9);
+    for (let trial = 0; trial < 300; trial++) {
+      const g = randomGeometry(rng);
+      const dtype = pick(rng, FLOATS);
+      const rows = g.channels * g.kernel[0] * g.kernel[1];
+      // The ops layer hands fold dense columns, at any offset.
+      const offset = int(rng, 0, 3);
+      const storage = allocate(dtype, offset + g.batch * rows * g.outHeight * g.outWidth);
+      for (let i = 0; i < storage.length; i++) storage[i] = randomValue(rng, dtype, false);
+      const shape = [g.batch, rows, g.outHeight * g.outWidth];
+      const dense = {
+        storage,
+        shape,
+        strides: [rows * g.outHeight * g.outWidth, g.outHeight * g.outWidth, 1],
+        offset,
+      };
+      const expected = allocate(dtype, g.batch * g.channels * g.height * g.width);
+      eachWindow(g, (col, n, c, y, x) => {
+        if (y >= 0 && y < g.height && x >= 0 && x < g.width) {
+          expected[((n * g.channels + c) * g.height + y) * g.width + x]! +=
+            dense.storage[dense.offset + col]!;
+        }
+      });
+      expectSame(cpu.fold(dense, g, dtype), expected, `fold ${JSON.stringify(g)}`);
+    }
+  });
+});
