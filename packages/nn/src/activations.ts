@@ -52,6 +52,7 @@ export class Tanh extends Module {
  * ```
  */
 export class LeakyReLU extends Module {
+  /** @param negativeSlope Slope for negative inputs (PyTorch's default 0.01; the lecture's leaky ReLU uses 0.1). */
   constructor(public negativeSlope = 0.01) {
     super();
   }
@@ -74,6 +75,7 @@ export class LeakyReLU extends Module {
  * ```
  */
 export class ELU extends Module {
+  /** @param alpha Scale of the negative branch `alpha (e^x - 1)` (default 1). */
   constructor(public alpha = 1) {
     super();
   }
@@ -96,6 +98,7 @@ export class ELU extends Module {
  * ```
  */
 export class Softmax extends Module {
+  /** @param dim The dim the probabilities sum to 1 over (default -1, the last). */
   constructor(readonly dim = -1) {
     super();
   }
@@ -118,6 +121,7 @@ export class Softmax extends Module {
  * ```
  */
 export class LogSoftmax extends Module {
+  /** @param dim The dim normalized over (default -1, the last). */
   constructor(readonly dim = -1) {
     super();
   }

@@ -14,6 +14,7 @@ export interface BatchNormOptions {
   affine?: boolean;
   /** Keep running mean and variance for eval mode (default true); without, eval uses batch statistics. */
   trackRunningStats?: boolean;
+  /** dtype of the parameters and running statistics (default float32). */
   dtype?: DType;
 }
 
@@ -30,13 +31,23 @@ export interface BatchNormOptions {
  * ```
  */
 export abstract class BatchNormBase extends Module {
+  /** Per-channel scale γ (ones at first), or null without `affine`. */
   readonly weight: Parameter | null;
+  /** Per-channel shift β (zeros at first), or null without `affine`. */
   readonly bias: Parameter | null;
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Weight of each new batch in the running averages; null for a cumulative average. */
   readonly momentum: number | null;
+  /** Whether `weight` and `bias` are learned. */
   readonly affine: boolean;
+  /** Whether running mean and variance are kept for eval mode. */
   readonly trackRunningStats: boolean;
 
+  /**
+   * @param numFeatures Channels C of the `[N, C]`, `[N, C, L]` or `[N, C, H, W]` input.
+   * @param options PyTorch's keyword arguments and defaults.
+   */
   constructor(
     readonly numFeatures: number,
     options: BatchNormOptions = {},

@@ -50,6 +50,7 @@ export class Sequential extends Module {
     return this;
   }
 
+  /** The modules in order, so `for (const layer of seq)` and `[...seq]` work. */
   *[Symbol.iterator](): IterableIterator<Module> {
     for (let i = 0; i < this.#count; i++) yield this[i]!;
   }

@@ -15,8 +15,11 @@ import { checkInput, fmtShape } from './shape-check.js';
 
 /** Options of `Conv2d` (PyTorch's keyword arguments and defaults). */
 export interface Conv2dLayerOptions extends LayerOptions {
+  /** Step of the window, one number or `[sh, sw]` (default 1). */
   stride?: Pair;
+  /** Zeros added on each side, one number or `[ph, pw]` (default 0). */
   padding?: Pair;
+  /** Spacing between kernel taps, one number or `[dh, dw]` (default 1). */
   dilation?: Pair;
   /** Split channels into this many independent groups (default 1). */
   groups?: number;
@@ -28,6 +31,7 @@ export interface Conv2dLayerOptions extends LayerOptions {
 export interface PoolLayerOptions {
   /** Defaults to the kernel size. */
   stride?: Pair;
+  /** Padding on each side, one number or `[ph, pw]` (default 0, at most half the kernel). */
   padding?: Pair;
 }
 
@@ -44,14 +48,27 @@ const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v
  * ```
  */
 export class Conv2d extends Module {
+  /** Kernels, `[outChannels, inChannels / groups, kh, kw]` as PyTorch. */
   readonly weight: Parameter;
+  /** One bias per output channel, or null with `bias: false`. */
   readonly bias: Parameter | null;
+  /** Kernel height and width. */
   readonly kernelSize: [number, number];
+  /** Window step along height and width. */
   readonly stride: [number, number];
+  /** Zeros added on each side along height and width. */
   readonly padding: [number, number];
+  /** Spacing between kernel taps along height and width. */
   readonly dilation: [number, number];
+  /** Number of independent channel groups. */
   readonly groups: number;
 
+  /**
+   * @param inChannels Channels C of the `[N, C, H, W]` input.
+   * @param outChannels Channels of the output, one kernel each.
+   * @param kernelSize Kernel size, one number or `[kh, kw]`.
+   * @param options PyTorch's keyword arguments and defaults.
+   */
   constructor(
     readonly inChannels: number,
     readonly outChannels: number,
@@ -116,6 +133,10 @@ function checkPoolInput(layer: string, x: Tensor): void {
  * ```
  */
 export class MaxPool2d extends Module {
+  /**
+   * @param kernelSize Window size, one number or `[kh, kw]`.
+   * @param options Stride (default the kernel size) and padding.
+   */
   constructor(
     readonly kernelSize: Pair,
     readonly options: PoolLayerOptions = {},
@@ -143,6 +164,10 @@ export class MaxPool2d extends Module {
  * ```
  */
 export class AvgPool2d extends Module {
+  /**
+   * @param kernelSize Window size, one number or `[kh, kw]`.
+   * @param options Stride (default the kernel size) and padding.
+   */
   constructor(
     readonly kernelSize: Pair,
     readonly options: PoolLayerOptions = {},

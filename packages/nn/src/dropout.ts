@@ -21,6 +21,10 @@ export interface DropoutOptions {
 export class Dropout extends Module {
   readonly #generator: Generator | undefined;
 
+  /**
+   * @param p Probability of zeroing each element in training (default 0.5).
+   * @param options Where the masks come from.
+   */
   constructor(
     readonly p = 0.5,
     options: DropoutOptions = {},

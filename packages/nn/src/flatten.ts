@@ -11,6 +11,10 @@ import { Module } from './module.js';
  * ```
  */
 export class Flatten extends Module {
+  /**
+   * @param startDim First dim merged (default 1: keep the batch dim).
+   * @param endDim Last dim merged (default -1).
+   */
   constructor(
     readonly startDim = 1,
     readonly endDim = -1,

@@ -1,5 +1,9 @@
-// @backprop/nn: modules, layers, losses, init and safetensors I/O on top of @backprop/core.
-// Each export carries its own TSDoc and example in the file that defines it.
+/**
+ * @backprop/nn: modules, layers, losses, init and safetensors I/O on top of @backprop/core.
+ * Each export carries its own TSDoc and example in the file that defines it.
+ *
+ * @module @backprop/nn
+ */
 export { ELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Step, Tanh } from './activations.js';
 export { BatchNorm1d, BatchNorm2d, BatchNormBase, type BatchNormOptions } from './batchnorm.js';
 export { type Activation, type ActivationName, MLP, type MLPOptions, Sequential } from './container.js';

@@ -32,7 +32,9 @@ export interface XavierOptions extends InitOptions {
 export interface KaimingOptions extends InitOptions {
   /** Negative slope of the leaky ReLU that follows (default 0). */
   a?: number;
+  /** Keep the variance of the forward pass (`'fanIn'`, default) or of the backward pass (`'fanOut'`). */
   mode?: FanMode;
+  /** The activation that follows, for its gain (default `'leakyRelu'`, with slope `a`). */
   nonlinearity?: Nonlinearity;
 }
 

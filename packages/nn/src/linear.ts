@@ -51,9 +51,16 @@ export function resetLinearParameters(
  * ```
  */
 export class Linear extends Module {
+  /** `[outFeatures, inFeatures]`, as PyTorch. */
   readonly weight: Parameter;
+  /** `[outFeatures]`, or null with `bias: false`. */
   readonly bias: Parameter | null;
 
+  /**
+   * @param inFeatures Size of the input's last dim.
+   * @param outFeatures Size of the output's last dim.
+   * @param options `bias` (default true), `dtype`, `generator`.
+   */
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,

@@ -16,9 +16,17 @@ import { checkInput } from './shape-check.js';
  * ```
  */
 export class Maxout extends Module {
+  /** `[outFeatures * pieces, inFeatures]`: the pieces' weights, stacked. */
   readonly weight: Parameter;
+  /** `[outFeatures * pieces]`, or null with `bias: false`. */
   readonly bias: Parameter | null;
 
+  /**
+   * @param inFeatures Size of the input's last dim.
+   * @param outFeatures Size of the output's last dim.
+   * @param pieces Affine maps each output is the max of.
+   * @param options `bias` (default true), `dtype`, `generator`.
+   */
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,

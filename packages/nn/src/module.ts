@@ -16,7 +16,9 @@ export interface LoadStateDictOptions {
 
 /** What a non-strict `loadStateDict` skipped. */
 export interface LoadStateDictResult {
+  /** Names the module has but the state dict lacked. */
   missingKeys: string[];
+  /** Names in the state dict the module does not have. */
   unexpectedKeys: string[];
 }
 

@@ -1,5 +1,8 @@
-// @backprop/optim: optimizers, learning-rate schedules and gradient clipping, as torch.optim.
-
+/**
+ * @backprop/optim: optimizers, learning-rate schedules and gradient clipping, as torch.optim.
+ *
+ * @module @backprop/optim
+ */
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { Adam, type AdamOptions, AdamW } from './adam.js';
 export { type ClipGradNormOptions, clipGradNorm_, clipGradValue_ } from './clip.js';

@@ -30,8 +30,13 @@ export type ParamState = Record<string, Tensor | number>;
  * ```
  */
 export interface OptimizerStateDict {
+  /** Each parameter's state, keyed by its number. */
   state: Record<number, ParamState>;
-  paramGroups: (Record<string, unknown> & { params: number[] })[];
+  /** Each group's options, with `params` listing its parameters' numbers. */
+  paramGroups: (Record<string, unknown> & {
+    /** Numbers of the group's parameters. */
+    params: number[];
+  })[];
 }
 
 /**

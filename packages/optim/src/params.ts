@@ -11,10 +11,15 @@ import { DTypeError, Tensor, ValueError } from '@backprop/core';
  * ```
  */
 export interface ScheduleFields {
+  /** The lr a schedule started from (set by every schedule). */
   initialLr?: number;
+  /** OneCycleLR's peak learning rate. */
   maxLr?: number;
+  /** OneCycleLR's final learning rate. */
   minLr?: number;
+  /** OneCycleLR's momentum (or beta1) at the start and end of the cycle. */
   maxMomentum?: number;
+  /** OneCycleLR's momentum (or beta1) at the peak learning rate. */
   baseMomentum?: number;
 }
 
@@ -26,7 +31,11 @@ export interface ScheduleFields {
  * for (const group of opt.paramGroups) group.lr *= 0.5;
  * ```
  */
-export type ParamGroup<O> = O & ScheduleFields & { params: Tensor[] };
+export type ParamGroup<O> = O &
+  ScheduleFields & {
+    /** The group's parameters. */
+    params: Tensor[];
+  };
 
 /**
  * A group as the user gives it: tensors, and any options that differ from the optimizer's defaults.
@@ -36,7 +45,10 @@ export type ParamGroup<O> = O & ScheduleFields & { params: Tensor[] };
  * new SGD([{ params: backbone }, { params: head, lr: 0.1 }], { lr: 0.01, momentum: 0.9 });
  * ```
  */
-export type ParamGroupInput<O> = Partial<O> & { params: Iterable<Tensor> | Tensor };
+export type ParamGroupInput<O> = Partial<O> & {
+  /** The group's parameters. */
+  params: Iterable<Tensor> | Tensor;
+};
 
 /**
  * What an optimizer takes: tensors, or groups of tensors each with its own options.

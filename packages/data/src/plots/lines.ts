@@ -14,6 +14,7 @@ import { escapeXml, type Frame, px, scale } from './svg.js';
 export interface PlotLine {
   /** The normal w = [w1, w2]; not both zero. */
   weight: readonly [number, number];
+  /** The offset b: the line is w·x + b = 0. */
   bias: number;
   /** Dashed instead of solid. Default false. */
   dashed?: boolean;

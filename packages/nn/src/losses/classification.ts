@@ -12,6 +12,7 @@ export interface ClassLossOptions extends ReductionOptions {
 export interface MultiMarginOptions extends ClassLossOptions {
   /** 1 (default) or 2: the power of each hinge term. */
   p?: 1 | 2;
+  /** The margin each wrong class's score must stay below the right one's by (default 1). */
   margin?: number;
 }
 

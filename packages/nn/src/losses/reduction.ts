@@ -6,6 +6,7 @@ export type Reduction = 'mean' | 'sum' | 'none';
 
 /** Options every loss takes. */
 export interface ReductionOptions {
+  /** `'mean'` (default) and `'sum'` give a scalar; `'none'` keeps one loss per example. */
   reduction?: Reduction;
 }
 

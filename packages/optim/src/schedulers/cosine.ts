@@ -30,7 +30,9 @@ export interface CosineAnnealingLROptions {
  * ```
  */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Steps from the base learning rate down to `etaMin` (half a period). */
   tMax: number;
+  /** The smallest learning rate. */
   etaMin: number;
 
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {

@@ -37,6 +37,7 @@ export interface LambdaLROptions {
  * ```
  */
 export class LambdaLR extends LRScheduler {
+  /** One factor function per parameter group. */
   readonly lrLambdas: LrLambda[];
 
   constructor(optimizer: Optimizer, options: LambdaLROptions) {

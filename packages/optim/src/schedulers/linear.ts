@@ -32,8 +32,11 @@ export interface LinearLROptions {
  * ```
  */
 export class LinearLR extends LRScheduler {
+  /** Factor of the base learning rate at step 0. */
   startFactor: number;
+  /** Factor reached at step `totalIters` and kept after. */
   endFactor: number;
+  /** Steps over which the factor moves linearly. */
   totalIters: number;
 
   constructor(optimizer: Optimizer, options: LinearLROptions = {}) {

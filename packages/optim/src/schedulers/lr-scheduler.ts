@@ -60,6 +60,7 @@ export function checkOptimizer(name: string, optimizer: unknown): void {
  * ```
  */
 export abstract class LRScheduler {
+  /** The optimizer whose groups' `lr` the schedule writes. */
   readonly optimizer: Optimizer;
   /** Each group's `initialLr`: the learning rate the schedule scales. */
   baseLrs: number[] = [];
@@ -67,7 +68,9 @@ export abstract class LRScheduler {
   lastEpoch = -1;
   /** Calls of `step()` (PyTorch's `_step_count`; CosineAnnealingLR's first step depends on it). */
   protected stepCount = 0;
+  /** The learning rates the last step wrote, as `getLastLr()` returns them. */
   protected lastLr: number[] = [];
+  /** The name errors start with, such as `StepLR`. */
   protected readonly schedulerName: string;
 
   protected constructor(name: string, optimizer: Optimizer) {
@@ -129,6 +132,7 @@ export abstract class LRScheduler {
     this.setLrs(this.closedFormLr());
   }
 
+  /** Writes `lrs[i]` to group i's `lr` and remembers them for `getLastLr()`. */
   protected setLrs(lrs: readonly number[]): void {
     this.optimizer.paramGroups.forEach((group, i) => {
       group.lr = lrs[i]!;

@@ -17,7 +17,9 @@ export interface OneCycleLROptions {
   maxLr: number | readonly number[];
   /** Length of the cycle; or give `epochs` and `stepsPerEpoch`. */
   totalSteps?: number;
+  /** Epochs of the cycle; with `stepsPerEpoch`, gives `totalSteps`. */
   epochs?: number;
+  /** Batches per epoch; with `epochs`, gives `totalSteps`. */
   stepsPerEpoch?: number;
   /** Share of the cycle spent rising to `maxLr` (default 0.3). */
   pctStart?: number;
@@ -123,10 +125,15 @@ function resolveTotalSteps(o: OneCycleLROptions): number {
  * ```
  */
 export class OneCycleLR extends LRScheduler {
+  /** Length of the cycle in steps (batches). */
   totalSteps: number;
+  /** The rise and anneal phases (three with `threePhase`), with their end steps. */
   schedulePhases: Phase[];
+  /** How the learning rate moves within a phase. */
   annealStrategy: 'cos' | 'linear';
+  /** Whether momentum moves against the learning rate. */
   cycleMomentum: boolean;
+  /** True for Adam-like optimizers, whose momentum is `betas[0]`. */
   useBeta1: boolean;
 
   constructor(optimizer: Optimizer, options: OneCycleLROptions) {

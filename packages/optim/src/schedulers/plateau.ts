@@ -53,20 +53,33 @@ function checkModes(mode: unknown, thresholdMode: unknown): void {
  * ```
  */
 export class ReduceLROnPlateau {
+  /** The optimizer whose groups' `lr` is reduced. */
   readonly optimizer: Optimizer;
+  /** `'min'`: a lower metric is better; `'max'`: higher is better. */
   mode: 'min' | 'max';
+  /** The learning rate is multiplied by this on a plateau. */
   factor: number;
+  /** Bad steps tolerated before reducing. */
   patience: number;
+  /** How much better counts as better. */
   threshold: number;
+  /** Whether `threshold` is relative to the best value or absolute. */
   thresholdMode: 'rel' | 'abs';
+  /** Steps to wait after a reduction before counting bad steps again. */
   cooldown: number;
+  /** Lower bound of each group's learning rate. */
   minLrs: number[];
+  /** Reductions smaller than this are skipped. */
   eps: number;
   /** The best metric so far (±Infinity before the first step). */
   best: number;
+  /** Steps since the metric last improved. */
   numBadEpochs = 0;
+  /** Steps of cooldown left. */
   cooldownCounter = 0;
+  /** Steps taken. */
   lastEpoch = 0;
+  /** The learning rates after the last step, as `getLastLr()` returns them. */
   protected lastLr: number[];
 
   constructor(optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {

@@ -33,7 +33,9 @@ export interface SequentialLROptions {
  * ```
  */
 export class SequentialLR extends LRScheduler {
+  /** The schedules, run one after another. */
   readonly schedulers: LRScheduler[];
+  /** The steps at which each next schedule takes over. */
   milestones: number[];
 
   constructor(optimizer: Optimizer, options: SequentialLROptions) {

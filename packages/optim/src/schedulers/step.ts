@@ -29,7 +29,9 @@ export interface StepLROptions {
  * ```
  */
 export class StepLR extends LRScheduler {
+  /** Decay every `stepSize` steps. */
   stepSize: number;
+  /** Multiplicative decay. */
   gamma: number;
 
   constructor(optimizer: Optimizer, options: StepLROptions) {
@@ -77,7 +79,9 @@ export interface MultiStepLROptions {
  * ```
  */
 export class MultiStepLR extends LRScheduler {
+  /** Steps at which to decay. */
   milestones: number[];
+  /** Multiplicative decay at each milestone. */
   gamma: number;
 
   constructor(optimizer: Optimizer, options: MultiStepLROptions) {
@@ -125,6 +129,7 @@ export interface ExponentialLROptions {
  * ```
  */
 export class ExponentialLR extends LRScheduler {
+  /** Multiplicative decay per step. */
   gamma: number;
 
   constructor(optimizer: Optimizer, options: ExponentialLROptions) {
