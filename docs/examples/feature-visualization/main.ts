@@ -1,5 +1,5 @@
 /**
- * Lesson 004's feature visualization: PCA and t-SNE of an MNIST MLP's hidden layer, both written
+ * Lesson 003's feature visualization: PCA and t-SNE of an MNIST MLP's hidden layer, both written
  * with backprop (t-SNE by autograd and an optimizer), plotted coloured by digit.
  *
  *   pnpm example feature-visualization [--quick] [--out out/feature-visualization] [--seed 0]
@@ -9,7 +9,7 @@ import { formatTable, runFeatureVisualization } from './run.js';
 
 runMain(
   'feature-visualization',
-  "PCA and t-SNE of an MNIST MLP's hidden layer, written with backprop (lesson 004).",
+  "PCA and t-SNE of an MNIST MLP's hidden layer, written with backprop (lesson 003).",
   async (options) => {
     const r = await runFeatureVisualization(options);
     console.log(`\n${formatTable(r)}\n`);

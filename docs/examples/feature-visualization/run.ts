@@ -1,5 +1,5 @@
 /**
- * Lesson 004's feature visualization: what an MNIST MLP's hidden layer has learned, seen in 2-D.
+ * Lesson 003's feature visualization: what an MNIST MLP's hidden layer has learned, seen in 2-D.
  * PCA (linear: the two directions of largest variance) and t-SNE (non-linear, "designed for
  * visualization"), both written here with backprop: PCA by power iteration on the covariance,
  * t-SNE as gradient descent on a KL divergence with autograd and an optim optimizer.

@@ -1,5 +1,5 @@
 /**
- * Lesson 004's hard cases: a linear classifier fails on the quadrants, the ring and three modes,
+ * Lesson 003's hard cases: a linear classifier fails on the quadrants, the ring and three modes,
  * an MLP succeeds; decision regions drawn side by side.
  *
  *   pnpm example linear-limits [--quick] [--out out/linear-limits] [--seed 0]
@@ -9,7 +9,7 @@ import { fileName, formatTable, runLinearLimits } from './run.js';
 
 runMain(
   'linear-limits',
-  'Hard cases for a linear classifier (lesson 004), and an MLP that solves them.',
+  'Hard cases for a linear classifier (lesson 003), and an MLP that solves them.',
   async (options) => {
     const rows = await runLinearLimits(options);
     console.log(`\n${formatTable(rows)}\n`);

@@ -1,5 +1,5 @@
 /**
- * Lesson 004's hard cases for a linear classifier: the quadrants (XOR in the plane), a disc inside
+ * Lesson 003's hard cases for a linear classifier: the quadrants (XOR in the plane), a disc inside
  * a ring, and three modes on a line. A linear classifier (one Linear layer, softmax) cannot draw
  * any of these boundaries; an MLP with two hidden layers learns all three. Both are trained the
  * same way (full-batch Adam on cross-entropy) and scored on held-out points.

@@ -1,5 +1,5 @@
 /**
- * Lesson 004's maximum-margin classifier: hinge loss plus weight decay on seeded separable points,
+ * Lesson 003's maximum-margin classifier: hinge loss plus weight decay on seeded separable points,
  * printing the margin 2/‖w‖ and drawing the line with its two margin lines.
  *
  *   pnpm example svm [--quick] [--out out/svm] [--seed 0]
@@ -9,7 +9,7 @@ import { formatReport, runSvm } from './run.js';
 
 runMain(
   'svm',
-  "Lesson 004's linear SVM: hinge loss + weight decay finds the maximum margin.",
+  "Lesson 003's linear SVM: hinge loss + weight decay finds the maximum margin.",
   async (options) => {
     const r = await runSvm(options);
     console.log(formatReport(r));

@@ -1,5 +1,5 @@
 /**
- * Lesson 004's maximum-margin classifier: a linear score s = w·x + b trained on the hinge loss
+ * Lesson 003's maximum-margin classifier: a linear score s = w·x + b trained on the hinge loss
  * max(0, 1 − y·s) plus weight decay on w. On separable points this is the SVM: among the lines
  * that separate the classes it finds the one farthest from both, and the margin is 2/‖w‖. The
  * points are built so that their maximum margin is known (see points.ts).
