@@ -11,10 +11,11 @@ import {
   writePlot,
 } from '@backprop/data';
 import { crossEntropy, type Module } from '@backprop/nn';
-import { Adam } from '@backprop/optim';
+import { Adam, CosineAnnealingLR } from '@backprop/optim';
+import { mapInputs, randomShift } from './augment.js';
 import { confusionSvg } from './confusion-svg.js';
 import { buildModel, DESCRIPTIONS, type ModelName } from './models.js';
-import { epochsFor, lrFor, type MainOptions } from './options.js';
+import { epochsFor, lrFor, type MainOptions, shiftFor } from './options.js';
 
 /** One row of the printed table. */
 export interface Row {
@@ -53,14 +54,24 @@ async function trainOne(name: ModelName, options: MainOptions, log: (line: strin
     shuffle: true,
     generator: new Generator(options.seed),
   });
+  const shifts = new Generator(options.seed + 1);
+  const shift = shiftFor(name, options);
+  const augmented =
+    shift > 0
+      ? mapInputs(loader, (x) => randomShift(x.reshape([-1, 1, 28, 28]), shift, shifts).reshape(x.shape))
+      : loader;
   const validation = new DataLoader(new TensorDataset(testX, test.y), { batchSize: 500 });
   const epochs = epochsFor(name, options);
   log(`\n${name}: ${DESCRIPTIONS[name]}, ${epochs} epochs on ${options.train} digits`);
+  const optimizer = new Adam(model.parameters(), { lr: lrFor(name, options) });
+  // Cosine decay to zero over the run: large steps early, fine ones at the end.
+  const scheduler = new CosineAnnealingLR(optimizer, { tMax: epochs });
   const history = await fit(model, {
-    train: loader,
+    train: augmented,
     validation,
     loss: (out, y) => crossEntropy(out, y),
-    optimizer: new Adam(model.parameters(), { lr: lrFor(name, options) }),
+    optimizer,
+    scheduler,
     epochs,
     metrics: { accuracy },
     log,
