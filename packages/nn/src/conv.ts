@@ -116,23 +116,8 @@ export class Conv2d extends Module {
   }
 }
 
-function checkPoolInput(layer: string, x: Tensor): void {
-  if (x.ndim !== 3 && x.ndim !== 4) {
-    throw new ShapeError(
-      `${layer}: expected input [N, C, H, W] or [C, H, W], got shape ${fmtShape(x.shape)}`,
-    );
-  }
-}
-
-/**
- * 2-D max pooling over NCHW input; `stride` defaults to the kernel size.
- *
- * @example
- * ```ts
- * new MaxPool2d(2).forward(randn([1, 3, 8, 8])).shape; // [1, 3, 4, 4]
- * ```
- */
-export class MaxPool2d extends Module {
+// The two pooling layers differ only in the op they call.
+abstract class Pool2d extends Module {
   /**
    * @param kernelSize Window size, one number or `[kh, kw]`.
    * @param options Stride (default the kernel size) and padding.
@@ -144,13 +129,39 @@ export class MaxPool2d extends Module {
     super();
   }
 
+  /** The layer's name in messages (not the constructor's, which minifiers rename). */
+  protected abstract readonly kind: string;
+
+  /** The pooling op this layer applies. */
+  protected abstract pool(x: Tensor, kernelSize: Pair, options: PoolLayerOptions): Tensor;
+
   forward(x: Tensor): Tensor {
-    checkPoolInput(this.describe(), x);
-    return maxPool2d(x, this.kernelSize, this.options);
+    if (x.ndim !== 3 && x.ndim !== 4) {
+      throw new ShapeError(
+        `${this.describe()}: expected input [N, C, H, W] or [C, H, W], got shape ${fmtShape(x.shape)}`,
+      );
+    }
+    return this.pool(x, this.kernelSize, this.options);
   }
 
   override describe(): string {
-    return `MaxPool2d(${JSON.stringify(this.kernelSize)})`;
+    return `${this.kind}(${JSON.stringify(this.kernelSize)})`;
+  }
+}
+
+/**
+ * 2-D max pooling over NCHW input; `stride` defaults to the kernel size.
+ *
+ * @example
+ * ```ts
+ * new MaxPool2d(2).forward(randn([1, 3, 8, 8])).shape; // [1, 3, 4, 4]
+ * ```
+ */
+export class MaxPool2d extends Pool2d {
+  protected readonly kind = 'MaxPool2d';
+
+  protected pool(x: Tensor, kernelSize: Pair, options: PoolLayerOptions): Tensor {
+    return maxPool2d(x, kernelSize, options);
   }
 }
 
@@ -163,24 +174,10 @@ export class MaxPool2d extends Module {
  * new AvgPool2d(2).forward(ones([1, 1, 4, 4])).shape; // [1, 1, 2, 2]
  * ```
  */
-export class AvgPool2d extends Module {
-  /**
-   * @param kernelSize Window size, one number or `[kh, kw]`.
-   * @param options Stride (default the kernel size) and padding.
-   */
-  constructor(
-    readonly kernelSize: Pair,
-    readonly options: PoolLayerOptions = {},
-  ) {
-    super();
-  }
+export class AvgPool2d extends Pool2d {
+  protected readonly kind = 'AvgPool2d';
 
-  forward(x: Tensor): Tensor {
-    checkPoolInput(this.describe(), x);
-    return avgPool2d(x, this.kernelSize, this.options);
-  }
-
-  override describe(): string {
-    return `AvgPool2d(${JSON.stringify(this.kernelSize)})`;
+  protected pool(x: Tensor, kernelSize: Pair, options: PoolLayerOptions): Tensor {
+    return avgPool2d(x, kernelSize, options);
   }
 }
