@@ -5,8 +5,8 @@ import { manualSeed, randn, scalar, type Tensor } from '@backprop/core';
 import { type BenchCase, type BenchSuite, fmt, runCases } from '../harness.js';
 import { topoSort, Value } from '../micrograd.js';
 
-/** The three methods the expression uses, shared by Tensor and Value. */
-interface ScalarLike<T> {
+/** The three methods the expression uses, shared by Tensor and Value (and the compare adapters). */
+export interface ScalarLike<T> {
   add(other: T): T;
   mul(other: T): T;
   tanh(): T;
@@ -16,8 +16,8 @@ const NIN = 8;
 const HIDDEN = 13;
 const SAMPLES = 4;
 
-// Weights per neuron then bias, as micrograd's Neuron: act = b + sum_i w_i x_i.
-interface Params<T> {
+/** Weights per neuron then bias, as micrograd's Neuron: act = b + sum_i w_i x_i. */
+export interface Params<T> {
   hidden: { w: T[]; b: T }[];
   out: { w: T[]; b: T };
 }
@@ -28,8 +28,17 @@ function neuron<T extends ScalarLike<T>>(n: { w: T[]; b: T }, x: readonly T[]): 
   return act;
 }
 
-// Sum over samples of (mlp(x) - y)^2, with tanh hidden units and a linear output.
-function expression<T extends ScalarLike<T>>(p: Params<T>, xs: T[][], ys: T[], minusOne: T): T {
+/**
+ * Sum over samples of (mlp(x) - y)^2, with tanh hidden units and a linear output; `minusOne` is the
+ * constant -1 in T (the expression uses only add, mul and tanh).
+ *
+ * @example
+ * ```ts
+ * const { p, xs, ys, m1 } = build((v) => new Value(v));
+ * expression(p, xs, ys, m1).backward();
+ * ```
+ */
+export function expression<T extends ScalarLike<T>>(p: Params<T>, xs: T[][], ys: T[], minusOne: T): T {
   let loss: T | null = null;
   for (let s = 0; s < xs.length; s++) {
     const h = p.hidden.map((n) => neuron(n, xs[s]!).tanh());
@@ -45,11 +54,24 @@ function numbers(count: number): number[] {
   return Array.from(randn([count]).data());
 }
 
-function build<T>(make: (v: number, isParam: boolean) => T): { p: Params<T>; xs: T[][]; ys: T[]; m1: T } {
-  const neuronOf = (nin: number) => ({ w: numbers(nin).map((v) => make(v, true)), b: make(0, true) });
+/**
+ * The expression's leaves in T: `make(v, isParam)` wraps each number; `draw` supplies them (by
+ * default from backprop's seeded randn, so call `manualSeed` first for repeatable numbers).
+ *
+ * @example
+ * ```ts
+ * const leaves = build((v) => new Value(v));
+ * expression(leaves.p, leaves.xs, leaves.ys, leaves.m1).data;
+ * ```
+ */
+export function build<T>(
+  make: (v: number, isParam: boolean) => T,
+  draw: (count: number) => number[] = numbers,
+): { p: Params<T>; xs: T[][]; ys: T[]; m1: T } {
+  const neuronOf = (nin: number) => ({ w: draw(nin).map((v) => make(v, true)), b: make(0, true) });
   const p = { hidden: Array.from({ length: HIDDEN }, () => neuronOf(NIN)), out: neuronOf(HIDDEN) };
-  const xs = Array.from({ length: SAMPLES }, () => numbers(NIN).map((v) => make(v, false)));
-  const ys = numbers(SAMPLES).map((v) => make(v, false));
+  const xs = Array.from({ length: SAMPLES }, () => draw(NIN).map((v) => make(v, false)));
+  const ys = draw(SAMPLES).map((v) => make(v, false));
   return { p, xs, ys, m1: make(-1, false) };
 }
 
@@ -74,8 +96,15 @@ function cases(nodes: number): { cases: BenchCase[]; check: string } {
   };
 }
 
-// Op nodes (non-leaves) in one evaluation, counted on the micrograd graph.
-function countNodes(): number {
+/**
+ * Op nodes (non-leaves) in one evaluation, counted on the micrograd graph: 1,003.
+ *
+ * @example
+ * ```ts
+ * const work = { perCall: countNodes(), scale: 1e6, unit: 'M nodes/s' };
+ * ```
+ */
+export function countNodes(): number {
   const m = build<Value>((v) => new Value(v));
   return topoSort(expression(m.p, m.xs, m.ys, m.m1)).filter((v) => v._prev.length > 0).length;
 }

@@ -16,6 +16,7 @@ export type { BackwardFn, GradHook, Node } from './autograd/node.js';
 export type { Backend, BinaryOp, ReduceOp, StridedView, UnaryOp, WindowGeometry } from './backend/backend.js';
 export { getBackend, setBackend } from './backend/backend.js';
 export { cpuBackend } from './backend/cpu/index.js';
+export { wasmBackend } from './backend/wasm/index.js';
 export {
   arange,
   eye,

@@ -1,6 +1,6 @@
 import type { DType, TypedArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
-import { cpuBackend } from './cpu/index.js';
+import { backendFromEnv, chooseBackend } from './select.js';
 
 /** What a kernel reads: storage plus shape, strides and offset (a Tensor is one). */
 export interface StridedView {
@@ -99,17 +99,22 @@ export interface Backend {
   fold(cols: StridedView, g: WindowGeometry, outDtype: DType): TypedArray;
 }
 
-let active: Backend = cpuBackend;
+// Chosen on first use, not at import (packages are side-effect free): see chooseBackend.
+let active: Backend | null = null;
 
 /**
- * The backend ops run on now (the plain TypeScript one unless `setBackend` chose another).
+ * The backend ops run on now. Unless `setBackend` chose one, it is picked on first use: the one
+ * named by the environment variable `BACKPROP_BACKEND` (`cpu` or `wasm`, Node only), else
+ * `wasmBackend` where the runtime compiles WebAssembly SIMD synchronously (Node 20+, workers),
+ * else `cpuBackend`, the plain TypeScript reference.
  *
  * @example
  * ```ts
- * getBackend().name; // 'cpu'
+ * getBackend().name; // 'wasm' in Node 20+, 'cpu' where WebAssembly SIMD is unavailable
  * ```
  */
 export function getBackend(): Backend {
+  if (active === null) active = chooseBackend(backendFromEnv());
   return active;
 }
 

@@ -1,0 +1,70 @@
+// The engines the comparison knows, and the shape each engine module exports. Engine modules are
+// imported lazily, one per worker process, so no engine's code is loaded in another's process.
+import type { Workload } from './spec.js';
+import type { TimingPlan, WorkloadResult } from './timing.js';
+
+/** Engine names, in table order: backprop first, then the peers it is divided by. */
+export const ENGINES = ['backprop', 'tfjs-wasm', 'tfjs-cpu', 'jax-js', 'micrograd'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+/** Runs one workload under a timing plan and reports what it measured. */
+export type WorkloadRunner = (plan: TimingPlan) => Promise<WorkloadResult>;
+
+/** What an engine module's `engine` export provides. */
+export interface Engine {
+  /** Starts the engine (selects a backend, loads WebAssembly) and says how it runs. */
+  init(): Promise<string>;
+  /** The workloads this engine runs; a missing one shows as "n/a" in the table. */
+  readonly workloads: Partial<Record<Workload, WorkloadRunner>>;
+}
+
+/**
+ * Loads an engine module by name.
+ *
+ * @example
+ * ```ts
+ * const engine = await loadEngine('tfjs-wasm');
+ * console.log(await engine.init());
+ * ```
+ */
+export async function loadEngine(name: EngineName): Promise<Engine> {
+  switch (name) {
+    case 'backprop':
+      return (await import('./engines/backprop.js')).engine;
+    case 'tfjs-wasm':
+      return (await import('./engines/tfjs.js')).tfjsEngine('wasm');
+    case 'tfjs-cpu':
+      return (await import('./engines/tfjs.js')).tfjsEngine('cpu');
+    case 'jax-js':
+      return (await import('./engines/jax.js')).engine;
+    case 'micrograd':
+      return (await import('./engines/micrograd.js')).engine;
+  }
+}
+
+/**
+ * Which engines run which workload: every engine runs its own workloads; micrograd only has the
+ * scalar graph.
+ *
+ * @example
+ * ```ts
+ * runsWorkload('micrograd', 'mlp'); // false
+ * ```
+ */
+export function runsWorkload(engine: EngineName, workload: Workload): boolean {
+  return engine !== 'micrograd' || workload === 'scalar';
+}
+
+/** What the worker prints after `RESULT `. */
+export interface WorkerOutput {
+  readonly engine: EngineName;
+  readonly workload: Workload;
+  /** How the engine ran (backend, threads, version), from its init. */
+  readonly setup: string;
+  readonly result?: WorkloadResult;
+  /** First line of the error the workload threw, when it failed. */
+  readonly error?: string;
+}
+
+/** The prefix of the one stdout line the parent parses (worker.ts prints it). */
+export const RESULT_PREFIX = 'RESULT ';

@@ -1,0 +1,147 @@
+// Entry point of `pnpm bench:compare`: every engine on every workload, one fresh process per round,
+// rounds interleaved across engines so a change in machine load hits them alike; then the tables,
+// bench/compare-results.json and (after a full run) the "Side by side" block of bench/RESULTS.md.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { describeMachine } from '../machine.js';
+import { type CompareOptions, PAIR_BUDGET_SEC, parseCompareArgs, USAGE, UsageError } from './cli.js';
+import { Collector } from './collect.js';
+import { runsWorkload } from './engine.js';
+import { rowsOf, summaryOf } from './report.js';
+import { runRound, WORKER_NODE_FLAGS } from './spawn.js';
+import { round, toJson } from './stats.js';
+import { type RunInfo, renderSummary, writeResultsSection } from './summary.js';
+import { checkTargets } from './targets.js';
+import { FULL_PLAN, QUICK_PLAN } from './timing.js';
+
+const JSON_OUT = fileURLToPath(new URL('../../compare-results.json', import.meta.url));
+const RESULTS_MD = fileURLToPath(new URL('../../RESULTS.md', import.meta.url));
+
+// Runs the rounds; returns the pairs that stopped early for time, as "engine on workload: k of n".
+async function runAll(opts: CompareOptions, c: Collector): Promise<string[]> {
+  const timeoutSec = opts.quick ? 120 : 240;
+  const spent = new Map<string, { sec: number; rounds: number }>();
+  for (const workload of opts.workloads) {
+    const engines = opts.engines.filter((e) => runsWorkload(e, workload));
+    for (let r = 1; r <= opts.rounds; r++) {
+      for (const engine of engines) {
+        // A workload an engine cannot run fails the same way every round: do not repeat it.
+        if (c.failure(workload, engine) !== undefined) continue;
+        const pair = spent.get(`${engine} on ${workload}`) ?? { sec: 0, rounds: 0 };
+        spent.set(`${engine} on ${workload}`, pair);
+        if (pair.sec >= PAIR_BUDGET_SEC) continue;
+        const outcome = await runRound(engine, workload, {
+          quick: opts.quick,
+          source: opts.source,
+          timeoutSec,
+        });
+        pair.sec += outcome.wallSec;
+        pair.rounds++;
+        const line = c.add(engine, workload, outcome);
+        const where = `${workload.padEnd(6)} ${engine.padEnd(9)} ${r}/${opts.rounds} ${outcome.wallSec.toFixed(1).padStart(5)} s`;
+        console.log(`${where}  ${line}`);
+      }
+    }
+  }
+  return [...spent]
+    .filter(([, p]) => p.rounds < opts.rounds && p.sec >= PAIR_BUDGET_SEC)
+    .map(
+      ([pair, p]) =>
+        `${pair}: ${p.rounds} of ${opts.rounds} rounds (its processes took ${Math.round(p.sec)} s)`,
+    );
+}
+
+function planText(quick: boolean): string {
+  const p = quick ? QUICK_PLAN : FULL_PLAN;
+  return `each measurement warmed up ${p.warmupSec} s (at least one call) then timed ${p.timedSec} s (at least one call)`;
+}
+
+function results(c: Collector) {
+  return rowsOf(c).flatMap((row) =>
+    c.cells
+      .filter((x) => x.workload === row.workload && x.metric === row.metric)
+      .map((x) => {
+        const s = summaryOf(c, row, x.engine)!;
+        const stats = { median: round(s.median), min: round(s.min), max: round(s.max) };
+        return { ...row, engine: x.engine, values: x.values.map((v) => round(v)), ...stats };
+      }),
+  );
+}
+
+function writeJson(
+  c: Collector,
+  info: RunInfo,
+  opts: CompareOptions,
+  targets: ReturnType<typeof checkTargets>,
+) {
+  const { machine, loadAverageEnd, nodeFlags, ...run } = info;
+  const setups = [...c.setups].map(([engine, setup]) => ({
+    engine,
+    setup,
+    note: c.notes.get(engine) ?? null,
+  }));
+  const failures = [...c.failures].map(([key, error]) => {
+    const [workload, engine] = key.split('|');
+    return { workload, engine, error };
+  });
+  const agreement = [...c.agreement].map(([workload, a]) => ({ workload, ...a }));
+  const body = {
+    // The machine as the parent saw it, with the flags its workers ran under.
+    machine: { ...machine, nodeFlags, loadAverageEnd },
+    run: {
+      ...run,
+      wallSec: Math.round(run.wallSec),
+      shortened: run.shortened.map((text) => ({ text })),
+      engines: opts.engines.join(', '),
+      workloads: opts.workloads.join(', '),
+    },
+    setups,
+    results: results(c),
+    failures,
+    agreement,
+    mismatches: c.mismatches.map((text) => ({ text })),
+    targets,
+  };
+  writeFileSync(JSON_OUT, toJson(body));
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const opts = parseCompareArgs(argv);
+  const machine = describeMachine();
+  console.log(
+    `${machine.cpu} (${machine.cores} cores), node ${machine.node}, load ${machine.loadAverage}, commit ${machine.commit}`,
+  );
+  console.log(`${opts.rounds} round(s) of ${opts.engines.join(', ')} on ${opts.workloads.join(', ')}\n`);
+  const started = performance.now();
+  const c = new Collector();
+  const shortened = await runAll(opts, c);
+  const info: RunInfo = {
+    machine,
+    loadAverageEnd: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+    rounds: opts.rounds,
+    quick: opts.quick,
+    plan: planText(opts.quick),
+    nodeFlags: WORKER_NODE_FLAGS.join(' '),
+    wallSec: (performance.now() - started) / 1e3,
+    shortened,
+  };
+  const targets = checkTargets(c);
+  const summary = renderSummary(c, info, targets);
+  console.log(`\n${summary}\n`);
+  writeJson(c, info, opts, targets);
+  console.log(`wrote ${JSON_OUT}`);
+  if (opts.complete) {
+    writeResultsSection(RESULTS_MD, summary);
+    console.log(`updated the "Side by side" block of ${RESULTS_MD}`);
+  }
+  if (c.mismatches.length > 0) {
+    console.error(`\nRESULT MISMATCH in ${c.mismatches.length} round(s):\n${c.mismatches.join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  console.error(e instanceof UsageError ? `${e.message}\n${USAGE}` : e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,71 @@
+// Runs one round in a fresh Node process and parses its RESULT line.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { type EngineName, RESULT_PREFIX, type WorkerOutput } from './engine.js';
+import type { Workload } from './spec.js';
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+// tsx applies the nearest tsconfig's `paths`; the root one maps @backprop/* to packages/*/src, the
+// bench one has none, so @backprop/* resolves through node_modules to the built packages/*/dist.
+const TSCONFIG = {
+  dist: fileURLToPath(new URL('../../tsconfig.dist.json', import.meta.url)),
+  src: fileURLToPath(new URL('../../../tsconfig.json', import.meta.url)),
+};
+
+/**
+ * V8 flags every worker runs with, whatever the engine. Allocation-site pretenuring is off for the
+ * reason bench/RESULTS.md gives (it makes the micrograd yardstick bimodal); `pnpm bench` uses it too.
+ */
+export const WORKER_NODE_FLAGS = ['--no-allocation-site-pretenuring'] as const;
+
+/** A round's process: its parsed output, or why there is none. */
+export interface RoundOutcome {
+  readonly output: WorkerOutput | null;
+  /** Set when the process crashed, timed out or printed no RESULT line. */
+  readonly crash?: string;
+  readonly wallSec: number;
+}
+
+/**
+ * Spawns `node --import tsx worker.ts <engine> <workload>` and waits for it (killed after
+ * `timeoutSec`). Its stderr is kept only to explain a crash.
+ *
+ * @example
+ * ```ts
+ * const { output } = await runRound('backprop', 'mlp', { quick: true, source: false, timeoutSec: 120 });
+ * ```
+ */
+export function runRound(
+  engine: EngineName,
+  workload: Workload,
+  opts: { quick: boolean; source: boolean; timeoutSec: number },
+): Promise<RoundOutcome> {
+  const args = [...WORKER_NODE_FLAGS, '--import', 'tsx', WORKER, engine, workload];
+  if (opts.quick) args.push('--quick');
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const env = { ...process.env, TSX_TSCONFIG_PATH: opts.source ? TSCONFIG.src : TSCONFIG.dist };
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutSec * 1e3);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const wallSec = (performance.now() - started) / 1e3;
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (line) resolve({ output: JSON.parse(line.slice(RESULT_PREFIX.length)) as WorkerOutput, wallSec });
+      else {
+        const why = signal ? `killed by ${signal} after ${Math.round(wallSec)} s` : `exit code ${code}`;
+        const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+        resolve({ output: null, crash: `${why}: ${tail}`, wallSec });
+      }
+    });
+  });
+}

@@ -1,0 +1,145 @@
+// The four side-by-side workloads, defined once as plain numbers so every engine starts from the
+// same weights and data: engines only convert these arrays into their own tensors and layouts.
+
+/** Workload names, in table order. */
+export const WORKLOADS = ['mlp', 'cnn', 'matmul', 'scalar'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+/** MLP 784-256-128-10 with ReLU, batch 64, mean cross-entropy, plain SGD. */
+export const MLP = { sizes: [784, 256, 128, 10], batch: 64, lr: 0.01 } as const;
+
+/**
+ * CNN conv 3x3 1→8 (pad 1), ReLU, maxpool 2, conv 3x3 8→16 (pad 1), ReLU, maxpool 2, linear
+ * 784→10, on a batch of 32 1x28x28 images, mean cross-entropy, plain SGD.
+ */
+export const CNN = { batch: 32, side: 28, c1: 8, c2: 16, classes: 10, lr: 0.01 } as const;
+
+/** Square float32 matmul size; f+b is `Y = A·B` then `dA = G·Bᵀ`, `dB = Aᵀ·G` for a fixed `G`. */
+export const MATMUL_N = 1024;
+
+/**
+ * A seeded uniform [0, 1) generator (mulberry32): small, fast and the same in every process.
+ *
+ * @example
+ * ```ts
+ * const rng = seeded(1);
+ * rng(); // 0.627...
+ * ```
+ */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` draws from U(-bound, bound): PyTorch's default Linear/Conv2d init when bound = 1/√fanIn. */
+export function uniform(rng: () => number, count: number, bound: number): Float32Array {
+  return Float32Array.from({ length: count }, () => (rng() * 2 - 1) * bound);
+}
+
+/** `count` standard normal draws (Box-Muller). */
+export function normal(rng: () => number, count: number): Float32Array {
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    const u = 1 - rng();
+    out[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+  }
+  return out;
+}
+
+/** Class labels in [0, classes). */
+export function labels(rng: () => number, count: number, classes: number): Int32Array {
+  return Int32Array.from({ length: count }, () => Math.floor(rng() * classes));
+}
+
+/** A dense layer in PyTorch's layout: `w` is `[out, in]` row-major, `b` is `[out]`. */
+export interface DenseInit {
+  readonly inF: number;
+  readonly outF: number;
+  readonly w: Float32Array;
+  readonly b: Float32Array;
+}
+
+/** A conv layer in PyTorch's layout: `w` is `[outC, inC, 3, 3]` row-major, `b` is `[outC]`. */
+export interface ConvInit {
+  readonly inC: number;
+  readonly outC: number;
+  readonly w: Float32Array;
+  readonly b: Float32Array;
+}
+
+function dense(rng: () => number, inF: number, outF: number): DenseInit {
+  const bound = 1 / Math.sqrt(inF);
+  return { inF, outF, w: uniform(rng, outF * inF, bound), b: uniform(rng, outF, bound) };
+}
+
+function convLayer(rng: () => number, inC: number, outC: number): ConvInit {
+  const bound = 1 / Math.sqrt(inC * 9);
+  return { inC, outC, w: uniform(rng, outC * inC * 9, bound), b: uniform(rng, outC, bound) };
+}
+
+/** Initial MLP weights and the one fixed batch (`x` is `[64, 784]`, `y` holds class indices). */
+export interface MlpProblem {
+  readonly layers: readonly DenseInit[];
+  readonly x: Float32Array;
+  readonly y: Int32Array;
+}
+
+/**
+ * The MLP problem every engine trains on.
+ *
+ * @example
+ * ```ts
+ * mlpProblem().layers.map((l) => l.outF); // [256, 128, 10]
+ * ```
+ */
+export function mlpProblem(): MlpProblem {
+  const rng = seeded(1);
+  const s = MLP.sizes;
+  const layers = [dense(rng, s[0], s[1]), dense(rng, s[1], s[2]), dense(rng, s[2], s[3])];
+  return { layers, x: normal(rng, MLP.batch * s[0]), y: labels(rng, MLP.batch, s[3]) };
+}
+
+/** Initial CNN weights and the one fixed batch (`x` is `[32, 1, 28, 28]`). */
+export interface CnnProblem {
+  readonly conv1: ConvInit;
+  readonly conv2: ConvInit;
+  /** `[10, 784]`, its inputs in PyTorch's flatten order (channel, row, column). */
+  readonly fc: DenseInit;
+  readonly x: Float32Array;
+  readonly y: Int32Array;
+}
+
+/**
+ * The CNN problem every engine trains on.
+ *
+ * @example
+ * ```ts
+ * cnnProblem().fc.inF; // 784
+ * ```
+ */
+export function cnnProblem(): CnnProblem {
+  const rng = seeded(2);
+  const conv1 = convLayer(rng, 1, CNN.c1);
+  const conv2 = convLayer(rng, CNN.c1, CNN.c2);
+  const fc = dense(rng, CNN.c2 * 7 * 7, CNN.classes);
+  const x = normal(rng, CNN.batch * CNN.side * CNN.side);
+  return { conv1, conv2, fc, x, y: labels(rng, CNN.batch, CNN.classes) };
+}
+
+/** The matmul operands: `a`, `b` and the output gradient `g`, all `[n, n]` row-major. */
+export function matmulProblem(n = MATMUL_N): { a: Float32Array; b: Float32Array; g: Float32Array } {
+  const rng = seeded(3);
+  return { a: normal(rng, n * n), b: normal(rng, n * n), g: normal(rng, n * n) };
+}
+
+/** A scalar draw source for the scalar-graph workload, same numbers in every engine. */
+export function scalarDraws(): (count: number) => number[] {
+  const rng = seeded(4);
+  return (count) => Array.from(normal(rng, count));
+}

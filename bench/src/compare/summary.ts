@@ -1,0 +1,100 @@
+// The text of a finished run: the same markdown goes to the terminal and, after a full run, into
+// bench/RESULTS.md between two markers (text outside them is hand-written and left alone).
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Machine } from '../machine.js';
+import { type Collector, describeCheck } from './collect.js';
+import { ENGINES, type EngineName } from './engine.js';
+import { medianTable, ratioTable } from './report.js';
+import { type TargetResult, targetTable } from './targets.js';
+
+/** Where and how the run happened, beyond the machine itself. */
+export interface RunInfo {
+  readonly machine: Machine;
+  readonly loadAverageEnd: number;
+  readonly rounds: number;
+  readonly quick: boolean;
+  readonly plan: string;
+  readonly nodeFlags: string;
+  readonly wallSec: number;
+  /** Pairs that ran fewer rounds because their processes were slow. */
+  readonly shortened: string[];
+}
+
+const BEGIN =
+  '<!-- compare:begin (written by pnpm bench:compare after a full run; edit outside the markers) -->';
+const END = '<!-- compare:end -->';
+
+function engineCount(c: Collector, w: string): number {
+  return new Set(c.cells.filter((x) => x.workload === w).map((x) => x.engine)).size;
+}
+
+function agreementLines(c: Collector): string[] {
+  return [...c.agreement].map(([w, a]) => {
+    const verdict = a.failed === 0 ? 'all agree' : `${a.failed} round(s) DISAGREE and were discarded`;
+    const rtol = a.expected.rtol ?? 1e-5;
+    return `- ${w}: ${a.expected.what}: ${describeCheck(a.expected)} (${a.reference}); ${a.passed + a.failed} rounds of ${engineCount(c, w)} engines, ${verdict} within ${rtol.toExponential(0)}·max(1, |x|); largest difference ${a.maxDiff.toExponential(1)}`;
+  });
+}
+
+/**
+ * The run as markdown: machine, engines, medians, ratios, targets and the same-result check.
+ *
+ * @example
+ * ```ts
+ * console.log(renderSummary(collector, info, checkTargets(collector)));
+ * ```
+ */
+export function renderSummary(c: Collector, info: RunInfo, targets: readonly TargetResult[]): string {
+  const m = info.machine;
+  const engines = ENGINES.filter((e) => c.setups.has(e) || c.cells.some((x) => x.engine === e));
+  const peers = engines.filter((e): e is EngineName => e !== 'backprop');
+  const setups = engines.map((e) => {
+    const note = c.notes.get(e);
+    return `- **${e}**: ${c.setups.get(e) ?? 'did not start'}${note ? `; ${note}` : ''}`;
+  });
+  return [
+    `${m.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${m.commit}\`; ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}.`,
+    `Load average ${m.loadAverage} at the start, ${info.loadAverageEnd} at the end. ${info.rounds} round(s), each a fresh`,
+    `process per engine and workload (\`${info.nodeFlags}\`), ${info.plan}; ${Math.round(info.wallSec)} s in all.`,
+    ...(info.shortened.length > 0 ? [`Fewer rounds for slow pairs: ${info.shortened.join('; ')}.`] : []),
+    '',
+    ...setups,
+    '',
+    'Medians over the rounds, (min–max); higher is better everywhere:',
+    '',
+    medianTable(c, engines),
+    '',
+    'backprop ÷ peer, medians:',
+    '',
+    ratioTable(c, peers),
+    '',
+    'Issue 6 targets:',
+    '',
+    targetTable(targets),
+    '',
+    'Same computation, checked before timing in every round:',
+    '',
+    ...agreementLines(c),
+  ].join('\n');
+}
+
+/**
+ * Replaces the marked block of `path` with `body` (appending a "Side by side" section the first
+ * time).
+ *
+ * @example
+ * ```ts
+ * writeResultsSection('bench/RESULTS.md', renderSummary(collector, info, targets));
+ * ```
+ */
+export function writeResultsSection(path: string, body: string): void {
+  const text = readFileSync(path, 'utf8');
+  const block = `${BEGIN}\n\n${body}\n\n${END}`;
+  const start = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? `${text.slice(0, start)}${block}${text.slice(end + END.length)}`
+      : `${text.trimEnd()}\n\n## Side by side\n\n${block}\n`;
+  writeFileSync(path, next);
+}

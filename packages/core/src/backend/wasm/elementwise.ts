@@ -1,0 +1,124 @@
+import type { DType, TypedArray } from '../../dtype.js';
+import { type Shape, sizeOf } from '../../shape.js';
+import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
+import { binary as cpuBinary, unary as cpuUnary } from '../cpu/elementwise.js';
+import { isDense, planFlat } from '../cpu/rows.js';
+import { f32View, wasmKernels } from './runtime.js';
+
+// Float32 elementwise ops run in elementwise.wat when each operand is dense over its own shape
+// (broadcasts included: a bias row, a per-channel column, a scalar): the operands are block-copied
+// in, computed four lanes at a time, one call per run of the broadcast walk, and the result copied
+// out. That beats the TypeScript loops (one typed-array element at a time) 3-4x from about 512
+// elements up. Everything else (other dtypes, strided views, short runs, transcendental ops, small
+// tensors, where the copies and calls cost more than they save) runs the cpu kernels. The results
+// are the same bit for bit either way (see elementwise.wat).
+
+/** Op codes of elementwise.wat's `binary`. */
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  eq: 4,
+  ne: 5,
+  lt: 6,
+  le: 7,
+  gt: 8,
+  ge: 9,
+};
+
+/** The op with its operands swapped, for a broadcast left operand: `s < x` is `x > s`. */
+const MIRRORED: Partial<Record<BinaryOp, BinaryOp>> = {
+  add: 'add',
+  mul: 'mul',
+  eq: 'eq',
+  ne: 'ne',
+  lt: 'gt',
+  le: 'ge',
+  gt: 'lt',
+  ge: 'le',
+};
+
+/** Op codes of elementwise.wat's `unary`. */
+const UNARY_CODES: Partial<Record<UnaryOp, number>> = { relu: 0, neg: 1, abs: 2, square: 3, sqrt: 4 };
+
+// Measured crossovers: below MIN elements, or runs shorter than MIN_RUN, the TypeScript loop is as
+// fast as the copies and calls; above MAX, three copies would not fit the kept memory.
+const MIN = 512;
+const MIN_RUN = 32;
+const MAX = 4 << 20;
+const F32 = 4;
+
+const align = (floats: number): number => Math.ceil(floats / 4) * 4;
+
+/** A float32 view whose elements fill [offset, offset + size) of its storage. */
+const denseF32 = (v: StridedView): boolean => v.storage instanceof Float32Array && isDense(v);
+
+/**
+ * The walk of `binary` over `outShape` as runs of `inner` elements, when wasm can take it: each
+ * operand dense, `a` stepping through each run (stride 1) and `b` stepping (1) or fixed (0).
+ * Operands are swapped (and the op mirrored) when only `a` is fixed; null means the cpu kernel.
+ */
+function plan(op: BinaryOp, a: StridedView, b: StridedView, outShape: Shape) {
+  if (!denseF32(a) || !denseF32(b)) return null;
+  const p = planFlat(outShape, [a, b]);
+  const [sa, sb] = p.innerStrides as [number, number];
+  if (p.inner < MIN_RUN && p.rows > 1) return null;
+  if (sa === 1 && (sb === 1 || sb === 0))
+    return { ...p, op, a, b, sb, aBases: p.bases[0]!, bBases: p.bases[1]! };
+  const mirrored = MIRRORED[op];
+  if (sa !== 0 || sb !== 1 || mirrored === undefined) return null;
+  return { ...p, op: mirrored, a: b, b: a, sb: sa, aBases: p.bases[1]!, bBases: p.bases[0]! };
+}
+
+export function binary(
+  op: BinaryOp,
+  a: StridedView,
+  b: StridedView,
+  outShape: Shape,
+  outDtype: DType,
+): TypedArray {
+  const n = sizeOf(outShape);
+  const p =
+    BINARY_CODES[op] === undefined || outDtype !== 'float32' || n < MIN || n > MAX
+      ? null
+      : plan(op, a, b, outShape);
+  if (p === null) return cpuBinary(op, a, b, outShape, outDtype);
+  // Layout (in floats): a, b, four copies of b's value for a fixed-b run, the output (+ a vector:
+  // a run's last vector may spill past n).
+  const [sizeA, sizeB] = [sizeOf(p.a.shape), sizeOf(p.b.shape)];
+  const atB = align(sizeA);
+  const atSplat = atB + align(sizeB);
+  const atOut = atSplat + 4;
+  const kernels = wasmKernels((atOut + align(n) + 4) * F32);
+  if (kernels === null) return cpuBinary(op, a, b, outShape, outDtype);
+  const mem = f32View(kernels);
+  mem.set(p.a.storage.subarray(p.a.offset, p.a.offset + sizeA), 0);
+  mem.set(p.b.storage.subarray(p.b.offset, p.b.offset + sizeB), atB);
+  const code = BINARY_CODES[p.op]!;
+  for (let r = 0; r < p.rows; r++) {
+    const at = p.aBases[r]! - p.a.offset;
+    let bAt = atB + p.bBases[r]! - p.b.offset;
+    if (p.sb === 0) {
+      mem.fill(mem[bAt]!, atSplat, atSplat + 4);
+      bAt = atSplat;
+    }
+    kernels.elementwise.binary(code, at * F32, bAt * F32, p.sb * 16, (atOut + r * p.inner) * F32, p.inner);
+  }
+  return mem.slice(atOut, atOut + n);
+}
+
+export function unary(op: UnaryOp, x: StridedView, outDtype: DType, p0 = 0, p1 = 0): TypedArray {
+  const n = sizeOf(x.shape);
+  const code = UNARY_CODES[op];
+  if (code === undefined || outDtype !== 'float32' || n < MIN || n > MAX || !denseF32(x)) {
+    return cpuUnary(op, x, outDtype, p0, p1);
+  }
+  const atOut = align(n);
+  const kernels = wasmKernels(2 * atOut * F32);
+  if (kernels === null) return cpuUnary(op, x, outDtype, p0, p1);
+  const mem = f32View(kernels);
+  mem.set(x.storage.subarray(x.offset, x.offset + n), 0);
+  kernels.elementwise.unary(code, 0, atOut * F32, n);
+  return mem.slice(atOut, atOut + n);
+}

@@ -1,0 +1,111 @@
+import type { DType, TypedArray } from '../../dtype.js';
+import type { StridedView } from '../backend.js';
+import { matmul as cpuMatmul } from '../cpu/matmul.js';
+import { elementOffsets } from '../cpu/rows.js';
+import { f32View, wasmKernels } from './runtime.js';
+
+// float32 products run in matmul.wat; float64 and int32 results stay on the TypeScript kernel, which
+// sums in float64. Operands reach wasm memory in one of two ways: a float32 view whose elements fill
+// most of the storage range they span (dense, transposed, a row slice, a batch-broadcast weight) is
+// copied as that range in one block copy, keeping its strides, so matmul.wat's packing does the
+// strided reads; any other view (another dtype, a sparse slice) is gathered densely, row-major.
+
+const KC = 256; // matmul.wat's k-slice and row-block sizes: its packing buffers are sized from them
+const MC = 128;
+const F32 = 4;
+
+/** One operand `[...batch, rows, cols]` and how it is laid into wasm memory. */
+interface Operand {
+  readonly view: StridedView;
+  readonly offsets: Int32Array;
+  readonly rows: number;
+  readonly cols: number;
+  readonly rs: number;
+  readonly cs: number;
+  /** Copy the storage range [lo, lo + length) as is (true), or gather `length` elements (false). */
+  readonly copy: boolean;
+  readonly lo: number;
+  readonly length: number;
+}
+
+function operand(view: StridedView, batchShape: readonly number[]): Operand {
+  const nd = view.shape.length;
+  const [rows, cols] = [view.shape[nd - 2]!, view.shape[nd - 1]!];
+  const [rs, cs] = [view.strides[nd - 2]!, view.strides[nd - 1]!];
+  const offsets = elementOffsets(batchShape, view.strides.slice(0, nd - 2), view.offset);
+  const [rLo, rHi] = rs < 0 ? [(rows - 1) * rs, 0] : [0, (rows - 1) * rs];
+  const [cLo, cHi] = cs < 0 ? [(cols - 1) * cs, 0] : [0, (cols - 1) * cs];
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const o of offsets) {
+    lo = Math.min(lo, o + rLo + cLo);
+    hi = Math.max(hi, o + rHi + cHi);
+  }
+  const count = offsets.length * rows * cols;
+  const copy = view.storage instanceof Float32Array && hi - lo + 1 <= 2 * count + 64;
+  return { view, offsets, rows, cols, rs, cs, copy, lo, length: copy ? hi - lo + 1 : count };
+}
+
+/** Writes `op` into `mem` at float index `at`; returns each batch entry's byte address and strides. */
+function place(op: Operand, mem: Float32Array, at: number): { bases: Int32Array; rs: number; cs: number } {
+  const { view, offsets, rows, cols } = op;
+  const bases = new Int32Array(offsets.length);
+  if (op.copy) {
+    mem.set(view.storage.subarray(op.lo, op.lo + op.length), at);
+    for (let t = 0; t < offsets.length; t++) bases[t] = (at + offsets[t]! - op.lo) * F32;
+    return { bases, rs: op.rs, cs: op.cs };
+  }
+  const src = view.storage;
+  let o = at;
+  for (let t = 0; t < offsets.length; t++) {
+    bases[t] = o * F32;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0, p = offsets[t]! + i * op.rs; j < cols; j++, p += op.cs) mem[o++] = src[p]!;
+    }
+  }
+  return { bases, rs: cols, cs: 1 };
+}
+
+const align = (floats: number): number => Math.ceil(floats / 4) * 4;
+
+/** Batched float32 product in WebAssembly; other dtypes, and runtimes without SIMD, use the cpu kernel. */
+export function matmul(a: StridedView, b: StridedView, outDtype: DType): TypedArray {
+  const nd = a.shape.length;
+  const [m, k, n] = [a.shape[nd - 2]!, a.shape[nd - 1]!, b.shape[nd - 1]!];
+  const batchShape = a.shape.slice(0, nd - 2);
+  let batch = 1;
+  for (const d of batchShape) batch *= d;
+  if (outDtype !== 'float32' || batch * m * n === 0 || k === 0) return cpuMatmul(a, b, outDtype);
+  const [opA, opB] = [operand(a, batchShape), operand(b, batchShape)];
+  // Layout (in floats): A, B, C (batch x m x n), A's packing block, B's packing panels, a 4x8 tile.
+  const atB = align(opA.length);
+  const atC = atB + align(opB.length);
+  const atPa = atC + align(batch * m * n);
+  const atPb = atPa + MC * KC;
+  const atT = atPb + KC * Math.ceil(n / 8) * 8;
+  const kernels = wasmKernels((atT + 32) * F32);
+  if (kernels === null) return cpuMatmul(a, b, outDtype);
+  const mem = f32View(kernels);
+  const pa = place(opA, mem, 0);
+  const pb = place(opB, mem, atB);
+  const { gemm } = kernels.matmul;
+  for (let t = 0; t < batch; t++) {
+    const c = (atC + t * m * n) * F32;
+    gemm(
+      m,
+      n,
+      k,
+      pa.bases[t]!,
+      pa.rs,
+      pa.cs,
+      pb.bases[t]!,
+      pb.rs,
+      pb.cs,
+      c,
+      atPa * F32,
+      atPb * F32,
+      atT * F32,
+    );
+  }
+  return mem.slice(atC, atC + batch * m * n);
+}

@@ -1,0 +1,247 @@
+;; float32 matrix product C = A B with 128-bit SIMD, for the wasm backend (driven by matmul.ts).
+;;
+;; A GotoBLAS-style product, as backend/cpu/matmul.ts but in f32x4 lanes: B is packed into panels
+;; of 8 columns and A into panels of 4 rows, so the micro-kernel reads both with unit stride
+;; whatever the operands' strides (a transposed view costs one strided pass while packing, never a
+;; strided inner loop). K is cut into slices of at most KC = 256 and A into blocks of MC = 128 rows,
+;; so a B micro-panel (8 KB) stays in L1 and an A block (128 KB) in L2 while the tiles run.
+;;
+;; Sums are float32 (wasm SIMD has no fused multiply-add). Each output element sums at most KC
+;; products in order of k inside the kernel, then adds that partial sum to C once per slice, so
+;; rounding error grows with KC + K / KC rather than with K.
+;;
+;; Addresses are byte offsets into the imported memory; strides are counted in elements. The caller
+;; lays out the operands, C (rows of n, fully overwritten), the packing buffers and a 4x8 scratch
+;; tile, all 16-byte aligned.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; C[4 x 8] at $c (row stride $ldc bytes) = (C if $acc, else 0) + A panel * B panel over $kc >= 1.
+  ;; The 4x8 sums live in eight f32x4 locals, which V8 keeps in xmm registers for the whole k loop:
+  ;; per k, two loads of B and four broadcasts of A feed sixteen multiplies and adds.
+  (func $tile (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc i32) (param $acc i32)
+    (local $end i32) (local $r i32)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (if (local.get $acc)
+      (then
+        (local.set $r (local.get $c))
+        (local.set $c00 (v128.load (local.get $r)))
+        (local.set $c01 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c10 (v128.load (local.get $r)))
+        (local.set $c11 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c20 (v128.load (local.get $r)))
+        (local.set $c21 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c30 (v128.load (local.get $r)))
+        (local.set $c31 (v128.load offset=16 (local.get $r)))))
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $kc) (i32.const 4))))
+    (loop $k
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $b1 (v128.load offset=16 (local.get $b)))
+      (local.set $x (v128.load32_splat (local.get $a)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=4 (local.get $a)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=8 (local.get $a)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=12 (local.get $a)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (br_if $k (i32.ne (local.get $a) (local.get $end))))
+    (local.set $r (local.get $c))
+    (v128.store (local.get $r) (local.get $c00))
+    (v128.store offset=16 (local.get $r) (local.get $c01))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c10))
+    (v128.store offset=16 (local.get $r) (local.get $c11))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c20))
+    (v128.store offset=16 (local.get $r) (local.get $c21))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c30))
+    (v128.store offset=16 (local.get $r) (local.get $c31)))
+
+  ;; Copies a $rows x $cols block between two row-major places with row strides $ls and $ld bytes.
+  (func $block (param $src i32) (param $ls i32) (param $dst i32) (param $ld i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $j i32)
+    (loop $row
+      (local.set $j (i32.const 0))
+      (loop $col
+        (f32.store
+          (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
+          (f32.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $col (i32.lt_u (local.get $j) (local.get $cols))))
+      (local.set $src (i32.add (local.get $src) (local.get $ls)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $ld)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $row (i32.lt_u (local.get $i) (local.get $rows)))))
+
+  ;; A tile that hangs over the last rows or columns of C: computed whole in the 4x8 scratch tile
+  ;; at $t (seeded with C's valid part when accumulating), and only its valid part stored.
+  (func $edge (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc i32) (param $acc i32)
+    (param $rows i32) (param $cols i32) (param $t i32)
+    (if (local.get $acc)
+      (then (call $block (local.get $c) (local.get $ldc) (local.get $t) (i32.const 32) (local.get $rows) (local.get $cols))))
+    (call $tile (local.get $a) (local.get $b) (local.get $kc) (local.get $t) (i32.const 32) (local.get $acc))
+    (call $block (local.get $t) (i32.const 32) (local.get $c) (local.get $ldc) (local.get $rows) (local.get $cols)))
+
+  ;; A[i0 .. i0+mc, p0 .. p0+kc] (row stride $rs, column stride $cs, in elements) as panels of 4 rows
+  ;; at $dst: dst[(panel * kc + p) * 4 + r]. Rows past $m are zeros.
+  (func $packA (param $src i32) (param $rs i32) (param $cs i32) (param $m i32) (param $i0 i32) (param $mc i32)
+    (param $p0 i32) (param $kc i32) (param $dst i32)
+    (local $ip i32) (local $end i32) (local $rows i32) (local $q i32) (local $p i32) (local $r i32)
+    (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
+    (local.set $cs (i32.shl (local.get $cs) (i32.const 2)))
+    (local.set $ip (local.get $i0))
+    (local.set $end (i32.add (local.get $i0) (local.get $mc)))
+    (loop $panel
+      (local.set $rows (i32.sub (local.get $m) (local.get $ip)))
+      (local.set $q
+        (i32.add (local.get $src)
+          (i32.add (i32.mul (local.get $ip) (local.get $rs)) (i32.mul (local.get $p0) (local.get $cs)))))
+      (local.set $p (i32.const 0))
+      (if (i32.ge_s (local.get $rows) (i32.const 4))
+        (then
+          (if (i32.eq (local.get $rs) (i32.const 4))
+            ;; A transposed (a column of A^T is a row in memory): four rows at once.
+            (then
+              (loop $k
+                (v128.store (local.get $dst) (v128.load (local.get $q)))
+                (local.set $q (i32.add (local.get $q) (local.get $cs)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br_if $k (i32.lt_u (local.get $p) (local.get $kc)))))
+            (else
+              (loop $k
+                (f32.store (local.get $dst) (f32.load (local.get $q)))
+                (f32.store offset=4 (local.get $dst) (f32.load (i32.add (local.get $q) (local.get $rs))))
+                (f32.store offset=8 (local.get $dst)
+                  (f32.load (i32.add (local.get $q) (i32.shl (local.get $rs) (i32.const 1)))))
+                (f32.store offset=12 (local.get $dst)
+                  (f32.load (i32.add (local.get $q) (i32.mul (local.get $rs) (i32.const 3)))))
+                (local.set $q (i32.add (local.get $q) (local.get $cs)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br_if $k (i32.lt_u (local.get $p) (local.get $kc)))))))
+        (else
+          (loop $k
+            (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+            (local.set $r (i32.const 0))
+            (loop $row
+              (f32.store
+                (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2)))
+                (f32.load (i32.add (local.get $q) (i32.mul (local.get $r) (local.get $rs)))))
+              (local.set $r (i32.add (local.get $r) (i32.const 1)))
+              (br_if $row (i32.lt_u (local.get $r) (local.get $rows))))
+            (local.set $q (i32.add (local.get $q) (local.get $cs)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br_if $k (i32.lt_u (local.get $p) (local.get $kc))))))
+      (local.set $ip (i32.add (local.get $ip) (i32.const 4)))
+      (br_if $panel (i32.lt_u (local.get $ip) (local.get $end)))))
+
+  ;; B[p0 .. p0+kc, all n columns] as panels of 8 columns at $dst: dst[(panel * kc + p) * 8 + c].
+  ;; Columns past $n are zeros.
+  (func $packB (param $src i32) (param $rs i32) (param $cs i32) (param $n i32) (param $p0 i32) (param $kc i32)
+    (param $dst i32)
+    (local $j0 i32) (local $cols i32) (local $q i32) (local $p i32) (local $c i32)
+    (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
+    (local.set $cs (i32.shl (local.get $cs) (i32.const 2)))
+    (loop $panel
+      (local.set $cols (i32.sub (local.get $n) (local.get $j0)))
+      (local.set $q
+        (i32.add (local.get $src)
+          (i32.add (i32.mul (local.get $p0) (local.get $rs)) (i32.mul (local.get $j0) (local.get $cs)))))
+      (local.set $p (i32.const 0))
+      (if (i32.and (i32.ge_s (local.get $cols) (i32.const 8)) (i32.eq (local.get $cs) (i32.const 4)))
+        ;; Row-major B: each panel row is two vectors.
+        (then
+          (loop $k
+            (v128.store (local.get $dst) (v128.load (local.get $q)))
+            (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $rs)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br_if $k (i32.lt_u (local.get $p) (local.get $kc)))))
+        (else
+          (if (i32.gt_s (local.get $cols) (i32.const 8)) (then (local.set $cols (i32.const 8))))
+          (loop $k
+            (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+            (v128.store offset=16 (local.get $dst) (v128.const i32x4 0 0 0 0))
+            (local.set $c (i32.const 0))
+            (loop $col
+              (f32.store
+                (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2)))
+                (f32.load (i32.add (local.get $q) (i32.mul (local.get $c) (local.get $cs)))))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br_if $col (i32.lt_u (local.get $c) (local.get $cols))))
+            (local.set $q (i32.add (local.get $q) (local.get $rs)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br_if $k (i32.lt_u (local.get $p) (local.get $kc))))))
+      (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
+      (br_if $panel (i32.lt_u (local.get $j0) (local.get $n)))))
+
+  ;; C[m x n] (rows of n, at $c) = A[m x k] B[k x n], for m, n, k >= 1. $pa holds MC x KC floats,
+  ;; $pb KC x (n rounded up to 8), $t the 4x8 scratch tile.
+  (func (export "gemm") (param $m i32) (param $n i32) (param $k i32)
+    (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
+    (param $c i32) (param $pa i32) (param $pb i32) (param $t i32)
+    (local $p0 i32) (local $kc i32) (local $i0 i32) (local $mc i32) (local $j0 i32) (local $i i32)
+    (local $ldc i32) (local $acc i32) (local $ap i32) (local $bp i32) (local $cp i32)
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
+    (loop $slice
+      (local.set $kc (i32.sub (local.get $k) (local.get $p0)))
+      (if (i32.gt_s (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
+      (local.set $acc (i32.ne (local.get $p0) (i32.const 0)))
+      (call $packB (local.get $b) (local.get $brs) (local.get $bcs) (local.get $n) (local.get $p0) (local.get $kc)
+        (local.get $pb))
+      (local.set $i0 (i32.const 0))
+      (loop $rowBlock
+        (local.set $mc (i32.sub (local.get $m) (local.get $i0)))
+        (if (i32.gt_s (local.get $mc) (i32.const 128)) (then (local.set $mc (i32.const 128))))
+        (call $packA (local.get $a) (local.get $ars) (local.get $acs) (local.get $m) (local.get $i0) (local.get $mc)
+          (local.get $p0) (local.get $kc) (local.get $pa))
+        (local.set $j0 (i32.const 0))
+        (loop $colPanel
+          (local.set $bp (i32.add (local.get $pb) (i32.shl (i32.mul (local.get $j0) (local.get $kc)) (i32.const 2))))
+          (local.set $i (local.get $i0))
+          (loop $rowPanel
+            (local.set $ap
+              (i32.add (local.get $pa)
+                (i32.shl (i32.mul (i32.sub (local.get $i) (local.get $i0)) (local.get $kc)) (i32.const 2))))
+            (local.set $cp
+              (i32.add (local.get $c)
+                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j0)) (i32.const 2))))
+            (if (i32.and
+                  (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $m))
+                  (i32.le_s (i32.add (local.get $j0) (i32.const 8)) (local.get $n)))
+              (then
+                (call $tile (local.get $ap) (local.get $bp) (local.get $kc) (local.get $cp) (local.get $ldc)
+                  (local.get $acc)))
+              (else
+                (call $edge (local.get $ap) (local.get $bp) (local.get $kc) (local.get $cp) (local.get $ldc)
+                  (local.get $acc)
+                  (select (i32.sub (local.get $m) (local.get $i)) (i32.const 4)
+                    (i32.lt_s (i32.sub (local.get $m) (local.get $i)) (i32.const 4)))
+                  (select (i32.sub (local.get $n) (local.get $j0)) (i32.const 8)
+                    (i32.lt_s (i32.sub (local.get $n) (local.get $j0)) (i32.const 8)))
+                  (local.get $t))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br_if $rowPanel (i32.lt_s (local.get $i) (i32.add (local.get $i0) (local.get $mc)))))
+          (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
+          (br_if $colPanel (i32.lt_s (local.get $j0) (local.get $n))))
+        (local.set $i0 (i32.add (local.get $i0) (i32.const 128)))
+        (br_if $rowBlock (i32.lt_s (local.get $i0) (local.get $m))))
+      (local.set $p0 (i32.add (local.get $p0) (i32.const 256)))
+      (br_if $slice (i32.lt_s (local.get $p0) (local.get $k))))))

@@ -1,0 +1,184 @@
+import { convWasm, elementwiseWasm, matmulWasm, reduceWasm } from './kernels.generated.js';
+
+// The WebAssembly kernels are compiled lazily, synchronously, on first use: importing core has no
+// side effects, and the backend interface is synchronous. Synchronous compilation works in Node and
+// in workers; Chrome refuses it on a browser's main thread for modules over 4 KB (each .wat here
+// assembles to under 2 KB, so it passes there today). Wherever the runtime lacks SIMD or refuses the compile,
+// `wasmKernels()` returns null and the backend runs the plain TypeScript kernels instead.
+
+/** What matmul.wat exports; addresses are byte offsets into the shared memory, strides elements. */
+export interface MatmulExports {
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    pa: number,
+    pb: number,
+    t: number,
+  ): void;
+}
+
+/** What elementwise.wat exports: op codes as listed there, addresses in bytes, n in elements. */
+export interface ElementwiseExports {
+  binary(op: number, a: number, b: number, bStep: number, out: number, n: number): void;
+  unary(op: number, x: number, out: number, n: number): void;
+  gather(x: number, step: number, out: number, n: number): void;
+}
+
+/** What conv.wat exports: unfold (fold = 0) or fold (1); addresses in bytes. */
+export interface ConvExports {
+  window(
+    fold: number,
+    img: number,
+    cols: number,
+    planes: number,
+    h: number,
+    w: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    ph: number,
+    pw: number,
+    dh: number,
+    dw: number,
+    oh: number,
+    ow: number,
+  ): void;
+}
+
+/** What reduce.wat exports: op 0 sum, 1 max, 2 min; addresses in bytes. */
+export interface ReduceExports {
+  tiles(
+    op: number,
+    x: number,
+    outer: number,
+    nOuter: number,
+    steps: number,
+    nSteps: number,
+    t: number,
+    acc: number,
+    out: number,
+  ): void;
+}
+
+/** Compiled kernels bound to one memory. */
+export interface WasmKernels {
+  readonly memory: WebAssembly.Memory;
+  readonly matmul: MatmulExports;
+  readonly elementwise: ElementwiseExports;
+  readonly conv: ConvExports;
+  readonly reduce: ReduceExports;
+}
+
+type Modules = Record<'matmul' | 'elementwise' | 'conv' | 'reduce', WebAssembly.Module>;
+
+const PAGE = 65536;
+// A memory grown past this many bytes for one call is dropped after it, so one huge product does
+// not pin its memory for the life of the process (wasm memory never shrinks).
+const KEEP_BYTES = 64 << 20;
+// Past this, addresses near the 4 GiB limit of 32-bit wasm memory: such calls run on the cpu kernels.
+const MAX_BYTES = 1 << 30;
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Decodes base64 without atob or Buffer, so it runs anywhere. */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const clean = text.replace(/=+$/, '');
+  const out = new Uint8Array((clean.length * 3) >> 2);
+  let bits = 0;
+  let acc = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    acc = (acc << 6) | BASE64.indexOf(clean[i]!);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+// undefined: not tried yet; null: this runtime cannot run the kernels.
+let compiled: Modules | null | undefined;
+let shared: WasmKernels | null = null;
+
+function compileOne(base64: string): WebAssembly.Module | null {
+  const bytes = decodeBase64(base64);
+  // validate() is false where the runtime lacks 128-bit SIMD (the modules use v128 throughout).
+  if (!WebAssembly.validate(bytes)) return null;
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch {
+    // Synchronous compilation refused (a browser's main thread): stay on the TypeScript kernels.
+    return null;
+  }
+}
+
+function compile(): Modules | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (typeof WebAssembly !== 'object') return null;
+  const matmul = compileOne(matmulWasm);
+  const elementwise = matmul && compileOne(elementwiseWasm);
+  const conv = elementwise && compileOne(convWasm);
+  const reduce = conv && compileOne(reduceWasm);
+  if (matmul && elementwise && conv && reduce) compiled = { matmul, elementwise, conv, reduce };
+  return compiled;
+}
+
+function instantiate(modules: Modules, bytes: number): WasmKernels {
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+  const imports = { env: { memory } };
+  const exportsOf = (m: WebAssembly.Module) => new WebAssembly.Instance(m, imports).exports as unknown;
+  return {
+    memory,
+    matmul: exportsOf(modules.matmul) as MatmulExports,
+    elementwise: exportsOf(modules.elementwise) as ElementwiseExports,
+    conv: exportsOf(modules.conv) as ConvExports,
+    reduce: exportsOf(modules.reduce) as ReduceExports,
+  };
+}
+
+/** True when this runtime can compile and run the WebAssembly SIMD kernels. */
+export function wasmAvailable(): boolean {
+  return compile() !== null;
+}
+
+/**
+ * Kernels whose memory holds at least `bytes` bytes, or null where WebAssembly SIMD is unavailable
+ * (or for a call of over 1 GiB): the caller then runs the cpu kernel.
+ * The memory is shared across calls and grown as needed; a call needing more than 64 MiB gets a
+ * fresh memory of its own, dropped with it. The memory's buffer changes when it grows, so callers
+ * take typed-array views of it after this call, never before.
+ */
+export function wasmKernels(bytes: number): WasmKernels | null {
+  const modules = compile();
+  if (modules === null || bytes > MAX_BYTES) return null;
+  try {
+    if (bytes > KEEP_BYTES) return instantiate(modules, bytes);
+    if (shared === null) shared = instantiate(modules, Math.max(bytes, 16 * PAGE));
+    const missing = bytes - shared.memory.buffer.byteLength;
+    if (missing > 0) shared.memory.grow(Math.ceil(missing / PAGE));
+    return shared;
+  } catch {
+    // The memory could not be had (the address space or the page limit): this call runs on the cpu.
+    return null;
+  }
+}
+
+let view = new Float32Array(0);
+
+/** A float32 view of all of `kernels`' memory, made anew only when the memory has grown (or changed). */
+export function f32View(kernels: WasmKernels): Float32Array {
+  if (view.buffer !== kernels.memory.buffer) view = new Float32Array(kernels.memory.buffer);
+  return view;
+}

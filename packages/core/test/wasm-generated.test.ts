@@ -1,0 +1,36 @@
+// kernels.generated.ts must be what scripts/build-wasm.ts assembles from the .wat sources now, so
+// nobody edits one without the other (run `pnpm build:wasm` after changing a .wat file).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { generatedPath, renderKernels } from '../../../scripts/build-wasm.js';
+import * as generated from '../src/backend/wasm/kernels.generated.js';
+import { decodeBase64 } from '../src/backend/wasm/runtime.js';
+
+describe('generated WebAssembly module', () => {
+  it('is up to date with the .wat sources (else run pnpm build:wasm)', async () => {
+    expect(readFileSync(generatedPath, 'utf8')).toBe(await renderKernels());
+  });
+
+  it('holds valid SIMD modules, each under 4 KB (the limit for synchronous compiles in Chrome)', () => {
+    const modules = Object.entries(generated);
+    expect(modules.map(([name]) => name).sort()).toEqual([
+      'convWasm',
+      'elementwiseWasm',
+      'matmulWasm',
+      'reduceWasm',
+    ]);
+    for (const [name, base64] of modules) {
+      const bytes = decodeBase64(base64);
+      expect(Array.from(bytes.subarray(0, 4)), name).toEqual([0, 0x61, 0x73, 0x6d]); // "\0asm"
+      expect(WebAssembly.validate(bytes), name).toBe(true);
+      expect(bytes.length, name).toBeLessThan(4096);
+    }
+  });
+
+  it('decodes base64 as Buffer does, for every length modulo 3', () => {
+    for (let n = 0; n < 8; n++) {
+      const data = Uint8Array.from({ length: n * 7 + (n % 3) }, (_, i) => (i * 151 + n) & 0xff);
+      expect(decodeBase64(Buffer.from(data).toString('base64'))).toEqual(data);
+    }
+  });
+});

@@ -1,0 +1,168 @@
+// The WebAssembly matmul against the cpu kernel on random strided inputs: dense, transposed, row
+// slices, sparse slices (gathered rather than copied), batch-broadcast operands (stride 0), offsets,
+// int32 operands, and sizes across matmul.wat's edges (4x8 tiles, 128-row blocks, 256-deep k
+// slices). The cpu kernel sums in float64, the wasm one in float32, so they agree within float32
+// summation error, which is bounded by (k + 2) * 2^-24 * sum_p |a_ip b_pj| per element.
+import { describe, expect, it } from 'vitest';
+import type { StridedView } from '../src/backend/backend.js';
+import { cpuBackend } from '../src/backend/cpu/index.js';
+import { wasmBackend } from '../src/backend/wasm/index.js';
+import { wasmAvailable } from '../src/backend/wasm/runtime.js';
+import { allocate, type DType } from '../src/dtype.js';
+import { int, pick, type Rng, seeded } from './seeded.js';
+
+type Layout = 'dense' | 'transposed' | 'sliced' | 'sparse';
+
+/**
+ * A `[...batch, rows, cols]` view over fresh random storage, laid out as `layout` says: row-major,
+ * column-major, with a gap after each row, or with every element two apart and two extra columns
+ * (sparse enough that the wasm side gathers it instead of copying its span). `broadcast` gives the
+ * batch dims stride 0, as an operand expanded over the batch.
+ */
+function randomMatrix(
+  rng: Rng,
+  batch: readonly number[],
+  rows: number,
+  cols: number,
+  layout: Layout,
+  opts: { dtype?: DType; broadcast?: boolean; special?: boolean } = {},
+): StridedView {
+  const gap = layout === 'sliced' ? int(rng, 1, 3) : 0;
+  const spread = layout === 'sparse' ? 2 : 1;
+  let [rs, cs] = [(cols + gap) * spread, spread];
+  if (layout === 'transposed') [rs, cs] = [1, rows];
+  if (layout === 'sparse') rs = (cols + 2) * spread;
+  const matrix = Math.max(1, (rows - 1) * rs + (cols - 1) * cs + 1);
+  const batchStrides = batch.map(() => 0);
+  let step = matrix;
+  for (let d = batch.length - 1; d >= 0 && !opts.broadcast; d--) {
+    batchStrides[d] = step;
+    step *= batch[d]!;
+  }
+  const offset = int(rng, 0, 3);
+  const storage = allocate(opts.dtype ?? 'float32', offset + step);
+  for (let i = 0; i < storage.length; i++) storage[i] = value(rng, opts);
+  return { storage, shape: [...batch, rows, cols], strides: [...batchStrides, rs, cs], offset };
+}
+
+function value(rng: Rng, opts: { dtype?: DType; special?: boolean }): number {
+  if (opts.special && rng() < 0.02) return pick(rng, [Number.NaN, Number.POSITIVE_INFINITY, -0, 0]);
+  const v = (rng() - 0.5) * 6;
+  return opts.dtype === 'int32' ? Math.round(v) : v;
+}
+
+/** Per-element float32 error bounds: (k + 2) * 2^-24 * sum_p |a_ip b_pj|, from the cpu kernel. */
+function bounds(a: StridedView, b: StridedView): Float64Array {
+  const abs = (v: StridedView): StridedView => ({ ...v, storage: v.storage.map(Math.abs) });
+  const k = a.shape.at(-1)!;
+  const mass = cpuBackend.matmul(abs(a), abs(b), 'float64');
+  return Float64Array.from(mass, (s) => (k + 2) * 2 ** -24 * s);
+}
+
+function expectNear(a: StridedView, b: StridedView, what: string): void {
+  const actual = wasmBackend.matmul(a, b, 'float32');
+  const expected = cpuBackend.matmul(a, b, 'float32');
+  const tol = bounds(a, b);
+  expect(actual, what).toBeInstanceOf(Float32Array);
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const [x, e] = [actual[i]!, expected[i]!];
+    const ok = Number.isFinite(e) ? Math.abs(x - e) <= tol[i]! : Object.is(x, e);
+    if (!ok) expect.fail(`${what}: element ${i} is ${x}, expected ${e} within ${tol[i]}`);
+  }
+}
+
+const LAYOUTS: Layout[] = ['dense', 'transposed', 'sliced', 'sparse'];
+
+describe('wasm matmul kernel', () => {
+  it('runs in WebAssembly here (Node 20+ has SIMD), so the tests below test it', () => {
+    expect(wasmAvailable()).toBe(true);
+  });
+
+  it('matches the cpu kernel on small and tail sizes with any layout and batch', () => {
+    const rng = seeded(11);
+    const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 17];
+    for (let trial = 0; trial < 300; trial++) {
+      const batch = pick(rng, [[], [], [2], [3, 1], [2, 2]]);
+      const [m, k, n] = [pick(rng, sizes), pick(rng, sizes), pick(rng, sizes)];
+      const broadcastA = batch.length > 0 && rng() < 0.25;
+      const broadcastB = batch.length > 0 && !broadcastA && rng() < 0.25;
+      const special = rng() < 0.2;
+      const a = randomMatrix(rng, batch, m, k, pick(rng, LAYOUTS), { broadcast: broadcastA, special });
+      const b = randomMatrix(rng, batch, k, n, pick(rng, LAYOUTS), { broadcast: broadcastB, special });
+      expectNear(a, b, `matmul ${JSON.stringify(a.shape)} x ${JSON.stringify(b.shape)} (trial ${trial})`);
+    }
+  });
+
+  it('matches across its cache-block edges: k > 256 (several slices), m > 128 (several row blocks)', () => {
+    const rng = seeded(12);
+    for (const [m, k, n] of [
+      [131, 37, 6],
+      [5, 300, 9],
+      [130, 513, 17],
+      [64, 784, 256],
+      [257, 256, 8],
+    ] as const) {
+      for (const [la, lb] of [
+        ['dense', 'dense'],
+        ['transposed', 'dense'],
+        ['dense', 'transposed'],
+        ['sliced', 'sparse'],
+      ] as const) {
+        expectNear(
+          randomMatrix(rng, [], m, k, la),
+          randomMatrix(rng, [], k, n, lb),
+          `${m}x${k}x${n} ${la} ${lb}`,
+        );
+      }
+    }
+  });
+
+  it('converts int32 operands (float32 result) and leaves float64 and int32 results to the cpu kernel', () => {
+    const rng = seeded(13);
+    const a = randomMatrix(rng, [2], 6, 9, 'dense', { dtype: 'int32' });
+    const b = randomMatrix(rng, [2], 9, 10, 'transposed');
+    expectNear(a, b, 'int32 x float32');
+    const c = randomMatrix(rng, [], 9, 10, 'dense', { dtype: 'int32' });
+    const a0 = randomMatrix(rng, [], 6, 9, 'dense', { dtype: 'int32' });
+    expect(wasmBackend.matmul(a0, c, 'int32')).toEqual(cpuBackend.matmul(a0, c, 'int32'));
+    const d = randomMatrix(rng, [], 9, 10, 'sliced', { dtype: 'float64' });
+    const e = randomMatrix(rng, [], 6, 9, 'transposed', { dtype: 'float64' });
+    expect(wasmBackend.matmul(e, d, 'float64')).toEqual(cpuBackend.matmul(e, d, 'float64'));
+  });
+
+  it('gives zeros for k = 0 and an empty result for a zero-size dim', () => {
+    const rng = seeded(14);
+    const zeros = wasmBackend.matmul(
+      randomMatrix(rng, [], 3, 0, 'dense'),
+      randomMatrix(rng, [], 0, 5, 'dense'),
+      'float32',
+    );
+    expect(Array.from(zeros)).toEqual(new Array(15).fill(0));
+    const empty = wasmBackend.matmul(
+      randomMatrix(rng, [0], 3, 4, 'dense'),
+      randomMatrix(rng, [0], 4, 5, 'dense'),
+      'float32',
+    );
+    expect(empty.length).toBe(0);
+  });
+
+  it('runs a product larger than its kept memory (64 MiB) in a memory of its own, then small ones again', () => {
+    const rng = seeded(15);
+    const a = randomMatrix(rng, [], 5, 4100 * 4, 'dense');
+    const b = randomMatrix(rng, [], 4100 * 4, 9, 'transposed');
+    const big = randomMatrix(rng, [], 4100, 4100, 'dense');
+    expectNear(big, randomMatrix(rng, [], 4100, 3, 'dense'), '4100x4100x3 (over 64 MiB)');
+    expectNear(a, b, 'after the large product');
+  });
+
+  it('returns a fresh array each call, never a view of wasm memory', () => {
+    const rng = seeded(16);
+    const a = randomMatrix(rng, [], 8, 8, 'dense');
+    const first = wasmBackend.matmul(a, a, 'float32');
+    const copy = Float32Array.from(first);
+    wasmBackend.matmul(randomMatrix(rng, [], 8, 8, 'dense'), a, 'float32');
+    expect(first).toEqual(copy);
+    expect(first.buffer.byteLength).toBe(first.byteLength);
+  });
+});
