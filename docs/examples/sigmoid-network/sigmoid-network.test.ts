@@ -39,9 +39,10 @@ describe('sigmoid-network', () => {
   it('draws the computation graph with the named layers as valid SVG', () => {
     const svg = readFileSync(join(out, 'graph.svg'), 'utf8');
     expect(XMLValidator.validate(svg)).toBe(true);
-    for (const name of ['x', 'W1', 'b1', 'W3', 'b3', 'z1 = add', 'a1 = sigmoid', 'a3 = sigmoid']) {
+    for (const name of ['x', 'W1', 'b1', 'W3', 'b3', 'z1 = linear', 'a1 = sigmoid', 'a3 = sigmoid']) {
       expect(svg).toContain(`>${name}<`);
     }
-    expect(svg.match(/class="vertex op[ "]/g)!.length).toBeGreaterThanOrEqual(9); // 3 × (matmul, add, sigmoid)
+    // 3 × (linear, sigmoid) and the final sum: Linear is one fused op, x·Wᵀ + b.
+    expect(svg.match(/class="vertex op[ "]/g)!.length).toBe(7);
   });
 });

@@ -78,6 +78,7 @@ export {
   where,
 } from './ops/elementwise.js';
 export { gather, indexSelect, oneHot } from './ops/indexing.js';
+export { linear } from './ops/linear.js';
 export { matmul, t } from './ops/matmul.js';
 export {
   cat,

@@ -16,6 +16,7 @@ describe('generated WebAssembly module', () => {
     expect(modules.map(([name]) => name).sort()).toEqual([
       'convWasm',
       'elementwiseWasm',
+      'matmulSharedWasm',
       'matmulWasm',
       'reduceWasm',
     ]);

@@ -1,4 +1,4 @@
-import { type DType, type Generator, type Tensor, ValueError, zeros } from '@backprop/core';
+import { type DType, type Generator, linear, type Tensor, ValueError, zeros } from '@backprop/core';
 import { init } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -78,8 +78,8 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     const n = this.inFeatures;
     checkInput(this.describe(), x, null, -1, n, `input with last dim ${n}`);
-    const y = x.matmul(this.weight.t());
-    return this.bias ? y.add(this.bias) : y;
+    // One fused op: its weight gradient comes out in the weight's [out, in] layout.
+    return linear(x, this.weight, this.bias);
   }
 
   override describe(): string {

@@ -1,4 +1,14 @@
-import { DTypeError, gradcheck, IndexError, randn, ShapeError, tensor, ValueError } from '@backprop/core';
+import {
+  DTypeError,
+  Generator,
+  gradcheck,
+  IndexError,
+  randn,
+  ShapeError,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import {
   bceWithLogits,
@@ -147,5 +157,38 @@ describe('gradcheck in float64', () => {
     expect(gradcheck((s) => multiMarginLoss(s, labels, { p: 2 }), [m])).toBe(true);
     const s = tensor([0.3, -1.7, 2.4, -0.2], { ...f64, requiresGrad: true });
     expect(gradcheck((v) => hingeLoss(v, tensor([1, -1, 1, 1], f64)), [s])).toBe(true);
+  });
+});
+
+describe('crossEntropy one-pass kernel', () => {
+  // The composed definition: −mean(logSoftmax(x)[n, target[n]]).
+  const composed = (x: Tensor, t: Tensor) => x.logSoftmax(1).gather(1, t.unsqueeze(1)).mean().neg();
+
+  it('matches logSoftmax + gather, forward and backward, in float32 and float64', () => {
+    const target = tensor([3, 0, 9, 9, 1, 5], { dtype: 'int32' });
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = randn([6, 10], { dtype, generator: new Generator(4) }).mul(3);
+      const [a, b] = [x.clone().requiresGrad_(), x.clone().requiresGrad_()];
+      const got = crossEntropy(a, target);
+      const want = composed(b, target);
+      const tol = dtype === 'float32' ? 1e-6 : 1e-14;
+      expect(got.item()).toBeCloseTo(want.item(), dtype === 'float32' ? 5 : 12);
+      got.backward();
+      want.backward();
+      const diff = a.grad!.sub(b.grad!).abs().max().item();
+      expect(diff).toBeLessThan(tol);
+    }
+  });
+
+  it('leaves rows with infinite or NaN logits to the composed ops', () => {
+    const x = tensor([
+      [Number.NEGATIVE_INFINITY, 0, 1],
+      [2, 0, 1],
+    ]);
+    expect(crossEntropy(x, tensor([1, 0], { dtype: 'int32' })).item()).toBeCloseTo(
+      composed(x, tensor([1, 0], { dtype: 'int32' })).item(),
+      6,
+    );
+    expect(crossEntropy(tensor([[Number.NaN, 0]]), tensor([1], { dtype: 'int32' })).item()).toBeNaN();
   });
 });

@@ -86,8 +86,25 @@ export function runBackward(
   if (inputs) {
     return inputs.map((t) => (t.gradFn ? (inputGrads.get(t.gradFn) ?? null) : (leafGrads.get(t) ?? null)));
   }
-  for (const [leaf, g] of leafGrads) accumulateGrad(leaf, runHooks(leaf.hooks, g), createGraph);
+  for (const [leaf, g] of leafGrads) {
+    // A hook may keep the gradient it saw, so a leaf with hooks never takes ownership of it.
+    const own = leaf.hooks === null && owned.has(g);
+    accumulateGrad(leaf, runHooks(leaf.hooks, g), createGraph, own);
+  }
   return [];
+}
+
+// Gradients that an op's backward made fresh and handed to one input only: no view of anything the
+// graph still uses, so a leaf may keep one as its `.grad` (and later add into it) without a copy.
+const owned = new WeakSet<Tensor>();
+
+/**
+ * @internal Marks `g`, a fresh dense tensor an op's backward returns for exactly one input, as
+ * owned by the engine, so that a leaf can keep it as `.grad` without the defensive copy.
+ */
+export function ownGradient(g: Tensor): Tensor {
+  if (g.isContiguous()) owned.add(g);
+  return g;
 }
 
 // Adds a gradient to a non-leaf's pending sum or to a leaf's total; sums always make a new tensor
@@ -98,7 +115,8 @@ function deliver(t: Tensor, g: Tensor, leafGrads: Map<Tensor, Tensor>): void {
     node.pending = node.pending === null ? g : node.pending.add(g);
   } else {
     const prev = leafGrads.get(t);
-    leafGrads.set(t, prev === undefined ? g : prev.add(g));
+    // A sum made here is fresh and seen by nobody else.
+    leafGrads.set(t, prev === undefined ? g : ownGradient(prev.add(g)));
   }
 }
 
@@ -130,11 +148,12 @@ function runHooks(hooks: readonly ((g: Tensor) => Tensor | undefined | void)[] |
   return out;
 }
 
-function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean, own = false): void {
   const incoming = createGraph ? g : g.detach();
   if (t.grad === null) {
-    // Own the storage: the gradient may be a view of a tensor the graph still uses.
-    t.grad = createGraph ? incoming : incoming.contiguous(true);
+    // Own the storage: the gradient may be a view of a tensor the graph still uses (unless the
+    // engine already owns it, see ownGradient).
+    t.grad = createGraph || own ? incoming : incoming.contiguous(true);
   } else if (!createGraph && t.grad.gradFn === null && t.grad.isContiguous()) {
     t.grad.addInPlace(incoming);
   } else {

@@ -4,8 +4,9 @@ import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { matmul } from './matmul.js';
+import { maxPoolOp } from './max-pool.js';
 import { contiguous, reshape, squeeze, unsqueeze } from './movement.js';
-import { max, mean } from './reduce.js';
+import { mean } from './reduce.js';
 
 /** A size given once for both spatial dims or as `[height, width]`. */
 export type Pair = number | readonly [number, number];
@@ -122,6 +123,14 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   });
 }
 
+function checkPoolPadding(op: string, kernel: [number, number], padding: [number, number]): void {
+  if (padding[0] * 2 > kernel[0] || padding[1] * 2 > kernel[1]) {
+    throw new ValueError(
+      `${op}: padding ${fmtShape(padding)} must be at most half of kernel ${fmtShape(kernel)}`,
+    );
+  }
+}
+
 function pool(
   op: 'maxPool2d' | 'avgPool2d',
   x: Tensor,
@@ -133,11 +142,7 @@ function pool(
   const kernel = pair(op, 'kernelSize', kernelSize, 1);
   const stride = pair(op, 'stride', options.stride ?? kernel, 1);
   const padding = pair(op, 'padding', options.padding ?? 0, 0);
-  if (padding[0] * 2 > kernel[0] || padding[1] * 2 > kernel[1]) {
-    throw new ValueError(
-      `${op}: padding ${fmtShape(padding)} must be at most half of kernel ${fmtShape(kernel)}`,
-    );
-  }
+  checkPoolPadding(op, kernel, padding);
   return batched(op, x, (x4) => {
     const g = geometry(op, x4, kernel, stride, padding, [1, 1]);
     const windows = reshape(unfold(x4, g, padValue), [g.batch, g.channels, kernel[0] * kernel[1], -1]);
@@ -154,7 +159,13 @@ function pool(
  * ```
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
-  return pool('maxPool2d', x, kernelSize, options, (w) => max(w, 2), Number.NEGATIVE_INFINITY);
+  const kernel = pair('maxPool2d', 'kernelSize', kernelSize, 1);
+  const stride = pair('maxPool2d', 'stride', options.stride ?? kernel, 1);
+  const padding = pair('maxPool2d', 'padding', options.padding ?? 0, 0);
+  checkPoolPadding('maxPool2d', kernel, padding);
+  return batched('maxPool2d', x, (x4) =>
+    maxPoolOp(x4, geometry('maxPool2d', x4, kernel, stride, padding, [1, 1]), { unfold, fold }),
+  );
 }
 
 /**

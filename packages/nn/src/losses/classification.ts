@@ -1,5 +1,6 @@
-import { customOp, DTypeError, ShapeError, type Tensor, ValueError } from '@backprop/core';
+import { customOp, DTypeError, isGradEnabled, ShapeError, type Tensor, ValueError } from '@backprop/core';
 import { checkSameShape, fmtShape } from '../shape-check.js';
+import { crossEntropyGrad, crossEntropyRows } from './cross-entropy-kernel.js';
 import { checkClassTargets, type ReductionOptions, reduce, reduceWeighted } from './reduction.js';
 
 /** Options of `crossEntropy` and `nllLoss`. */
@@ -22,11 +23,16 @@ const fusedCrossEntropy = customOp({
   name: 'crossEntropy',
   forward: (ctx, logits, target) => {
     ctx.saveForBackward(logits, target);
+    const fused = crossEntropyRows(logits, target);
+    if (fused) return fused;
     const picked = logits.gather(1, target.unsqueeze(1));
     return logits.logsumexp(1, true).sub(picked).squeeze(1);
   },
   backward: (ctx, dy) => {
     const [logits, target] = ctx.savedTensors as [Tensor, Tensor];
+    // Recording the backward (createGraph) needs it as ops; otherwise one loop does it.
+    const fused = isGradEnabled() ? null : crossEntropyGrad(logits, target, dy);
+    if (fused) return [fused, null];
     const p = logits.softmax(1);
     const hot = target.oneHot(logits.shape[1]!).to(p.dtype);
     return [p.sub(hot).mul(dy.unsqueeze(1)), null];

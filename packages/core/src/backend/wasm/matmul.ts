@@ -2,6 +2,7 @@ import type { DType, TypedArray } from '../../dtype.js';
 import type { StridedView } from '../backend.js';
 import { matmul as cpuMatmul } from '../cpu/matmul.js';
 import { elementOffsets } from '../cpu/rows.js';
+import { threadedMatmul } from './matmul-threads.js';
 import { f32View, wasmKernels } from './runtime.js';
 
 // float32 products run in matmul.wat; float64 and int32 results stay on the TypeScript kernel, which
@@ -13,6 +14,9 @@ import { f32View, wasmKernels } from './runtime.js';
 const KC = 256; // matmul.wat's k-slice and row-block sizes: its packing buffers are sized from them
 const MC = 128;
 const F32 = 4;
+// Products of at least this many multiply-adds (m·n·k over the batch; 256³) are split across
+// threads where backend/threads has them: below it, waking a helper costs more than it saves.
+const THREAD_WORK = 1 << 24;
 
 /** One operand `[...batch, rows, cols]` and how it is laid into wasm memory. */
 interface Operand {
@@ -81,6 +85,12 @@ export function matmul(a: StridedView, b: StridedView, outDtype: DType): TypedAr
   const atB = align(opA.length);
   const atC = atB + align(opB.length);
   const atPa = atC + align(batch * m * n);
+  if (batch * m * n * k >= THREAD_WORK) {
+    const packB = KC * Math.ceil(n / 8) * 8;
+    const both = (mem: Float32Array, at: number) => [place(opA, mem, at), place(opB, mem, at + atB)] as const;
+    const out = threadedMatmul({ batch, m, n, k, atC, atWork: atPa, packA: MC * KC, packB, place: both });
+    if (out !== null) return out;
+  }
   const atPb = atPa + MC * KC;
   const atT = atPb + KC * Math.ceil(n / 8) * 8;
   const kernels = wasmKernels((atT + 32) * F32);

@@ -1,0 +1,150 @@
+import { matmulSharedWasm } from '../wasm/kernels.generated.js';
+import { decodeBase64, type MatmulExports } from '../wasm/runtime.js';
+import { WORKER_SOURCE } from './worker-source.js';
+
+// Node worker threads that run matmul.wat's `gemm` on a shared WebAssembly memory, so a large
+// product is split by rows of its output with no copies. The API is synchronous, so the calling
+// thread blocks in Atomics.wait until the helpers are done: allowed in Node (main thread included),
+// not on a browser's main thread, so browsers keep one thread. Nothing starts at import: the pool
+// starts on the first large product, and that product (and any before the workers are up) runs
+// on one thread rather than wait for them. Every failure leaves the caller on one thread. The job
+// itself (a table of gemm calls that threads claim one at a time) is wasm/matmul-threads.ts.
+
+const [STATE, READY] = [0, 1];
+const [IDLE, POSTED] = [0, 1];
+const PAGE = 65536;
+/** Largest shared memory, in pages; matmul.wat's shared build declares the same maximum. */
+const MAX_PAGES = 1024;
+/** Ints per job-table entry: `gemm`'s first ten arguments (each thread adds its own buffers). */
+export const GEMM_ARGS = 10;
+/** Ints of the job header at byte 0 of the shared memory (worker-source.ts): room for 16 threads. */
+export const HEADER_INTS = 64;
+const MAX_THREADS = 16;
+
+interface NodeWorker {
+  unref(): void;
+  on(event: 'error' | 'exit', listener: () => void): void;
+}
+type WorkerClass = new (
+  code: string,
+  options: { eval: true; workerData: unknown; stdout?: boolean; stderr?: boolean },
+) => NodeWorker;
+interface NodeProcess {
+  env?: Record<string, string | undefined>;
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+/** One helper thread: its control words (worker-source.ts) and whether it may still be used. */
+export interface Helper {
+  readonly ctl: Int32Array;
+  dead: boolean;
+}
+
+/** Helper threads on one shared memory, with the calling thread's own instance of `gemm`. */
+export interface ThreadPool {
+  readonly memory: WebAssembly.Memory;
+  readonly gemm: MatmulExports['gemm'];
+  readonly helpers: readonly Helper[];
+}
+
+// undefined: not tried yet; null: one thread only (disabled, unsupported, or failed to start).
+let pool: ThreadPool | null | undefined;
+
+/** Threads to use: BACKPROP_THREADS if set (1 disables), else 2, never more than the cores. */
+function threadCount(proc: NodeProcess): number {
+  const os = proc.getBuiltinModule?.('os') as
+    | { availableParallelism?: () => number; cpus: () => unknown[] }
+    | undefined;
+  const cores = os?.availableParallelism?.() ?? os?.cpus().length ?? 1;
+  const asked = Number.parseInt(proc.env?.BACKPROP_THREADS ?? '', 10);
+  return Math.min(Number.isInteger(asked) && asked >= 1 ? asked : 2, cores, MAX_THREADS);
+}
+
+function startHelper(
+  Worker: WorkerClass,
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  id: number,
+): Helper {
+  const control = new SharedArrayBuffer(2 * 4);
+  const helper: Helper = { ctl: new Int32Array(control), dead: false };
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, id } });
+  // Never keep the process alive for the helpers; a helper that dies is simply not used again.
+  worker.unref();
+  worker.on('error', () => {
+    helper.dead = true;
+  });
+  worker.on('exit', () => {
+    helper.dead = true;
+  });
+  return helper;
+}
+
+function startPool(): ThreadPool | null {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  if (proc?.getBuiltinModule === undefined || typeof SharedArrayBuffer !== 'function') return null;
+  const threads = threadCount(proc);
+  const threadsModule = proc.getBuiltinModule('worker_threads') as { Worker?: WorkerClass } | undefined;
+  if (threads < 2 || threadsModule?.Worker === undefined) return null;
+  const bytes = decodeBase64(matmulSharedWasm);
+  if (!WebAssembly.validate(bytes)) return null;
+  const module = new WebAssembly.Module(bytes);
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  const gemm = (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MatmulExports)
+    .gemm;
+  const helpers: Helper[] = [];
+  for (let i = 1; i < threads; i++) helpers.push(startHelper(threadsModule.Worker, module, memory, i));
+  return { memory, gemm, helpers };
+}
+
+/**
+ * The pool, started on first call (unless BACKPROP_THREADS=1, or outside Node), or null: one thread.
+ * Null also while the helpers are still starting, so no product ever waits for a thread to boot.
+ * `bytes` is the shared memory the caller needs; over 64 MiB it gets null too.
+ */
+export function threadPool(bytes: number): ThreadPool | null {
+  if (pool === undefined) {
+    try {
+      pool = startPool();
+    } catch {
+      pool = null;
+    }
+  }
+  if (pool === null || bytes > MAX_PAGES * PAGE) return null;
+  if (!pool.helpers.every((h) => !h.dead && Atomics.load(h.ctl, READY) === 1)) return null;
+  const missing = bytes - pool.memory.buffer.byteLength;
+  if (missing > 0) {
+    try {
+      pool.memory.grow(Math.ceil(missing / PAGE));
+    } catch {
+      return null;
+    }
+  }
+  return pool;
+}
+
+/** Blocks until every helper has started (or `timeoutMs` passed); the count ready. For tests. */
+export function awaitThreads(timeoutMs = 5000): number {
+  threadPool(0);
+  if (!pool) return 0;
+  for (const h of pool.helpers) Atomics.wait(h.ctl, READY, 0, timeoutMs);
+  return pool.helpers.filter((h) => !h.dead && Atomics.load(h.ctl, READY) === 1).length;
+}
+
+/** Wakes helper `h` for the job now in the header. */
+export function post(h: Helper): void {
+  Atomics.store(h.ctl, STATE, POSTED);
+  Atomics.notify(h.ctl, STATE);
+}
+
+/**
+ * Takes the job back from helper `h` if it has not started on it, else waits until it has run out
+ * of entries to claim: afterwards no helper touches the job, so the caller may read it and reuse
+ * the memory. A helper that is not scheduled in time thus never holds the caller up.
+ */
+export function settle(h: Helper): void {
+  if (Atomics.compareExchange(h.ctl, STATE, POSTED, IDLE) === POSTED) return;
+  for (let s = Atomics.load(h.ctl, STATE); s !== IDLE; s = Atomics.load(h.ctl, STATE)) {
+    Atomics.wait(h.ctl, STATE, s);
+  }
+}

@@ -1,0 +1,73 @@
+import { ownGradient } from '../autograd/backward.js';
+import { anyNeedsGrad, attach } from '../autograd/node.js';
+import { getBackend } from '../backend/backend.js';
+import { promote, type TypedArray } from '../dtype.js';
+import { fmtShape, ShapeError } from '../errors.js';
+import { sizeOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { matmul } from './matmul.js';
+import { reshape, transpose } from './movement.js';
+import { sum } from './reduce.js';
+
+function checkLinear(x: Tensor, weight: Tensor, bias: Tensor | null): void {
+  const inF = weight.shape[1];
+  if (weight.ndim !== 2 || x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
+    throw new ShapeError(
+      `linear: expected input [*, in] and weight [out, in], got input ${fmtShape(x.shape)} and weight ${fmtShape(weight.shape)}`,
+    );
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
+    throw new ShapeError(
+      `linear: bias must have shape [${weight.shape[0]}] to match weight ${fmtShape(weight.shape)}, got ${fmtShape(bias.shape)}`,
+    );
+  }
+}
+
+// Adds the bias to each of the m rows of the fresh product, in place: no broadcast kernel and no
+// second output array. Same rounding as an add kernel: each sum is rounded once to out's dtype.
+function addRows(out: TypedArray, m: number, n: number, bias: Tensor): void {
+  const b = bias.storage;
+  const bo = bias.offset;
+  const bs = bias.strides[0]!;
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) out[row + j] = out[row + j]! + b[bo + j * bs]!;
+  }
+}
+
+/**
+ * Affine map over the last dim, `x Wᵀ + b`, as PyTorch's `F.linear`: input `[*, in]`, weight
+ * `[out, in]`, optional bias `[out]`, output `[*, out]`. One fused op: the weight's gradient
+ * `dyᵀ x` comes out dense in the weight's own layout, so no transposed view has to be copied.
+ *
+ * @example
+ * ```ts
+ * linear(ones([4, 3]), ones([2, 3]), tensor([1, 2])).toArray(); // [[4, 5], [4, 5], [4, 5], [4, 5]]
+ * ```
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkLinear(x, weight, bias);
+  const [outF, inF] = weight.shape as [number, number];
+  const lead = x.shape.slice(0, -1);
+  const m = sizeOf(lead);
+  // Raw values only: detached views, so the forward records nothing but this op's own node.
+  const x2 = reshape(x.detach(), [m, inF]);
+  const dtype = promote(promote(x.dtype, weight.dtype), bias?.dtype ?? x.dtype);
+  const data = getBackend().matmul(x2, transpose(weight.detach(), 0, 1), dtype);
+  if (bias) addRows(data, m, outF, bias);
+  const out = new Tensor(data, [...lead, outF]);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  if (anyNeedsGrad(inputs)) {
+    // dx = dy W, dW = dyᵀ x (dense [out, in]), db = dy summed over the rows; each is a fresh tensor
+    // handed to one input only, so the engine may keep it as `.grad` without copying.
+    attach(out, 'linear', inputs, (dy) => {
+      const dy2 = reshape(dy, [m, outF]);
+      return [
+        x.requiresGrad ? ownGradient(reshape(matmul(dy2, weight), x.shape)) : null,
+        weight.requiresGrad ? ownGradient(matmul(transpose(dy2, 0, 1), reshape(x, [m, inF]))) : null,
+        bias?.requiresGrad ? ownGradient(sum(dy2, 0)) : null,
+      ];
+    });
+  }
+  return out;
+}

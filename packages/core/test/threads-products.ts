@@ -1,0 +1,26 @@
+// Products above the threading threshold (m·n·k ≥ 2^24), shared by threads.test.ts and the child
+// process it starts with BACKPROP_THREADS=1: seeded, so both compute the same operands.
+import { manualSeed, randn, type Tensor } from '../src/index.js';
+
+/** Each product's result as raw float32 bits, hashed (FNV-1a), plus its shape. */
+export function productHashes(): { shape: number[]; hash: number }[] {
+  manualSeed(7);
+  const products: Tensor[] = [
+    randn([257, 301]).matmul(randn([301, 263])), // edges in every dim
+    randn([300, 256])
+      .transpose(0, 1)
+      .matmul(randn([300, 260])), // A transposed (dB = Aᵀ·g)
+    randn([260, 300]).matmul(randn([256, 300]).transpose(0, 1)), // B transposed (dA = g·Bᵀ)
+    randn([3, 130, 150]).matmul(randn([3, 150, 300])), // batched
+    randn([2, 2, 130, 300]).matmul(randn([300, 170])), // batched against a broadcast weight
+    randn([64, 1030]).matmul(randn([1030, 300])), // several k slices, few rows
+  ];
+  return products.map((p) => ({ shape: [...p.shape], hash: hash(p.data() as Float32Array) }));
+}
+
+function hash(values: Float32Array): number {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  let h = 0x811c9dc5;
+  for (const b of bits) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+}
