@@ -1,7 +1,5 @@
-// The shapes a training-step benchmark needs, kept to what nn.Module and optim.SGD also offer, so
-// a suite's build function can later return `new nn.Sequential(...)` and `new optim.SGD(...)`
-// unchanged in every other line.
-import { noGrad, type Tensor } from '@backprop/core';
+// The shapes a training-step benchmark needs: what nn.Module and optim.SGD offer.
+import type { Tensor } from '@backprop/core';
 
 /** What the step needs of a model: nn.Module's `forward` and `parameters`. */
 export interface Trainable {
@@ -38,49 +36,4 @@ export function trainStep(setup: TrainingSetup, x: Tensor, y: Tensor): Tensor {
   loss.backward();
   setup.optimizer.step();
   return loss;
-}
-
-/**
- * Mean cross-entropy of `[N, C]` logits against int32 class indices `[N]`, from core ops
- * (logSoftmax then gather), standing in for nn.crossEntropy until that lands.
- *
- * @example
- * ```ts
- * crossEntropy(randn([4, 10]), randint(0, 10, [4])).item();
- * ```
- */
-export function crossEntropy(logits: Tensor, target: Tensor): Tensor {
-  const n = target.shape[0] ?? 0;
-  return logits
-    .logSoftmax(1)
-    .gather(1, target.reshape([n, 1]))
-    .mean()
-    .neg();
-}
-
-/**
- * Plain SGD (`p -= lr * p.grad`, no momentum) from core ops, standing in for optim.SGD.
- *
- * @example
- * ```ts
- * const opt = new PlainSgd(model.parameters(), 0.01);
- * opt.zeroGrad(); loss.backward(); opt.step();
- * ```
- */
-export class PlainSgd implements StepOptimizer {
-  constructor(
-    private readonly params: readonly Tensor[],
-    private readonly lr: number,
-  ) {}
-
-  zeroGrad(): void {
-    for (const p of this.params) p.zeroGrad();
-  }
-
-  step(): void {
-    // The update must not be recorded: parameters stay leaves.
-    noGrad(() => {
-      for (const p of this.params) if (p.grad) p.copy_(p.sub(p.grad.mul(this.lr)));
-    });
-  }
 }

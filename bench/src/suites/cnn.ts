@@ -1,30 +1,31 @@
 // One training step of a small LeNet-style CNN on a batch of 32 1x28x28 images:
 // conv3x3(1->8) ReLU maxpool2, conv3x3(8->16) ReLU maxpool2, linear 784->10, cross-entropy, SGD.
 import { manualSeed, randint, randn } from '@backprop/core';
+import { Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@backprop/nn';
+import { SGD } from '@backprop/optim';
 import { type BenchSuite, fmt, runCases } from '../harness.js';
-import { conv, flatten, linear, maxPool, relu, sequential } from '../layers.js';
-import { crossEntropy, PlainSgd, type TrainingSetup, trainStep } from '../training.js';
+import { type TrainingSetup, trainStep } from '../training.js';
 
 const BATCH = 32;
 const LR = 0.01;
 
-/**
- * The model, loss and optimizer (`trainStep(buildCnn(), x, y)`). The one function to change when
- * @backprop/nn and @backprop/optim land: `new nn.Sequential(new nn.Conv2d(1, 8, 3, { padding: 1 }),
- * ...)`, `loss: nn.crossEntropy`, `optimizer: new optim.SGD(model.parameters(), { lr })`.
- */
+/** The model, loss and optimizer as a user writes them (`trainStep(buildCnn(), x, y)`). */
 export function buildCnn(): TrainingSetup {
-  const model = sequential(
-    conv(1, 8, 3, 1),
-    relu,
-    maxPool(2),
-    conv(8, 16, 3, 1),
-    relu,
-    maxPool(2),
-    flatten,
-    linear(16 * 7 * 7, 10),
+  const model = new Sequential(
+    new Conv2d(1, 8, 3, { padding: 1 }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(8, 16, 3, { padding: 1 }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(16 * 7 * 7, 10),
   );
-  return { model, loss: crossEntropy, optimizer: new PlainSgd(model.parameters(), LR) };
+  return {
+    model,
+    loss: (out, y) => crossEntropy(out, y),
+    optimizer: new SGD(model.parameters(), { lr: LR }),
+  };
 }
 
 /**

@@ -2,21 +2,28 @@
 // backward, SGD. Dominated by matmul: three forward, and in backward dW for every layer plus dx for
 // the two upper ones.
 import { manualSeed, randint, randn } from '@backprop/core';
+import { crossEntropy, Linear, ReLU, Sequential } from '@backprop/nn';
+import { SGD } from '@backprop/optim';
 import { type BenchSuite, fmt, runCases } from '../harness.js';
-import { linear, relu, sequential } from '../layers.js';
-import { crossEntropy, PlainSgd, type TrainingSetup, trainStep } from '../training.js';
+import { type TrainingSetup, trainStep } from '../training.js';
 
 const BATCH = 64;
 const LR = 0.01;
 
-/**
- * The model, loss and optimizer (`trainStep(buildMlp(), x, y)`). The one function to change when
- * @backprop/nn and @backprop/optim land: `new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(),
- * ...)`, `loss: nn.crossEntropy`, `optimizer: new optim.SGD(model.parameters(), { lr })`.
- */
+/** The model, loss and optimizer as a user writes them (`trainStep(buildMlp(), x, y)`). */
 export function buildMlp(): TrainingSetup {
-  const model = sequential(linear(784, 256), relu, linear(256, 128), relu, linear(128, 10));
-  return { model, loss: crossEntropy, optimizer: new PlainSgd(model.parameters(), LR) };
+  const model = new Sequential(
+    new Linear(784, 256),
+    new ReLU(),
+    new Linear(256, 128),
+    new ReLU(),
+    new Linear(128, 10),
+  );
+  return {
+    model,
+    loss: (out, y) => crossEntropy(out, y),
+    optimizer: new SGD(model.parameters(), { lr: LR }),
+  };
 }
 
 /**
