@@ -46,7 +46,7 @@ export function runBackward(
     }
   }
 
-  const leafGrads = new Map<Tensor, Tensor>();
+  const leafGrads = new LeafGradients();
   const inputGrads = new Map<Node, Tensor>();
   let completed = false;
   try {
@@ -84,11 +84,13 @@ export function runBackward(
   }
 
   if (inputs) {
-    return inputs.map((t) => (t.gradFn ? (inputGrads.get(t.gradFn) ?? null) : (leafGrads.get(t) ?? null)));
+    return inputs.map((t) =>
+      t.gradFn ? (inputGrads.get(t.gradFn) ?? null) : (leafGrads.totals.get(t) ?? null),
+    );
   }
-  for (const [leaf, g] of leafGrads) {
+  for (const [leaf, g] of leafGrads.totals) {
     // A hook may keep the gradient it saw, so a leaf with hooks never takes ownership of it.
-    const own = leaf.hooks === null && owned.has(g);
+    const own = leaf.hooks === null && leafGrads.owned.has(leaf);
     accumulateGrad(leaf, runHooks(leaf.hooks, g), createGraph, own);
   }
   return [];
@@ -107,16 +109,30 @@ export function ownGradient(g: Tensor): Tensor {
   return g;
 }
 
+// Each leaf's summed gradient, and the leaves whose sum nobody else holds: a sum the engine made,
+// or a gradient an op marked with ownGradient. Kept per leaf, not per gradient, so a leaf used by
+// many ops (a micrograd-style weight) costs one Set entry, not one WeakSet entry per sum.
+class LeafGradients {
+  readonly totals = new Map<Tensor, Tensor>();
+  readonly owned = new Set<Tensor>();
+}
+
 // Adds a gradient to a non-leaf's pending sum or to a leaf's total; sums always make a new tensor
 // because a gradient may be the very tensor another op returned.
-function deliver(t: Tensor, g: Tensor, leafGrads: Map<Tensor, Tensor>): void {
+function deliver(t: Tensor, g: Tensor, leafGrads: LeafGradients): void {
   const node = t.gradFn;
   if (node) {
     node.pending = node.pending === null ? g : node.pending.add(g);
+    return;
+  }
+  const prev = leafGrads.totals.get(t);
+  if (prev === undefined) {
+    leafGrads.totals.set(t, g);
+    if (owned.has(g)) leafGrads.owned.add(t);
   } else {
-    const prev = leafGrads.get(t);
     // A sum made here is fresh and seen by nobody else.
-    leafGrads.set(t, prev === undefined ? g : ownGradient(prev.add(g)));
+    leafGrads.totals.set(t, prev.add(g));
+    leafGrads.owned.add(t);
   }
 }
 
