@@ -8,23 +8,7 @@ import type { BinaryOp, ReduceOp, StridedView, UnaryOp, WindowGeometry } from '.
 import { cpuBackend as cpu } from '../src/backend/cpu/index.js';
 import { BINARY, UNARY } from '../src/backend/cpu/loops.js';
 import { allocate, type DType, type TypedArray } from '../src/dtype.js';
-
-type Rng = () => number;
-
-// mulberry32: a tiny seeded generator, so a failure reproduces.
-function seeded(seed: number): Rng {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
-const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+import { expectSame, int, pick, type Rng, seeded } from './seeded.js';
 
 function randomShape(rng: Rng, maxRank = 4, maxDim = 5): number[] {
   return Array.from({ length: int(rng, 0, maxRank) }, () => (rng() < 0.05 ? 0 : int(rng, 1, maxDim)));
@@ -84,15 +68,6 @@ function read(v: StridedView, idx: readonly number[]): number {
 }
 
 // Exact equality, NaN equal to NaN and -0 distinct from 0 (Object.is).
-function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i])) {
-      expect.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
-    }
-  }
-}
-
 const sizeOf = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
 
 /** A shape that broadcasts to `out`: leading dims dropped, some dims made 1. */

@@ -1,4 +1,5 @@
-// A seeded random source for the kernel tests, so a failure reproduces.
+// A seeded random source for the kernel tests, so a failure reproduces, and their exact comparison.
+import { expect } from 'vitest';
 
 /** Uniform draws in [0, 1). */
 export type Rng = () => number;
@@ -20,3 +21,13 @@ export const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor
 
 /** One of `xs`. */
 export const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+
+/** Exact equality, element by element (Object.is: NaN equals NaN, -0 differs from 0). */
+export function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      expect.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}

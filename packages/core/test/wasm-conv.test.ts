@@ -1,11 +1,11 @@
 // The WebAssembly unfold (im2col) and fold (col2im) against the cpu kernels, which they must equal
 // bit for bit, over random geometries (kernel, stride, padding, dilation) large enough to run in
 // wasm, with zero and -inf padding (convolution and max pooling), plus inputs left to the cpu.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { StridedView, WindowGeometry } from '../src/backend/backend.js';
 import { cpuBackend } from '../src/backend/cpu/index.js';
 import { wasmBackend } from '../src/backend/wasm/index.js';
-import { int, pick, type Rng, seeded } from './seeded.js';
+import { expectSame, int, pick, type Rng, seeded } from './seeded.js';
 
 function randomGeometry(rng: Rng): WindowGeometry {
   const kernel = [int(rng, 1, 4), int(rng, 1, 4)] as const;
@@ -26,14 +26,6 @@ function dense(rng: Rng, shape: number[], offset: number): StridedView {
   const storage = Float32Array.from({ length: offset + size }, () => (rng() - 0.5) * 8);
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((n, d) => n * d, 1));
   return { storage, shape, strides, offset };
-}
-
-function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i]))
-      expect.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
-  }
 }
 
 describe('wasm unfold and fold kernels', () => {

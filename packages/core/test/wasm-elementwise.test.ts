@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { BinaryOp, StridedView, UnaryOp } from '../src/backend/backend.js';
 import { cpuBackend } from '../src/backend/cpu/index.js';
 import { wasmBackend } from '../src/backend/wasm/index.js';
-import { int, pick, type Rng, seeded } from './seeded.js';
+import { expectSame, int, pick, type Rng, seeded } from './seeded.js';
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
 
@@ -30,14 +30,6 @@ function view(rng: Rng, shape: readonly number[], strided = false): StridedView 
     for (let d = nd - 3, s = shape[nd - 1]! * shape[nd - 2]!; d >= 0; s *= shape[d--]!) strides[d] = s;
   }
   return { storage, shape, strides, offset };
-}
-
-function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i]))
-      expect.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
-  }
 }
 
 const BINARY: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'maximum', 'pow'];

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReduceOp, StridedView } from '../src/backend/backend.js';
 import { cpuBackend } from '../src/backend/cpu/index.js';
 import { wasmBackend } from '../src/backend/wasm/index.js';
-import { int, pick, type Rng, seeded } from './seeded.js';
+import { expectSame, int, pick, type Rng, seeded } from './seeded.js';
 
 function dense(rng: Rng, shape: number[], special: boolean): StridedView {
   const size = shape.reduce((n, d) => n * d, 1);
@@ -16,14 +16,6 @@ function dense(rng: Rng, shape: number[], special: boolean): StridedView {
   );
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((n, d) => n * d, 1));
   return { storage, shape, strides, offset };
-}
-
-function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i]))
-      expect.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
-  }
 }
 
 describe('wasm reduce kernel', () => {
