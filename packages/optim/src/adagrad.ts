@@ -2,7 +2,7 @@ import { full, type Tensor } from '@backprop/core';
 import { readDense, writeDense } from './dense.js';
 import { Optimizer, type ParamState } from './optimizer.js';
 import type { ParamGroup, ParamsInput } from './params.js';
-import { checkLr, checkNonNegative } from './validate.js';
+import { checkLr, checkNonNegative, checkOptionsObject } from './validate.js';
 
 /**
  * Options of `Adagrad`: PyTorch's keyword arguments in camelCase, with its defaults.
@@ -40,6 +40,7 @@ type AdagradGroupOptions = Required<AdagradOptions>;
  */
 export class Adagrad extends Optimizer<AdagradGroupOptions> {
   constructor(params: ParamsInput<AdagradGroupOptions>, options: AdagradOptions = {}) {
+    options = checkOptionsObject('Adagrad', options);
     super('Adagrad', params, {
       lr: options.lr ?? 1e-2,
       lrDecay: options.lrDecay ?? 0,

@@ -2,7 +2,7 @@ import type { Tensor } from '@backprop/core';
 import { readDense, writeDense, zerosLike } from './dense.js';
 import { Optimizer, type ParamState } from './optimizer.js';
 import type { ParamGroup, ParamsInput } from './params.js';
-import { checkBetas, checkLr, checkNonNegative } from './validate.js';
+import { checkBetas, checkLr, checkNonNegative, checkOptionsObject } from './validate.js';
 
 /**
  * Options of `Adam` and `AdamW`: PyTorch's keyword arguments in camelCase, with its defaults.
@@ -29,7 +29,8 @@ export interface AdamOptions {
 
 type AdamGroupOptions = Required<AdamOptions>;
 
-function adamDefaults(options: AdamOptions, weightDecay: number): AdamGroupOptions {
+function adamDefaults(name: string, options: AdamOptions, weightDecay: number): AdamGroupOptions {
+  options = checkOptionsObject(name, options);
   return {
     lr: options.lr ?? 1e-3,
     betas: options.betas ? [...options.betas] : [0.9, 0.999],
@@ -107,7 +108,7 @@ function adamStep(
  */
 export class Adam extends Optimizer<AdamGroupOptions> {
   constructor(params: ParamsInput<AdamGroupOptions>, options: AdamOptions = {}) {
-    super('Adam', params, adamDefaults(options, 0));
+    super('Adam', params, adamDefaults('Adam', options, 0));
   }
 
   protected validateOptions(o: AdamGroupOptions): void {
@@ -135,7 +136,7 @@ export class Adam extends Optimizer<AdamGroupOptions> {
  */
 export class AdamW extends Optimizer<AdamGroupOptions> {
   constructor(params: ParamsInput<AdamGroupOptions>, options: AdamOptions = {}) {
-    super('AdamW', params, adamDefaults(options, 1e-2));
+    super('AdamW', params, adamDefaults('AdamW', options, 1e-2));
   }
 
   protected validateOptions(o: AdamGroupOptions): void {

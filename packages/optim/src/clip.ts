@@ -1,5 +1,6 @@
 import { Tensor, ValueError } from '@backprop/core';
 import { readDense, writeDense } from './dense.js';
+import { checkGrad, describe } from './params.js';
 
 /**
  * Options of `clipGradNorm_`.
@@ -14,9 +15,24 @@ export interface ClipGradNormOptions {
   errorIfNonfinite?: boolean;
 }
 
-function gradsOf(params: Tensor | Iterable<Tensor>): Tensor[] {
-  const list = params instanceof Tensor ? [params] : [...params];
-  return list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+// The gradients of `params`, each checked against its parameter before any is scaled.
+function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
+  if (
+    !(params instanceof Tensor) &&
+    (params === null || typeof params !== 'object' || !(Symbol.iterator in params))
+  ) {
+    throw new TypeError(`${op}: params must be a Tensor or an iterable of Tensors, got ${describe(params)}`);
+  }
+  const list: unknown[] = params instanceof Tensor ? [params] : [...params];
+  const grads: Tensor[] = [];
+  list.forEach((p, i) => {
+    if (!(p instanceof Tensor))
+      throw new TypeError(`${op}: parameter ${i} is not a Tensor (got ${describe(p)})`);
+    if (p.grad === null) return;
+    checkGrad(op, `parameter ${i}`, p, p.grad);
+    grads.push(p.grad);
+  });
+  return grads;
 }
 
 // ‖x‖_p of numbers, in float64: the largest |x| for p = ∞.
@@ -37,7 +53,8 @@ function* elements(t: Tensor): Generator<number> {
  * Scales the gradients of `params` in place so that their total `normType`-norm (the norm of the
  * per-parameter norms, as if all gradients were one vector) is at most `maxNorm`, as PyTorch's
  * `clip_grad_norm_`: each gradient is multiplied by min(1, maxNorm / (total + 1e-6)). Returns the
- * total norm before clipping. Parameters without a gradient are ignored.
+ * total norm before clipping. Parameters without a gradient are ignored; a `.grad` whose shape or
+ * dtype differs from its parameter's throws before any gradient is scaled.
  *
  * @example
  * ```ts
@@ -55,7 +72,7 @@ export function clipGradNorm_(
   if (!(maxNorm >= 0)) throw new ValueError(`clipGradNorm_: maxNorm must be >= 0, got ${maxNorm}`);
   if (!(normType > 0))
     throw new ValueError(`clipGradNorm_: normType must be > 0 or Infinity, got ${normType}`);
-  const grads = gradsOf(params);
+  const grads = gradsOf('clipGradNorm_', params);
   if (grads.length === 0) return 0;
   const total = pNorm(
     grads.map((g) => pNorm(elements(g), normType)),
@@ -81,7 +98,8 @@ export function clipGradNorm_(
 
 /**
  * Clamps every gradient element of `params` to [−clipValue, clipValue] in place, as PyTorch's
- * `clip_grad_value_`. Parameters without a gradient are ignored.
+ * `clip_grad_value_`. Parameters without a gradient are ignored; a `.grad` whose shape or dtype
+ * differs from its parameter's throws before any gradient is clamped.
  *
  * @example
  * ```ts
@@ -91,7 +109,7 @@ export function clipGradNorm_(
  */
 export function clipGradValue_(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   if (!(clipValue >= 0)) throw new ValueError(`clipGradValue_: clipValue must be >= 0, got ${clipValue}`);
-  for (const g of gradsOf(params)) {
+  for (const g of gradsOf('clipGradValue_', params)) {
     writeDense(g, (a, off) => {
       for (let i = 0; i < g.size; i++) a[off + i] = Math.min(Math.max(a[off + i]!, -clipValue), clipValue);
     });

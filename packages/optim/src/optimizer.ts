@@ -2,7 +2,9 @@ import { enableGrad, Tensor, ValueError } from '@backprop/core';
 import { cloneAs } from './dense.js';
 import {
   checkDisjoint,
+  checkGrad,
   checkGroupParams,
+  describe,
   type ParamGroup,
   type ParamGroupInput,
   type ParamsInput,
@@ -116,7 +118,9 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
 
   /**
    * Updates every parameter that has a gradient (the others, and their state, are left alone).
-   * `closure`, when given, is run first with gradients enabled, and its result returned.
+   * `closure`, when given, is run first with gradients enabled, and its result returned. Every
+   * `.grad` is checked against its parameter before any is used: a shape or dtype that differs
+   * throws (`ShapeError`/`DTypeError`) and leaves every parameter and every state buffer as it was.
    *
    * @example
    * ```ts
@@ -125,6 +129,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
    */
   step<L = undefined>(closure?: () => L): L | undefined {
     const loss = closure ? enableGrad(closure) : undefined;
+    this.checkGrads();
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (p.grad === null) continue;
@@ -137,6 +142,17 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
       }
     }
     return loss;
+  }
+
+  // All parameters are checked before any is written: the update loops read `p.size` elements of
+  // the gradient, so a smaller one would write NaN (and a failed step must change nothing).
+  private checkGrads(): void {
+    this.paramGroups.forEach((group, g) => {
+      group.params.forEach((p, j) => {
+        if (p.grad !== null)
+          checkGrad(`${this.optimizerName}.step`, `parameter ${j} of group ${g}`, p, p.grad);
+      });
+    });
   }
 
   /**
@@ -163,7 +179,9 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
 
   /**
    * Restores options and state saved by `stateDict()` onto this optimizer's parameters, matched by
-   * position. Tensors are copied and cast to each parameter's dtype; nothing changes on error.
+   * position. Tensors are copied and cast to each parameter's dtype. A value that is not a state
+   * dict throws a `TypeError`, one that does not fit this optimizer a `ValueError`; either way
+   * nothing changes.
    *
    * @example
    * ```ts
@@ -172,11 +190,15 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
    * ```
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
+    this.checkStateDictTypes(stateDict);
     const byIndex = this.matchParams(stateDict.paramGroups);
     const state = new Map<Tensor, ParamState>();
     for (const [key, saved] of Object.entries(stateDict.state ?? {})) {
       const p = byIndex.get(Number(key));
       if (!p) throw this.loadError(`it holds state for parameter ${key}, which no parameter group holds`);
+      if (!isPlainObject(saved)) {
+        throw this.typeError(`the state of parameter ${key} must be an object, got ${describe(saved)}`);
+      }
       state.set(p, this.loadParamState(key, p, saved));
     }
     const groups = stateDict.paramGroups.map(({ params: _, ...options }, i) => {
@@ -190,11 +212,37 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
     this.state = state;
   }
 
+  // The structure of `{ state, paramGroups: [{ params: number[], ...options }] }`, checked before
+  // anything is read from it, so JS callers get an error naming loadStateDict, not a crash inside.
+  private checkStateDictTypes(stateDict: unknown): asserts stateDict is OptimizerStateDict {
+    if (!isPlainObject(stateDict)) {
+      throw this.typeError(`expected a state dict { state, paramGroups }, got ${describe(stateDict)}`);
+    }
+    const { state, paramGroups } = stateDict;
+    if (state !== undefined && !isPlainObject(state)) {
+      throw this.typeError(`its state must be an object keyed by parameter number, got ${describe(state)}`);
+    }
+    if (!Array.isArray(paramGroups)) {
+      throw this.typeError(`its paramGroups must be an array, got ${describe(paramGroups)}`);
+    }
+    paramGroups.forEach((group: unknown, g) => {
+      if (!isPlainObject(group))
+        throw this.typeError(`its group ${g} must be an object, got ${describe(group)}`);
+      const ids = group.params;
+      if (!Array.isArray(ids) || !ids.every((id) => Number.isInteger(id))) {
+        throw this.typeError(
+          `its group ${g} must have params, an array of parameter numbers, got ${describe(ids)}`,
+        );
+      }
+    });
+  }
+
   // Pairs each saved parameter number with the parameter at the same place in this optimizer.
   private matchParams(saved: OptimizerStateDict['paramGroups']): Map<number, Tensor> {
-    if (!Array.isArray(saved) || saved.length !== this.paramGroups.length) {
-      const n = Array.isArray(saved) ? saved.length : 'no';
-      throw this.loadError(`it has ${n} parameter groups but the optimizer has ${this.paramGroups.length}`);
+    if (saved.length !== this.paramGroups.length) {
+      throw this.loadError(
+        `it has ${saved.length} parameter groups but the optimizer has ${this.paramGroups.length}`,
+      );
     }
     const byIndex = new Map<number, Tensor>();
     saved.forEach((group, g) => {
@@ -205,6 +253,8 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
         );
       }
       group.params.forEach((id, j) => {
+        if (byIndex.has(id))
+          throw this.loadError(`parameter number ${id} appears more than once in its paramGroups`);
         byIndex.set(id, params[j]!);
       });
     });
@@ -228,6 +278,10 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
   private loadError(why: string): ValueError {
     return new ValueError(`${this.optimizerName}.loadStateDict: the state dict does not fit: ${why}`);
   }
+
+  private typeError(why: string): TypeError {
+    return new TypeError(`${this.optimizerName}.loadStateDict: ${why}`);
+  }
 }
 
 // A copy of plain options that shares no arrays (betas) and drops keys set to undefined.
@@ -237,6 +291,10 @@ function copyOptions<T extends object>(options: T): Partial<T> {
     if (value !== undefined) out[key] = Array.isArray(value) ? [...value] : value;
   }
   return out as Partial<T>;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Tensor);
 }
 
 function copyState(state: ParamState, copyTensor: (t: Tensor, name: string) => Tensor): ParamState {

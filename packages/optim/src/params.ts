@@ -1,4 +1,4 @@
-import { DTypeError, Tensor, ValueError } from '@backprop/core';
+import { DTypeError, ShapeError, Tensor, ValueError } from '@backprop/core';
 
 /**
  * Fields that learning-rate schedules add to a parameter group (PyTorch's `initial_lr`, `max_lr`,
@@ -73,7 +73,7 @@ export function toGroupInputs<O>(name: string, params: ParamsInput<O>): ParamGro
     !(Symbol.iterator in params)
   ) {
     const got = params instanceof Tensor ? 'a single Tensor (pass [tensor])' : describe(params);
-    throw new ValueError(`${name}: params must be an iterable of Tensors or of parameter groups, got ${got}`);
+    throw new TypeError(`${name}: params must be an iterable of Tensors or of parameter groups, got ${got}`);
   }
   const items: unknown[] = [...(params as Iterable<unknown>)];
   if (items.length === 0) throw new ValueError(`${name}: got an empty parameter list`);
@@ -95,8 +95,7 @@ export function checkGroupParams(name: string, groupIndex: number, params: unkno
   const seen = new Set<Tensor>();
   list.forEach((p, i) => {
     const where = `parameter ${i} of group ${groupIndex}`;
-    if (!(p instanceof Tensor))
-      throw new ValueError(`${name}: ${where} is not a Tensor (got ${describe(p)})`);
+    if (!(p instanceof Tensor)) throw new TypeError(`${name}: ${where} is not a Tensor (got ${describe(p)})`);
     if (p.dtype === 'int32') {
       throw new DTypeError(
         `${name}: ${where} has dtype int32; only float32 and float64 tensors can be optimized`,
@@ -123,10 +122,34 @@ export function checkDisjoint(name: string, groups: readonly { params: Tensor[] 
   });
 }
 
-function describe(value: unknown): string {
+/**
+ * Throws unless `grad` fits `p`: a Tensor of `p`'s shape and dtype. `where` names the parameter
+ * (e.g. `parameter 2 of group 0`). Per parameter, not per element, so it costs nothing beside a step.
+ */
+export function checkGrad(op: string, where: string, p: Tensor, grad: unknown): void {
+  if (!(grad instanceof Tensor))
+    throw new TypeError(`${op}: the .grad of ${where} is not a Tensor (got ${describe(grad)})`);
+  if (grad.shape.length !== p.shape.length || grad.shape.some((d, i) => d !== p.shape[i])) {
+    throw new ShapeError(
+      `${op}: ${where} has shape ${fmtShape(p.shape)} but its .grad has shape ${fmtShape(grad.shape)}`,
+    );
+  }
+  if (grad.dtype !== p.dtype) {
+    throw new DTypeError(`${op}: ${where} has dtype ${p.dtype} but its .grad has dtype ${grad.dtype}`);
+  }
+}
+
+function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}
+
+/** A short description of a value of the wrong type, for error messages: `null`, `string 'a'`, `an array`. */
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object'
     ? (value.constructor?.name ?? 'object')
-    : `${typeof value} ${String(value)}`;
+    : typeof value === 'string'
+      ? `string '${value}'`
+      : `${typeof value} ${String(value)}`;
 }

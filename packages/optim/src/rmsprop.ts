@@ -2,7 +2,7 @@ import type { Tensor } from '@backprop/core';
 import { readDense, writeDense, zerosLike } from './dense.js';
 import { Optimizer, type ParamState } from './optimizer.js';
 import type { ParamGroup, ParamsInput } from './params.js';
-import { checkLr, checkNonNegative } from './validate.js';
+import { checkLr, checkNonNegative, checkOptionsObject } from './validate.js';
 
 /**
  * Options of `RMSprop`: PyTorch's keyword arguments in camelCase, with its defaults.
@@ -43,6 +43,7 @@ type RMSpropGroupOptions = Required<RMSpropOptions>;
  */
 export class RMSprop extends Optimizer<RMSpropGroupOptions> {
   constructor(params: ParamsInput<RMSpropGroupOptions>, options: RMSpropOptions = {}) {
+    options = checkOptionsObject('RMSprop', options);
     super('RMSprop', params, {
       lr: options.lr ?? 1e-2,
       alpha: options.alpha ?? 0.99,

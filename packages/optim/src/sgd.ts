@@ -1,8 +1,8 @@
 import { type Tensor, type TypedArray, ValueError } from '@backprop/core';
 import { readDense, writeDense, zerosLike } from './dense.js';
 import { Optimizer, type ParamState } from './optimizer.js';
-import type { ParamGroup, ParamsInput } from './params.js';
-import { checkLr, checkNonNegative } from './validate.js';
+import { describe, type ParamGroup, type ParamsInput } from './params.js';
+import { checkLr, checkNonNegative, checkOptionsObject } from './validate.js';
 
 /**
  * Options of `SGD`: PyTorch's keyword arguments in camelCase, with its defaults.
@@ -45,6 +45,7 @@ type SGDGroupOptions = Required<SGDOptions>;
  */
 export class SGD extends Optimizer<SGDGroupOptions> {
   constructor(params: ParamsInput<SGDGroupOptions>, options: SGDOptions) {
+    options = checkOptionsObject('SGD', options, true);
     super('SGD', params, {
       lr: options.lr,
       momentum: options.momentum ?? 0,
@@ -59,7 +60,10 @@ export class SGD extends Optimizer<SGDGroupOptions> {
     checkLr('SGD', o.lr);
     checkNonNegative('SGD', 'momentum', o.momentum);
     checkNonNegative('SGD', 'weightDecay', o.weightDecay);
-    if (typeof o.dampening !== 'number' || Number.isNaN(o.dampening)) {
+    if (typeof o.dampening !== 'number') {
+      throw new TypeError(`SGD: dampening must be a number, got ${describe(o.dampening)}`);
+    }
+    if (Number.isNaN(o.dampening)) {
       throw new ValueError(`SGD: invalid dampening ${String(o.dampening)} (must be a number)`);
     }
     if (o.nesterov && !(o.momentum > 0)) {

@@ -32,6 +32,54 @@ export function plainState(owner: object): SchedulerStateDict {
   return out;
 }
 
+// Fields holding one value per parameter group: a saved dict must have as many.
+const PER_GROUP = new Set(['baseLrs', 'lastLr', 'minLrs']);
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+/**
+ * Throws unless `state` could have come from `owner.stateDict()`: a plain object whose keys are
+ * fields `owner` saves, each of the same kind as now (number, string, array...), per-group arrays
+ * of the same length. `nullable` keys may also be null (JSON writes ±Infinity as null). Missing
+ * keys keep their values, as PyTorch's `load_state_dict`.
+ */
+export function checkPlainState(
+  name: string,
+  owner: object,
+  state: unknown,
+  nullable: readonly string[] = [],
+): asserts state is SchedulerStateDict {
+  const where = `${name}.loadStateDict`;
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+    throw new TypeError(`${where}: expected a state dict object (from stateDict()), got ${kindOf(state)}`);
+  }
+  const current = plainState(owner);
+  for (const [key, value] of Object.entries(state)) {
+    if (NOT_STATE.has(key)) continue;
+    if (!(key in current))
+      throw new ValueError(`${where}: the state dict has '${key}', which ${name} does not save`);
+    const want = kindOf(current[key]);
+    const got = kindOf(value);
+    if (got !== want && !(got === 'null' && nullable.includes(key))) {
+      throw new TypeError(`${where}: '${key}' must be a ${want}, got ${got} ${JSON.stringify(value)}`);
+    }
+    if (PER_GROUP.has(key)) checkPerGroup(where, key, value as unknown[], (current[key] as unknown[]).length);
+  }
+}
+
+function checkPerGroup(where: string, key: string, values: unknown[], groups: number): void {
+  if (values.length !== groups) {
+    throw new ValueError(
+      `${where}: '${key}' has ${values.length} values but the optimizer has ${groups} parameter groups`,
+    );
+  }
+  const i = values.findIndex((v) => typeof v !== 'number');
+  if (i >= 0) throw new TypeError(`${where}: '${key}'[${i}] must be a number, got ${kindOf(values[i])}`);
+}
+
 /** Writes the saveable fields of `state` onto `owner`. */
 export function loadPlainState(owner: object, state: SchedulerStateDict): void {
   for (const [key, value] of Object.entries(state)) {
@@ -170,7 +218,9 @@ export abstract class LRScheduler {
   }
 
   /**
-   * Restores a state saved by `stateDict()`; restore the optimizer's state as well.
+   * Restores a state saved by `stateDict()`; restore the optimizer's state as well. A value that
+   * is not such a dict (null, a field of the wrong kind, one this schedule does not save, per-group
+   * lists of another length) throws and changes nothing.
    *
    * @example
    * ```ts
@@ -178,6 +228,12 @@ export abstract class LRScheduler {
    * ```
    */
   loadStateDict(stateDict: SchedulerStateDict): void {
+    this.checkStateDict(stateDict);
     loadPlainState(this, stateDict);
+  }
+
+  /** @internal Throws unless `stateDict` fits this schedule (SequentialLR checks every child first). */
+  checkStateDict(stateDict: unknown): void {
+    checkPlainState(this.schedulerName, this, stateDict);
   }
 }

@@ -1,7 +1,13 @@
 import { Tensor, ValueError } from '@backprop/core';
 import type { Optimizer } from '../optimizer.js';
 import { checkNumber, perGroup } from './checks.js';
-import { checkOptimizer, loadPlainState, plainState, type SchedulerStateDict } from './lr-scheduler.js';
+import {
+  checkOptimizer,
+  checkPlainState,
+  loadPlainState,
+  plainState,
+  type SchedulerStateDict,
+} from './lr-scheduler.js';
 
 /**
  * Options of `ReduceLROnPlateau`: PyTorch's keyword arguments in camelCase, with its defaults.
@@ -181,7 +187,8 @@ export class ReduceLROnPlateau {
   }
 
   /**
-   * Restores a state saved by `stateDict()`.
+   * Restores a state saved by `stateDict()`; a value that is not such a dict throws and changes
+   * nothing.
    *
    * @example
    * ```ts
@@ -189,6 +196,7 @@ export class ReduceLROnPlateau {
    * ```
    */
   loadStateDict(stateDict: SchedulerStateDict): void {
+    checkPlainState('ReduceLROnPlateau', this, stateDict, ['best']);
     checkModes(stateDict.mode ?? this.mode, stateDict.thresholdMode ?? this.thresholdMode);
     loadPlainState(this, stateDict);
     if (this.best === null) this.best = this.modeWorse();

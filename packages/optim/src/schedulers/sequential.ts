@@ -113,15 +113,24 @@ export class SequentialLR extends LRScheduler {
    * ```
    */
   override loadStateDict(stateDict: SchedulerStateDict): void {
-    const children = stateDict.schedulers;
+    this.checkStateDict(stateDict);
+    loadPlainState(this, stateDict);
+    this.schedulers.forEach((s, i) => {
+      s.loadStateDict((stateDict.schedulers as SchedulerStateDict[])[i]!);
+    });
+  }
+
+  // Its own fields and every child's are checked before any is written, so an error changes nothing.
+  override checkStateDict(stateDict: unknown): void {
+    super.checkStateDict(stateDict);
+    const children = (stateDict as SchedulerStateDict).schedulers;
     if (!Array.isArray(children) || children.length !== this.schedulers.length) {
       throw new ValueError(
         `SequentialLR.loadStateDict: expected states for ${this.schedulers.length} schedulers, got ${String(children)}`,
       );
     }
-    loadPlainState(this, stateDict);
     this.schedulers.forEach((s, i) => {
-      s.loadStateDict(children[i] as SchedulerStateDict);
+      s.checkStateDict(children[i]);
     });
   }
 }
