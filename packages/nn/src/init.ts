@@ -72,6 +72,32 @@ function fans(op: string, t: Tensor): [number, number] {
   return [t.shape[1]! * receptive, t.shape[0]! * receptive];
 }
 
+// Argument checks: each runs before anything is drawn, so a rejected call leaves `t` as it was.
+// PyTorch refuses the same values (`uniform_ expects ... from <= to`, `normal expects std >= 0.0`).
+function checkTarget(op: string, t: unknown): void {
+  if (!(t instanceof Tensor)) {
+    throw new TypeError(`init.${op}: expected a Tensor to fill, got ${t === null ? 'null' : typeof t}`);
+  }
+}
+
+function checkFinite(op: string, name: string, value: unknown): void {
+  if (typeof value !== 'number') {
+    throw new TypeError(`init.${op}: ${name} must be a number, got ${typeof value} ${String(value)}`);
+  }
+  if (!Number.isFinite(value)) throw new ValueError(`init.${op}: ${name} must be finite, got ${value}`);
+}
+
+function checkNonNegative(op: string, name: string, value: unknown): void {
+  checkFinite(op, name, value);
+  if ((value as number) < 0) throw new ValueError(`init.${op}: ${name} must be >= 0, got ${String(value)}`);
+}
+
+function checkMode(op: string, mode: unknown): void {
+  if (mode !== 'fanIn' && mode !== 'fanOut' && mode !== 'fan_in' && mode !== 'fan_out') {
+    throw new ValueError(`init.${op}: mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
+  }
+}
+
 // Writes one draw per element, in row-major order, through copy_ so views and dtypes are respected.
 function fill(t: Tensor, draw: (g: Generator) => number, options: InitOptions): Tensor {
   const g = options.generator ?? defaultGenerator;
@@ -83,6 +109,8 @@ function fill(t: Tensor, draw: (g: Generator) => number, options: InitOptions): 
 function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
   const [fanIn, fanOut] = fans(op, t);
   const mode = options.mode ?? 'fanIn';
+  checkMode(op, mode);
+  checkFinite(op, 'a', options.a ?? 0);
   const fan = mode === 'fanIn' || mode === 'fan_in' ? fanIn : fanOut;
   return calculateGain(options.nonlinearity ?? 'leakyRelu', options.a ?? 0) / Math.sqrt(fan);
 }
@@ -111,7 +139,8 @@ export const init = {
   calculateGain,
 
   /**
-   * Fills with draws from U(a, b).
+   * Fills with draws from U(a, b). `a > b`, or a bound that is NaN or infinite, throws a
+   * `ValueError` and leaves `t` as it was (as PyTorch).
    *
    * @example
    * ```ts
@@ -119,11 +148,17 @@ export const init = {
    * ```
    */
   uniform_(t: Tensor, a = 0, b = 1, options: InitOptions = {}): Tensor {
+    checkTarget('uniform_', t);
+    checkFinite('uniform_', 'a', a);
+    checkFinite('uniform_', 'b', b);
+    if (a > b)
+      throw new ValueError(`init.uniform_: expects a <= b (a range [a, b)), got a = ${a} > b = ${b}`);
     return fill(t, (g) => a + (b - a) * g.random(), options);
   },
 
   /**
-   * Fills with draws from N(mean, std²).
+   * Fills with draws from N(mean, std²). A negative std, or a NaN or infinite mean or std, throws a
+   * `ValueError` and leaves `t` as it was (as PyTorch).
    *
    * @example
    * ```ts
@@ -131,11 +166,14 @@ export const init = {
    * ```
    */
   normal_(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
+    checkTarget('normal_', t);
+    checkFinite('normal_', 'mean', mean);
+    checkNonNegative('normal_', 'std', std);
     return fill(t, (g) => mean + std * g.normal(), options);
   },
 
   /**
-   * Fills with `value`.
+   * Fills with `value` (any number, NaN and ±Infinity included, as PyTorch's `constant_`).
    *
    * @example
    * ```ts
@@ -143,6 +181,10 @@ export const init = {
    * ```
    */
   constant_(t: Tensor, value: number): Tensor {
+    checkTarget('constant_', t);
+    if (typeof value !== 'number') {
+      throw new TypeError(`init.constant_: value must be a number, got ${typeof value} ${String(value)}`);
+    }
     return t.fill_(value);
   },
 
@@ -155,6 +197,7 @@ export const init = {
    * ```
    */
   zeros_(t: Tensor): Tensor {
+    checkTarget('zeros_', t);
     return t.fill_(0);
   },
 
@@ -167,11 +210,13 @@ export const init = {
    * ```
    */
   ones_(t: Tensor): Tensor {
+    checkTarget('ones_', t);
     return t.fill_(1);
   },
 
   /**
-   * Glorot uniform: U(−r, r) with r = gain · √(6 / (fanIn + fanOut)).
+   * Glorot uniform: U(−r, r) with r = gain · √(6 / (fanIn + fanOut)). A negative, NaN or infinite
+   * gain throws a `ValueError` (PyTorch's `uniform_` refuses the reversed range it gives).
    *
    * @example
    * ```ts
@@ -179,13 +224,16 @@ export const init = {
    * ```
    */
   xavierUniform_(t: Tensor, options: XavierOptions = {}): Tensor {
+    checkTarget('xavierUniform_', t);
+    checkNonNegative('xavierUniform_', 'gain', options.gain ?? 1);
     const [fanIn, fanOut] = fans('xavierUniform_', t);
     const bound = (options.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
     return fill(t, (g) => bound * (2 * g.random() - 1), options);
   },
 
   /**
-   * Glorot normal: N(0, σ²) with σ = gain · √(2 / (fanIn + fanOut)).
+   * Glorot normal: N(0, σ²) with σ = gain · √(2 / (fanIn + fanOut)). A negative, NaN or infinite
+   * gain throws a `ValueError`.
    *
    * @example
    * ```ts
@@ -193,6 +241,8 @@ export const init = {
    * ```
    */
   xavierNormal_(t: Tensor, options: XavierOptions = {}): Tensor {
+    checkTarget('xavierNormal_', t);
+    checkNonNegative('xavierNormal_', 'gain', options.gain ?? 1);
     const [fanIn, fanOut] = fans('xavierNormal_', t);
     const std = (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
     return fill(t, (g) => std * g.normal(), options);
@@ -200,7 +250,8 @@ export const init = {
 
   /**
    * He uniform: U(−r, r) with r = √3 · gain(nonlinearity, a) / √fan. PyTorch's Linear and Conv2d
-   * use `{ a: Math.sqrt(5) }`, which gives r = 1 / √fanIn.
+   * use `{ a: Math.sqrt(5) }`, which gives r = 1 / √fanIn. A NaN or infinite `a`, or a `mode` other
+   * than `'fanIn'`/`'fanOut'`, throws a `ValueError`.
    *
    * @example
    * ```ts
@@ -208,13 +259,15 @@ export const init = {
    * ```
    */
   kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+    checkTarget('kaimingUniform_', t);
     if (t.size === 0) return t;
     const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, options);
     return fill(t, (g) => bound * (2 * g.random() - 1), options);
   },
 
   /**
-   * He normal: N(0, σ²) with σ = gain(nonlinearity, a) / √fan.
+   * He normal: N(0, σ²) with σ = gain(nonlinearity, a) / √fan. Arguments are checked as
+   * `kaimingUniform_`'s.
    *
    * @example
    * ```ts
@@ -222,6 +275,7 @@ export const init = {
    * ```
    */
   kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
+    checkTarget('kaimingNormal_', t);
     if (t.size === 0) return t;
     const std = kaimingStd('kaimingNormal_', t, options);
     return fill(t, (g) => std * g.normal(), options);

@@ -75,3 +75,63 @@ describe('init', () => {
     expect(init.kaimingUniform_(new Tensor(new Float32Array(0), [0, 3])).size).toBe(0);
   });
 });
+
+describe('init rejects impossible arguments, leaving the tensor as it was', () => {
+  const filled = () => zeros([2, 3]).add(7);
+  const unchanged = (t: Tensor) => expect([...t.data()]).toEqual([7, 7, 7, 7, 7, 7]);
+
+  it('uniform_ with a > b, or a NaN/infinite bound', () => {
+    const t = filled();
+    expect(() => init.uniform_(t, 2, 1)).toThrow(ValueError);
+    expect(() => init.uniform_(t, 2, 1)).toThrow(
+      'init.uniform_: expects a <= b (a range [a, b)), got a = 2 > b = 1',
+    );
+    expect(() => init.uniform_(t, Number.NaN, 1)).toThrow('init.uniform_: a must be finite, got NaN');
+    expect(() => init.uniform_(t, 0, Number.POSITIVE_INFINITY)).toThrow(
+      'init.uniform_: b must be finite, got Infinity',
+    );
+    unchanged(t);
+    // a == b is allowed (as PyTorch): every draw is a.
+    expect([...init.uniform_(t, 3, 3).data()]).toEqual([3, 3, 3, 3, 3, 3]);
+  });
+
+  it('normal_ with a negative or NaN std, or a NaN mean', () => {
+    const t = filled();
+    expect(() => init.normal_(t, 0, -1)).toThrow(ValueError);
+    expect(() => init.normal_(t, 0, -1)).toThrow('init.normal_: std must be >= 0, got -1');
+    expect(() => init.normal_(t, 0, Number.NaN)).toThrow('init.normal_: std must be finite, got NaN');
+    expect(() => init.normal_(t, Number.NaN, 1)).toThrow('init.normal_: mean must be finite, got NaN');
+    unchanged(t);
+    expect([...init.normal_(t, 2, 0).data()]).toEqual([2, 2, 2, 2, 2, 2]);
+  });
+
+  it('xavier with a negative or NaN gain, kaiming with a NaN slope or an unknown mode', () => {
+    const t = filled();
+    expect(() => init.xavierUniform_(t, { gain: -1 })).toThrow(
+      'init.xavierUniform_: gain must be >= 0, got -1',
+    );
+    expect(() => init.xavierNormal_(t, { gain: Number.NaN })).toThrow(
+      'init.xavierNormal_: gain must be finite, got NaN',
+    );
+    expect(() => init.kaimingUniform_(t, { a: Number.NaN })).toThrow(
+      'init.kaimingUniform_: a must be finite, got NaN',
+    );
+    expect(() => init.kaimingNormal_(t, { mode: 'fanout' as 'fanOut' })).toThrow(
+      "init.kaimingNormal_: mode must be 'fanIn' or 'fanOut', got 'fanout'",
+    );
+    unchanged(t);
+  });
+
+  it('wrong argument types are TypeErrors naming the function', () => {
+    expect(() => init.zeros_(null as unknown as Tensor)).toThrow(TypeError);
+    expect(() => init.zeros_(null as unknown as Tensor)).toThrow(
+      'init.zeros_: expected a Tensor to fill, got null',
+    );
+    const t = filled();
+    expect(() => init.uniform_(t, '0' as unknown as number, 1)).toThrow(
+      'init.uniform_: a must be a number, got string 0',
+    );
+    expect(() => init.constant_(t, '1' as unknown as number)).toThrow(TypeError);
+    unchanged(t);
+  });
+});
