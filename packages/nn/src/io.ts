@@ -13,6 +13,7 @@ interface NodeFs {
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   readFile(path: string): Promise<Uint8Array>;
+  readdir(path: string): Promise<string[]>;
 }
 
 // A specifier in a variable keeps bundlers from resolving node:fs for browser builds; it is only
@@ -29,17 +30,37 @@ async function nodeFs(op: string): Promise<NodeFs> {
   }
 }
 
+const SUFFIX_BYTES = 6;
+// Exactly what randomSuffix() makes, so cleaning up can never match a file save did not write.
+const SUFFIX = new RegExp(`^[0-9a-f]{${2 * SUFFIX_BYTES}}$`);
+
 function randomSuffix(): string {
-  const bytes = new Uint8Array(6);
+  const bytes = new Uint8Array(SUFFIX_BYTES);
   globalThis.crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// Removes `${path}.tmp-<suffix>` files that an interrupted save (a crash, a kill) left beside
+// `path`. Best effort: a file that cannot be listed or removed is left for the next save.
+async function removeLeftovers(fs: NodeFs, path: string): Promise<void> {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const dir = cut < 0 ? '.' : path.slice(0, cut + 1);
+  const prefix = `${path.slice(cut + 1)}.tmp-`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (name.startsWith(prefix) && SUFFIX.test(name.slice(prefix.length))) {
+      await fs.unlink(`${dir === '.' ? '' : dir}${name}`).catch(() => undefined);
+    }
+  }
 }
 
 /**
  * Writes a model's state dict (or a state dict) to `path` as safetensors, atomically: the bytes
  * go to `${path}.tmp-<random>`, are flushed to disk (best effort), and the file is then renamed
- * over `path`, so a crash never leaves a half-written checkpoint. Node only; async because the
- * file system module is loaded on first use, which keeps the package loadable in browsers.
+ * over `path`, so a crash never leaves a half-written checkpoint. Temporary files of `path` that an
+ * interrupted save left behind (`${path}.tmp-` and 12 hex digits, nothing else) are removed first,
+ * so two saves to the same path must not run at once. Node only; async because the file system
+ * module is loaded on first use, which keeps the package loadable in browsers.
  *
  * @example
  * ```ts
@@ -53,6 +74,7 @@ export async function save(
 ): Promise<void> {
   const bytes = saveSafetensors(model instanceof Module ? model.stateDict() : model, metadata);
   const fs = await nodeFs('save');
+  await removeLeftovers(fs, path);
   const tmp = `${path}.tmp-${randomSuffix()}`;
   try {
     const handle = await fs.open(tmp, 'wx');

@@ -16,6 +16,7 @@ const READ: Record<string, DTypeInfo> = {
 };
 const WRITE: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32' };
 const MAX_HEADER = 100_000_000; // the reference implementation's limit
+const MAX_DEPTH = 64; // a real header nests 3 deep (object, entry, shape)
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -107,6 +108,53 @@ export function saveSafetensors(
   return out;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * One linear pass over the header's bytes, before JSON.parse: rejects nesting deeper than
+ * MAX_DEPTH (V8's parser takes seconds to refuse megabytes of `[`) and top-level keys given twice
+ * (JSON.parse would silently keep the last, so two conflicting shapes would load as one). UTF-8
+ * continuation bytes are all >= 0x80, so quotes and backslashes are found byte by byte.
+ */
+function scanHeader(json: Uint8Array): void {
+  let depth = 0;
+  let topIsObject = false;
+  let expectKey = false; // inside the top-level object, where the next string is a key
+  const keys = new Set<string>();
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i]!;
+    if (c === QUOTE) {
+      // A string: skip to its closing quote; only top-level keys are decoded and remembered.
+      const start = i;
+      for (i++; i < json.length && json[i] !== QUOTE; i++) if (json[i] === BACKSLASH) i++;
+      if (depth === 1 && expectKey) checkKey(json.subarray(start, i + 1), keys);
+      expectKey = false;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > MAX_DEPTH)
+        fail(`header nests deeper than ${MAX_DEPTH} levels (at byte ${i}): not safetensors`);
+      expectKey = depth === 1 && c === 0x7b;
+      if (depth === 1) topIsObject = expectKey;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    } else if (c === 0x2c && depth === 1) {
+      expectKey = topIsObject;
+    }
+  }
+}
+
+function checkKey(quoted: Uint8Array, keys: Set<string>): void {
+  let key: string;
+  try {
+    key = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(quoted)) as string;
+  } catch {
+    return; // malformed: JSON.parse of the whole header reports it
+  }
+  if (keys.has(key)) fail(`header has the key '${key}' more than once`);
+  keys.add(key);
+}
+
 function parseHeader(bytes: Uint8Array): { header: Record<string, unknown>; dataStart: number } {
   if (bytes.length < 8) {
     fail(`file is ${bytes.length} bytes, too short for the 8-byte header length (truncated?)`);
@@ -119,9 +167,11 @@ function parseHeader(bytes: Uint8Array): { header: Record<string, unknown>; data
       `header length ${length} points past the end of the file (${bytes.length} bytes): truncated or not safetensors`,
     );
   }
+  const json = bytes.subarray(8, 8 + length);
+  scanHeader(json);
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + length)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
   } catch (e) {
     fail(`header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
@@ -130,10 +180,15 @@ function parseHeader(bytes: Uint8Array): { header: Record<string, unknown>; data
   return { header: header as Record<string, unknown>, dataStart: 8 + length };
 }
 
+// `null` is how some writers say "no metadata" (the reference reader accepts it).
 function checkMetadata(meta: unknown): void {
-  if (meta === undefined) return;
-  if (typeof meta !== 'object' || meta === null || !Object.values(meta).every((v) => typeof v === 'string')) {
-    fail('__metadata__ must map strings to strings');
+  if (meta === undefined || meta === null) return;
+  if (typeof meta !== 'object' || Array.isArray(meta)) {
+    fail(`__metadata__ must be an object of strings, got ${Array.isArray(meta) ? 'an array' : typeof meta}`);
+  }
+  for (const [k, v] of Object.entries(meta)) {
+    if (typeof v !== 'string')
+      fail(`__metadata__ must map strings to strings, but '${k}' is ${JSON.stringify(v)}`);
   }
 }
 
@@ -214,9 +269,11 @@ function decode(e: Entry, bytes: Uint8Array): Tensor {
 
 /**
  * Reads safetensors bytes into a state dict (F32, F64, I32, and I64 read as int32), validating
- * everything first: a truncated file, a header pointing past the end, bad JSON, an unknown dtype,
- * a byte count that disagrees with the shape, and overlapping or non-contiguous data each throw a
- * clear error.
+ * everything first: a truncated file, a header pointing past the end or longer than 100 MB, bad
+ * JSON, JSON nested deeper than 64 levels (refused before parsing), a key given twice, metadata
+ * that is not an object of strings (`__metadata__: null` reads as none), an unknown dtype, a byte
+ * count that disagrees with the shape, and overlapping or non-contiguous data each throw a clear
+ * error.
  *
  * @example
  * ```ts
@@ -251,5 +308,5 @@ export function loadSafetensorsMetadata(bytes: Uint8Array | ArrayBuffer): Record
   const all = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const meta = parseHeader(all).header.__metadata__;
   checkMetadata(meta);
-  return { ...(meta as Record<string, string> | undefined) };
+  return { ...(meta as Record<string, string> | null | undefined) };
 }

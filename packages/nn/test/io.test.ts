@@ -53,4 +53,22 @@ describe('save and load (Node)', () => {
     await expect(load(bad, model)).rejects.toThrow('too short');
     expect(values(model)).toEqual(before);
   });
+
+  it('removes the temporary files an interrupted save of the same path left, and no other file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backprop-io-'));
+    const path = join(dir, 'm.safetensors');
+    const leftovers = ['m.safetensors.tmp-0123456789ab', 'm.safetensors.tmp-ffffffffffff'];
+    const others = [
+      'm.safetensors.tmp-0123456789abc', // one digit too many
+      'm.safetensors.tmp-0123456789AB', // not what save writes (lower-case hex)
+      'm.safetensors.tmp-notarandomid',
+      'xm.safetensors.tmp-0123456789ab', // another target
+      'other.safetensors.tmp-0123456789ab',
+      'm.safetensors.bak',
+    ];
+    for (const name of [...leftovers, ...others]) writeFileSync(join(dir, name), 'partial');
+    await save(path, new MLP([2, 1]));
+    expect(readdirSync(dir).sort()).toEqual(['m.safetensors', ...others].sort());
+    expect(Object.keys(loadSafetensors(readFileSync(path)))).toEqual(['0.weight', '0.bias']);
+  });
 });

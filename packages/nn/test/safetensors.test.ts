@@ -190,3 +190,80 @@ describe('loadSafetensors rejects truncated or inconsistent files with a clear e
     expect([...lin.weight.data()]).toEqual(before[0]);
   });
 });
+
+// A file whose header is the given text, byte for byte (craft() goes through JSON.stringify).
+function rawHeader(text: string | Uint8Array, data: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const json = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  const out = new Uint8Array(8 + json.length + data.length);
+  new DataView(out.buffer).setUint32(0, json.length, true);
+  out.set(json, 8);
+  out.set(data, 8 + json.length);
+  return out;
+}
+
+describe('loadSafetensors refuses hostile headers quickly and exactly', () => {
+  it('rejects a 16 MB header of "[" in well under 100 ms, before JSON.parse', () => {
+    const file = rawHeader(new Uint8Array(16 * 2 ** 20).fill(0x5b));
+    const start = performance.now();
+    expect(() => loadSafetensors(file)).toThrow(
+      'loadSafetensors: header nests deeper than 64 levels (at byte 64)',
+    );
+    expect(performance.now() - start).toBeLessThan(100);
+    // Deep nesting anywhere, not only at the start: inside metadata, after a long valid prefix.
+    const prefix = `{"__metadata__":{"pad":"${'x'.repeat(4 * 2 ** 20)}"},"x":`;
+    const late = rawHeader(`${prefix}${'['.repeat(100)}${']'.repeat(100)}}`);
+    const t0 = performance.now();
+    expect(() => loadSafetensors(late)).toThrow(
+      `header nests deeper than 64 levels (at byte ${prefix.length + 63})`,
+    );
+    expect(performance.now() - t0).toBeLessThan(100);
+  });
+
+  it('brackets inside strings do not count, and 64 levels are still read', () => {
+    const key = '[[[[{{{{'.repeat(20);
+    const sd = loadSafetensors(craft({ [key]: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, f32(3)));
+    expect(sd[key]!.toArray()).toEqual([3]);
+    // 64 levels pass the scan; the entry is then refused for what it is, not for its depth.
+    const deep = `{"x":${'['.repeat(63)}${']'.repeat(63)}}`;
+    expect(() => loadSafetensors(rawHeader(deep))).toThrow("entry 'x' has no dtype");
+  });
+
+  it('rejects a top-level key given twice, naming it (JSON.parse would keep the last)', () => {
+    const file = rawHeader(
+      '{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}',
+      new Uint8Array(16),
+    );
+    expect(() => loadSafetensors(file)).toThrow(ValueError);
+    expect(() => loadSafetensors(file)).toThrow("loadSafetensors: header has the key 'w' more than once");
+    // The same key spelled with an escape is the same key.
+    const escaped = rawHeader(
+      '{"ab":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a\\u0062":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}',
+      new Uint8Array(8),
+    );
+    expect(() => loadSafetensors(escaped)).toThrow("header has the key 'ab' more than once");
+    // Keys repeated inside different entries are fine: only top-level keys name tensors.
+    const ok = craft(
+      {
+        a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+        b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+      },
+      f32(1, 2),
+    );
+    expect(Object.keys(loadSafetensors(ok))).toEqual(['a', 'b']);
+  });
+
+  it('__metadata__: null reads as no metadata; anything but an object of strings is refused', () => {
+    const x = { dtype: 'F32', shape: [1], data_offsets: [0, 4] };
+    const withNull = craft({ __metadata__: null, x }, f32(5));
+    expect(loadSafetensors(withNull).x!.toArray()).toEqual([5]);
+    expect(loadSafetensorsMetadata(withNull)).toEqual({});
+    for (const [meta, message] of [
+      [['a'], '__metadata__ must be an object of strings, got an array'],
+      ['a', '__metadata__ must be an object of strings, got string'],
+      [{ a: null }, "__metadata__ must map strings to strings, but 'a' is null"],
+    ] as const) {
+      expect(() => loadSafetensors(craft({ __metadata__: meta, x }, f32(5)))).toThrow(message);
+      expect(() => loadSafetensorsMetadata(craft({ __metadata__: meta, x }, f32(5)))).toThrow(message);
+    }
+  });
+});
