@@ -1,6 +1,6 @@
 // The lesson's activation functions, each as a function of a 1-D tensor, and the derivative the
 // lecture writes for it by hand (used only to check what autograd computes).
-import { type Tensor, tensor } from '@backprop/core';
+import { noGrad, type Tensor, tensor } from '@backprop/core';
 import { Maxout } from '@backprop/nn';
 
 /** One activation: how backprop computes it, and the lecture's closed-form derivative. */
@@ -26,18 +26,21 @@ export const MAXOUT_PIECES: readonly [number, number][] = [
 
 function maxoutUnit(): Maxout {
   const unit = new Maxout(1, 1, MAXOUT_PIECES.length, { dtype: 'float64' });
-  unit.weight.copy_(
-    tensor(
-      MAXOUT_PIECES.map(([w]) => [w]),
-      { dtype: 'float64' },
-    ),
-  );
-  unit.bias!.copy_(
-    tensor(
-      MAXOUT_PIECES.map(([, b]) => b),
-      { dtype: 'float64' },
-    ),
-  );
+  // Parameters are set outside autograd, as PyTorch's `with torch.no_grad():`.
+  noGrad(() => {
+    unit.weight.copy_(
+      tensor(
+        MAXOUT_PIECES.map(([w]) => [w]),
+        { dtype: 'float64' },
+      ),
+    );
+    unit.bias!.copy_(
+      tensor(
+        MAXOUT_PIECES.map(([, b]) => b),
+        { dtype: 'float64' },
+      ),
+    );
+  });
   return unit;
 }
 

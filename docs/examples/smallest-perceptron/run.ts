@@ -8,7 +8,7 @@
  * (full batch). A fixed η leaves online training circling near 1.0047 (every example pulls w
  * towards its own y/x); shrinking η, or summing the pulls, lands on it.
  */
-import { type Tensor, tensor } from '@backprop/core';
+import { noGrad, type Tensor, tensor } from '@backprop/core';
 import { DataLoader, lossCurves, smallestPerceptron, writePlot } from '@backprop/data';
 import { init, Linear, mseLoss } from '@backprop/nn';
 import { SGD, StepLR } from '@backprop/optim';
@@ -89,7 +89,7 @@ function withoutRate(steps: number): number[] {
   for (let i = 0; i < steps; i++) {
     const k = i % xs.length;
     half(w.mul(xs[k]!), tensor(ys[k]!)).backward();
-    w.copy_(w.sub(w.grad!));
+    noGrad(() => w.copy_(w.sub(w.grad!)));
     w.zeroGrad();
     trail.push(w.item());
   }

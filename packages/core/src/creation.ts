@@ -1,7 +1,18 @@
+import {
+  checkFits,
+  checkNumel,
+  describe,
+  expectDType,
+  expectFinite,
+  expectInteger,
+  expectNumber,
+  expectOptions,
+  expectShape,
+} from './checks.js';
 import { allocate, type DType, type TypedArray } from './dtype.js';
-import { fmtShape, ShapeError, ValueError } from './errors.js';
-import { defaultGenerator, type Generator } from './random.js';
-import { type Shape, sizeOf } from './shape.js';
+import { DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
+import { defaultGenerator, Generator } from './random.js';
+import { inferShape, type Shape, sizeOf } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
 /** Options of `tensor()` and the other creation functions. */
@@ -25,10 +36,16 @@ function finish(t: Tensor, options: TensorOptions): Tensor {
   return options.requiresGrad ? t.requiresGrad_(true) : t;
 }
 
-function checkShape(op: string, shape: Shape): void {
-  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new ShapeError(`${op}: shape ${fmtShape(shape)} must hold non-negative integers`);
+// The options every creation function takes, checked before anything is allocated; returns the dtype.
+function checkOptions(op: string, options: TensorOptions, fallback: DType = 'float32'): DType {
+  expectOptions(op, options);
+  const dtype = options.dtype ?? fallback;
+  expectDType(op, dtype);
+  // requiresGrad_ would refuse it too, but only after the storage was allocated and filled.
+  if (options.requiresGrad && dtype === 'int32') {
+    throw new DTypeError(`${op}: requiresGrad: only floating-point tensors can require gradients, got ${dtype}`);
   }
+  return dtype;
 }
 
 // Reads the shape from the first element at each depth, then checks every sub-array against it.
@@ -43,13 +60,18 @@ function shapeOfNested(data: NestedArray): number[] {
   return shape;
 }
 
-function flattenNested(data: NestedArray, shape: readonly number[], out: TypedArray): void {
+// Element checks make this O(elements), as the copy itself is; creation is not an op's hot path.
+function flattenNested(data: NestedArray, shape: readonly number[], out: TypedArray, dtype: DType): void {
   let pos = 0;
   const visit = (node: NestedArray, depth: number, path: number[]): void => {
     if (depth === shape.length) {
       if (typeof node !== 'number') {
-        throw new ShapeError(`tensor: ragged nested array: expected a number at index [${path.join(',')}]`);
+        if (Array.isArray(node)) {
+          throw new ShapeError(`tensor: ragged nested array: expected a number at index [${path.join(',')}]`);
+        }
+        throw new TypeError(`tensor: element [${path.join(',')}] must be a number, got ${describe(node)}`);
       }
+      checkFits('tensor', dtype, node, `element [${path.join(',')}] =`);
       out[pos++] = node;
       return;
     }
@@ -77,23 +99,41 @@ function flattenNested(data: NestedArray, shape: readonly number[], out: TypedAr
  * ```
  */
 export function tensor(data: TensorData, options: TensorOptions & { shape?: Shape } = {}): Tensor {
-  if (ArrayBuffer.isView(data)) {
-    const shape = options.shape ?? [data.length];
-    checkShape('tensor', shape);
-    if (sizeOf(shape) !== data.length) {
-      throw new ShapeError(`tensor: shape ${fmtShape(shape)} does not hold ${data.length} elements`);
-    }
-    const storage = allocate(options.dtype ?? dtypeOfArray(data), data.length);
-    storage.set(data);
-    return finish(new Tensor(storage, [...shape]), options);
+  if (ArrayBuffer.isView(data)) return fromTypedArray(data, options);
+  if (typeof data !== 'number' && !Array.isArray(data)) {
+    throw new TypeError(
+      `tensor: data must be a number, a nested array of numbers or a typed array, got ${describe(data)}`,
+    );
   }
+  const dtype = checkOptions('tensor', options);
   const nested = data as NestedArray;
   const shape = shapeOfNested(nested);
-  const storage = allocate(options.dtype ?? 'float32', sizeOf(shape));
-  flattenNested(nested, shape, storage);
-  const t = new Tensor(storage, shape);
-  if (options.shape) return finish(t.reshape(options.shape).detach(), options);
-  return finish(t, options);
+  const size = sizeOf(shape);
+  // options.shape may hold one -1, as reshape's does.
+  const target = options.shape ? inferShape(options.shape, size, 'tensor') : shape;
+  const storage = allocate(dtype, size, 'tensor');
+  flattenNested(nested, shape, storage, dtype);
+  return finish(new Tensor(storage, target), options);
+}
+
+function fromTypedArray(data: ArrayBufferView, options: TensorOptions & { shape?: Shape }): Tensor {
+  if (data instanceof DataView || data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    throw new TypeError(`tensor: data must hold numbers, got ${describe(data)}`);
+  }
+  const values = data as TypedArray;
+  const dtype = checkOptions('tensor', options, dtypeOfArray(values));
+  const shape = options.shape ?? [values.length];
+  expectShape('tensor', shape);
+  if (sizeOf(shape) !== values.length) {
+    throw new ShapeError(`tensor: shape ${fmtShape(shape)} does not hold ${values.length} elements`);
+  }
+  // Int32Array's own conversion would wrap 1e12 to -727379968 and NaN to 0.
+  if (dtype === 'int32' && !(values instanceof Int32Array)) {
+    for (let i = 0; i < values.length; i++) checkFits('tensor', dtype, values[i]!, `element ${i} =`);
+  }
+  const storage = allocate(dtype, values.length, 'tensor');
+  storage.set(values);
+  return finish(new Tensor(storage, [...shape]), options);
 }
 
 function dtypeOfArray(data: TypedArray): DType {
@@ -109,7 +149,18 @@ function dtypeOfArray(data: TypedArray): DType {
  * ```
  */
 export function scalar(value: number, options: TensorOptions = {}): Tensor {
-  return tensor(value, options);
+  return filled('scalar', [], value, options);
+}
+
+// full() under the caller's name, so that zeros([1e6, 1e6]) names zeros.
+function filled(op: string, shape: Shape, value: number, options: TensorOptions): Tensor {
+  const count = expectShape(op, shape);
+  expectNumber(op, 'value', value);
+  const dtype = checkOptions(op, options);
+  checkFits(op, dtype, value);
+  const storage = allocate(dtype, count, op);
+  if (value !== 0) storage.fill(value);
+  return finish(new Tensor(storage, [...shape]), options);
 }
 
 /**
@@ -121,10 +172,7 @@ export function scalar(value: number, options: TensorOptions = {}): Tensor {
  * ```
  */
 export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
-  checkShape('full', shape);
-  const storage = allocate(options.dtype ?? 'float32', sizeOf(shape));
-  if (value !== 0) storage.fill(value);
-  return finish(new Tensor(storage, [...shape]), options);
+  return filled('full', shape, value, options);
 }
 
 /**
@@ -136,7 +184,7 @@ export function full(shape: Shape, value: number, options: TensorOptions = {}): 
  * ```
  */
 export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /**
@@ -148,7 +196,7 @@ export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
  * ```
  */
 export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /**
@@ -161,10 +209,22 @@ export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
  * ```
  */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  expectFinite('arange', 'start', start);
+  if (end !== undefined) expectFinite('arange', 'end', end);
+  expectFinite('arange', 'step', step);
+  const dtype = checkOptions('arange', options);
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   if (step === 0) throw new ValueError('arange: step must be non-zero');
-  const n = Math.max(Math.ceil((hi - lo) / step), 0);
-  const storage = allocate(options.dtype ?? 'float32', n);
+  if ((hi - lo) * step < 0) {
+    throw new ValueError(`arange: the range from ${lo} to ${hi} cannot be walked by step ${step} (wrong sign)`);
+  }
+  const n = Math.ceil((hi - lo) / step);
+  checkNumel('arange', n);
+  if (n > 0) {
+    checkFits('arange', dtype, lo, 'start');
+    checkFits('arange', dtype, lo + (n - 1) * step, 'last value');
+  }
+  const storage = allocate(dtype, n, 'arange');
   for (let i = 0; i < n; i++) storage[i] = lo + i * step;
   return finish(new Tensor(storage, [n]), options);
 }
@@ -178,9 +238,16 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
  * ```
  */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0)
-    throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const storage = allocate(options.dtype ?? 'float32', steps);
+  expectNumber('linspace', 'start', start);
+  expectNumber('linspace', 'end', end);
+  expectInteger('linspace', 'steps', steps, 0);
+  checkNumel('linspace', steps);
+  const dtype = checkOptions('linspace', options);
+  if (steps > 0) {
+    checkFits('linspace', dtype, start, 'start');
+    checkFits('linspace', dtype, end, 'end');
+  }
+  const storage = allocate(dtype, steps, 'linspace');
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) storage[i] = i === steps - 1 && steps > 1 ? end : start + i * delta;
   return finish(new Tensor(storage, [steps]), options);
@@ -195,7 +262,11 @@ export function linspace(start: number, end: number, steps: number, options: Ten
  * ```
  */
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
-  const storage = allocate(options.dtype ?? 'float32', n * m);
+  expectInteger('eye', 'n', n, 0);
+  expectInteger('eye', 'm', m, 0);
+  const dtype = checkOptions('eye', options);
+  checkNumel('eye', n * m, [n, m]);
+  const storage = allocate(dtype, n * m, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) storage[i * m + i] = 1;
   return finish(new Tensor(storage, [n, m]), options);
 }
@@ -206,9 +277,11 @@ function randomTensor(
   options: RandomOptions,
   draw: (g: Generator) => number,
 ): Tensor {
-  checkShape(op, shape);
+  const count = expectShape(op, shape);
+  const dtype = checkOptions(op, options);
   const g = options.generator ?? defaultGenerator;
-  const storage = allocate(options.dtype ?? 'float32', sizeOf(shape));
+  if (!(g instanceof Generator)) throw new TypeError(`${op}: generator must be a Generator, got ${describe(g)}`);
+  const storage = allocate(dtype, count, op);
   for (let i = 0; i < storage.length; i++) storage[i] = draw(g);
   return finish(new Tensor(storage, [...shape]), options);
 }
@@ -222,7 +295,17 @@ function randomTensor(
  * ```
  */
 export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
+  floatingDraws('rand', options);
   return randomTensor('rand', shape, options, (g) => g.random());
+}
+
+// Continuous draws have no int32 form: PyTorch raises "not implemented for 'Int'" rather than
+// returning the zeros that truncating them would give.
+function floatingDraws(op: string, options: RandomOptions): void {
+  expectOptions(op, options);
+  if (options.dtype === 'int32') {
+    throw new DTypeError(`${op}: draws are floating-point and int32 cannot hold them; use randint for integers`);
+  }
 }
 
 /**
@@ -235,11 +318,14 @@ export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
  * ```
  */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
+  floatingDraws('randn', options);
   return randomTensor('randn', shape, options, (g) => g.normal());
 }
 
 /**
- * Uniform integers in [low, high), as int32 (PyTorch's argument order).
+ * Uniform integers in [low, high), as int32 (PyTorch's argument order). `low` and `high` must be
+ * integers with `low < high`; for int32 the range must lie within int32 (a floating `dtype`
+ * allows up to 2^53).
  *
  * @example
  * ```ts
@@ -247,6 +333,15 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
  * ```
  */
 export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
+  expectInteger('randint', 'low', low);
+  expectInteger('randint', 'high', high);
+  expectOptions('randint', options);
   if (!(high > low)) throw new ValueError(`randint: high (${high}) must be greater than low (${low})`);
-  return randomTensor('randint', shape, { dtype: 'int32', ...options }, (g) => g.integer(low, high));
+  const dtype = options.dtype ?? 'int32';
+  // high is exclusive, so int32 takes up to 2^31; a float draw is exact up to 2^53.
+  const limit = dtype === 'int32' ? 2 ** 31 : Number.MAX_SAFE_INTEGER;
+  if (low < -limit || high > limit) {
+    throw new ValueError(`randint: range [${low}, ${high}) does not fit dtype ${dtype} (limit ${limit})`);
+  }
+  return randomTensor('randint', shape, { ...options, dtype }, (g) => g.integer(low, high));
 }

@@ -1,13 +1,26 @@
-import { DTypeError } from './errors.js';
+import { checkNumel } from './checks.js';
+import { DTypeError, ShapeError } from './errors.js';
 
 /** Element types a tensor can hold. `float32` is the default; `int32` holds indices and labels. */
 export type DType = 'float32' | 'float64' | 'int32';
 
+/** Every dtype, for checks of a dtype given at run time. */
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
+
 /** The typed array behind each dtype. */
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 
-/** Allocates a zero-filled typed array of `dtype`. */
-export function allocate(dtype: DType, length: number): TypedArray {
+/**
+ * Allocates a zero-filled typed array of `dtype`. Every tensor's storage comes from here, so this
+ * is where a length the platform cannot allocate becomes a `ShapeError` instead of a bare
+ * `RangeError`; `op` names the caller in that error. Ops check their output sizes under their
+ * own names before calling a kernel, so `'allocate'` shows only for a size no op foresaw.
+ */
+export function allocate(dtype: DType, length: number, op = 'allocate'): TypedArray {
+  if (!(length >= 0 && Number.isInteger(length))) {
+    throw new ShapeError(`${op}: cannot allocate ${length} elements: a size must be a non-negative integer`);
+  }
+  checkNumel(op, length);
   switch (dtype) {
     case 'float32':
       return new Float32Array(length);
@@ -18,7 +31,7 @@ export function allocate(dtype: DType, length: number): TypedArray {
     default:
       // Reached only from untyped JavaScript (or a cast): name the bad dtype instead of crashing later.
       throw new DTypeError(
-        `unknown dtype '${String(dtype)}': use 'float32', 'float64' or 'int32' (int32 for indices)`,
+        `${op}: unknown dtype '${String(dtype)}': use 'float32', 'float64' or 'int32' (int32 for indices)`,
       );
   }
 }

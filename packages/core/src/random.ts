@@ -1,3 +1,6 @@
+import { describe, expectFinite } from './checks.js';
+import { ValueError } from './errors.js';
+
 /**
  * A seeded pseudo-random generator (xoshiro128**, seeded through splitmix32). It uses only 32-bit
  * integer arithmetic, so a seed gives the same stream on every platform; normal draws use the
@@ -17,11 +20,13 @@ export class Generator {
   private spareNormal: number | null = null;
 
   constructor(seed = 0) {
+    expectFinite('Generator', 'seed', seed);
     this.manualSeed(seed);
   }
 
-  /** Resets the stream to the one `seed` starts; returns the generator. */
+  /** Resets the stream to the one `seed` starts (a fractional seed is truncated); returns the generator. */
   manualSeed(seed: number): this {
+    expectFinite('manualSeed', 'seed', seed);
     let x = (Math.trunc(seed) ^ Math.trunc(seed / 2 ** 32)) >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) | 0;
@@ -89,6 +94,12 @@ export class Generator {
 
   /** Restores a state saved by `getState()`, so the same draws repeat; returns `this`. */
   setState(state: readonly number[]): this {
+    if (!Array.isArray(state) || !state.every((v) => typeof v === 'number')) {
+      throw new TypeError(`setState: state must be an array of numbers from getState(), got ${describe(state)}`);
+    }
+    if (state.length !== 4 && state.length !== 5) {
+      throw new ValueError(`setState: state must have 4 or 5 numbers, as getState() returns, got ${state.length}`);
+    }
     [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v | 0) as [number, number, number, number];
     const spare = state[4];
     this.spareNormal = spare === undefined || Number.isNaN(spare) ? null : spare;

@@ -1,4 +1,5 @@
-import { fmtShape, IndexError, ShapeError } from './errors.js';
+import { checkNumel, describe } from './checks.js';
+import { fmtShape, IndexError, ShapeError, ValueError } from './errors.js';
 
 /** A tensor's sizes, one per dim (`[]` for a 0-d tensor). */
 export type Shape = readonly number[];
@@ -45,14 +46,20 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): Shape {
     }
     out[i] = da === 1 ? db : da;
   }
+  checkNumel(op, sizeOf(out), out);
   return out;
 }
 
-/** Resolves a possibly negative dim against `ndim`, naming `op` when it is out of range. */
+/**
+ * Resolves a possibly negative dim against `ndim`, naming `op` when it is not a number
+ * (TypeError), not an integer (ValueError) or out of range (IndexError).
+ */
 export function normalizeDim(dim: number, ndim: number, op: string): number {
+  if (typeof dim !== 'number') throw new TypeError(`${op}: dim must be an integer, got ${describe(dim)}`);
+  if (!Number.isInteger(dim)) throw new ValueError(`${op}: dim must be an integer, got ${dim}`);
   const lo = ndim === 0 ? -1 : -ndim;
   const hi = ndim === 0 ? 0 : ndim - 1;
-  if (!Number.isInteger(dim) || dim < lo || dim > hi) {
+  if (dim < lo || dim > hi) {
     throw new IndexError(
       `${op}: dim ${dim} is out of range for a tensor of ${ndim} dims (expected ${lo}..${hi})`,
     );
@@ -66,6 +73,9 @@ export function normalizeDims(
   ndim: number,
   op: string,
 ): number[] {
+  if (dim !== undefined && typeof dim !== 'number' && !Array.isArray(dim)) {
+    throw new TypeError(`${op}: dim must be an integer or an array of integers, got ${describe(dim)}`);
+  }
   // An empty list reduces over every dim, as PyTorch does.
   if (dim === undefined || (typeof dim !== 'number' && dim.length === 0)) {
     return Array.from({ length: ndim }, (_, i) => i);
@@ -91,10 +101,12 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepDim: boo
 
 /** Resolves a single `-1` in a reshape target against the element count. */
 export function inferShape(shape: readonly number[], size: number, op: string): number[] {
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array of sizes, got ${describe(shape)}`);
   let infer = -1;
   let known = 1;
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i]!;
+    if (typeof d !== 'number') throw new TypeError(`${op}: shape[${i}] must be a number, got ${describe(d)}`);
     if (d === -1) {
       if (infer !== -1) throw new ShapeError(`${op}: only one dim can be -1, got ${fmtShape(shape)}`);
       infer = i;

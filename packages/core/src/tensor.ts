@@ -1,11 +1,13 @@
 import { runBackward } from './autograd/backward.js';
 import type { GradHook, Node } from './autograd/node.js';
+import { bumpVersion, versionOf } from './autograd/version.js';
 import { getBackend } from './backend/backend.js';
 import { allocate, type DType, dtypeOf, isFloating, type TypedArray } from './dtype.js';
 import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
 import * as act from './ops/activation.js';
 import * as cmp from './ops/compare.js';
 import * as ew from './ops/elementwise.js';
+import * as inPlace from './ops/in-place.js';
 import * as idx from './ops/indexing.js';
 import * as mm from './ops/matmul.js';
 import * as mv from './ops/movement.js';
@@ -316,7 +318,21 @@ export class Tensor {
   }
 
   /**
-   * Copies `src` (broadcast to this shape) into this tensor's storage, outside autograd; returns `this`.
+   * How many in-place writes this tensor's storage has had (PyTorch's `_version`); views share it.
+   * Backward refuses to use a saved tensor whose storage was written after the op saved it.
+   *
+   * @example
+   * ```ts
+   * const t = zeros([2]); t.add_(1); t._version; // 1
+   * ```
+   */
+  get _version(): number {
+    return versionOf(this);
+  }
+
+  /**
+   * Copies `src` (broadcast to this shape, converted to this dtype) into this tensor's storage;
+   * returns `this`. Not recorded: on a tensor that requires grad it throws unless run inside `noGrad`.
    *
    * @example
    * ```ts
@@ -324,14 +340,12 @@ export class Tensor {
    * ```
    */
   copy_(src: TensorLike): this {
-    const s = typeof src === 'number' ? new Tensor(allocate(this.dtype, 1).fill(src), []) : src;
-    const expanded = shapesEqual(s.shape, this.shape) ? s : s.detach().expand(this.shape);
-    getBackend().copy(expanded, this);
+    inPlace.copy_(this, src);
     return this;
   }
 
   /**
-   * Fills this tensor with `value`, outside autograd; returns `this`.
+   * Fills this tensor with `value` in place; returns `this`.
    *
    * @example
    * ```ts
@@ -339,13 +353,127 @@ export class Tensor {
    * ```
    */
   fill_(value: number): this {
-    return this.copy_(value);
+    inPlace.copy_(this, value);
+    return this;
+  }
+
+  /**
+   * Sets every element to zero in place; returns `this`.
+   *
+   * @example
+   * ```ts
+   * buffer.zero_();
+   * ```
+   */
+  zero_(): this {
+    inPlace.copy_(this, 0);
+    return this;
+  }
+
+  /**
+   * `this += other` in place (broadcasting `other` to this shape); returns `this`.
+   *
+   * @example
+   * ```ts
+   * noGrad(() => w.add_(step));
+   * ```
+   */
+  add_(other: TensorLike): this {
+    inPlace.add_(this, other);
+    return this;
+  }
+
+  /**
+   * `this -= other` in place; returns `this`.
+   *
+   * @example
+   * ```ts
+   * noGrad(() => w.sub_(w.grad!.mul(0.1)));
+   * ```
+   */
+  sub_(other: TensorLike): this {
+    inPlace.sub_(this, other);
+    return this;
+  }
+
+  /**
+   * `this *= other` in place; returns `this`.
+   *
+   * @example
+   * ```ts
+   * noGrad(() => w.mul_(0.99));
+   * ```
+   */
+  mul_(other: TensorLike): this {
+    inPlace.mul_(this, other);
+    return this;
+  }
+
+  /**
+   * `this /= other` in place (a floating result into an int32 tensor throws); returns `this`.
+   *
+   * @example
+   * ```ts
+   * total.div_(count);
+   * ```
+   */
+  div_(other: TensorLike): this {
+    inPlace.div_(this, other);
+    return this;
+  }
+
+  /**
+   * Clamps every element into `[min, max]` in place; returns `this`.
+   *
+   * @example
+   * ```ts
+   * noGrad(() => w.clamp_(-1, 1));
+   * ```
+   */
+  clamp_(min?: number | null, max?: number | null): this {
+    inPlace.clamp_(this, min, max);
+    return this;
+  }
+
+  /**
+   * `max(this, 0)` in place; returns `this`.
+   *
+   * @example
+   * ```ts
+   * tensor([-1, 2]).relu_().toArray(); // [0, 2]
+   * ```
+   */
+  relu_(): this {
+    inPlace.relu_(this);
+    return this;
+  }
+
+  /**
+   * Writes `value` where `mask` (broadcast to this shape) is non-zero, in place; returns `this`.
+   *
+   * @example
+   * ```ts
+   * scores.maskedFill_(padding, -Infinity);
+   * ```
+   */
+  maskedFill_(mask: Tensor, value: number): this {
+    inPlace.maskedFill_(this, mask, value);
+    return this;
   }
 
   /** @internal Adds `other` into this dense tensor's storage (gradient accumulation). */
   addInPlace(other: Tensor): void {
     const sum = getBackend().binary('add', this, other, this.shape, this.dtype);
     this.storage.set(sum, this.offset);
+    bumpVersion(this);
+  }
+
+  /**
+   * @internal Records a write to this tensor's storage made outside the in-place methods (an
+   * optimizer's update loop, an init function), so that backward notices it.
+   */
+  markWritten(): void {
+    bumpVersion(this);
   }
 
   /** @internal Sums a broadcast gradient back down to `shape`. */

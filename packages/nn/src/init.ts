@@ -1,4 +1,4 @@
-import { defaultGenerator, type Generator, Tensor, ValueError } from '@backprop/core';
+import { defaultGenerator, type Generator, noGrad, Tensor, ValueError } from '@backprop/core';
 import { fmtShape } from './shape-check.js';
 
 /** Activations `calculateGain` knows, with PyTorch's spellings accepted too. */
@@ -103,7 +103,8 @@ function fill(t: Tensor, draw: (g: Generator) => number, options: InitOptions): 
   const g = options.generator ?? defaultGenerator;
   const values = new Float64Array(t.size);
   for (let i = 0; i < values.length; i++) values[i] = draw(g);
-  return t.copy_(new Tensor(values, [...t.shape]));
+  // Init writes outside autograd, as PyTorch's init functions run under no_grad.
+  return noGrad(() => t.copy_(new Tensor(values, [...t.shape])));
 }
 
 function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
@@ -185,7 +186,7 @@ export const init = {
     if (typeof value !== 'number') {
       throw new TypeError(`init.constant_: value must be a number, got ${typeof value} ${String(value)}`);
     }
-    return t.fill_(value);
+    return noGrad(() => t.fill_(value));
   },
 
   /**
@@ -198,7 +199,7 @@ export const init = {
    */
   zeros_(t: Tensor): Tensor {
     checkTarget('zeros_', t);
-    return t.fill_(0);
+    return noGrad(() => t.fill_(0));
   },
 
   /**
@@ -211,7 +212,7 @@ export const init = {
    */
   ones_(t: Tensor): Tensor {
     checkTarget('ones_', t);
-    return t.fill_(1);
+    return noGrad(() => t.fill_(1));
   },
 
   /**

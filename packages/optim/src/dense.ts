@@ -1,4 +1,4 @@
-import { type Tensor, type TypedArray, tensor, zeros } from '@backprop/core';
+import { noGrad, type Tensor, type TypedArray, tensor, zeros } from '@backprop/core';
 
 // Optimizers update parameters outside autograd, element by element in float64 arithmetic, so they
 // read and write typed arrays directly. These helpers give a dense window onto a tensor's elements.
@@ -16,16 +16,18 @@ export function readDense(t: Tensor): Dense {
 
 /**
  * Runs `update` on a dense window onto `t` that it may write; a non-dense `t` (a strided view) is
- * updated through a copy that is then written back with `copy_`.
+ * updated through a copy that is then written back with `copy_`. Either way `t`'s version is
+ * bumped, so a graph that saved `t` before the update refuses to backpropagate through old values.
  */
 export function writeDense(t: Tensor, update: (a: TypedArray, off: number) => void): void {
   if (t.isContiguous()) {
     update(t.storage, t.offset);
+    t.markWritten();
     return;
   }
   const copy = t.data();
   update(copy, 0);
-  t.copy_(tensor(copy, { shape: t.shape }));
+  noGrad(() => t.copy_(tensor(copy, { shape: t.shape })));
 }
 
 /** A zero-filled state buffer shaped and typed as `p`. */

@@ -3,7 +3,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getBackend, scalar, type Tensor, tensor } from '@backprop/core';
+import { getBackend, noGrad, scalar, type Tensor, tensor } from '@backprop/core';
 import {
   Conv2d,
   crossEntropy,
@@ -58,15 +58,19 @@ function loadedFrom(): string {
 
 function linear(init: DenseInit): Linear {
   const layer = new Linear(init.inF, init.outF);
-  layer.weight.copy_(tensor(init.w, { shape: [init.outF, init.inF] }));
-  layer.bias!.copy_(tensor(init.b));
+  noGrad(() => {
+    layer.weight.copy_(tensor(init.w, { shape: [init.outF, init.inF] }));
+    layer.bias!.copy_(tensor(init.b));
+  });
   return layer;
 }
 
 function conv(init: ConvInit): Conv2d {
   const layer = new Conv2d(init.inC, init.outC, 3, { padding: 1 });
-  layer.weight.copy_(tensor(init.w, { shape: [init.outC, init.inC, 3, 3] }));
-  layer.bias!.copy_(tensor(init.b));
+  noGrad(() => {
+    layer.weight.copy_(tensor(init.w, { shape: [init.outC, init.inC, 3, 3] }));
+    layer.bias!.copy_(tensor(init.b));
+  });
   return layer;
 }
 

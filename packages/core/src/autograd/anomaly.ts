@@ -2,14 +2,34 @@ import { AutogradError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 
 let anomalyMode = false;
+// Inside an op's backward rule the ops it runs are part of that backward: a NaN there is reported
+// as the rule's (naming the op that was differentiated), not as a forward error of an inner op.
+let inBackwardRule = false;
 
 export function isAnomalyEnabled(): boolean {
   return anomalyMode;
 }
 
+/** Whether forward outputs are checked right now (anomaly mode, outside a backward rule). */
+export function checksForward(): boolean {
+  return anomalyMode && !inBackwardRule;
+}
+
+/** Runs an op's backward rule with forward checks off (see `inBackwardRule`). */
+export function inBackward<T>(fn: () => T): T {
+  const previous = inBackwardRule;
+  inBackwardRule = true;
+  try {
+    return fn();
+  } finally {
+    inBackwardRule = previous;
+  }
+}
+
 /**
  * Runs `fn` and throws at the first op whose forward or backward produces NaN or Inf, naming the
- * op and, for backward, where in your code that op was created.
+ * op and, for backward, where in your code that op was created. Every op's output inside `fn` is
+ * checked, whether the graph is recorded or not (`noGrad`, tensors that require no grad).
  *
  * @example
  * ```ts

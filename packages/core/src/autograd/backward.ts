@@ -1,9 +1,10 @@
-import { AutogradError, fmtShape, ShapeError } from '../errors.js';
+import { AutogradError, fmtShape } from '../errors.js';
 import { shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { checkBackward, isAnomalyEnabled } from './anomaly.js';
+import { Tensor } from '../tensor.js';
+import { checkBackward, inBackward, isAnomalyEnabled } from './anomaly.js';
 import { withGradMode } from './grad-mode.js';
-import type { Node } from './node.js';
+import type { GradHook, Node } from './node.js';
+import { checkSavedVersions } from './version.js';
 
 /** Options of the backward pass. */
 export interface BackwardOptions {
@@ -37,17 +38,22 @@ export function runBackward(
   const order = topologicalOrder(roots);
   const inputNodes = new Set(inputs?.map((t) => t.gradFn).filter((n): n is Node => n !== null));
   const wanted = inputs ? markWanted(order, inputs, inputNodes) : null;
+  // Everything that can be refused is refused before any node runs or any gradient is written.
   for (const node of order) {
-    if (node.freed && (wanted === null || wanted.has(node))) {
+    if (wanted !== null && !wanted.has(node)) continue;
+    if (node.freed) {
       throw new AutogradError(
         `backward: trying to backward through the graph a second time (op ${node.name} was already freed); ` +
           'pass { retainGraph: true } to the first backward() if you need to backward twice',
       );
     }
+    checkSavedVersions(node);
   }
 
   const leafGrads = new LeafGradients();
   const inputGrads = new Map<Node, Tensor>();
+  // Non-leaf gradients kept by retainGrad(), written only once the whole pass has succeeded.
+  const retainedGrads: [Tensor, Tensor][] = [];
   let completed = false;
   try {
     withGradMode(createGraph, () => {
@@ -61,20 +67,23 @@ export function runBackward(
         let dy = node.pending;
         node.pending = null;
         if (dy === null) continue;
-        dy = runHooks(node.hooks, dy);
+        dy = runHooks(node.hooks, dy, node.name);
         if (captures) inputGrads.set(node, dy);
-        else if (node.retained && !inputs) accumulateGrad(node.retained, dy, createGraph);
+        else if (node.retained && !inputs) retainedGrads.push([node.retained, dy]);
         if (!runs) continue;
-        const grads = node.backwardFn!(dy);
-        if (!retainGraph) node.backwardFn = null;
+        const backwardFn = node.backwardFn!;
+        const grads = isAnomalyEnabled() ? inBackward(() => backwardFn(dy)) : backwardFn(dy);
+        const nodeInputs = node.inputs;
         // A plain loop, not forEach: no closure per node on million-node graphs.
-        for (let i = 0; i < node.inputs.length; i++) {
-          const input = node.inputs[i]!;
+        for (let i = 0; i < nodeInputs.length; i++) {
+          const input = nodeInputs[i]!;
           const g = grads[i];
           if (!g || !input.requiresGrad) continue;
           if (isAnomalyEnabled()) checkBackward(node.name, g, i, node.createdAt);
-          deliver(input, fitGradient(node.name, g, input), leafGrads);
+          deliver(input, fitGradient(node.name, g, input, i), leafGrads);
         }
+        // Free the saved activations as soon as they are used: peak memory stays one graph's worth.
+        if (!retainGraph) node.release();
       }
     });
     completed = true;
@@ -88,11 +97,17 @@ export function runBackward(
       t.gradFn ? (inputGrads.get(t.gradFn) ?? null) : (leafGrads.totals.get(t) ?? null),
     );
   }
+  // All or nothing: every leaf hook runs and every existing .grad is checked before any .grad changes.
+  const finals: [Tensor, Tensor, boolean][] = [];
   for (const [leaf, g] of leafGrads.totals) {
     // A hook may keep the gradient it saw, so a leaf with hooks never takes ownership of it.
     const own = leaf.hooks === null && leafGrads.owned.has(leaf);
-    accumulateGrad(leaf, runHooks(leaf.hooks, g), createGraph, own);
+    finals.push([leaf, runHooks(leaf.hooks, g, 'leaf'), own]);
   }
+  for (const [t] of retainedGrads) checkAccumulable(t);
+  for (const [leaf] of finals) checkAccumulable(leaf);
+  for (const [t, g] of retainedGrads) accumulateGrad(t, g, createGraph);
+  for (const [leaf, g, own] of finals) accumulateGrad(leaf, g, createGraph, own);
   return [];
 }
 
@@ -138,17 +153,29 @@ function deliver(t: Tensor, g: Tensor, leafGrads: LeafGradients): void {
 
 // Sums a broadcast gradient back to the input's shape and casts it to the input's dtype: the one
 // place that does this, so op rules never need to.
-function fitGradient(op: string, g: Tensor, input: Tensor): Tensor {
+function fitGradient(op: string, g: unknown, input: Tensor, index: number): Tensor {
+  if (!(g instanceof Tensor)) {
+    throw new AutogradError(
+      `${op} backward: gradient of input ${index} must be a Tensor or null, got ${describe(g)}`,
+    );
+  }
   let out = g;
   if (!shapesEqual(out.shape, input.shape) && broadcastsTo(input.shape, g.shape)) {
     out = out.sumToShape(input.shape);
   }
   if (!shapesEqual(out.shape, input.shape)) {
-    throw new ShapeError(
-      `${op} backward: gradient of shape ${fmtShape(g.shape)} does not fit input of shape ${fmtShape(input.shape)}`,
+    throw new AutogradError(
+      `${op} backward: gradient of shape ${fmtShape(g.shape)} does not fit input ${index} of shape ${fmtShape(input.shape)}`,
     );
   }
   return out.dtype === input.dtype ? out : out.to(input.dtype);
+}
+
+/** @internal How error messages name a value that should have been a tensor. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? (v.constructor?.name ?? 'an object') : `${typeof v} ${String(v)}`;
 }
 
 // Whether `shape` broadcasts to `target`, i.e. a gradient of `target` can be summed back to `shape`.
@@ -157,11 +184,39 @@ function broadcastsTo(shape: readonly number[], target: readonly number[]): bool
   return lead >= 0 && shape.every((d, i) => d === 1 || d === target[lead + i]);
 }
 
-function runHooks(hooks: readonly ((g: Tensor) => Tensor | undefined | void)[] | null, g: Tensor): Tensor {
+// Runs hooks in order; a hook may return a replacement, which must look exactly like what it got.
+function runHooks(hooks: readonly GradHook[] | null, g: Tensor, owner: string): Tensor {
   if (!hooks) return g;
   let out = g;
-  for (const hook of hooks) out = hook(out) ?? out;
+  for (const hook of hooks) {
+    const r: unknown = hook(out);
+    if (r === undefined) continue;
+    const where =
+      owner === 'leaf'
+        ? `a hook on a leaf of shape ${fmtShape(g.shape)}`
+        : `a hook on the output of ${owner}`;
+    if (!(r instanceof Tensor)) {
+      throw new AutogradError(`${where} returned ${describe(r)}; a hook returns a Tensor or nothing`);
+    }
+    if (!shapesEqual(r.shape, g.shape) || r.dtype !== g.dtype) {
+      throw new AutogradError(
+        `${where} returned a gradient of shape ${fmtShape(r.shape)} (${r.dtype}); expected ${fmtShape(g.shape)} (${g.dtype})`,
+      );
+    }
+    out = r;
+  }
   return out;
+}
+
+// A .grad the user assigned may not fit: refuse before any leaf is written.
+function checkAccumulable(t: Tensor): void {
+  const grad = t.grad;
+  if (grad !== null && (!shapesEqual(grad.shape, t.shape) || grad.dtype !== t.dtype)) {
+    throw new AutogradError(
+      `backward: the existing .grad of shape ${fmtShape(grad.shape)} (${grad.dtype}) does not fit its tensor of ` +
+        `shape ${fmtShape(t.shape)} (${t.dtype}); set it to null or to a gradient of the tensor's shape`,
+    );
+  }
 }
 
 function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean, own = false): void {

@@ -1,7 +1,7 @@
 import { AutogradError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { withGradMode } from './grad-mode.js';
-import { anyNeedsGrad, attach } from './node.js';
+import { attach, recordingAll } from './node.js';
 
 /** What a custom op's forward and backward share, as PyTorch's `ctx`. */
 export interface CustomOpContext {
@@ -55,14 +55,22 @@ export function customOp(definition: CustomOpDefinition): (...inputs: Tensor[]) 
     if (!(result instanceof Tensor)) throw new AutogradError(`${name}: forward must return a Tensor`);
     // A fresh tensor object, so the op's node never overwrites the gradFn of a tensor forward returned as is.
     const out = new Tensor(result.storage, result.shape, result.strides, result.offset);
-    if (anyNeedsGrad(inputs)) {
-      attach(out, name, inputs, (dy) => {
+    if (recordingAll(name, out, inputs)) {
+      attach(out, name, inputs, saved, (dy) => {
         const grads = backward(ctx, dy);
         if (grads.length !== inputs.length) {
           throw new AutogradError(
             `${name} backward: returned ${grads.length} gradients for ${inputs.length} inputs (shape ${fmtShape(dy.shape)} upstream)`,
           );
         }
+        grads.forEach((g, i) => {
+          // The engine would cast a built-in op's gradient; a user's rule returning another dtype is a bug.
+          if (g instanceof Tensor && g.dtype !== inputs[i]!.dtype) {
+            throw new AutogradError(
+              `${name} backward: gradient of input ${i} has dtype ${g.dtype}, but the input is ${inputs[i]!.dtype}`,
+            );
+          }
+        });
         return grads;
       });
     }

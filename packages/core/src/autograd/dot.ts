@@ -32,7 +32,7 @@ export function toDot(t: Tensor, options: DotOptions = {}): string {
     if (declared.has(v.id)) return;
     declared.add(v.id);
     const name = label(v) ? `${escapeLabel(label(v)!)}\\n` : '';
-    const kind = v.tensor!.requiresGrad ? 'leaf (requires grad)' : 'leaf';
+    const kind = v.requiresGrad ? 'leaf (requires grad)' : 'leaf';
     lines.push(`  n${v.id} [shape=ellipse, label="${name}${kind}\\n${fmtShape(v.shape)}"];`);
   };
   if (expansion.length === 0) leaf(vertices[0]!);

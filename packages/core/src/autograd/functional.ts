@@ -68,7 +68,8 @@ function reachesOuterLeaf(value: Tensor, fresh: ReadonlySet<Tensor>): boolean {
     if (t.gradFn === null) {
       if (!fresh.has(t)) return true;
     } else {
-      stack.push(...t.gradFn.inputs);
+      // A loop, not push(...inputs): an op may have more inputs than the stack has room for arguments.
+      for (const input of t.gradFn.inputs) stack.push(input);
     }
   }
   return false;

@@ -34,7 +34,7 @@ export const BODY_ADVANCE = 0.6 * BODY_SIZE;
  */
 export function vertexLabel(v: GraphVertex, options: LabelOptions): LabelLine[] {
   const name = v.tensor ? options.names?.get(v.tensor) : undefined;
-  const leafKind = v.tensor?.requiresGrad ? 'parameter' : 'leaf';
+  const leafKind = v.requiresGrad ? 'parameter' : 'leaf';
   const title = v.kind === 'op' ? (name ? `${name} = ${v.name}` : v.name) : (name ?? leafKind);
   const dtype = v.dtype === 'float32' ? '' : ` ${v.dtype}`;
   const lines: LabelLine[] = [

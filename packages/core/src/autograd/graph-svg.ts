@@ -114,7 +114,7 @@ function outline(v: GraphVertex, text: Size): Size {
 }
 
 function vertexSvg(v: GraphVertex, lines: readonly LabelLine[], size: Size, at: Point): string {
-  const parameter = v.kind === 'leaf' && v.tensor!.requiresGrad;
+  const parameter = v.kind === 'leaf' && v.requiresGrad;
   const kind = parameter ? 'parameter' : v.kind;
   const classes = ['vertex', v.kind, ...(parameter ? ['parameter'] : []), ...(v.id === 0 ? ['root'] : [])];
   const { fill, stroke } = COLORS[kind];

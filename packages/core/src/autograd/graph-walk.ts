@@ -1,7 +1,7 @@
 import type { DType } from '../dtype.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import type { Node } from './node.js';
+import { Node, ReleasedLeaf } from './node.js';
 
 /** One vertex of a walked computation graph: an op application or a leaf tensor. */
 export interface GraphVertex {
@@ -14,9 +14,12 @@ export interface GraphVertex {
   readonly dtype: DType;
   /** The op record, null for a leaf. */
   readonly node: Node | null;
+  /** For a leaf: whether it requires grad (a parameter); false for an op. */
+  readonly requiresGrad: boolean;
   /**
-   * The tensor the vertex stands for, when known: every leaf, and an op's output when it is the
-   * walked tensor itself, one of the `known` tensors, or kept by `retainGrad()`. A Node does not
+   * The tensor the vertex stands for, when known: a leaf (after a backward pass that freed the
+   * graph, only while someone still holds it), and an op's output when it is the walked tensor
+   * itself, one of the `known` tensors, or kept by `retainGrad()` on a live graph. A Node does not
    * keep its output, so other ops' values are not available.
    */
   readonly tensor: Tensor | null;
@@ -59,9 +62,10 @@ export function walkGraph(t: Tensor, known: Iterable<Tensor> = []): ComputationG
   for (const k of known) if (k.gradFn) outputs.set(k.gradFn, k);
   if (t.gradFn) outputs.set(t.gradFn, t);
   const vertices: GraphVertex[] = [];
-  const ids = new Map<Node | Tensor, number>();
-  const vertexOf = (node: Node | null, leaf: Tensor): number => {
-    const key = node ?? leaf;
+  const ids = new Map<Node | Tensor | ReleasedLeaf, number>();
+  const vertexOf = (node: Node | null, leaf: Tensor | ReleasedLeaf): number => {
+    // Each use of a leaf in a freed graph has its own record: one vertex per tensor still held.
+    const key = node ?? (leaf instanceof ReleasedLeaf ? (leaf.tensor ?? leaf) : leaf);
     let id = ids.get(key);
     if (id === undefined) {
       id = vertices.length;
@@ -78,11 +82,12 @@ export function walkGraph(t: Tensor, known: Iterable<Tensor> = []): ComputationG
     const node = stack.pop()!;
     const vertex = vertices[vertexOf(node, t)]!;
     expansion.push(vertex.id);
-    for (const input of node.inputs) {
-      const child = input.gradFn;
+    // A freed node no longer holds its input tensors, only their producers and leaf records.
+    for (const input of node.released ?? node.inputs) {
+      const child = input instanceof Node ? input : input instanceof ReleasedLeaf ? null : input.gradFn;
       // A child seen for the first time here is pushed once: its id exists from now on.
       if (child && !ids.has(child)) stack.push(child);
-      vertex.inputs.push(vertexOf(child, input));
+      vertex.inputs.push(vertexOf(child, input as Tensor | ReleasedLeaf));
     }
   }
   return { vertices, expansion };
@@ -90,10 +95,20 @@ export function walkGraph(t: Tensor, known: Iterable<Tensor> = []): ComputationG
 
 function opVertex(id: number, node: Node, outputs: Map<Node, Tensor>): GraphVertex {
   const tensor = outputs.get(node) ?? node.retained;
-  return { id, kind: 'op', name: node.name, shape: node.shape, dtype: node.dtype, node, tensor, inputs: [] };
+  return {
+    id,
+    kind: 'op',
+    name: node.name,
+    shape: node.shape,
+    dtype: node.dtype,
+    node,
+    requiresGrad: false,
+    tensor,
+    inputs: [],
+  };
 }
 
-function leafVertex(id: number, t: Tensor): GraphVertex {
+function leafVertex(id: number, t: Tensor | ReleasedLeaf): GraphVertex {
   return {
     id,
     kind: 'leaf',
@@ -101,7 +116,8 @@ function leafVertex(id: number, t: Tensor): GraphVertex {
     shape: t.shape,
     dtype: t.dtype,
     node: null,
-    tensor: t,
+    requiresGrad: t.requiresGrad,
+    tensor: t instanceof ReleasedLeaf ? t.tensor : t,
     inputs: [],
   };
 }

@@ -1,5 +1,6 @@
 import { withGradMode } from '../autograd/grad-mode.js';
-import { attach, needsGrad } from '../autograd/node.js';
+import { attach, recording, SAVES_NOTHING } from '../autograd/node.js';
+import { expectNumber, expectTensor } from '../checks.js';
 import { normalizeDim, normalizeDims, reducedShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, exp, log, mul, sub, where } from './elementwise.js';
@@ -17,7 +18,7 @@ import { max, sum } from './reduce.js';
  */
 export function relu(x: Tensor): Tensor {
   const out = unaryKernel('relu', x);
-  if (needsGrad(x)) attach(out, 'relu', [x], (dy) => [mul(dy, x.gt(0))]);
+  if (recording('relu', out, x)) attach(out, 'relu', [x], [x], (dy) => [mul(dy, x.gt(0))]);
   return out;
 }
 
@@ -32,7 +33,8 @@ export function relu(x: Tensor): Tensor {
 export function sigmoid(x: Tensor): Tensor {
   const out = floatKernel('sigmoid', x);
   // d sigma = sigma (1 - sigma)
-  if (needsGrad(x)) attach(out, 'sigmoid', [x], (dy) => [mul(dy, mul(out, sub(1, out)))]);
+  if (recording('sigmoid', out, x))
+    attach(out, 'sigmoid', [x], [out], (dy) => [mul(dy, mul(out, sub(1, out)))]);
   return out;
 }
 
@@ -47,7 +49,7 @@ export function sigmoid(x: Tensor): Tensor {
 export function tanh(x: Tensor): Tensor {
   const out = floatKernel('tanh', x);
   // d tanh = 1 - tanh^2
-  if (needsGrad(x)) attach(out, 'tanh', [x], (dy) => [mul(dy, sub(1, mul(out, out)))]);
+  if (recording('tanh', out, x)) attach(out, 'tanh', [x], [out], (dy) => [mul(dy, sub(1, mul(out, out)))]);
   return out;
 }
 
@@ -60,8 +62,11 @@ export function tanh(x: Tensor): Tensor {
  * ```
  */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  expectTensor('leakyRelu', 'input', x);
+  expectNumber('leakyRelu', 'slope', slope);
   const out = unaryKernel('leakyRelu', x, x.dtype, slope);
-  if (needsGrad(x)) attach(out, 'leakyRelu', [x], (dy) => [mul(dy, where(x.gt(0), 1, slope))]);
+  if (recording('leakyRelu', out, x))
+    attach(out, 'leakyRelu', [x], [x], (dy) => [mul(dy, where(x.gt(0), 1, slope))]);
   return out;
 }
 
@@ -74,9 +79,12 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
  * ```
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
+  expectTensor('elu', 'input', x);
+  expectNumber('elu', 'alpha', alpha);
   const out = unaryKernel('elu', x, x.dtype, alpha);
   // d elu = 1 where x > 0, else alpha e^x = out + alpha
-  if (needsGrad(x)) attach(out, 'elu', [x], (dy) => [mul(dy, where(x.gt(0), 1, add(out, alpha)))]);
+  if (recording('elu', out, x))
+    attach(out, 'elu', [x], [x, out], (dy) => [mul(dy, where(x.gt(0), 1, add(out, alpha)))]);
   return out;
 }
 
@@ -91,7 +99,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 export function softplus(x: Tensor): Tensor {
   const out = floatKernel('softplus', x);
   // d softplus = sigmoid(x)
-  if (needsGrad(x)) attach(out, 'softplus', [x], (dy) => [mul(dy, sigmoid(x))]);
+  if (recording('softplus', out, x)) attach(out, 'softplus', [x], [x], (dy) => [mul(dy, sigmoid(x))]);
   return out;
 }
 
@@ -105,7 +113,7 @@ export function softplus(x: Tensor): Tensor {
  */
 export function step(x: Tensor): Tensor {
   const out = unaryKernel('step', x);
-  if (needsGrad(x)) attach(out, 'step', [x], (dy) => [mul(dy, 0)]);
+  if (recording('step', out, x)) attach(out, 'step', [x], SAVES_NOTHING, (dy) => [mul(dy, 0)]);
   return out;
 }
 
@@ -125,6 +133,7 @@ function stableShift(x: Tensor, dims: readonly number[]): Tensor {
  * ```
  */
 export function logsumexp(x: Tensor, dim?: number | readonly number[], keepDim = false): Tensor {
+  expectTensor('logsumexp', 'input', x);
   const dims = normalizeDims(dim, x.ndim, 'logsumexp');
   const kept = withGradMode(false, () => {
     const m = stableShift(x, dims);
@@ -132,8 +141,8 @@ export function logsumexp(x: Tensor, dim?: number | readonly number[], keepDim =
   });
   const out = reshape(kept, reducedShape(x.shape, dims, keepDim));
   // d lse = softmax(x) = exp(x - lse)
-  if (needsGrad(x)) {
-    attach(out, 'logsumexp', [x], (dy) => [
+  if (recording('logsumexp', out, x)) {
+    attach(out, 'logsumexp', [x], [x, out], (dy) => [
       mul(reshape(dy, kept.shape), exp(sub(x, reshape(out, kept.shape)))),
     ]);
   }
@@ -149,13 +158,15 @@ export function logsumexp(x: Tensor, dim?: number | readonly number[], keepDim =
  * ```
  */
 export function softmax(x: Tensor, dim: number): Tensor {
+  expectTensor('softmax', 'input', x);
   const d = normalizeDim(dim, x.ndim, 'softmax');
   const out = withGradMode(false, () => {
     const e = exp(sub(x, stableShift(x, [d])));
     return div(e, sum(e, d, true));
   });
   // d softmax: dx = y * (dy - sum(dy * y))
-  if (needsGrad(x)) attach(out, 'softmax', [x], (dy) => [mul(out, sub(dy, sum(mul(dy, out), d, true)))]);
+  if (recording('softmax', out, x))
+    attach(out, 'softmax', [x], [out], (dy) => [mul(out, sub(dy, sum(mul(dy, out), d, true)))]);
   return out;
 }
 
@@ -168,9 +179,11 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  expectTensor('logSoftmax', 'input', x);
   const d = normalizeDim(dim, x.ndim, 'logSoftmax');
   const out = withGradMode(false, () => sub(x, logsumexp(x, d, true)));
   // d logSoftmax: dx = dy - softmax(x) * sum(dy)
-  if (needsGrad(x)) attach(out, 'logSoftmax', [x], (dy) => [sub(dy, mul(exp(out), sum(dy, d, true)))]);
+  if (recording('logSoftmax', out, x))
+    attach(out, 'logSoftmax', [x], [out], (dy) => [sub(dy, mul(exp(out), sum(dy, d, true)))]);
   return out;
 }

@@ -1,4 +1,4 @@
-import { attach, needsGrad } from '../autograd/node.js';
+import { attach, recording, SAVES_NOTHING } from '../autograd/node.js';
 import { getBackend, type WindowGeometry } from '../backend/backend.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
@@ -64,14 +64,14 @@ function geometry(
 function unfold(x: Tensor, g: WindowGeometry, padValue: number): Tensor {
   const shape = [g.batch, g.channels * g.kernel[0] * g.kernel[1], g.outHeight * g.outWidth];
   const out = new Tensor(getBackend().unfold(x, g, padValue, x.dtype), shape);
-  if (needsGrad(x)) attach(out, 'unfold', [x], (dy) => [fold(dy, g)]);
+  if (recording('unfold', out, x)) attach(out, 'unfold', [x], SAVES_NOTHING, (dy) => [fold(dy, g)]);
   return out;
 }
 
 function fold(cols: Tensor, g: WindowGeometry): Tensor {
   const dense = contiguous(cols);
   const out = new Tensor(getBackend().fold(dense, g, cols.dtype), [g.batch, g.channels, g.height, g.width]);
-  if (needsGrad(cols)) attach(out, 'fold', [cols], (dy) => [unfold(dy, g, 0)]);
+  if (recording('fold', out, cols)) attach(out, 'fold', [cols], SAVES_NOTHING, (dy) => [unfold(dy, g, 0)]);
   return out;
 }
 

@@ -1,5 +1,6 @@
-import { attach, needsGrad } from '../autograd/node.js';
+import { attach, recording, SAVES_NOTHING, savedForProduct } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
+import { expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
 import { type DType, floatingOf, promote } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -14,10 +15,10 @@ import { binaryKernel, floatKernel, operands, scalarOf, unaryKernel } from './ke
  * ```
  */
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, 'add');
   const out = binaryKernel('add', x, y);
   // d(x + y) = dy, dy
-  if (needsGrad(x, y)) attach(out, 'add', [x, y], (dy) => [dy, dy]);
+  if (recording('add', out, x, y)) attach(out, 'add', [x, y], SAVES_NOTHING, (dy) => [dy, dy]);
   return out;
 }
 
@@ -30,10 +31,11 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, 'sub');
   const out = binaryKernel('sub', x, y);
   // d(x - y) = dy, -dy
-  if (needsGrad(x, y)) attach(out, 'sub', [x, y], (dy) => [dy, y.requiresGrad ? neg(dy) : null]);
+  if (recording('sub', out, x, y))
+    attach(out, 'sub', [x, y], SAVES_NOTHING, (dy) => [dy, y.requiresGrad ? neg(dy) : null]);
   return out;
 }
 
@@ -46,11 +48,11 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, 'mul');
   const out = binaryKernel('mul', x, y);
   // d(x * y) = dy * y, dy * x
-  if (needsGrad(x, y)) {
-    attach(out, 'mul', [x, y], (dy) => [
+  if (recording('mul', out, x, y)) {
+    attach(out, 'mul', [x, y], savedForProduct(x, y), (dy) => [
       x.requiresGrad ? mul(dy, y) : null,
       y.requiresGrad ? mul(dy, x) : null,
     ]);
@@ -67,11 +69,11 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, 'div');
   const out = binaryKernel('div', x, y, floatingOf(promote(x.dtype, y.dtype)));
   // d(x / y) = dy / y, -dy * x / y^2
-  if (needsGrad(x, y)) {
-    attach(out, 'div', [x, y], (dy) => [
+  if (recording('div', out, x, y)) {
+    attach(out, 'div', [x, y], y.requiresGrad ? [y, out] : [y], (dy) => [
       x.requiresGrad ? div(dy, y) : null,
       y.requiresGrad ? neg(mul(dy, div(out, y))) : null,
     ]);
@@ -89,7 +91,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
  */
 export function neg(x: Tensor): Tensor {
   const out = unaryKernel('neg', x);
-  if (needsGrad(x)) attach(out, 'neg', [x], (dy) => [neg(dy)]);
+  if (recording('neg', out, x)) attach(out, 'neg', [x], SAVES_NOTHING, (dy) => [neg(dy)]);
   return out;
 }
 
@@ -102,11 +104,11 @@ export function neg(x: Tensor): Tensor {
  * ```
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, 'pow');
   const out = binaryKernel('pow', x, y, floatingOf(promote(x.dtype, y.dtype)));
   // d(x^y)/dx = y * x^(y-1);  d(x^y)/dy = x^y * ln x, taken as 0 where x == 0 (as PyTorch)
-  if (needsGrad(x, y)) {
-    attach(out, 'pow', [x, y], (dy) => [
+  if (recording('pow', out, x, y)) {
+    attach(out, 'pow', [x, y], [x, y, out], (dy) => [
       x.requiresGrad ? mul(dy, mul(y, pow(x, sub(y, 1)))) : null,
       y.requiresGrad ? mul(dy, where(x.eq(0), 0, mul(out, log(x)))) : null,
     ]);
@@ -125,7 +127,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
 export function exp(x: Tensor): Tensor {
   const out = floatKernel('exp', x);
   // d e^x = e^x
-  if (needsGrad(x)) attach(out, 'exp', [x], (dy) => [mul(dy, out)]);
+  if (recording('exp', out, x)) attach(out, 'exp', [x], [out], (dy) => [mul(dy, out)]);
   return out;
 }
 
@@ -140,7 +142,7 @@ export function exp(x: Tensor): Tensor {
 export function log(x: Tensor): Tensor {
   const out = floatKernel('log', x);
   // d ln x = 1 / x
-  if (needsGrad(x)) attach(out, 'log', [x], (dy) => [div(dy, x)]);
+  if (recording('log', out, x)) attach(out, 'log', [x], [x], (dy) => [div(dy, x)]);
   return out;
 }
 
@@ -155,7 +157,7 @@ export function log(x: Tensor): Tensor {
 export function sqrt(x: Tensor): Tensor {
   const out = floatKernel('sqrt', x);
   // d sqrt(x) = 1 / (2 sqrt(x))
-  if (needsGrad(x)) attach(out, 'sqrt', [x], (dy) => [div(dy, mul(out, 2))]);
+  if (recording('sqrt', out, x)) attach(out, 'sqrt', [x], [out], (dy) => [div(dy, mul(out, 2))]);
   return out;
 }
 
@@ -170,7 +172,7 @@ export function sqrt(x: Tensor): Tensor {
 export function abs(x: Tensor): Tensor {
   const out = unaryKernel('abs', x);
   // d|x| = sign(x)
-  if (needsGrad(x)) attach(out, 'abs', [x], (dy) => [mul(dy, unaryKernel('sign', x))]);
+  if (recording('abs', out, x)) attach(out, 'abs', [x], [x], (dy) => [mul(dy, unaryKernel('sign', x))]);
   return out;
 }
 
@@ -185,7 +187,7 @@ export function abs(x: Tensor): Tensor {
 export function sin(x: Tensor): Tensor {
   const out = floatKernel('sin', x);
   // d sin x = cos x
-  if (needsGrad(x)) attach(out, 'sin', [x], (dy) => [mul(dy, cos(x))]);
+  if (recording('sin', out, x)) attach(out, 'sin', [x], [x], (dy) => [mul(dy, cos(x))]);
   return out;
 }
 
@@ -200,7 +202,7 @@ export function sin(x: Tensor): Tensor {
 export function cos(x: Tensor): Tensor {
   const out = floatKernel('cos', x);
   // d cos x = -sin x
-  if (needsGrad(x)) attach(out, 'cos', [x], (dy) => [neg(mul(dy, sin(x)))]);
+  if (recording('cos', out, x)) attach(out, 'cos', [x], [x], (dy) => [neg(mul(dy, sin(x)))]);
   return out;
 }
 
@@ -215,7 +217,7 @@ export function cos(x: Tensor): Tensor {
 export function square(x: Tensor): Tensor {
   const out = unaryKernel('square', x);
   // d x^2 = 2x
-  if (needsGrad(x)) attach(out, 'square', [x], (dy) => [mul(dy, mul(x, 2))]);
+  if (recording('square', out, x)) attach(out, 'square', [x], [x], (dy) => [mul(dy, mul(x, 2))]);
   return out;
 }
 
@@ -230,7 +232,8 @@ export function square(x: Tensor): Tensor {
 export function reciprocal(x: Tensor): Tensor {
   const out = floatKernel('reciprocal', x);
   // d (1/x) = -1/x^2
-  if (needsGrad(x)) attach(out, 'reciprocal', [x], (dy) => [neg(mul(dy, square(out)))]);
+  if (recording('reciprocal', out, x))
+    attach(out, 'reciprocal', [x], [out], (dy) => [neg(mul(dy, square(out)))]);
   return out;
 }
 
@@ -249,9 +252,10 @@ function extremumBackward(x: Tensor, y: Tensor, xWins: Tensor, dy: Tensor): (Ten
  * ```
  */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, 'maximum');
   const out = binaryKernel('maximum', x, y);
-  if (needsGrad(x, y)) attach(out, 'maximum', [x, y], (dy) => extremumBackward(x, y, x.gt(y), dy));
+  if (recording('maximum', out, x, y))
+    attach(out, 'maximum', [x, y], [x, y], (dy) => extremumBackward(x, y, x.gt(y), dy));
   return out;
 }
 
@@ -264,9 +268,10 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, 'minimum');
   const out = binaryKernel('minimum', x, y);
-  if (needsGrad(x, y)) attach(out, 'minimum', [x, y], (dy) => extremumBackward(x, y, x.lt(y), dy));
+  if (recording('minimum', out, x, y))
+    attach(out, 'minimum', [x, y], [x, y], (dy) => extremumBackward(x, y, x.lt(y), dy));
   return out;
 }
 
@@ -279,12 +284,15 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  expectTensor('clamp', 'input', x);
+  expectOptionalNumber('clamp', 'min', min);
+  expectOptionalNumber('clamp', 'max', max);
   const lo = min ?? Number.NaN;
   const hi = max ?? Number.NaN;
   const out = unaryKernel('clamp', x, x.dtype, lo, hi);
   // The gradient passes where min <= x <= max, as PyTorch.
-  if (needsGrad(x)) {
-    attach(out, 'clamp', [x], (dy) => {
+  if (recording('clamp', out, x)) {
+    attach(out, 'clamp', [x], [x], (dy) => {
       let mask = min == null ? null : x.ge(min);
       if (max != null) mask = mask === null ? x.le(max) : mul(mask, x.le(max));
       return [mask === null ? dy : mul(dy, mask)];
@@ -302,16 +310,17 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
  * ```
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  expectTensor('where', 'condition', cond);
   // Two plain numbers have no tensor to take a dtype from: they take cond's floating dtype.
   const [x, y] =
     typeof a === 'number' && typeof b === 'number'
       ? [scalarOf(a, floatingOf(cond.dtype)), scalarOf(b, floatingOf(cond.dtype))]
-      : operands(a, b);
+      : operands(a, b, 'where');
   const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, 'where'), y.shape, 'where');
   const dtype = promote(x.dtype, y.dtype);
   const out = new Tensor(getBackend().select(cond, x, y, shape, dtype), shape);
-  if (needsGrad(x, y)) {
-    attach(out, 'where', [x, y], (dy) => {
+  if (recording('where', out, x, y)) {
+    attach(out, 'where', [x, y], [cond], (dy) => {
       const zero = scalarOf(0, dy.dtype);
       return [x.requiresGrad ? where(cond, dy, zero) : null, y.requiresGrad ? where(cond, zero, dy) : null];
     });
@@ -328,8 +337,11 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function to(x: Tensor, dtype: DType): Tensor {
+  expectTensor('to', 'input', x);
+  expectDType('to', dtype);
   if (x.dtype === dtype) return x;
   const out = unaryKernel('identity', x, dtype);
-  if (dtype !== 'int32' && needsGrad(x)) attach(out, 'to', [x], (dy) => [to(dy, x.dtype)]);
+  if (dtype !== 'int32' && recording('to', out, x))
+    attach(out, 'to', [x], SAVES_NOTHING, (dy) => [to(dy, x.dtype)]);
   return out;
 }

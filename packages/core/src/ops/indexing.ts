@@ -1,4 +1,4 @@
-import { attach, needsGrad } from '../autograd/node.js';
+import { attach, recording } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
 import { DTypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
@@ -29,14 +29,16 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   const out = new Tensor(getBackend().gather(x, d, index, x.dtype), index.shape);
   // d gather = dy scattered back (added) to the positions it was read from
-  if (needsGrad(x)) attach(out, 'gather', [x], (dy) => [scatterAdd(dy, d, index, x.shape)]);
+  if (recording('gather', out, x))
+    attach(out, 'gather', [x], [index], (dy) => [scatterAdd(dy, d, index, x.shape)]);
   return out;
 }
 
 // The adjoint of gather: zeros of `shape` with `src` added at `index` along `dim`.
 function scatterAdd(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
   const out = new Tensor(getBackend().scatterAdd(src, dim, index, shape, src.dtype), shape);
-  if (needsGrad(src)) attach(out, 'scatterAdd', [src], (dy) => [gather(dy, dim, index)]);
+  if (recording('scatterAdd', out, src))
+    attach(out, 'scatterAdd', [src], [index], (dy) => [gather(dy, dim, index)]);
   return out;
 }
 

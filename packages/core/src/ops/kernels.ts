@@ -1,4 +1,5 @@
 import { type BinaryOp, getBackend, type UnaryOp } from '../backend/backend.js';
+import { checkFits, checkNumel, expectTensor, operandError } from '../checks.js';
 import { allocate, type DType, floatingOf, promote } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -11,40 +12,51 @@ export function scalarOf(value: number, dtype: DType): Tensor {
 }
 
 // A plain number takes the tensor's dtype (PyTorch's "weak" scalars), except that a fractional
-// number next to an int32 tensor makes it float32.
-function numberOperand(value: number, like: Tensor): Tensor {
-  const dtype = like.dtype === 'int32' && !Number.isInteger(value) ? 'float32' : like.dtype;
-  return scalarOf(value, dtype);
+// number next to an int32 tensor makes it float32; an integer int32 cannot hold is refused, as
+// PyTorch refuses it, rather than wrapped around.
+function numberOperand(value: number, like: Tensor, op: string): Tensor {
+  if (like.dtype !== 'int32') return scalarOf(value, like.dtype);
+  if (!Number.isInteger(value)) return scalarOf(value, 'float32');
+  checkFits(op, 'int32', value);
+  return scalarOf(value, 'int32');
 }
 
-/** Turns a pair of tensor-likes into tensors; at least one must be a tensor. */
-export function operands(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  if (typeof a === 'number') {
-    const y = b as Tensor;
-    return [numberOperand(a, y), y];
+/**
+ * Turns a pair of tensor-likes into tensors; at least one must be a tensor. Anything else is a
+ * TypeError naming `op`. Two tensors, the hot case, cost two `instanceof` tests.
+ */
+export function operands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
+  if (a instanceof Tensor) {
+    if (b instanceof Tensor) return [a, b];
+    if (typeof b === 'number') return [a, numberOperand(b, a, op)];
+  } else if (typeof a === 'number' && b instanceof Tensor) {
+    return [numberOperand(a, b, op), b];
   }
-  return [a, typeof b === 'number' ? numberOperand(b, a) : b];
+  throw operandError(op, a, b);
 }
 
 /** Runs the unary kernel `op` on `x` into a new tensor of `dtype` (default: x's). */
-export function unaryKernel(
-  op: UnaryOp,
-  x: Tensor,
-  dtype: DType = x.dtype,
-  p0?: number,
-  p1?: number,
-): Tensor {
-  return new Tensor(getBackend().unary(op, x, dtype, p0, p1), x.shape);
+export function unaryKernel(op: UnaryOp, x: Tensor, dtype?: DType, p0?: number, p1?: number): Tensor {
+  // The first thing most unary ops do is call this, so it is their argument check; only a
+  // broadcast view can be larger than a tensor may be.
+  expectTensor(op, 'input', x);
+  checkNumel(op, x.size, x.shape);
+  return new Tensor(getBackend().unary(op, x, dtype ?? x.dtype, p0, p1), x.shape);
 }
 
 /** A floating-point unary kernel: int32 input gives float32. */
 export function floatKernel(op: UnaryOp, x: Tensor): Tensor {
+  expectTensor(op, 'input', x);
   return unaryKernel(op, x, floatingOf(x.dtype));
 }
 
 /** Runs the binary kernel `op` with broadcasting; `name` is the op named in a shape error. */
 export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, dtype?: DType, name: string = op): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
+  // broadcastShapes checked a shape it built; one it returned unchanged is an operand's, which
+  // only a broadcast view can make too large.
+  checkNumel(name, a.size, a.shape);
+  checkNumel(name, b.size, b.shape);
   const outDtype = dtype ?? promote(a.dtype, b.dtype);
   return new Tensor(getBackend().binary(op, a, b, shape, outDtype), shape);
 }

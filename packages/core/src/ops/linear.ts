@@ -1,5 +1,5 @@
 import { ownGradient } from '../autograd/backward.js';
-import { anyNeedsGrad, attach } from '../autograd/node.js';
+import { attach, recordingAll, savedForProduct } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
 import { promote, type TypedArray } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
@@ -57,10 +57,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (bias) addRows(data, m, outF, bias);
   const out = new Tensor(data, [...lead, outF]);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  if (anyNeedsGrad(inputs)) {
+  if (recordingAll('linear', out, inputs)) {
     // dx = dy W, dW = dyᵀ x (dense [out, in]), db = dy summed over the rows; each is a fresh tensor
     // handed to one input only, so the engine may keep it as `.grad` without copying.
-    attach(out, 'linear', inputs, (dy) => {
+    attach(out, 'linear', inputs, savedForProduct(x, weight), (dy) => {
       const dy2 = reshape(dy, [m, outF]);
       return [
         x.requiresGrad ? ownGradient(reshape(matmul(dy2, weight), x.shape)) : null,

@@ -1,8 +1,9 @@
-import { attach, needsGrad } from '../autograd/node.js';
+import { attach, recording, savedForProduct } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
+import { checkNumel, expectTensor } from '../checks.js';
 import { promote } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expand, squeeze, transpose, unsqueeze } from './movement.js';
 
@@ -12,8 +13,8 @@ function bmm(a: Tensor, b: Tensor): Tensor {
   const nd = a.ndim;
   const shape = [...a.shape.slice(0, nd - 1), b.shape[nd - 1]!];
   const out = new Tensor(getBackend().matmul(a, b, promote(a.dtype, b.dtype)), shape);
-  if (needsGrad(a, b)) {
-    attach(out, 'matmul', [a, b], (dy) => [
+  if (recording('matmul', out, a, b)) {
+    attach(out, 'matmul', [a, b], savedForProduct(a, b), (dy) => [
       a.requiresGrad ? bmm(dy, transpose(b, -1, -2)) : null,
       b.requiresGrad ? bmm(transpose(a, -1, -2), dy) : null,
     ]);
@@ -32,6 +33,8 @@ function bmm(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  expectTensor('matmul', 'first operand', a);
+  expectTensor('matmul', 'second operand', b);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(
       `matmul: both arguments must be at least 1-D, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
@@ -47,6 +50,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     );
   }
   const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), 'matmul');
+  checkNumel('matmul', sizeOf(batch) * m * n, [...batch, m, n]);
   let out = bmm(expand(a2, [...batch, m, k]), expand(b2, [...batch, k, n]));
   if (a.ndim === 1) out = squeeze(out, -2);
   if (b.ndim === 1) out = squeeze(out, -1);
@@ -62,6 +66,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function t(x: Tensor): Tensor {
+  expectTensor('t', 'input', x);
   if (x.ndim > 2)
     throw new ShapeError(`t: expects a tensor of at most 2 dims, got shape ${fmtShape(x.shape)}`);
   return x.ndim < 2 ? x : transpose(x, 0, 1);

@@ -1,5 +1,5 @@
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { attach, needsGrad } from '../autograd/node.js';
+import { attach, recording } from '../autograd/node.js';
 import { getBackend, type WindowGeometry } from '../backend/backend.js';
 import { allocate, type TypedArray } from '../dtype.js';
 import { Tensor } from '../tensor.js';
@@ -39,8 +39,8 @@ export function maxPoolOp(x4: Tensor, g: WindowGeometry, ops: WindowOps): Tensor
     g.outHeight,
     g.outWidth,
   ]);
-  if (needsGrad(x4)) {
-    attach(out, 'maxPool2d', [x4], (dy) => [
+  if (recording('maxPool2d', out, x4)) {
+    attach(out, 'maxPool2d', [x4], [x4, out], (dy) => [
       // Recording the backward (createGraph) needs it as ops; otherwise one loop does it.
       isGradEnabled() ? composedBackward(x4, out, dy, g, ops) : fusedBackward(x4, out, dy, g),
     ]);

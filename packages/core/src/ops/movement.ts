@@ -1,5 +1,6 @@
-import { anyNeedsGrad, attach, needsGrad } from '../autograd/node.js';
+import { attach, recording, recordingAll, SAVES_NOTHING } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
+import { expectBound, expectNumber, expectNumbers, expectShape, expectTensor, expectTensors } from '../checks.js';
 import { allocate, promote } from '../dtype.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { contiguousStrides, inferShape, normalizeDim, shapesEqual, sizeOf } from '../shape.js';
@@ -8,15 +9,15 @@ import { Tensor } from '../tensor.js';
 /** @internal A differentiable dense copy (or `x` itself when already dense and no copy is forced). */
 export function contiguous(x: Tensor, forceCopy = false): Tensor {
   if (!forceCopy && x.isContiguous()) return x;
-  const out = new Tensor(allocate(x.dtype, x.size), x.shape);
+  const out = new Tensor(allocate(x.dtype, x.size, 'contiguous'), x.shape);
   getBackend().copy(x, out);
-  if (needsGrad(x)) attach(out, 'contiguous', [x], (dy) => [dy]);
+  if (recording('contiguous', out, x)) attach(out, 'contiguous', [x], SAVES_NOTHING, (dy) => [dy]);
   return out;
 }
 
 function viewAs(x: Tensor, shape: readonly number[], op: string): Tensor {
   const out = new Tensor(x.storage, shape, contiguousStrides(shape), x.offset);
-  if (needsGrad(x)) attach(out, op, [x], (dy) => [reshape(dy, x.shape)]);
+  if (recording(op, out, x)) attach(out, op, [x], SAVES_NOTHING, (dy) => [reshape(dy, x.shape)]);
   return out;
 }
 
@@ -29,6 +30,7 @@ function viewAs(x: Tensor, shape: readonly number[], op: string): Tensor {
  * ```
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  expectTensor('reshape', 'input', x);
   const target = inferShape(shape, x.size, 'reshape');
   if (shapesEqual(target, x.shape)) return x;
   return viewAs(contiguous(x), target, 'reshape');
@@ -43,6 +45,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
  * ```
  */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
+  expectTensor('view', 'input', x);
   const target = inferShape(shape, x.size, 'view');
   if (!x.isContiguous()) {
     throw new ShapeError(
@@ -61,6 +64,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
  * ```
  */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  expectTensor('flatten', 'input', x);
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim(startDim, x.ndim, 'flatten');
   const e = normalizeDim(endDim, x.ndim, 'flatten');
@@ -78,6 +82,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
  * ```
  */
 export function squeeze(x: Tensor, dim?: number): Tensor {
+  expectTensor('squeeze', 'input', x);
   if (dim === undefined)
     return reshape(
       x,
@@ -100,6 +105,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
  * ```
  */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  expectTensor('unsqueeze', 'input', x);
   const d = normalizeDim(dim, x.ndim + 1, 'unsqueeze');
   return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
 }
@@ -113,6 +119,8 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  expectTensor('permute', 'input', x);
+  expectNumbers('permute', 'dims', dims);
   const order = dims.map((d) => normalizeDim(d, x.ndim, 'permute'));
   if (order.length !== x.ndim || new Set(order).size !== order.length) {
     throw new ShapeError(`permute: dims ${fmtShape(dims)} are not a permutation of ${x.ndim} dims`);
@@ -123,12 +131,12 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
     order.map((d) => x.strides[d]!),
     x.offset,
   );
-  if (needsGrad(x)) {
+  if (recording('permute', out, x)) {
     const inverse = new Array<number>(order.length);
     order.forEach((d, i) => {
       inverse[d] = i;
     });
-    attach(out, 'permute', [x], (dy) => [permute(dy, inverse)]);
+    attach(out, 'permute', [x], SAVES_NOTHING, (dy) => [permute(dy, inverse)]);
   }
   return out;
 }
@@ -142,6 +150,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
  * ```
  */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  expectTensor('transpose', 'input', x);
   const a = normalizeDim(dim0, x.ndim, 'transpose');
   const b = normalizeDim(dim1, x.ndim, 'transpose');
   const order = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
@@ -157,11 +166,14 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
  * ```
  */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  expectTensor('expand', 'input', x);
+  expectNumbers('expand', 'shape', shape);
   const lead = shape.length - x.ndim;
   if (lead < 0) {
     throw new ShapeError(`expand: cannot expand shape ${fmtShape(x.shape)} to fewer dims ${fmtShape(shape)}`);
   }
   const outShape = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead]! : d));
+  expectShape('expand', outShape, 'shape', true);
   const strides = outShape.map((d, i) => {
     if (i < lead) return 0;
     const own = x.shape[i - lead]!;
@@ -174,7 +186,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   if (shapesEqual(outShape, x.shape)) return x;
   const out = new Tensor(x.storage, outShape, strides, x.offset);
   // The engine sums the gradient back to x's shape.
-  if (needsGrad(x)) attach(out, 'expand', [x], (dy) => [dy]);
+  if (recording('expand', out, x)) attach(out, 'expand', [x], SAVES_NOTHING, (dy) => [dy]);
   return out;
 }
 
@@ -187,6 +199,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
  * ```
  */
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null): Tensor {
+  expectTensor('slice', 'input', x);
+  expectBound('slice', 'start', start);
+  expectBound('slice', 'end', end);
   const d = normalizeDim(dim, x.ndim, 'slice');
   const n = x.shape[d]!;
   const clampIndex = (i: number) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
@@ -194,9 +209,9 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   const hi = Math.max(clampIndex(end ?? n), lo);
   const shape = x.shape.map((s, i) => (i === d ? hi - lo : s));
   const out = new Tensor(x.storage, shape, x.strides, x.offset + lo * x.strides[d]!);
-  if (needsGrad(x)) {
+  if (recording('slice', out, x)) {
     // d slice = dy placed back at its position, zeros elsewhere
-    attach(out, 'slice', [x], (dy) => [padDim(dy, d, lo, n - hi, 0)]);
+    attach(out, 'slice', [x], SAVES_NOTHING, (dy) => [padDim(dy, d, lo, n - hi, 0)]);
   }
   return out;
 }
@@ -218,6 +233,9 @@ function padDim(x: Tensor, dim: number, before: number, after: number, value: nu
  * ```
  */
 export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
+  expectTensor('pad', 'input', x);
+  expectNumbers('pad', 'padding', padding);
+  expectNumber('pad', 'value', value);
   if (padding.length % 2 !== 0 || padding.length / 2 > x.ndim) {
     throw new ShapeError(
       `pad: padding ${fmtShape(padding)} must have an even length of at most 2 * ${x.ndim} for shape ${fmtShape(x.shape)}`,
@@ -233,7 +251,7 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
     before[d] = padding[2 * k]!;
     shape[d] = x.shape[d]! + padding[2 * k]! + padding[2 * k + 1]!;
   }
-  const out = new Tensor(allocate(x.dtype, sizeOf(shape)).fill(value), shape);
+  const out = new Tensor(allocate(x.dtype, sizeOf(shape), 'pad').fill(value), shape);
   const interior = new Tensor(
     out.storage,
     x.shape,
@@ -241,9 +259,11 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
     before.reduce((o, b, d) => o + b * out.strides[d]!, 0),
   );
   getBackend().copy(x, interior);
-  if (needsGrad(x)) {
+  if (recording('pad', out, x)) {
     // d pad = the interior of dy
-    attach(out, 'pad', [x], (dy) => [before.reduce((g, b, d) => slice(g, d, b, b + x.shape[d]!), dy)]);
+    attach(out, 'pad', [x], SAVES_NOTHING, (dy) => [
+      before.reduce((g, b, d) => slice(g, d, b, b + x.shape[d]!), dy),
+    ]);
   }
   return out;
 }
@@ -257,6 +277,12 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
  * ```
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  expectTensors('cat', 'tensors', tensors);
+  // As PyTorch: a 0-d tensor has no dim to join along.
+  const scalarAt = tensors.findIndex((t) => t.ndim === 0);
+  if (scalarAt >= 0) {
+    throw new ShapeError(`cat: zero-dimensional tensor (at position ${scalarAt}) cannot be concatenated`);
+  }
   const first = tensors[0];
   if (!first) throw new ValueError('cat: expected a non-empty list of tensors');
   const d = normalizeDim(dim, first.ndim, 'cat');
@@ -270,7 +296,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   const dtype = tensors.reduce((dt, t) => promote(dt, t.dtype), first.dtype);
   const shape = first.shape.map((s, k) => (k === d ? tensors.reduce((n, t) => n + t.shape[d]!, 0) : s));
-  const out = new Tensor(allocate(dtype, sizeOf(shape)), shape);
+  const out = new Tensor(allocate(dtype, sizeOf(shape), 'cat'), shape);
   const starts: number[] = [];
   let at = 0;
   for (const t of tensors) {
@@ -279,8 +305,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     getBackend().copy(t, part);
     at += t.shape[d]!;
   }
-  if (anyNeedsGrad(tensors)) {
-    attach(out, 'cat', tensors, (dy) =>
+  if (recordingAll('cat', out, tensors)) {
+    attach(out, 'cat', tensors.slice(), SAVES_NOTHING, (dy) =>
       tensors.map((t, i) => (t.requiresGrad ? slice(dy, d, starts[i]!, starts[i]! + t.shape[d]!) : null)),
     );
   }
@@ -296,6 +322,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
  * ```
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  expectTensors('stack', 'tensors', tensors);
   const first = tensors[0];
   if (!first) throw new ValueError('stack: expected a non-empty list of tensors');
   tensors.forEach((t, i) => {

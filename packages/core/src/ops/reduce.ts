@@ -1,6 +1,7 @@
 import { withGradMode } from '../autograd/grad-mode.js';
-import { attach, needsGrad } from '../autograd/node.js';
+import { attach, recording, SAVES_NOTHING } from '../autograd/node.js';
 import { getBackend, type ReduceOp } from '../backend/backend.js';
+import { expectOptionalNumber, expectOptions, expectTensor } from '../checks.js';
 import { normalizeDim, normalizeDims, reducedShape, type Shape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { div, mul, sqrt, square, sub, where } from './elementwise.js';
@@ -32,10 +33,12 @@ function reduceKernel(op: ReduceOp, x: Tensor, dims: readonly number[], keepDim:
  * ```
  */
 export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  expectTensor('sum', 'input', x);
   const dims = normalizeDims(dim, x.ndim, 'sum');
   const out = reduceKernel('sum', x, dims, keepDim);
   // d sum = dy copied to every summed element
-  if (needsGrad(x)) attach(out, 'sum', [x], (dy) => [expand(keptShape(x, dims, dy), x.shape)]);
+  if (recording('sum', out, x))
+    attach(out, 'sum', [x], SAVES_NOTHING, (dy) => [expand(keptShape(x, dims, dy), x.shape)]);
   return out;
 }
 
@@ -59,6 +62,7 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
  * ```
  */
 export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  expectTensor('mean', 'input', x);
   const dims = normalizeDims(dim, x.ndim, 'mean');
   const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
   return div(sum(x, dims, keepDim), count);
@@ -68,8 +72,8 @@ export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
 function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Tensor {
   const dims = normalizeDims(dim, x.ndim, op);
   const out = reduceKernel(op, x, dims, keepDim);
-  if (needsGrad(x)) {
-    attach(out, op, [x], (dy) => {
+  if (recording(op, out, x)) {
+    attach(out, op, [x], [x, out], (dy) => {
       const mask = x.eq(keptShape(x, dims, out.detach()));
       const share = div(mask, sum(mask, dims, true));
       return [mul(keptShape(x, dims, dy), share)];
@@ -87,6 +91,7 @@ function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Te
  * ```
  */
 export function max(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  expectTensor('max', 'input', x);
   return extremum('max', x, dim, keepDim);
 }
 
@@ -99,6 +104,7 @@ export function max(x: Tensor, dim?: Dims, keepDim = false): Tensor {
  * ```
  */
 export function min(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  expectTensor('min', 'input', x);
   return extremum('min', x, dim, keepDim);
 }
 
@@ -128,6 +134,7 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
  * ```
  */
 export function argmax(x: Tensor, dim?: number, keepDim = false): Tensor {
+  expectTensor('argmax', 'input', x);
   return argReduce('argmax', x, dim, keepDim);
 }
 
@@ -140,6 +147,7 @@ export function argmax(x: Tensor, dim?: number, keepDim = false): Tensor {
  * ```
  */
 export function argmin(x: Tensor, dim?: number, keepDim = false): Tensor {
+  expectTensor('argmin', 'input', x);
   return argReduce('argmin', x, dim, keepDim);
 }
 
@@ -152,6 +160,9 @@ export function argmin(x: Tensor, dim?: number, keepDim = false): Tensor {
  * ```
  */
 export function variance(x: Tensor, dim?: Dims, keepDim = false, options: VarOptions = {}): Tensor {
+  expectTensor('var', 'input', x);
+  expectOptions('var', options);
+  expectOptionalNumber('var', 'correction', options.correction);
   const dims = normalizeDims(dim, x.ndim, 'var');
   const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
   const centered = sub(x, mean(x, dims, true));
@@ -167,6 +178,7 @@ export function variance(x: Tensor, dim?: Dims, keepDim = false, options: VarOpt
  * ```
  */
 export function std(x: Tensor, dim?: Dims, keepDim = false, options: VarOptions = {}): Tensor {
+  expectTensor('std', 'input', x);
   return sqrt(variance(x, dim, keepDim, options));
 }
 
@@ -179,11 +191,12 @@ export function std(x: Tensor, dim?: Dims, keepDim = false, options: VarOptions 
  * ```
  */
 export function norm(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  expectTensor('norm', 'input', x);
   const dims = normalizeDims(dim, x.ndim, 'norm');
   const out = withGradMode(false, () => sqrt(sum(square(x), dims, keepDim)));
   // d ||x|| = x / ||x||, taken as 0 where the norm is 0 (as PyTorch)
-  if (needsGrad(x)) {
-    attach(out, 'norm', [x], (dy) => {
+  if (recording('norm', out, x)) {
+    attach(out, 'norm', [x], [x, out], (dy) => {
       const n = keptShape(x, dims, out);
       return [mul(keptShape(x, dims, dy), where(n.eq(0), 0, div(x, n)))];
     });

@@ -1,0 +1,194 @@
+/**
+ * The argument checks every public entry of core runs before it computes or changes anything.
+ * One set for all ops, so each kind of mistake gets the same error class and the same wording:
+ * a wrong argument type is the built-in `TypeError`, a bad size or shape `ShapeError`, a bad
+ * value `ValueError`, an unknown dtype `DTypeError`, and every message starts with the op.
+ * Each check is O(1) per argument (a `typeof` or an `instanceof`), except those on shape lists
+ * and index lists, which are O(length): none of them reads a tensor's elements.
+ */
+import { DTYPES, type DType } from './dtype.js';
+import { DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
+import { Tensor } from './tensor.js';
+
+/**
+ * The most elements one tensor may hold: 2^31 - 1. Engines cap a typed array at or above this
+ * (V8 at 2^32 elements, 32-bit platforms lower), and int32 tensors (indices, `argmax`) and the
+ * kernels' offset tables address elements with 32-bit integers, so a larger tensor could not be
+ * indexed even where it could be allocated.
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** How a message shows a bad argument: its kind, and its value when that is short. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v instanceof Tensor) return `a Tensor of shape ${fmtShape(v.shape)}`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  switch (typeof v) {
+    case 'string':
+      return `the string ${JSON.stringify(v.length > 24 ? `${v.slice(0, 24)}...` : v)}`;
+    case 'number':
+    case 'boolean':
+      return `${typeof v} ${String(v)}`;
+    case 'bigint':
+      return `bigint ${String(v)}n`;
+    case 'undefined':
+      return 'undefined';
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return 'a symbol';
+    default:
+      return 'an object';
+  }
+}
+
+/** Throws a TypeError unless `v` is a Tensor. */
+export function expectTensor(op: string, name: string, v: unknown): asserts v is Tensor {
+  if (!(v instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(v)}`);
+}
+
+/** Throws a TypeError unless `v` is absent (undefined or null) or a Tensor. */
+export function expectOptionalTensor(op: string, name: string, v: unknown): asserts v is Tensor | null | undefined {
+  if (v != null && !(v instanceof Tensor)) {
+    throw new TypeError(`${op}: ${name} must be a Tensor or null, got ${describe(v)}`);
+  }
+}
+
+/** Throws a TypeError unless `v` is an array of Tensors, naming the first element that is not. */
+export function expectTensors(op: string, name: string, v: unknown): asserts v is readonly Tensor[] {
+  if (!Array.isArray(v)) throw new TypeError(`${op}: ${name} must be an array of Tensors, got ${describe(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    if (!(v[i] instanceof Tensor)) {
+      throw new TypeError(`${op}: ${name}[${i}] must be a Tensor, got ${describe(v[i])}`);
+    }
+  }
+}
+
+/**
+ * The TypeError of a binary op whose operands are not a Tensor and a Tensor or number. `a` and
+ * `b` are the operands as given; the message names the first that is wrong.
+ */
+export function operandError(op: string, a: unknown, b: unknown): TypeError {
+  if (!(a instanceof Tensor) && typeof a !== 'number') {
+    return new TypeError(`${op}: first operand must be a Tensor or a number, got ${describe(a)}`);
+  }
+  if (typeof a === 'number' && typeof b === 'number') {
+    return new TypeError(`${op}: one operand must be a Tensor, got two numbers (${a} and ${b})`);
+  }
+  return new TypeError(`${op}: second operand must be a Tensor or a number, got ${describe(b)}`);
+}
+
+/** Throws a TypeError unless `v` is an array of numbers, naming the first element that is not. */
+export function expectNumbers(op: string, name: string, v: unknown): asserts v is readonly number[] {
+  if (!Array.isArray(v)) throw new TypeError(`${op}: ${name} must be an array of numbers, got ${describe(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'number') throw new TypeError(`${op}: ${name}[${i}] must be a number, got ${describe(v[i])}`);
+  }
+}
+
+/** Throws a TypeError unless `v` is a number (NaN and infinities pass: they are numbers). */
+export function expectNumber(op: string, name: string, v: unknown): asserts v is number {
+  if (typeof v !== 'number') throw new TypeError(`${op}: ${name} must be a number, got ${describe(v)}`);
+}
+
+/** Throws a TypeError unless `v` is absent (undefined or null) or a number. */
+export function expectOptionalNumber(op: string, name: string, v: unknown): asserts v is number | null | undefined {
+  if (v != null && typeof v !== 'number') {
+    throw new TypeError(`${op}: ${name} must be a number or null, got ${describe(v)}`);
+  }
+}
+
+/** Throws a TypeError unless `v` is a finite number, a ValueError when it is NaN or infinite. */
+export function expectFinite(op: string, name: string, v: unknown): asserts v is number {
+  expectNumber(op, name, v);
+  if (!Number.isFinite(v)) throw new ValueError(`${op}: ${name} must be finite, got ${v}`);
+}
+
+/**
+ * Throws a TypeError unless `v` is a number, a ValueError unless it is an integer `>= min`
+ * (NaN, infinities and fractions are not integers).
+ */
+export function expectInteger(op: string, name: string, v: unknown, min = Number.NEGATIVE_INFINITY): asserts v is number {
+  expectNumber(op, name, v);
+  if (!Number.isInteger(v) || v < min) {
+    const range = min === Number.NEGATIVE_INFINITY ? 'an integer' : `an integer >= ${min}`;
+    throw new ValueError(`${op}: ${name} must be ${range}, got ${v}`);
+  }
+}
+
+/**
+ * Checks an optional slice bound: absent (undefined or null), an integer, or an infinity (which
+ * clamps to an end, as a huge Python index does). NaN and fractions are ValueErrors.
+ */
+export function expectBound(op: string, name: string, v: unknown): asserts v is number | null | undefined {
+  expectOptionalNumber(op, name, v);
+  if (typeof v === 'number' && !Number.isInteger(v) && Math.abs(v) !== Number.POSITIVE_INFINITY) {
+    throw new ValueError(`${op}: ${name} must be an integer, got ${v}`);
+  }
+}
+
+/** Throws a TypeError unless `v` is absent (undefined) or a plain options object. */
+export function expectOptions(op: string, v: unknown): void {
+  if (v !== undefined && (v === null || typeof v !== 'object' || Array.isArray(v))) {
+    throw new TypeError(`${op}: options must be an object, got ${describe(v)}`);
+  }
+}
+
+/** Throws a DTypeError unless `v` is one of the dtypes, naming the op and what was given. */
+export function expectDType(op: string, v: unknown): asserts v is DType {
+  if (!DTYPES.includes(v as DType)) {
+    const got = typeof v === 'string' ? `'${v}'` : describe(v);
+    throw new DTypeError(`${op}: unknown dtype ${got}: use 'float32', 'float64' or 'int32' (int32 for indices)`);
+  }
+}
+
+/**
+ * Throws a ShapeError when a tensor of `count` elements could not be allocated (more than
+ * `MAX_ELEMENTS`), naming the op, the count and the shape when given. Called before allocating,
+ * so a refused call leaves memory and state as they were.
+ */
+export function checkNumel(op: string, count: number, shape?: readonly number[]): void {
+  if (count > MAX_ELEMENTS) {
+    const of = shape === undefined ? '' : ` (shape ${fmtShape(shape)})`;
+    throw new ShapeError(
+      `${op}: a tensor of ${count} elements${of} is too large: at most ${MAX_ELEMENTS} elements fit in a typed array`,
+    );
+  }
+}
+
+/**
+ * Checks a shape given as an argument: an array (TypeError otherwise) of non-negative integer
+ * sizes (ShapeError otherwise) whose product fits a tensor (ShapeError otherwise, unless
+ * `view`: a broadcast view allocates nothing). Returns the element count.
+ */
+export function expectShape(op: string, shape: unknown, name = 'shape', view = false): number {
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: ${name} must be an array of sizes, got ${describe(shape)}`);
+  let count = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number') throw new TypeError(`${op}: ${name}[${i}] must be a number, got ${describe(d)}`);
+    if (!Number.isInteger(d) || d < 0 || d > MAX_ELEMENTS) {
+      throw new ShapeError(`${op}: ${name} ${fmtShape(shape)} must hold non-negative integers (${name}[${i}] is ${d})`);
+    }
+    // A zero size makes the count 0 even after an overflowing product (Infinity * 0 would be NaN).
+    count = d === 0 ? 0 : count * d;
+  }
+  if (!view) checkNumel(op, count, shape);
+  return count;
+}
+
+/**
+ * Throws a ValueError unless `value` fits `dtype`. Only int32 can refuse a number: NaN, the
+ * infinities and numbers outside [-2^31, 2^31 - 1] after truncation toward zero (fractions
+ * truncate, as PyTorch's conversion does). Floating dtypes take every number (float32 rounds,
+ * and overflows to infinity, as PyTorch).
+ */
+export function checkFits(op: string, dtype: DType, value: number, what = 'value'): void {
+  if (dtype === 'int32' && !(value > INT32_MIN - 1 && value < INT32_MAX + 1)) {
+    throw new ValueError(`${op}: ${what} ${value} does not fit dtype int32 (integers from ${INT32_MIN} to ${INT32_MAX})`);
+  }
+}

@@ -1,0 +1,141 @@
+import { isGradEnabled, withGradMode } from '../autograd/grad-mode.js';
+import { bumpVersion } from '../autograd/version.js';
+import { getBackend } from '../backend/backend.js';
+import { type DType, isFloating } from '../dtype.js';
+import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { broadcastShapes, shapesEqual } from '../shape.js';
+import type { Tensor, TensorLike } from '../tensor.js';
+import { relu } from './activation.js';
+import { add, clamp, div, mul, sub, where } from './elementwise.js';
+import { scalarOf } from './kernels.js';
+import { expand } from './movement.js';
+
+// In-place ops write the out-of-place result into the tensor's storage and bump its version, so
+// that a backward pass that saved this storage refuses to run instead of using the new values.
+// They are not recorded: writing into a tensor that is part of a graph would need PyTorch's
+// history rebase, so it throws and names the out-of-place op to use instead.
+
+function refuseGraphWrite(op: string, target: Tensor, others: readonly TensorLike[]): void {
+  if (!isGradEnabled()) return;
+  if (target.requiresGrad) {
+    throw new AutogradError(
+      target.isLeaf
+        ? `${op}: a leaf tensor that requires grad (shape ${fmtShape(target.shape)}) is being used in an in-place operation; ` +
+            'update parameters inside noGrad(() => ...), or use the out-of-place op'
+        : `${op}: in-place ops on a tensor that is part of the graph (the output of ${target.gradFn!.name}, shape ` +
+            `${fmtShape(target.shape)}) are not differentiated; use the out-of-place op, or run it inside noGrad`,
+    );
+  }
+  for (const o of others) {
+    if (typeof o !== 'number' && o.requiresGrad) {
+      throw new AutogradError(
+        `${op}: the value written (shape ${fmtShape(o.shape)}) requires grad, but in-place ops are not recorded; ` +
+          'use the out-of-place op, or detach() the value',
+      );
+    }
+  }
+}
+
+// A broadcast view (stride 0 over a dim longer than 1) stores several elements in one place: a write
+// through it is ambiguous.
+function refuseOverlap(op: string, target: Tensor): void {
+  for (let d = 0; d < target.ndim; d++) {
+    if (target.strides[d] === 0 && target.shape[d]! > 1) {
+      throw new ValueError(
+        `${op}: the tensor (shape ${fmtShape(target.shape)}) is an expanded view in which several elements share ` +
+          'one memory location; clone() it before writing in place',
+      );
+    }
+  }
+}
+
+// Arithmetic in place keeps the tensor's dtype: a floating result cannot go into an int32 tensor.
+function refuseNarrowing(op: string, result: DType, target: Tensor): void {
+  if (isFloating(result) && !isFloating(target.dtype)) {
+    throw new DTypeError(`${op}: result type ${result} can't be cast to the tensor's dtype ${target.dtype}`);
+  }
+}
+
+// copy_ converts any dtype as PyTorch does, but a value an int32 tensor cannot hold is refused.
+function refuseUnrepresentable(op: string, values: Tensor, target: Tensor): void {
+  if (target.dtype !== 'int32' || values.dtype === 'int32') return;
+  const data = values.data();
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!(v > -2147483649 && v < 2147483648)) {
+      throw new ValueError(`${op}: value ${v} does not fit dtype int32`);
+    }
+  }
+}
+
+/** Writes `values` (broadcast to the target's shape) into `target` and bumps its version. */
+function write(op: string, target: Tensor, values: Tensor): void {
+  let src = values;
+  if (!shapesEqual(src.shape, target.shape)) {
+    const shape = broadcastShapes(src.shape, target.shape, op);
+    if (!shapesEqual(shape, target.shape)) {
+      throw new ShapeError(
+        `${op}: output with shape ${fmtShape(target.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`,
+      );
+    }
+    src = expand(src, target.shape);
+  }
+  getBackend().copy(src, target);
+  bumpVersion(target);
+}
+
+function operate(op: string, target: Tensor, others: readonly TensorLike[], compute: () => Tensor): Tensor {
+  refuseGraphWrite(op, target, others);
+  refuseOverlap(op, target);
+  const result = withGradMode(false, compute);
+  refuseNarrowing(op, result.dtype, target);
+  write(op, target, result);
+  return target;
+}
+
+/** `target.copy_(src)`: see `Tensor.copy_`. */
+export function copy_(target: Tensor, src: TensorLike): Tensor {
+  refuseGraphWrite('copy_', target, [src]);
+  refuseOverlap('copy_', target);
+  const values =
+    typeof src === 'number' ? scalarOf(src, isFloating(target.dtype) ? target.dtype : 'float64') : src;
+  refuseUnrepresentable('copy_', values, target);
+  write('copy_', target, values);
+  return target;
+}
+
+/** `target.add_(other)`: see `Tensor.add_`. */
+export function add_(target: Tensor, other: TensorLike): Tensor {
+  return operate('add_', target, [other], () => add(target, other));
+}
+
+/** `target.sub_(other)`: see `Tensor.sub_`. */
+export function sub_(target: Tensor, other: TensorLike): Tensor {
+  return operate('sub_', target, [other], () => sub(target, other));
+}
+
+/** `target.mul_(other)`: see `Tensor.mul_`. */
+export function mul_(target: Tensor, other: TensorLike): Tensor {
+  return operate('mul_', target, [other], () => mul(target, other));
+}
+
+/** `target.div_(other)`: see `Tensor.div_`. */
+export function div_(target: Tensor, other: TensorLike): Tensor {
+  return operate('div_', target, [other], () => div(target, other));
+}
+
+/** `target.clamp_(min, max)`: see `Tensor.clamp_`. */
+export function clamp_(target: Tensor, min?: number | null, max?: number | null): Tensor {
+  return operate('clamp_', target, [], () => clamp(target, min, max));
+}
+
+/** `target.relu_()`: see `Tensor.relu_`. */
+export function relu_(target: Tensor): Tensor {
+  return operate('relu_', target, [], () => relu(target));
+}
+
+/** `target.maskedFill_(mask, value)`: see `Tensor.maskedFill_`. */
+export function maskedFill_(target: Tensor, mask: Tensor, value: number): Tensor {
+  // A plain number takes the tensor's dtype unless it is fractional next to int32, which then refuses.
+  return operate('maskedFill_', target, [], () => where(mask, value, target));
+}
