@@ -74,12 +74,14 @@ function train(recipe: Recipe, data: TensorDataset, epochs: number, seed: number
       mseLoss(model.forward(x), y).backward();
       optimizer.step();
       const after = model.weight.data();
-      travelled += Math.hypot(...after.map((v, i) => v - before[i]!));
+      let moved = 0; // a loop: Math.hypot(...weights) would spread every weight as an argument
+      for (let i = 0; i < after.length; i++) moved += (after[i]! - before[i]!) ** 2;
+      travelled += Math.sqrt(moved);
       steps++;
     }
     schedule?.step();
     run.loss.push(noGrad(() => mseLoss(model.forward(data.x), data.y).item()));
-    run.norm.push(Math.hypot(...model.weight.data()));
+    run.norm.push(Math.sqrt(model.weight.data().reduce((sum, v) => sum + v * v, 0)));
   }
   run.meanStep = travelled / steps;
   return run;

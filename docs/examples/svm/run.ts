@@ -85,7 +85,7 @@ export async function runSvm(options: ExampleOptions): Promise<SvmResult> {
     w: [w1, w2],
     b,
     margin: 2 / norm,
-    geometricMargin: (2 * Math.min(...ys)) / norm,
+    geometricMargin: (2 * ys.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY)) / norm,
     correct: ys.filter((v) => v > 0).length,
     supportVectors: ys.filter((v) => Math.abs(v - 1) < 0.01).length,
     objective,

@@ -292,6 +292,90 @@ describe('fit errors', () => {
   });
 });
 
+describe('fit stops on a NaN or infinite training loss', () => {
+  // A loss that is finite for the first `good` batches, then `bad`: a diverging run, made exact.
+  function failingLoss(good: number, bad: number) {
+    let calls = 0;
+    return (output: Tensor, target: Tensor): Tensor => {
+      calls += 1;
+      const loss = mse(output, target);
+      return calls <= good ? loss : loss.mul(bad);
+    };
+  }
+
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+    it(`throws naming the epoch and the step when the loss is ${bad}, before stepping on it`, async () => {
+      const model = new TinyLinear(2, 1);
+      const epochs: number[] = [];
+      let weightsBefore: number[] = [];
+      const lossFn = failingLoss(4, bad);
+      // 3 batches per epoch: batches 1-4 are fine, the 5th (epoch 2, step 2) is not.
+      const run = fit(model, {
+        train: new DataLoader(regression(12, 1), { batchSize: 4 }),
+        loss: (o, t) => {
+          weightsBefore = [...model.w.data()];
+          return lossFn(o, t);
+        },
+        optimizer: tinySgd(model.parameters(), 0.1),
+        epochs: 3,
+        onEpochEnd: (r) => epochs.push(r.epoch),
+        ...quiet,
+      });
+      await expect(run).rejects.toThrow(ValueError);
+      await expect(run).rejects.toThrow(
+        `fit: the training loss is ${bad} at epoch 2, step 2 (batch index 1)`,
+      );
+      expect(epochs).toEqual([1]);
+      expect([...model.w.data()]).toEqual(weightsBefore); // not updated with the bad loss's gradient
+      expect([...model.w.data()].every(Number.isFinite)).toBe(true);
+    });
+  }
+
+  it('the message names the epoch, the step and the option that trains on', async () => {
+    const model = new TinyLinear(2, 1);
+    let calls = 0;
+    const run = fit(model, {
+      train: new DataLoader(regression(12, 1), { batchSize: 4 }),
+      loss: (o, t) => (++calls === 5 ? mse(o, t).mul(Number.NaN) : mse(o, t)),
+      optimizer: tinySgd(model.parameters(), 0.1),
+      epochs: 3,
+      ...quiet,
+    });
+    await expect(run).rejects.toThrow(
+      "fit: the training loss is NaN at epoch 2, step 2 (batch index 1); the parameters keep their values from before this step. Pass { onNonFinite: 'continue' } to train on anyway",
+    );
+  });
+
+  it("trains on with { onNonFinite: 'continue' }, recording the NaN", async () => {
+    const model = new TinyLinear(2, 1);
+    let calls = 0;
+    const history = await fit(model, {
+      train: new DataLoader(regression(12, 1), { batchSize: 4 }),
+      loss: (o, t) => (++calls === 5 ? mse(o, t).mul(Number.NaN) : mse(o, t)),
+      optimizer: tinySgd(model.parameters(), 0.1),
+      epochs: 3,
+      onNonFinite: 'continue',
+      ...quiet,
+    });
+    expect(history).toHaveLength(3);
+    expect(Number.isFinite(history[0]!.trainLoss)).toBe(true);
+    expect(history[1]!.trainLoss).toBeNaN();
+  });
+
+  it('rejects an unknown onNonFinite', async () => {
+    const model = new TinyLinear(2, 1);
+    const run = fit(model, {
+      train: new DataLoader(regression(4, 1), { batchSize: 4 }),
+      loss: mse,
+      optimizer: tinySgd(model.parameters(), 0.1),
+      epochs: 1,
+      onNonFinite: 'ignore' as 'continue',
+      ...quiet,
+    });
+    await expect(run).rejects.toThrow("fit: onNonFinite must be 'throw' or 'continue', got 'ignore'");
+  });
+});
+
 describe('the smallest perceptron', () => {
   // Σxy / Σx² for x = 10, 2, 3.5, 1 and y = 10.1, 1.9, 3.4, 1.1.
   const leastSquares = 117.8 / 117.25;

@@ -94,6 +94,20 @@ describe('lossCurves', () => {
   });
 });
 
+describe('lossCurves on long histories', () => {
+  it('draws 200,000 points (Math.min(...values) overflowed the stack), scaled to their true range', () => {
+    // Per-step losses of a long run: 2.5 at the start, decaying towards 0.5, one NaN in the middle.
+    const values = Array.from({ length: 200_000 }, (_, i) => 0.5 + 2 / (1 + i / 1000));
+    values[100_000] = Number.NaN;
+    const svg = lossCurves([{ name: 'steps', values }], { xLabel: 'step' });
+    const labels = texts(svg);
+    expect(labels).toEqual(expect.arrayContaining(['200000', '0.5', '1.0', '1.5', '2.0', '2.5']));
+    expect(labels).not.toContain('3.0'); // the y axis ends at the largest value, not beyond
+    const series = findAll(parser.parse(svg), 'g').filter((g) => g.class === 'series');
+    expect(findAll(series, 'polyline')).toHaveLength(2); // the NaN splits the curve
+  });
+});
+
 describe('decisionBoundary', () => {
   const data = quadrants({ n: 40, seed: 2 });
   // The right answer for quadrants: class 1 where the signs differ.

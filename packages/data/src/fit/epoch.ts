@@ -1,6 +1,6 @@
 // One pass over a set of batches, for training or for evaluation, accumulating example-weighted
 // means of the loss and of every metric.
-import { noGrad, type Tensor } from '@backprop/core';
+import { noGrad, type Tensor, ValueError } from '@backprop/core';
 import type { Example } from '../dataset.js';
 import type { Batches, LossFn, Metric, OptimizerLike, SchedulerLike, TrainableModel } from './types.js';
 
@@ -71,6 +71,18 @@ export interface TrainPass {
   metrics: Record<string, Metric>;
   batchScheduler?: SchedulerLike;
   onBatch?: (batch: number, running: Running) => void;
+  /** 1-based, for the error on a non-finite loss. */
+  epoch: number;
+  /** Train on through NaN/Infinity losses instead of throwing. */
+  continueOnNonFinite?: boolean;
+}
+
+// Thrown before backward and the step, so the parameters keep the values that gave a finite loss.
+function nonFinite(value: number, epoch: number, step: number): ValueError {
+  return new ValueError(
+    `fit: the training loss is ${value} at epoch ${epoch}, step ${step} (batch index ${step - 1}); ` +
+      "the parameters keep their values from before this step. Pass { onNonFinite: 'continue' } to train on anyway",
+  );
 }
 
 /** @internal One epoch of training: forward, loss, backward, optimizer step per batch. */
@@ -81,9 +93,12 @@ export async function trainPass(pass: TrainPass): Promise<PassResult> {
     pass.optimizer.zeroGrad();
     const output = pass.model.forward(batch[0]);
     const loss = pass.loss(output, batch[1]);
+    const value = loss.item();
+    if (!Number.isFinite(value) && !pass.continueOnNonFinite) {
+      throw nonFinite(value, pass.epoch, running.batches + 1);
+    }
     loss.backward();
     pass.optimizer.step();
-    const value = loss.item();
     pass.batchScheduler?.step(value);
     running.add(
       value,

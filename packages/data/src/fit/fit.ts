@@ -12,6 +12,15 @@ function checkOptions(model: TrainableModel, options: FitOptions): void {
   if (schedulerInterval !== 'epoch' && schedulerInterval !== 'batch') {
     throw new ValueError(`fit: schedulerInterval must be 'epoch' or 'batch', got '${schedulerInterval}'`);
   }
+  if (
+    options.onNonFinite !== undefined &&
+    options.onNonFinite !== 'throw' &&
+    options.onNonFinite !== 'continue'
+  ) {
+    throw new ValueError(
+      `fit: onNonFinite must be 'throw' or 'continue', got '${String(options.onNonFinite)}'`,
+    );
+  }
   if (typeof options.train?.[Symbol.iterator] !== 'function') {
     throw new ValueError('fit: train must be a DataLoader or an iterable of [x, y] batches');
   }
@@ -67,6 +76,8 @@ async function runEpoch(
     metrics,
     ...(perBatch && scheduler ? { batchScheduler: scheduler } : {}),
     onBatch: (b, running) => reporter.batch(b, running),
+    epoch,
+    continueOnNonFinite: options.onNonFinite === 'continue',
   });
   const trainSeconds = (performance.now() - start) / 1000;
   const val = options.validation ? await evaluatePass(model, options.validation, loss, metrics) : undefined;
@@ -85,6 +96,10 @@ async function runEpoch(
  * epochs; the model keeps its last weights (nothing is restored) and the history ends at the epoch
  * that stopped. A progress bar (loss, accuracy, examples/s) shows on an interactive terminal; in CI
  * or when piped, plain lines go to `log` instead. The model is left in `eval()` mode.
+ *
+ * A training loss that is NaN or infinite throws a `ValueError` naming the epoch and the step,
+ * before that batch's backward and optimizer step (so the weights are the last ones that gave a
+ * finite loss), unless `onNonFinite: 'continue'` asks to train on.
  *
  * @example
  * ```ts

@@ -149,6 +149,12 @@ export interface FitOptions {
   log?: ((line: string) => void) | false;
   /** Called with each epoch's record as soon as it is complete. */
   onEpochEnd?: (record: EpochRecord) => void;
+  /**
+   * What a NaN or infinite training loss does: `'throw'` (default) throws a `ValueError` naming the
+   * epoch and the step, before that batch's backward and optimizer step; `'continue'` trains on
+   * (the history then holds NaN or Infinity).
+   */
+  onNonFinite?: 'throw' | 'continue';
 }
 
 /**

@@ -50,10 +50,16 @@ function xsOf(run: Series): readonly number[] {
   return run.x ?? run.values.map((_, i) => i + 1);
 }
 
-function extent(values: number[]): [number, number] {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return [0, 1];
-  return [Math.min(...finite), Math.max(...finite)];
+// A loop, not Math.min(...values): spreading a long series as arguments overflows the stack.
+function extent(values: readonly number[]): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo > hi ? [0, 1] : [lo, hi];
 }
 
 type Point = [number, number];
