@@ -70,7 +70,7 @@ export function targetClasses(op: string, targets: Tensor, n: number): Int32Arra
 
 /**
  * The fraction of examples whose predicted class (see `predictions`) equals the target, in [0, 1];
- * NaN for zero examples.
+ * NaN for zero examples. Tied top scores predict the lowest of the tied classes (`argmax`'s rule).
  *
  * @example
  * ```ts
@@ -89,8 +89,10 @@ export function accuracy(outputs: Tensor, targets: Tensor, options: ThresholdOpt
 
 /**
  * Top-k error, the ImageNet metric: the fraction of examples whose true class is not among the `k`
- * highest of their `[N, C]` scores (default k = 5). Ties favour the true class: it counts as in the
- * top k when fewer than k classes score strictly higher.
+ * highest of their `[N, C]` scores (default k = 5). Ties are broken by index order, lower class
+ * first, as `argmax` and PyTorch's stable `topk` break them: a model that gives every class the
+ * same score predicts classes 0..k−1 and is scored for exactly that. NaN ranks above every number
+ * (as in PyTorch's `topk`).
  *
  * @example
  * ```ts
@@ -113,16 +115,25 @@ export function topKError(outputs: Tensor, targets: Tensor, k = 5): number {
     const t = truth[i]!;
     if (t < 0 || t >= c) throw new IndexError(`topKError: target ${t} is out of range for ${c} classes`);
     const own = scores[i * c + t]!;
-    let above = 0;
-    for (let j = 0; j < c; j++) if (scores[i * c + j]! > own) above++;
-    if (above >= k) misses++;
+    let ahead = 0;
+    for (let j = 0; j < c; j++) if (ranksAhead(scores[i * c + j]!, j, own, t)) ahead++;
+    if (ahead >= k) misses++;
   }
   return misses / n;
 }
 
+// Whether class j (score a) ranks ahead of class t (score b): a higher score, NaN above numbers,
+// and among equal scores the lower index.
+function ranksAhead(a: number, j: number, b: number, t: number): boolean {
+  if (Number.isNaN(a)) return !Number.isNaN(b) || j < t;
+  if (Number.isNaN(b)) return false;
+  return a > b || (a === b && j < t);
+}
+
 /**
  * The `[C, C]` int32 confusion matrix: entry (i, j) counts examples of true class i predicted as
- * class j, so the diagonal holds the hits. `outputs` are scores or predictions (see `predictions`);
+ * class j, so the diagonal holds the hits. `outputs` are scores or predictions (see `predictions`;
+ * tied top scores predict the lowest of the tied classes);
  * `numClasses` defaults to C of `[N, C]` outputs, else to the largest class seen plus one.
  *
  * @example

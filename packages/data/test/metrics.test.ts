@@ -57,6 +57,24 @@ describe('accuracy', () => {
   });
 });
 
+describe('accuracy and confusionMatrix break ties as argmax does: lowest class first', () => {
+  it('a constant-score model predicts class 0', () => {
+    const constant = tensor([
+      [1, 1, 1],
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
+    expect(accuracy(constant, int([0, 1, 2]))).toBe(1 / 3);
+    expect(confusionMatrix(constant, int([0, 1, 2])).toArray()).toEqual([
+      [1, 0, 0],
+      [1, 0, 0],
+      [1, 0, 0],
+    ]);
+    // A tie between classes 1 and 2 predicts 1.
+    expect(predictions(tensor([[0, 3, 3]])).toArray()).toEqual([1]);
+  });
+});
+
 describe('topKError', () => {
   // Row 0: class 2 ranks 2nd; row 1: class 2 ranks 3rd; row 2: class 0 ranks 1st; row 3: class 3 ranks 4th.
   const scores = tensor([
@@ -84,8 +102,27 @@ describe('topKError', () => {
     expect(topKError(ten, int([5]))).toBe(1);
   });
 
-  it('counts ties in favour of the true class', () => {
-    expect(topKError(tensor([[1, 1, 1]]), int([2]), 1)).toBe(0);
+  it('breaks ties by index order, lower class first (issue 11: a constant model scored 0% error)', () => {
+    // A constant-score model predicts classes 0..k-1: its error is that of always guessing them.
+    const constant = tensor(Array.from({ length: 6 }, () => [0.25, 0.25, 0.25, 0.25]));
+    const truth = int([0, 1, 2, 3, 3, 2]);
+    expect(topKError(constant, truth, 1)).toBe(5 / 6); // only class 0 is "predicted"
+    expect(topKError(constant, truth, 2)).toBe(4 / 6); // classes 0 and 1
+    expect(topKError(constant, truth, 3)).toBe(2 / 6);
+    expect(topKError(constant, truth, 4)).toBe(0);
+    expect(topKError(constant, truth, 1)).toBe(1 - accuracy(constant, truth));
+    // A tie partway down: class 2 ties class 1 for 2nd place and loses it, being the higher index.
+    const row = tensor([[0.9, 0.5, 0.5, 0.1]]);
+    expect(topKError(row, int([1]), 2)).toBe(0);
+    expect(topKError(row, int([2]), 2)).toBe(1);
+    expect(topKError(row, int([2]), 3)).toBe(0);
+  });
+
+  it('ranks NaN above every number, as PyTorch topk', () => {
+    const row = tensor([[0.1, Number.NaN, 0.9]]);
+    expect(topKError(row, int([1]), 1)).toBe(0);
+    expect(topKError(row, int([2]), 1)).toBe(1);
+    expect(topKError(row, int([2]), 2)).toBe(0);
   });
 
   it('rejects a bad k, shape or target', () => {
