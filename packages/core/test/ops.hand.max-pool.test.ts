@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { expectClose } from './helpers.js';
 
 // Max pooling composed from public ops: −∞ padding, every tap gathered with indexSelect, then a
-// max over the taps. Its gradient is the max reduction's (ties split evenly), the rule maxPool2d keeps.
+// max over the taps along one dim. Its gradient goes to the first maximum of the taps in row-major
+// order (max(dim)'s rule, PyTorch's for max pooling), the rule maxPool2d keeps.
 function reference(x: Tensor, k: number, s: number, p: number): Tensor {
   const xp = pad(x, [p, p, p, p], Number.NEGATIVE_INFINITY);
   const [h, w] = [xp.shape[2]!, xp.shape[3]!];
@@ -57,7 +58,7 @@ describe('maxPool2d as one op', () => {
     }
   });
 
-  it('splits the gradient evenly between tied maxima, and float32 matches too', () => {
+  it("gives a tied window's gradient to its first maximum (row-major), as PyTorch", () => {
     const x = tensor([
       [
         [
@@ -79,21 +80,24 @@ describe('maxPool2d as one op', () => {
         ],
       ],
     ]);
-    const a = x.clone().requiresGrad_();
-    maxPool2d(a, 2).backward(up);
-    expect(a.grad!.toArray()).toEqual([
-      [
+    // torch.nn.functional.max_pool2d(x, 2).backward(up) gives the same, recorded (createGraph) or not.
+    for (const createGraph of [false, true]) {
+      const a = x.clone().requiresGrad_();
+      maxPool2d(a, 2).backward(up, { createGraph });
+      expect(a.grad!.toArray()).toEqual([
         [
-          [1, 1, 0, 1],
-          [1, 1, 1, 0],
-          [1, 0, 1, 1],
-          [0, 1, 1, 0],
+          [
+            [4, 0, 0, 2],
+            [0, 0, 0, 0],
+            [2, 0, 3, 0],
+            [0, 0, 0, 0],
+          ],
         ],
-      ],
-    ]);
+      ]);
+    }
   });
 
-  it('gives NaN to a window whose max is NaN, as the composed rule', () => {
+  it("gives a window's gradient to its NaN (the last of several), as PyTorch's max_pool2d", () => {
     const x = tensor([
       [
         [
@@ -104,7 +108,83 @@ describe('maxPool2d as one op', () => {
     ]);
     const { y, dx, dxRef } = both(x, 2, 2, 0, 8);
     expect(Number.isNaN(y.item())).toBe(true);
-    expect(Array.from(dx.data()).map(Number.isNaN)).toEqual(Array.from(dxRef.data()).map(Number.isNaN));
+    expect(Array.from(dx.data())).toEqual(Array.from(dxRef.data()));
+    expect(dx.data()[0]).not.toBe(0);
+    expect(Array.from(dx.data()).slice(1)).toEqual([0, 0, 0]);
+    // PyTorch takes a tap when it is greater than the best so far or NaN: the last NaN wins.
+    const twoNaN = tensor([
+      [
+        [
+          [Number.NaN, Number.NaN],
+          [3, 1],
+        ],
+      ],
+    ]).requiresGrad_();
+    maxPool2d(twoNaN, 2).backward(tensor([[[[5]]]]));
+    expect(twoNaN.grad!.toArray()).toEqual([
+      [
+        [
+          [0, 5],
+          [0, 0],
+        ],
+      ],
+    ]);
+  });
+
+  it('gives a window of -Infinity its gradient at its first in-bounds tap, padding or not', () => {
+    const inf = Number.NEGATIVE_INFINITY;
+    for (const createGraph of [false, true]) {
+      const x = tensor([
+        [
+          [
+            [inf, inf],
+            [inf, inf],
+          ],
+        ],
+      ]).requiresGrad_();
+      // torch: max_pool2d(x, 2, padding=1) is all -inf, and x.grad is all ones.
+      maxPool2d(x, 2, { padding: 1 }).backward(
+        tensor([
+          [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ],
+        ]),
+        { createGraph },
+      );
+      expect(x.grad!.toArray()).toEqual([
+        [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ],
+      ]);
+    }
+  });
+
+  it('routes an infinite upstream gradient to the maximum alone (zeros elsewhere, not NaN)', () => {
+    for (const createGraph of [false, true]) {
+      const x = tensor([
+        [
+          [
+            [2, 2],
+            [2, 2],
+          ],
+        ],
+      ]).requiresGrad_();
+      maxPool2d(x, 2).backward(tensor([[[[Number.POSITIVE_INFINITY]]]]), { createGraph });
+      expect(x.grad!.toArray()).toEqual([
+        [
+          [
+            [Number.POSITIVE_INFINITY, 0],
+            [0, 0],
+          ],
+        ],
+      ]);
+    }
   });
 
   it('passes gradcheck, and its recorded backward passes gradcheck too', () => {

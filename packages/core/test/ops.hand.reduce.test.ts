@@ -102,7 +102,7 @@ describe('max, min, argmax, argmin', () => {
     expect(min(m(), -1, true).toArray()).toEqual([[1], [-1]]);
   });
 
-  it('ties share the gradient evenly', () => {
+  it('at ties, max(dim) gives the gradient to the first maximum, max() splits it evenly (PyTorch)', () => {
     const [dx] = gradsOf(
       (t) => t.max(1),
       [
@@ -114,9 +114,11 @@ describe('max, min, argmax, argmin', () => {
       [1, 1],
     );
     expect(dx!.toArray()).toEqual([
-      [0, 0.5, 0.5],
+      [0, 1, 0],
       [1, 0, 0],
     ]);
+    const [dmin] = gradsOf((t) => t.min(0), [[3, 1, 1]]);
+    expect(dmin!.toArray()).toEqual([0, 1, 0]);
     const [dall] = gradsOf((t) => t.min(), [[2, 2, 2, 3]]);
     expectClose(dall!, [1 / 3, 1 / 3, 1 / 3, 0]);
   });

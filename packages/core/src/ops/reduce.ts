@@ -68,22 +68,49 @@ export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   return div(sum(x, dims, keepDim), count);
 }
 
-// d max = dy shared evenly among the elements equal to the maximum (PyTorch's amax rule).
+// The tie rules of PyTorch: over one dim (its max(dim)), dy goes to the first extreme along it, the
+// index argmax returns; over all dims (max()), dy is split evenly among the elements equal to the
+// extreme, or among the NaNs when it is NaN; over a list of dims (amax), dy / count times the mask of
+// the elements equal to it. The first two are `where`s, so an infinite dy leaves zeros, as there.
 function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Tensor {
   const dims = normalizeDims(dim, x.ndim, op);
   const out = reduceKernel(op, x, dims, keepDim);
   if (recording(op, out, x)) {
     attach(out, op, [x], [x, out], (dy) => {
-      const mask = x.eq(keptShape(x, dims, out.detach()));
-      const share = div(mask, sum(mask, dims, true));
-      return [mul(keptShape(x, dims, dy), share)];
+      const g = keptShape(x, dims, dy);
+      if (dims.length === 0) return [g];
+      if (typeof dim === 'number') return [where(firstExtreme(op, x, dims[0]!), g, 0)];
+      const m = keptShape(x, dims, out.detach());
+      if (dim !== undefined) {
+        const mask = x.eq(m);
+        return [mul(div(g, sum(mask, dims, true)), mask)];
+      }
+      const mask = where(m.ne(m), x.ne(x), x.eq(m));
+      return [where(mask, div(g, sum(mask, dims, true)), 0)];
     });
   }
   return out;
 }
 
+// A mask of x's shape, 1 at the first maximum (or minimum) along d: position == argmax(x, d).
+function firstExtreme(op: 'max' | 'min', x: Tensor, d: number): Tensor {
+  const index = new Tensor(
+    getBackend().argReduce(op === 'max' ? 'argmax' : 'argmin', x, d),
+    reducedShape(x.shape, [d], true),
+  );
+  const n = x.shape[d]!;
+  const positions = new Tensor(
+    Int32Array.from({ length: n }, (_, i) => i),
+    x.shape.map((s, i) => (i === d ? s : 1)),
+  );
+  return positions.eq(index);
+}
+
 /**
- * Largest value over `dim` (all when omitted). Values only; indices come from `argmax`.
+ * Largest value over `dim` (all when omitted). Values only; indices come from `argmax`. At ties,
+ * as PyTorch: over one dim the gradient goes to the first maximum along it (the index `argmax`
+ * returns), over all dims it is split evenly among the maxima, and over a list of dims it is split
+ * as `amax` splits it. A NaN is the maximum.
  *
  * @example
  * ```ts
@@ -96,7 +123,7 @@ export function max(x: Tensor, dim?: Dims, keepDim = false): Tensor {
 }
 
 /**
- * Smallest value over `dim` (all when omitted).
+ * Smallest value over `dim` (all when omitted); ties and NaN as in `max`.
  *
  * @example
  * ```ts
