@@ -260,7 +260,8 @@ export abstract class Module {
    * Copies values from `stateDict` into the model's existing parameters and buffers (converting to
    * their dtype). Everything is checked before anything is written, so on error the model is
    * unchanged: keys the model lacks or that are missing (when `strict`, the default), and shapes
-   * that differ (always).
+   * that differ (always). Something other than an object or Map of tensors (null, an array, a
+   * value that is not a Tensor) throws a `TypeError`.
    *
    * @example
    * ```ts
@@ -272,12 +273,23 @@ export abstract class Module {
     stateDict: StateDict | ReadonlyMap<string, Tensor>,
     options: LoadStateDictOptions = {},
   ): LoadStateDictResult {
+    const name = this.constructor.name;
+    if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict)) {
+      const got = stateDict === null ? 'null' : Array.isArray(stateDict) ? 'an array' : typeof stateDict;
+      throw new TypeError(
+        `loadStateDict: expected a state dict (an object or Map of Tensors) for ${name}, got ${got}`,
+      );
+    }
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(
+        `loadStateDict: options must be an object such as { strict: false }, got ${String(options)}`,
+      );
+    }
     const strict = options.strict ?? true;
     const own = new Map(Object.entries(this.stateDict()));
     const given = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
     const unexpectedKeys = [...given.keys()].filter((k) => !own.has(k));
     const missingKeys = [...own.keys()].filter((k) => !given.has(k));
-    const name = this.constructor.name;
     if (strict && (unexpectedKeys.length > 0 || missingKeys.length > 0)) {
       const parts = [];
       if (missingKeys.length > 0) parts.push(`missing keys ${JSON.stringify(missingKeys)}`);
@@ -290,7 +302,7 @@ export abstract class Module {
       const target = own.get(key);
       if (!target) continue;
       if (!(value instanceof Tensor)) {
-        throw new ValueError(`loadStateDict: value for '${key}' in ${name} is not a Tensor`);
+        throw new TypeError(`loadStateDict: value for '${key}' in ${name} is not a Tensor`);
       }
       if (fmtShape(value.shape) !== fmtShape(target.shape)) {
         mismatches.push(

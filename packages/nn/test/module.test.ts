@@ -1,4 +1,4 @@
-import { ShapeError, type Tensor, tensor, ValueError, zeros } from '@backprop/core';
+import { noGrad, ShapeError, type Tensor, tensor, ValueError, zeros } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import {
   BatchNorm1d,
@@ -110,7 +110,7 @@ describe('Module', () => {
     const fc = new Linear(2, 2);
     const sd = fc.stateDict();
     expect(sd.weight!.requiresGrad).toBe(false);
-    fc.weight.fill_(3);
+    noGrad(() => fc.weight.fill_(3)); // a parameter is written under noGrad, as in PyTorch
     expect([...sd.weight!.data()]).toEqual([3, 3, 3, 3]);
   });
 
@@ -195,6 +195,24 @@ describe('Module', () => {
     );
     expect(() => net.loadStateDict(sd, { strict: false })).toThrow(ShapeError);
     // fc1 comes before head in the dict, and still was not written.
+    expect(snapshot(net)).toEqual(before);
+  });
+
+  it('loadStateDict of something that is not a state dict: a TypeError naming it, model unchanged', () => {
+    const net = new Net();
+    const before = snapshot(net);
+    for (const bad of [null, undefined, 3, 'weights', [zeros([1])]]) {
+      expect(() => net.loadStateDict(bad as never)).toThrow(TypeError);
+    }
+    expect(() => net.loadStateDict(null as never)).toThrow(
+      'loadStateDict: expected a state dict (an object or Map of Tensors) for Net, got null',
+    );
+    const sd: Record<string, unknown> = new Net().stateDict();
+    sd['fc1.bias'] = [0.5, 0.5, 0.5];
+    expect(() => net.loadStateDict(sd as never)).toThrow(
+      "loadStateDict: value for 'fc1.bias' in Net is not a Tensor",
+    );
+    expect(() => net.loadStateDict(new Net().stateDict(), null as never)).toThrow(TypeError);
     expect(snapshot(net)).toEqual(before);
   });
 
