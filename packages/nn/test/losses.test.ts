@@ -64,6 +64,31 @@ describe('losses by hand', () => {
     ]);
   });
 
+  it("binaryCrossEntropy's target gradient at x = 0 and 1 is PyTorch's: ±Infinity (-logit x, unclamped)", () => {
+    // torch 1.13: F.binary_cross_entropy(x, y, reduction='sum') with y.requires_grad gives
+    // y.grad = [inf, -inf, 0, 46.0517] for x = [0, 1, 0.5, 1e-20].
+    const x = tensor([0, 1, 0.5, 1e-20], { dtype: 'float64', requiresGrad: true });
+    const y = tensor([1, 0, 1, 0.5], { dtype: 'float64', requiresGrad: true });
+    binaryCrossEntropy(x, y, { reduction: 'sum' }).backward();
+    const g = [...y.grad!.data()];
+    expect(g.slice(0, 3)).toEqual([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0]);
+    expect(g[3]).toBeCloseTo(46.0517018599, 9);
+    expect([...x.grad!.data()]).toEqual([-1e12, 1e12, -2, (1e-20 - 0.5) / 1e-12]); // PyTorch: [-1e12, 1e12, -2, -5e11]
+  });
+
+  it('a target without requiresGrad gets no gradient, and the input still does', () => {
+    const x = tensor([0.3, 0.8], { dtype: 'float64', requiresGrad: true });
+    const y = tensor([1, 0], { dtype: 'float64' });
+    binaryCrossEntropy(x, y).backward();
+    expect(y.grad).toBeNull();
+    expect(x.grad!.data()[0]).toBeCloseTo(-0.5 / 0.3, 12);
+    // Only the target requires grad: d/dy of the mean is (log(1 - x) - log(x)) / 2.
+    const t = tensor([0.2, 0.7], { dtype: 'float64', requiresGrad: true });
+    binaryCrossEntropy(tensor([0.3, 0.8], { dtype: 'float64' }), t).backward();
+    expect(t.grad!.data()[0]).toBeCloseTo((Math.log(0.7) - Math.log(0.3)) / 2, 14);
+    expect(t.grad!.data()[1]).toBeCloseTo((Math.log(0.2) - Math.log(0.8)) / 2, 14);
+  });
+
   it('zeroOneLoss counts sign errors for [N] scores and argmax errors for [N, C]', () => {
     expect(zeroOneLoss(tensor([0.3, -2, 1]), tensor([1, 1, -1])).item()).toBeCloseTo(2 / 3, 6);
     expect(zeroOneLoss(tensor([0, 0.1]), tensor([-1, 1]), { reduction: 'sum' }).item()).toBe(0);
@@ -144,6 +169,9 @@ describe('gradcheck in float64', () => {
     const p = randn([5], f64).sigmoid().requiresGrad_();
     const y = tensor([1, 0, 1, 0.3, 0], f64);
     expect(gradcheck((q) => binaryCrossEntropy(q, y), [p])).toBe(true);
+    // The target too, where the loss is smooth in it (any y; x away from 0 and 1).
+    const soft = tensor([0.9, 0.1, 0.6, 0.3, 0.5], { ...f64, requiresGrad: true });
+    expect(gradcheck((q, t) => binaryCrossEntropy(q, t), [p, soft])).toBe(true);
     const z = randn([5], { ...f64, requiresGrad: true });
     expect(gradcheck((s) => bceWithLogits(s, y, { posWeight: tensor([3], f64) }), [z])).toBe(true);
     const m = tensor(

@@ -15,7 +15,8 @@ export interface BCEWithLogitsOptions extends BCEOptions {
 }
 
 // -(y log x + (1 - y) log(1 - x)) with each log clamped at -100, as PyTorch, so x = 0 or 1 gives a
-// finite loss. The backward is PyTorch's (x - y) / max(x (1 - x), 1e-12), finite at 0 and 1 too.
+// finite loss. The backward is PyTorch's: d/dx = (x - y) / max(x (1 - x), 1e-12), finite at 0 and 1
+// too; d/dy = log(1 - x) - log(x) = -logit(x), unclamped as PyTorch's (±Infinity at x = 1 or 0).
 const bce = customOp({
   name: 'binaryCrossEntropy',
   forward: (ctx, x, y) => {
@@ -26,14 +27,18 @@ const bce = customOp({
   },
   backward: (ctx, dy) => {
     const [x, y] = ctx.savedTensors as [Tensor, Tensor];
-    return [dy.mul(x.sub(y)).div(x.mul(sub(1, x)).clamp(1e-12)), null];
+    const [needX, needY] = ctx.needsInputGrad;
+    const dx = needX ? dy.mul(x.sub(y)).div(x.mul(sub(1, x)).clamp(1e-12)) : null;
+    const dTarget = needY ? dy.mul(sub(1, x).log().sub(x.log())) : null;
+    return [dx, dTarget];
   },
 });
 
 /**
  * Binary cross-entropy of probabilities `input` in [0, 1] against targets in [0, 1] (same shape).
- * Logs are clamped at −100 as in PyTorch. The target gets no gradient. Prefer `bceWithLogits` on
- * raw scores: it is stable where a sigmoid saturates.
+ * Logs are clamped at −100 as in PyTorch. A target that requires grad gets PyTorch's gradient
+ * `log(1 − x) − log(x)` (scaled by weight and reduction). Prefer `bceWithLogits` on raw scores: it
+ * is stable where a sigmoid saturates.
  *
  * @example
  * ```ts
@@ -58,7 +63,9 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCEOp
 
 /**
  * Binary cross-entropy of raw scores (logits), fused with the sigmoid and stable for any |x|:
- * `max(x, 0) − x·y + log(1 + e^−|x|)`, i.e. `softplus(x) − x·y`, whose gradient is `σ(x) − y`.
+ * `max(x, 0) − x·y + log(1 + e^−|x|)`, i.e. `softplus(x) − x·y`, whose gradient is `σ(x) − y`
+ * (and `−x` for a target that requires grad; with `posWeight`, `pw·softplus(−x) − softplus(x)`,
+ * as PyTorch).
  *
  * @example
  * ```ts
