@@ -1,7 +1,7 @@
 import { attach, recording, SAVES_NOTHING, savedForProduct } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
 import { expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
-import { type DType, floatingOf, promote } from '../dtype.js';
+import { allocate, type DType, floatingOf, promote } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { binaryKernel, floatKernel, operands, scalarOf, unaryKernel } from './kernels.js';
@@ -237,10 +237,18 @@ export function reciprocal(x: Tensor): Tensor {
   return out;
 }
 
-// Where a == b the gradient is split evenly between the two, as PyTorch does.
-function extremumBackward(x: Tensor, y: Tensor, xWins: Tensor, dy: Tensor): (Tensor | null)[] {
-  const share = add(xWins, mul(x.eq(y), 0.5));
-  return [x.requiresGrad ? mul(dy, share) : null, y.requiresGrad ? mul(dy, sub(1, share)) : null];
+// PyTorch's rule: dy / 2 to each side where a == b, else dy, then 0 for the side that loses. Where
+// either is NaN neither loses, so each gets all of dy; and `where` keeps an infinite dy from turning
+// the loser's 0 into NaN.
+function extremumBackward(
+  x: Tensor,
+  y: Tensor,
+  xLoses: Tensor,
+  yLoses: Tensor,
+  dy: Tensor,
+): (Tensor | null)[] {
+  const half = where(x.eq(y), mul(dy, 0.5), dy);
+  return [x.requiresGrad ? where(xLoses, 0, half) : null, y.requiresGrad ? where(yLoses, 0, half) : null];
 }
 
 /**
@@ -255,7 +263,7 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands(a, b, 'maximum');
   const out = binaryKernel('maximum', x, y);
   if (recording('maximum', out, x, y))
-    attach(out, 'maximum', [x, y], [x, y], (dy) => extremumBackward(x, y, x.gt(y), dy));
+    attach(out, 'maximum', [x, y], [x, y], (dy) => extremumBackward(x, y, x.lt(y), x.gt(y), dy));
   return out;
 }
 
@@ -271,12 +279,15 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands(a, b, 'minimum');
   const out = binaryKernel('minimum', x, y);
   if (recording('minimum', out, x, y))
-    attach(out, 'minimum', [x, y], [x, y], (dy) => extremumBackward(x, y, x.lt(y), dy));
+    attach(out, 'minimum', [x, y], [x, y], (dy) => extremumBackward(x, y, x.gt(y), x.lt(y), dy));
   return out;
 }
 
 /**
- * Clamps every element into `[min, max]`; either bound may be omitted.
+ * Clamps every element into `[min, max]`; either bound may be omitted. As PyTorch: when min > max
+ * every element becomes max; when both bounds are given and one is NaN every element is NaN (a
+ * lone NaN bound is ignored, as there); NaN elements stay NaN. The gradient is dy where
+ * min <= x <= max, else 0.
  *
  * @example
  * ```ts
@@ -287,15 +298,17 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   expectTensor('clamp', 'input', x);
   expectOptionalNumber('clamp', 'min', min);
   expectOptionalNumber('clamp', 'max', max);
-  const lo = min ?? Number.NaN;
-  const hi = max ?? Number.NaN;
-  const out = unaryKernel('clamp', x, x.dtype, lo, hi);
-  // The gradient passes where min <= x <= max, as PyTorch.
+  // The kernel reads a NaN bound as none, which is PyTorch's rule for a lone bound only.
+  const nanBound = min != null && max != null && (Number.isNaN(min) || Number.isNaN(max));
+  const out = nanBound
+    ? new Tensor(allocate(floatingOf(x.dtype), x.size).fill(Number.NaN), x.shape)
+    : unaryKernel('clamp', x, x.dtype, min ?? Number.NaN, max ?? Number.NaN);
+  // The gradient passes where min <= x <= max (nowhere for a NaN bound), as PyTorch.
   if (recording('clamp', out, x)) {
     attach(out, 'clamp', [x], [x], (dy) => {
       let mask = min == null ? null : x.ge(min);
       if (max != null) mask = mask === null ? x.le(max) : mul(mask, x.le(max));
-      return [mask === null ? dy : mul(dy, mask)];
+      return [mask === null ? dy : where(mask, dy, 0)];
     });
   }
   return out;
