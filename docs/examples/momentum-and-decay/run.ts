@@ -81,7 +81,10 @@ function train(recipe: Recipe, data: TensorDataset, epochs: number, seed: number
     }
     schedule?.step();
     run.loss.push(noGrad(() => mseLoss(model.forward(data.x), data.y).item()));
-    run.norm.push(Math.sqrt(model.weight.data().reduce((sum, v) => sum + v * v, 0)));
+    const w = model.weight.data();
+    let squares = 0;
+    for (let i = 0; i < w.length; i++) squares += w[i]! * w[i]!;
+    run.norm.push(Math.sqrt(squares));
   }
   run.meanStep = travelled / steps;
   return run;
