@@ -7,19 +7,27 @@ import {
   clamp,
   cpuBackend,
   getBackend,
+  logsumexp,
+  matmul,
   max,
   maximum,
   maxPool2d,
+  mean,
   min,
   minimum,
   type NestedArray,
   ones,
   relu,
   setBackend,
+  softmax,
+  step,
   sum,
   type Tensor,
   tensor,
+  ValueError,
   wasmBackend,
+  where,
+  zeros,
 } from '@backprop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -141,9 +149,45 @@ describe.each([cpuBackend, wasmBackend])('NaN as PyTorch, on the $name backend',
     });
   });
 
-  it('relu passes NaN through', () => {
-    // torch.relu([nan, -1, 0, 2]): [nan, 0, 0, 2]
+  it('relu passes NaN through, step and comparisons read it as false, where as a true condition', () => {
+    // torch.relu([nan, -1, 0, 2]): [nan, 0, 0, 2]; (x > 0): [0, 0, 0, 1]
     expect(relu(f64([NAN, -1, 0, 2])).toArray()).toEqual([NAN, 0, 0, 2]);
+    expect(step(f64([NAN, -1, 0, 2])).toArray()).toEqual([0, 0, 0, 1]);
+    // nan < 1, nan >= 1, nan == nan: False; nan != nan: True
+    const n = f64([NAN]);
+    expect([n.lt(1), n.ge(1), n.eq(n), n.ne(n)].map((t) => t.item())).toEqual([0, 0, 0, 1]);
+    // torch.where(tensor([nan]) != 0, 1., 2.): 1 (NaN is not zero)
+    expect(where(f64([NAN, 0]), f64([1, 1]), f64([2, 2])).toArray()).toEqual([1, 2]);
+  });
+
+  it('sums, means, products and softmax spread NaN to their slice only; logsumexp keeps infinities', () => {
+    // [[0, 1]] @ [[nan], [2]]: nan (0 * nan is nan)
+    expect(matmul(f64([[0, 1]]), f64([[NAN], [2]])).toArray()).toEqual([[NAN]]);
+    expect(sum(f64([INF, -INF])).item()).toBeNaN();
+    // torch.zeros(0, 3).mean(0): [nan, nan, nan]; torch.var(tensor([1.])): nan
+    expect(mean(zeros([0, 3], { dtype: 'float64' }), 0).toArray()).toEqual([NAN, NAN, NAN]);
+    expect(f64([1]).var().item()).toBeNaN();
+    // torch.softmax([[nan, 0], [0, 0]], 1): [[nan, nan], [.5, .5]]
+    expect(
+      softmax(
+        f64([
+          [NAN, 0],
+          [0, 0],
+        ]),
+        1,
+      ).toArray(),
+    ).toEqual([
+      [NAN, NAN],
+      [0.5, 0.5],
+    ]);
+    // torch.logsumexp([inf, 1]): inf; [-inf, -inf]: -inf
+    expect(logsumexp(f64([INF, 1]), 0).item()).toBe(INF);
+    expect(logsumexp(f64([-INF, -INF]), 0).item()).toBe(-INF);
+  });
+
+  it('refuses NaN where an int32 tensor is made from numbers (as torch.tensor does)', () => {
+    expect(() => tensor([NAN], { dtype: 'int32' })).toThrow(ValueError);
+    expect(() => tensor([NAN], { dtype: 'int32' })).toThrow('does not fit dtype int32');
   });
 
   it('maxPool2d gives a window with NaN the value NaN, and its gradient to the last NaN', () => {
