@@ -127,7 +127,7 @@ function scanHeader(json: Uint8Array): void {
     if (c === QUOTE) {
       // A string: skip to its closing quote; only top-level keys are decoded and remembered.
       const start = i;
-      for (i++; i < json.length && json[i] !== QUOTE; i++) if (json[i] === BACKSLASH) i++;
+      i = closingQuote(json, i);
       if (depth === 1 && expectKey) checkKey(json.subarray(start, i + 1), keys);
       expectKey = false;
     } else if (c === 0x7b || c === 0x5b) {
@@ -142,6 +142,20 @@ function scanHeader(json: Uint8Array): void {
       expectKey = topIsObject;
     }
   }
+}
+
+// The index of the quote that closes the string opening at `open` (json.length if none). indexOf is
+// native (memchr-fast), so megabytes of string cost milliseconds; a quote after an odd run of
+// backslashes is escaped and the search goes on.
+function closingQuote(json: Uint8Array, open: number): number {
+  let q = json.indexOf(QUOTE, open + 1);
+  while (q >= 0) {
+    let slashes = 0;
+    while (json[q - 1 - slashes] === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return q;
+    q = json.indexOf(QUOTE, q + 1);
+  }
+  return json.length;
 }
 
 function checkKey(quoted: Uint8Array, keys: Set<string>): void {

@@ -223,6 +223,12 @@ describe('loadSafetensors refuses hostile headers quickly and exactly', () => {
     const key = '[[[[{{{{'.repeat(20);
     const sd = loadSafetensors(craft({ [key]: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, f32(3)));
     expect(sd[key]!.toArray()).toEqual([3]);
+    // Escaped quotes and a key ending in a backslash (its closing quote follows an even run of them).
+    const tricky = {
+      'a"[[': { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+      'b\\': { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+    };
+    expect(Object.keys(loadSafetensors(craft(tricky, f32(1, 2))))).toEqual(['a"[[', 'b\\']);
     // 64 levels pass the scan; the entry is then refused for what it is, not for its depth.
     const deep = `{"x":${'['.repeat(63)}${']'.repeat(63)}}`;
     expect(() => loadSafetensors(rawHeader(deep))).toThrow("entry 'x' has no dtype");
