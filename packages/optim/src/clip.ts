@@ -1,6 +1,6 @@
 import { Tensor, ValueError } from '@backprop/core';
 import { readDense, writeDense } from './dense.js';
-import { checkGrad, describe } from './params.js';
+import { describe, gradFits, gradMismatch } from './params.js';
 
 /**
  * Options of `clipGradNorm_`.
@@ -29,7 +29,7 @@ function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
     if (!(p instanceof Tensor))
       throw new TypeError(`${op}: parameter ${i} is not a Tensor (got ${describe(p)})`);
     if (p.grad === null) return;
-    checkGrad(op, `parameter ${i}`, p, p.grad);
+    if (!gradFits(p, p.grad)) throw gradMismatch(op, `parameter ${i}`, p, p.grad);
     grads.push(p.grad);
   });
   return grads;

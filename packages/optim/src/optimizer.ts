@@ -2,9 +2,10 @@ import { enableGrad, Tensor, ValueError } from '@backprop/core';
 import { cloneAs } from './dense.js';
 import {
   checkDisjoint,
-  checkGrad,
   checkGroupParams,
   describe,
+  gradFits,
+  gradMismatch,
   type ParamGroup,
   type ParamGroupInput,
   type ParamsInput,
@@ -147,12 +148,16 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
   // All parameters are checked before any is written: the update loops read `p.size` elements of
   // the gradient, so a smaller one would write NaN (and a failed step must change nothing).
   private checkGrads(): void {
-    this.paramGroups.forEach((group, g) => {
-      group.params.forEach((p, j) => {
-        if (p.grad !== null)
-          checkGrad(`${this.optimizerName}.step`, `parameter ${j} of group ${g}`, p, p.grad);
-      });
-    });
+    const groups = this.paramGroups;
+    for (let g = 0; g < groups.length; g++) {
+      const params = groups[g]!.params;
+      for (let j = 0; j < params.length; j++) {
+        const p = params[j]!;
+        if (p.grad !== null && !gradFits(p, p.grad)) {
+          throw gradMismatch(`${this.optimizerName}.step`, `parameter ${j} of group ${g}`, p, p.grad);
+        }
+      }
+    }
   }
 
   /**

@@ -123,20 +123,29 @@ export function checkDisjoint(name: string, groups: readonly { params: Tensor[] 
 }
 
 /**
- * Throws unless `grad` fits `p`: a Tensor of `p`'s shape and dtype. `where` names the parameter
- * (e.g. `parameter 2 of group 0`). Per parameter, not per element, so it costs nothing beside a step.
+ * Whether `grad` is a Tensor of `p`'s shape and dtype: a few comparisons per parameter and no
+ * allocation, so every step can afford it. `gradMismatch` says what is wrong when it is not.
  */
-export function checkGrad(op: string, where: string, p: Tensor, grad: unknown): void {
-  if (!(grad instanceof Tensor))
-    throw new TypeError(`${op}: the .grad of ${where} is not a Tensor (got ${describe(grad)})`);
-  if (grad.shape.length !== p.shape.length || grad.shape.some((d, i) => d !== p.shape[i])) {
-    throw new ShapeError(
+export function gradFits(p: Tensor, grad: unknown): boolean {
+  if (!(grad instanceof Tensor) || grad.dtype !== p.dtype) return false;
+  const a = grad.shape;
+  const b = p.shape;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The error for a `grad` that does not fit `p`; `where` names the parameter (`parameter 2 of group 0`). */
+export function gradMismatch(op: string, where: string, p: Tensor, grad: unknown): Error {
+  if (!(grad instanceof Tensor)) {
+    return new TypeError(`${op}: the .grad of ${where} is not a Tensor (got ${describe(grad)})`);
+  }
+  if (fmtShape(grad.shape) !== fmtShape(p.shape)) {
+    return new ShapeError(
       `${op}: ${where} has shape ${fmtShape(p.shape)} but its .grad has shape ${fmtShape(grad.shape)}`,
     );
   }
-  if (grad.dtype !== p.dtype) {
-    throw new DTypeError(`${op}: ${where} has dtype ${p.dtype} but its .grad has dtype ${grad.dtype}`);
-  }
+  return new DTypeError(`${op}: ${where} has dtype ${p.dtype} but its .grad has dtype ${grad.dtype}`);
 }
 
 function fmtShape(shape: readonly number[]): string {
