@@ -30,7 +30,7 @@ export interface ActivationCurve {
  */
 export function derivative(f: (x: Tensor) => Tensor, points: readonly number[]): number[] {
   const x = tensor([...points], { dtype: 'float64' });
-  return Array.from((grad((t: Tensor) => f(t).sum())(x) as Tensor).data());
+  return Array.from(grad((t: Tensor) => f(t).sum())(x).data());
 }
 
 const KINKS = [0, -0.8, 0.8]; // where ReLU, leaky ReLU, ELU, step and the maxout unit bend

@@ -104,6 +104,7 @@ export {
   std,
   sum,
   type VarOptions,
+  variance,
   variance as var,
 } from './ops/reduce.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';

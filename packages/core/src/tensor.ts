@@ -353,7 +353,7 @@ export class Tensor {
    * ```
    */
   fill_(value: number): this {
-    inPlace.copy_(this, value);
+    inPlace.fill_(this, value);
     return this;
   }
 
@@ -366,7 +366,7 @@ export class Tensor {
    * ```
    */
   zero_(): this {
-    inPlace.copy_(this, 0);
+    inPlace.zero_(this);
     return this;
   }
 
@@ -655,6 +655,10 @@ export class Tensor {
   }
   /** {@inheritDoc @backprop/core!var} */
   var(dim?: number | readonly number[], keepDim?: boolean, options?: red.VarOptions): Tensor {
+    return red.variance(this, dim, keepDim, options);
+  }
+  /** {@inheritDoc @backprop/core!variance} */
+  variance(dim?: number | readonly number[], keepDim?: boolean, options?: red.VarOptions): Tensor {
     return red.variance(this, dim, keepDim, options);
   }
   /** {@inheritDoc @backprop/core!std} */

@@ -1,15 +1,6 @@
 import { AutogradError, detectAnomaly, type Tensor, tensor, toDot } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-
-// The error a call throws, so that a test can assert on its class and its message parts.
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from './helpers.js';
 
 describe('toDot', () => {
   const x = tensor(

@@ -14,19 +14,19 @@ const b = tensor([4, 5, -6], F64);
 // The second derivative of an elementwise f, elementwise: grad(x => sum(grad(f)(x))).
 function second(fn: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
   const first = grad((x) => fn(x).sum());
-  return grad((x) => (first(x) as Tensor).sum()) as (x: Tensor) => Tensor;
+  return grad((x) => first(x).sum());
 }
 
 describe('grad', () => {
   it('differentiates with respect to the first argument by default', () => {
-    const g = grad(f)(a, b) as Tensor;
+    const g = grad(f)(a, b);
     expect(g.toArray()).toEqual([6, 1, 0]);
     expect(g.dtype).toBe('float64');
   });
 
   it('takes argnums as a number (one tensor) or an array (an array, in that order)', () => {
-    expect((grad(f, { argnums: 1 })(a, b) as Tensor).toArray()).toEqual([1, -2, 3]);
-    const both = grad(f, { argnums: [1, 0] })(a, b) as Tensor[];
+    expect(grad(f, { argnums: 1 })(a, b).toArray()).toEqual([1, -2, 3]);
+    const both = grad(f, { argnums: [1, 0] })(a, b);
     expect(both).toHaveLength(2);
     expect(both[0]!.toArray()).toEqual([1, -2, 3]);
     expect(both[1]!.toArray()).toEqual([6, 1, 0]);
@@ -66,7 +66,7 @@ describe('grad', () => {
       [0, 0],
       [0, 0],
     ]);
-    const constant = grad(() => tensor(3))(tensor([1, 2])) as Tensor;
+    const constant = grad(() => tensor(3))(tensor([1, 2]));
     expect(constant.toArray()).toEqual([0, 0]);
   });
 
@@ -75,7 +75,7 @@ describe('grad', () => {
     const w = tensor([3, 4], { ...F64, requiresGrad: true });
     x.mul(10).sum().backward();
     const before = x.grad;
-    const g = grad((v) => v.mul(w).sum())(x) as Tensor;
+    const g = grad((v) => v.mul(w).sum())(x);
     expect(g.toArray()).toEqual([3, 4]);
     expect(x.grad).toBe(before);
     expect(x.grad!.toArray()).toEqual([10, 10]);
@@ -83,7 +83,7 @@ describe('grad', () => {
   });
 
   it('returns gradients without a graph when nothing outside asks for one', () => {
-    const g = grad((v) => v.pow(3).sum())(tensor([2], F64)) as Tensor;
+    const g = grad((v) => v.pow(3).sum())(tensor([2], F64));
     expect(g.requiresGrad).toBe(false);
     expect(g.toArray()).toEqual([12]);
   });
@@ -148,7 +148,7 @@ describe('higher derivatives through grad(grad(f))', () => {
   it('mixed partials of a two-argument function', () => {
     // g(a, b) = sum(a^2 b^3): d/da = 2ab^3, d/db of sum(2ab^3) = 6ab^2
     const g = (u: Tensor, v: Tensor) => u.square().mul(v.pow(3)).sum();
-    const mixed = grad((u: Tensor, v: Tensor) => (grad(g)(u, v) as Tensor).sum(), { argnums: 1 });
+    const mixed = grad((u: Tensor, v: Tensor) => grad(g)(u, v).sum(), { argnums: 1 });
     const u = tensor([1, -2], F64);
     const v = tensor([3, 0.5], F64);
     expectClose(mixed(u, v) as Tensor, [6 * 1 * 9, 6 * -2 * 0.25], TIGHT);
@@ -157,7 +157,7 @@ describe('higher derivatives through grad(grad(f))', () => {
   it('sees through a tensor the inner function captures', () => {
     // inner: d/dx sum((x y)^2) = 2 x y^2; outer: d/dy sum(2 x y^2) = 4 x y
     const x0 = tensor([1, 2], F64);
-    const outer = grad((y: Tensor) => (grad((x: Tensor) => x.mul(y).square().sum())(x0) as Tensor).sum());
+    const outer = grad((y: Tensor) => grad((x: Tensor) => x.mul(y).square().sum())(x0).sum());
     expectClose(outer(tensor([3, -1], F64)) as Tensor, [12, -8], TIGHT);
   });
 
@@ -165,7 +165,7 @@ describe('higher derivatives through grad(grad(f))', () => {
     // penalty = sum((d/dx sum(w x^2))^2) = sum((2 w x)^2) = 4 sum(w^2 x^2); d/dw = 8 w x^2
     const w = tensor([0.5, -2], { ...F64, requiresGrad: true });
     const x = tensor([3, 1], F64);
-    const dx = grad((v: Tensor) => w.mul(v.square()).sum())(x) as Tensor;
+    const dx = grad((v: Tensor) => w.mul(v.square()).sum())(x);
     expect(dx.requiresGrad).toBe(true);
     dx.square().sum().backward();
     expectClose(w.grad!, [8 * 0.5 * 9, 8 * -2 * 1], TIGHT);

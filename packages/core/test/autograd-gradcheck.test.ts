@@ -9,18 +9,9 @@ import {
   tensor,
 } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
+import { thrown } from './helpers.js';
 
 const F64 = { dtype: 'float64' } as const;
-
-// The error a call throws, so that a test can assert on its class and its message parts.
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 // square with a backward that forgets the factor 2: analytic dy * x instead of 2 x dy
 const badSquare = customOp({

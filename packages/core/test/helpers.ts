@@ -102,3 +102,13 @@ export function gradsOf(
 export function tensorF64(v: NestedArray): Tensor {
   return tensor(v, { dtype: 'float64' });
 }
+
+/** The error a call throws, so that a test can assert on its class and its message parts. */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a throw');
+}

@@ -202,21 +202,19 @@ function rawHeader(text: string | Uint8Array, data: Uint8Array = new Uint8Array(
 }
 
 describe('loadSafetensors refuses hostile headers quickly and exactly', () => {
-  it('rejects a 16 MB header of "[" in well under 100 ms, before JSON.parse', () => {
+  // Speed is measured in bench/, not asserted here: the byte offset in the message shows the scan
+  // stopped at the 65th bracket instead of reading (or parsing) the whole header.
+  it('rejects a 16 MB header of "[" at its 65th byte, before JSON.parse', () => {
     const file = rawHeader(new Uint8Array(16 * 2 ** 20).fill(0x5b));
-    const start = performance.now();
     expect(() => loadSafetensors(file)).toThrow(
       'loadSafetensors: header nests deeper than 64 levels (at byte 64)',
     );
-    expect(performance.now() - start).toBeLessThan(100);
     // Deep nesting anywhere, not only at the start: inside metadata, after a long valid prefix.
     const prefix = `{"__metadata__":{"pad":"${'x'.repeat(4 * 2 ** 20)}"},"x":`;
     const late = rawHeader(`${prefix}${'['.repeat(100)}${']'.repeat(100)}}`);
-    const t0 = performance.now();
     expect(() => loadSafetensors(late)).toThrow(
       `header nests deeper than 64 levels (at byte ${prefix.length + 63})`,
     );
-    expect(performance.now() - t0).toBeLessThan(100);
   });
 
   it('brackets inside strings do not count, and 64 levels are still read', () => {

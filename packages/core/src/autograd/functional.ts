@@ -76,16 +76,26 @@ function reachesOuterLeaf(value: Tensor, fresh: ReadonlySet<Tensor>): boolean {
 }
 
 /**
- * Turns a scalar function of tensors into the function giving its gradients (JAX style):
- * one tensor for one argnum, an array for several. Composes: `grad(x => grad(f)(x).sum())`.
+ * Turns a scalar function of tensors into the function giving its gradients (JAX style): one
+ * tensor for one argnum (the default, 0), an array in the same order for an array of argnums.
+ * Composes: `grad(x => grad(f)(x).sum())` is the second derivative.
  *
  * @example
  * ```ts
  * const f = (x: Tensor) => x.pow(3).sum();
  * grad(f)(tensor([2])).toArray(); // [12]
- * grad((x: Tensor) => (grad(f)(x) as Tensor).sum())(tensor([2])).toArray(); // [12]
+ * grad((x: Tensor) => grad(f)(x).sum())(tensor([2])).toArray(); // [12]
+ * const [dx, dy] = grad((x: Tensor, y: Tensor) => x.mul(y).sum(), { argnums: [0, 1] })(tensor([2]), tensor([3]));
  * ```
  */
+export function grad(
+  f: (...args: Tensor[]) => Tensor,
+  options?: { argnums?: number },
+): (...args: Tensor[]) => Tensor;
+export function grad(
+  f: (...args: Tensor[]) => Tensor,
+  options: { argnums: readonly number[] },
+): (...args: Tensor[]) => Tensor[];
 export function grad(
   f: (...args: Tensor[]) => Tensor,
   options: GradOptions = {},
@@ -97,13 +107,21 @@ export function grad(
 }
 
 /**
- * Like `grad`, but also returns the value of `f`: `[value, gradients]`.
+ * Like `grad`, but also returns the value of `f`: `[value, gradients]`, typed as `grad`'s.
  *
  * @example
  * ```ts
  * const [loss, g] = valueAndGrad((w: Tensor) => w.square().sum())(tensor([3]));
  * ```
  */
+export function valueAndGrad(
+  f: (...args: Tensor[]) => Tensor,
+  options?: { argnums?: number },
+): (...args: Tensor[]) => [Tensor, Tensor];
+export function valueAndGrad(
+  f: (...args: Tensor[]) => Tensor,
+  options: { argnums: readonly number[] },
+): (...args: Tensor[]) => [Tensor, Tensor[]];
 export function valueAndGrad(
   f: (...args: Tensor[]) => Tensor,
   options: GradOptions = {},

@@ -1,5 +1,6 @@
 import { zeros } from '../creation.js';
-import { BackpropError, fmtShape } from '../errors.js';
+import { isFloating } from '../dtype.js';
+import { BackpropError, fmtShape, ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { runBackward } from './backward.js';
 import { noGrad } from './grad-mode.js';
@@ -38,12 +39,16 @@ function multiIndex(flat: number, shape: readonly number[]): string {
 
 /**
  * Compares the analytic gradients of `f` with central finite differences, in float64, for every
- * output element and every input element. Returns true, or throws a report naming the input, the
- * element and both values. Inputs are copied to float64; `f` may return any shape.
+ * output element and every element of every checked input. Returns true, or throws a report
+ * naming the input, the element and both values. The checked inputs are those that require grad
+ * (as PyTorch); when none does, every floating-point input is checked. int32 inputs (indices,
+ * labels) are passed through unchanged as constants; other inputs are copied to float64.
  *
  * @example
  * ```ts
  * gradcheck((a, b) => a.mul(b).sin(), [randn([3]), randn([3])]); // true
+ * const index = tensor([[0], [1]], { dtype: 'int32' });
+ * gradcheck((x, i) => x.gather(1, i), [randn([2, 3], { requiresGrad: true }), index]); // true
  * ```
  */
 export function gradcheck(
@@ -52,8 +57,19 @@ export function gradcheck(
   options: GradcheckOptions = {},
 ): true {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
-  const xs = inputs.map((t) => new Tensor(Float64Array.from(t.data()), [...t.shape]).requiresGrad_(true));
-  const out = f(...xs);
+  const anyRequires = inputs.some((t) => t.requiresGrad);
+  const checked = inputs.map((t) => isFloating(t.dtype) && (t.requiresGrad || !anyRequires));
+  if (!checked.includes(true)) {
+    throw new ValueError('gradcheck: no floating-point input to check (int32 inputs are constants)');
+  }
+  const args = inputs.map((t, i) => {
+    if (t.dtype === 'int32') return t;
+    const copy = new Tensor(Float64Array.from(t.data()), [...t.shape]);
+    return checked[i] ? copy.requiresGrad_(true) : copy;
+  });
+  const xs = args.filter((_, i) => checked[i]);
+  const inputIndex = checked.flatMap((c, i) => (c ? [i] : []));
+  const out = f(...args);
   const outSize = out.size;
   // analytic[i][o * n + k]: d out[o] / d xs[i][k], one backward per output element
   const analytic = xs.map((x) => new Float64Array(outSize * x.size));
@@ -71,16 +87,16 @@ export function gradcheck(
     for (let k = 0; k < x.size; k++) {
       const original = x.storage[k]!;
       x.storage[k] = original + eps;
-      const plus = noGrad(() => f(...xs)).data();
+      const plus = noGrad(() => f(...args)).data();
       x.storage[k] = original - eps;
-      const minus = noGrad(() => f(...xs)).data();
+      const minus = noGrad(() => f(...args)).data();
       x.storage[k] = original;
       for (let o = 0; o < outSize; o++) {
         const numerical = (plus[o]! - minus[o]!) / (2 * eps);
         const a = analytic[i]![o * x.size + k]!;
         if (!(Math.abs(a - numerical) <= atol + rtol * Math.abs(numerical))) {
           throw new GradcheckError(
-            `gradcheck: gradient mismatch for input ${i} (shape ${fmtShape(x.shape)}) at element ${multiIndex(k, x.shape)}, ` +
+            `gradcheck: gradient mismatch for input ${inputIndex[i]} (shape ${fmtShape(x.shape)}) at element ${multiIndex(k, x.shape)}, ` +
               `output element ${multiIndex(o, out.shape)}: analytic ${a}, numerical ${numerical}`,
           );
         }

@@ -93,15 +93,29 @@ function operate(op: string, target: Tensor, others: readonly TensorLike[], comp
   return target;
 }
 
-/** `target.copy_(src)`: see `Tensor.copy_`. */
-export function copy_(target: Tensor, src: TensorLike): Tensor {
-  refuseGraphWrite('copy_', target, [src]);
-  refuseOverlap('copy_', target);
+function copyInto(op: string, target: Tensor, src: TensorLike): Tensor {
+  refuseGraphWrite(op, target, [src]);
+  refuseOverlap(op, target);
   const values =
     typeof src === 'number' ? scalarOf(src, isFloating(target.dtype) ? target.dtype : 'float64') : src;
-  refuseUnrepresentable('copy_', values, target);
-  write('copy_', target, values);
+  refuseUnrepresentable(op, values, target);
+  write(op, target, values);
   return target;
+}
+
+/** `target.copy_(src)`: see `Tensor.copy_`. */
+export function copy_(target: Tensor, src: TensorLike): Tensor {
+  return copyInto('copy_', target, src);
+}
+
+/** `target.fill_(value)`: see `Tensor.fill_`. */
+export function fill_(target: Tensor, value: number): Tensor {
+  return copyInto('fill_', target, value);
+}
+
+/** `target.zero_()`: see `Tensor.zero_`. */
+export function zero_(target: Tensor): Tensor {
+  return copyInto('zero_', target, 0);
 }
 
 /** `target.add_(other)`: see `Tensor.add_`. */

@@ -180,10 +180,12 @@ export function argmin(x: Tensor, dim?: number, keepDim = false): Tensor {
 
 /**
  * Variance over `dim` with Bessel's correction by default (`{ correction: 0 }` for the population variance).
+ * Exported as both `variance` and `var` (`var` is a reserved word, so `import { var }` cannot be written).
  *
  * @example
  * ```ts
  * tensor([1, 2, 3, 4]).var().item(); // 1.6667
+ * variance(tensor([1, 2, 3, 4]), 0, false, { correction: 0 }).item(); // 1.25
  * ```
  */
 export function variance(x: Tensor, dim?: Dims, keepDim = false, options: VarOptions = {}): Tensor {
