@@ -1,7 +1,7 @@
 import type { DType } from '../dtype.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { Node, ReleasedLeaf } from './node.js';
+import { Node, ReleasedLeaf, releasedRecordOf } from './node.js';
 
 /** One vertex of a walked computation graph: an op application or a leaf tensor. */
 export interface GraphVertex {
@@ -18,7 +18,7 @@ export interface GraphVertex {
   readonly requiresGrad: boolean;
   /**
    * The tensor the vertex stands for, when known: a leaf (after a backward pass that freed the
-   * graph, only while someone still holds it), and an op's output when it is the walked tensor
+   * graph, a leaf that needs no gradient only when it is one of the `known` tensors), and an op's output when it is the walked tensor
    * itself, one of the `known` tensors, or kept by `retainGrad()` on a live graph. A Node does not
    * keep its output, so other ops' values are not available.
    */
@@ -59,18 +59,23 @@ export interface ComputationGraph {
  */
 export function walkGraph(t: Tensor, known: Iterable<Tensor> = []): ComputationGraph {
   const outputs = new Map<Node, Tensor>();
-  for (const k of known) if (k.gradFn) outputs.set(k.gradFn, k);
+  // Leaves a freed graph recorded only by shape: the caller's tensors give them back their values.
+  const heldLeaves = new Map<ReleasedLeaf, Tensor>();
+  for (const k of known) {
+    if (k.gradFn) outputs.set(k.gradFn, k);
+    const record = releasedRecordOf(k);
+    if (record) heldLeaves.set(record, k);
+  }
   if (t.gradFn) outputs.set(t.gradFn, t);
   const vertices: GraphVertex[] = [];
   const ids = new Map<Node | Tensor | ReleasedLeaf, number>();
   const vertexOf = (node: Node | null, leaf: Tensor | ReleasedLeaf): number => {
-    // Each use of a leaf in a freed graph has its own record: one vertex per tensor still held.
-    const key = node ?? (leaf instanceof ReleasedLeaf ? (leaf.tensor ?? leaf) : leaf);
+    const key = node ?? leaf;
     let id = ids.get(key);
     if (id === undefined) {
       id = vertices.length;
       ids.set(key, id);
-      vertices.push(node ? opVertex(id, node, outputs) : leafVertex(id, leaf));
+      vertices.push(node ? opVertex(id, node, outputs) : leafVertex(id, leaf, heldLeaves));
     }
     return id;
   };
@@ -108,7 +113,7 @@ function opVertex(id: number, node: Node, outputs: Map<Node, Tensor>): GraphVert
   };
 }
 
-function leafVertex(id: number, t: Tensor | ReleasedLeaf): GraphVertex {
+function leafVertex(id: number, t: Tensor | ReleasedLeaf, held: Map<ReleasedLeaf, Tensor>): GraphVertex {
   return {
     id,
     kind: 'leaf',
@@ -117,7 +122,7 @@ function leafVertex(id: number, t: Tensor | ReleasedLeaf): GraphVertex {
     dtype: t.dtype,
     node: null,
     requiresGrad: t.requiresGrad,
-    tensor: t instanceof ReleasedLeaf ? t.tensor : t,
+    tensor: t instanceof ReleasedLeaf ? (held.get(t) ?? null) : t,
     inputs: [],
   };
 }

@@ -18,27 +18,39 @@ export type GradHook = (grad: Tensor) => Tensor | undefined | void;
 const NO_TENSORS: readonly Tensor[] = Object.freeze([]);
 
 /**
- * What a released node keeps of an input that no node produced (a leaf): its shape and dtype, the
- * tensor itself when it requires grad (a parameter, as PyTorch's AccumulateGrad keeps it), and
- * otherwise only a weak reference, so that a freed graph keeps no data batch alive.
+ * What a released node keeps of an input that no node produced and that needs no gradient (data,
+ * constants): its shape and dtype only, so that a freed graph keeps no data batch alive. Leaves
+ * that require grad (parameters) are kept as they are, as PyTorch's AccumulateGrad keeps them.
+ * (No WeakRef: its target stays alive until the current synchronous job ends, so a training loop
+ * that never awaits would keep every constant it ever used.)
  */
 export class ReleasedLeaf {
   readonly shape: Shape;
   readonly dtype: DType;
-  readonly requiresGrad: boolean;
-  private readonly ref: WeakRef<Tensor>;
+  readonly requiresGrad = false;
 
   constructor(t: Tensor) {
     this.shape = t.shape;
     this.dtype = t.dtype;
-    this.requiresGrad = t.requiresGrad;
-    this.ref = new WeakRef(t);
   }
+}
 
-  /** The tensor, while someone still holds it. */
-  get tensor(): Tensor | null {
-    return this.ref.deref() ?? null;
+// One record per tensor, so that a leaf read by several ops is still one vertex of a freed graph,
+// and so that a tensor the caller names can be matched with its record.
+const releasedLeaves = new WeakMap<Tensor, ReleasedLeaf>();
+
+function releasedLeafOf(t: Tensor): ReleasedLeaf {
+  let record = releasedLeaves.get(t);
+  if (record === undefined) {
+    record = new ReleasedLeaf(t);
+    releasedLeaves.set(t, record);
   }
+  return record;
+}
+
+/** The record a released node keeps of `t`, if one does. */
+export function releasedRecordOf(t: Tensor): ReleasedLeaf | undefined {
+  return releasedLeaves.get(t);
 }
 
 /**
@@ -108,7 +120,7 @@ export class Node {
     const kept = new Array<Node | Tensor | ReleasedLeaf>(inputs.length);
     for (let i = 0; i < inputs.length; i++) {
       const t = inputs[i]!;
-      kept[i] = t.gradFn ?? (t.requiresGrad ? t : new ReleasedLeaf(t));
+      kept[i] = t.gradFn ?? (t.requiresGrad ? t : releasedLeafOf(t));
     }
     this.released = kept;
     this.inputs = NO_TENSORS;
