@@ -11,12 +11,15 @@ import { DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
 import { Tensor } from './tensor.js';
 
 /**
- * The most elements one tensor may hold: 2^31 - 1. Engines cap a typed array at or above this
- * (V8 at 2^32 elements, 32-bit platforms lower), and int32 tensors (indices, `argmax`) and the
- * kernels' offset tables address elements with 32-bit integers, so a larger tensor could not be
- * indexed even where it could be allocated.
+ * The most bytes one tensor may take: 4 GiB, so 2^30 float32 or int32 elements, 2^29 float64.
+ * Some engines refuse larger ArrayBuffers, and asking for more is almost always a mistake (a
+ * padding or a broadcast of the wrong size) that would exhaust memory before anything failed.
+ * Below it, element counts also stay within what int32 indices (`gather`, `argmax`) address.
  */
-export const MAX_ELEMENTS = 2 ** 31 - 1;
+export const MAX_BYTES = 2 ** 32;
+
+// Bytes per element; typed by DType, so a new dtype without an entry fails to compile.
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -46,13 +49,34 @@ export function describe(v: unknown): string {
   }
 }
 
+/**
+ * Throws the TypeError of an argument of the wrong type. The checks on hot paths call it rather
+ * than build the message themselves, which keeps them small enough for V8 to inline.
+ */
+export function wrongType(op: string, name: string, expected: string, v: unknown): never {
+  throw new TypeError(`${op}: ${name} must be ${expected}, got ${describe(v)}`);
+}
+
+/**
+ * Whether `v` is a Tensor (or a subclass such as nn's Parameter). The constructor comparison
+ * answers for plain tensors at the cost of a property load; `instanceof`, several times
+ * slower in V8 and a measurable share of a 0-d op, runs only for subclasses and non-tensors.
+ */
+export function isTensor(v: unknown): v is Tensor {
+  return typeof v === 'object' && v !== null && (v.constructor === Tensor || v instanceof Tensor);
+}
+
 /** Throws a TypeError unless `v` is a Tensor. */
 export function expectTensor(op: string, name: string, v: unknown): asserts v is Tensor {
-  if (!(v instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(v)}`);
+  if (!isTensor(v)) wrongType(op, name, 'a Tensor', v);
 }
 
 /** Throws a TypeError unless `v` is absent (undefined or null) or a Tensor. */
-export function expectOptionalTensor(op: string, name: string, v: unknown): asserts v is Tensor | null | undefined {
+export function expectOptionalTensor(
+  op: string,
+  name: string,
+  v: unknown,
+): asserts v is Tensor | null | undefined {
   if (v != null && !(v instanceof Tensor)) {
     throw new TypeError(`${op}: ${name} must be a Tensor or null, got ${describe(v)}`);
   }
@@ -60,7 +84,8 @@ export function expectOptionalTensor(op: string, name: string, v: unknown): asse
 
 /** Throws a TypeError unless `v` is an array of Tensors, naming the first element that is not. */
 export function expectTensors(op: string, name: string, v: unknown): asserts v is readonly Tensor[] {
-  if (!Array.isArray(v)) throw new TypeError(`${op}: ${name} must be an array of Tensors, got ${describe(v)}`);
+  if (!Array.isArray(v))
+    throw new TypeError(`${op}: ${name} must be an array of Tensors, got ${describe(v)}`);
   for (let i = 0; i < v.length; i++) {
     if (!(v[i] instanceof Tensor)) {
       throw new TypeError(`${op}: ${name}[${i}] must be a Tensor, got ${describe(v[i])}`);
@@ -73,7 +98,7 @@ export function expectTensors(op: string, name: string, v: unknown): asserts v i
  * `b` are the operands as given; the message names the first that is wrong.
  */
 export function operandError(op: string, a: unknown, b: unknown): TypeError {
-  if (!(a instanceof Tensor) && typeof a !== 'number') {
+  if (!isTensor(a) && typeof a !== 'number') {
     return new TypeError(`${op}: first operand must be a Tensor or a number, got ${describe(a)}`);
   }
   if (typeof a === 'number' && typeof b === 'number') {
@@ -84,19 +109,38 @@ export function operandError(op: string, a: unknown, b: unknown): TypeError {
 
 /** Throws a TypeError unless `v` is an array of numbers, naming the first element that is not. */
 export function expectNumbers(op: string, name: string, v: unknown): asserts v is readonly number[] {
-  if (!Array.isArray(v)) throw new TypeError(`${op}: ${name} must be an array of numbers, got ${describe(v)}`);
+  if (!Array.isArray(v))
+    throw new TypeError(`${op}: ${name} must be an array of numbers, got ${describe(v)}`);
   for (let i = 0; i < v.length; i++) {
-    if (typeof v[i] !== 'number') throw new TypeError(`${op}: ${name}[${i}] must be a number, got ${describe(v[i])}`);
+    if (typeof v[i] !== 'number')
+      throw new TypeError(`${op}: ${name}[${i}] must be a number, got ${describe(v[i])}`);
+  }
+}
+
+/**
+ * Checks a list of indices given as numbers: an array (TypeError) of integers (ValueError) that
+ * int32 can hold (ValueError: converting them would wrap 2^32 + 1 around to the valid index 1).
+ */
+export function expectIndexList(op: string, name: string, v: unknown): asserts v is readonly number[] {
+  expectNumbers(op, name, v);
+  for (let i = 0; i < v.length; i++) {
+    const k = v[i]!;
+    if (!Number.isInteger(k)) throw new ValueError(`${op}: ${name}[${i}] must be an integer, got ${k}`);
+    checkFits(op, 'int32', k, `${name}[${i}] =`);
   }
 }
 
 /** Throws a TypeError unless `v` is a number (NaN and infinities pass: they are numbers). */
 export function expectNumber(op: string, name: string, v: unknown): asserts v is number {
-  if (typeof v !== 'number') throw new TypeError(`${op}: ${name} must be a number, got ${describe(v)}`);
+  if (typeof v !== 'number') wrongType(op, name, 'a number', v);
 }
 
 /** Throws a TypeError unless `v` is absent (undefined or null) or a number. */
-export function expectOptionalNumber(op: string, name: string, v: unknown): asserts v is number | null | undefined {
+export function expectOptionalNumber(
+  op: string,
+  name: string,
+  v: unknown,
+): asserts v is number | null | undefined {
   if (v != null && typeof v !== 'number') {
     throw new TypeError(`${op}: ${name} must be a number or null, got ${describe(v)}`);
   }
@@ -112,7 +156,12 @@ export function expectFinite(op: string, name: string, v: unknown): asserts v is
  * Throws a TypeError unless `v` is a number, a ValueError unless it is an integer `>= min`
  * (NaN, infinities and fractions are not integers).
  */
-export function expectInteger(op: string, name: string, v: unknown, min = Number.NEGATIVE_INFINITY): asserts v is number {
+export function expectInteger(
+  op: string,
+  name: string,
+  v: unknown,
+  min = Number.NEGATIVE_INFINITY,
+): asserts v is number {
   expectNumber(op, name, v);
   if (!Number.isInteger(v) || v < min) {
     const range = min === Number.NEGATIVE_INFINITY ? 'an integer' : `an integer >= ${min}`;
@@ -142,42 +191,52 @@ export function expectOptions(op: string, v: unknown): void {
 export function expectDType(op: string, v: unknown): asserts v is DType {
   if (!DTYPES.includes(v as DType)) {
     const got = typeof v === 'string' ? `'${v}'` : describe(v);
-    throw new DTypeError(`${op}: unknown dtype ${got}: use 'float32', 'float64' or 'int32' (int32 for indices)`);
-  }
-}
-
-/**
- * Throws a ShapeError when a tensor of `count` elements could not be allocated (more than
- * `MAX_ELEMENTS`), naming the op, the count and the shape when given. Called before allocating,
- * so a refused call leaves memory and state as they were.
- */
-export function checkNumel(op: string, count: number, shape?: readonly number[]): void {
-  if (count > MAX_ELEMENTS) {
-    const of = shape === undefined ? '' : ` (shape ${fmtShape(shape)})`;
-    throw new ShapeError(
-      `${op}: a tensor of ${count} elements${of} is too large: at most ${MAX_ELEMENTS} elements fit in a typed array`,
+    throw new DTypeError(
+      `${op}: unknown dtype ${got}: use 'float32', 'float64' or 'int32' (int32 for indices)`,
     );
   }
 }
 
 /**
- * Checks a shape given as an argument: an array (TypeError otherwise) of non-negative integer
- * sizes (ShapeError otherwise) whose product fits a tensor (ShapeError otherwise, unless
- * `view`: a broadcast view allocates nothing). Returns the element count.
+ * Throws a ShapeError when a tensor of `count` elements of `dtype` would take more than
+ * `MAX_BYTES`, naming the op, the count and the shape when given. Called before allocating, so
+ * a refused call leaves memory and state as they were.
  */
-export function expectShape(op: string, shape: unknown, name = 'shape', view = false): number {
-  if (!Array.isArray(shape)) throw new TypeError(`${op}: ${name} must be an array of sizes, got ${describe(shape)}`);
+export function checkNumel(op: string, count: number, dtype: DType, shape?: readonly number[]): void {
+  // Every op calls this: the common answer needs no per-dtype lookup and no message code.
+  if (count > MAX_BYTES / 8 && count * BYTES[dtype] > MAX_BYTES) tooLarge(op, count, dtype, shape);
+}
+
+function tooLarge(op: string, count: number, dtype: DType, shape: readonly number[] | undefined): never {
+  const of = shape === undefined ? '' : ` (shape ${fmtShape(shape)})`;
+  throw new ShapeError(
+    `${op}: a ${dtype} tensor of ${count} elements${of} is too large: ` +
+      `at most ${MAX_BYTES / BYTES[dtype]} elements (${MAX_BYTES / 2 ** 30} GiB) fit in one tensor`,
+  );
+}
+
+/**
+ * Checks a shape given as an argument: an array (TypeError otherwise) of non-negative integer
+ * sizes (ShapeError otherwise). Returns the element count; whether that many can be allocated is
+ * `checkNumel`'s question (a broadcast view allocates nothing).
+ */
+export function expectShape(op: string, shape: unknown, name = 'shape'): number {
+  if (!Array.isArray(shape))
+    throw new TypeError(`${op}: ${name} must be an array of sizes, got ${describe(shape)}`);
   let count = 1;
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
-    if (typeof d !== 'number') throw new TypeError(`${op}: ${name}[${i}] must be a number, got ${describe(d)}`);
-    if (!Number.isInteger(d) || d < 0 || d > MAX_ELEMENTS) {
-      throw new ShapeError(`${op}: ${name} ${fmtShape(shape)} must hold non-negative integers (${name}[${i}] is ${d})`);
+    if (typeof d !== 'number')
+      throw new TypeError(`${op}: ${name}[${i}] must be a number, got ${describe(d)}`);
+    // Safe integers keep size and offset arithmetic exact; whether they fit is checkNumel's question.
+    if (!Number.isSafeInteger(d) || d < 0) {
+      throw new ShapeError(
+        `${op}: invalid size ${d} at ${name}[${i}] of ${fmtShape(shape)}: sizes must be non-negative integers`,
+      );
     }
     // A zero size makes the count 0 even after an overflowing product (Infinity * 0 would be NaN).
     count = d === 0 ? 0 : count * d;
   }
-  if (!view) checkNumel(op, count, shape);
   return count;
 }
 
@@ -189,6 +248,8 @@ export function expectShape(op: string, shape: unknown, name = 'shape', view = f
  */
 export function checkFits(op: string, dtype: DType, value: number, what = 'value'): void {
   if (dtype === 'int32' && !(value > INT32_MIN - 1 && value < INT32_MAX + 1)) {
-    throw new ValueError(`${op}: ${what} ${value} does not fit dtype int32 (integers from ${INT32_MIN} to ${INT32_MAX})`);
+    throw new ValueError(
+      `${op}: ${what} ${value} does not fit dtype int32 (integers from ${INT32_MIN} to ${INT32_MAX})`,
+    );
   }
 }

@@ -43,7 +43,9 @@ function checkOptions(op: string, options: TensorOptions, fallback: DType = 'flo
   expectDType(op, dtype);
   // requiresGrad_ would refuse it too, but only after the storage was allocated and filled.
   if (options.requiresGrad && dtype === 'int32') {
-    throw new DTypeError(`${op}: requiresGrad: only floating-point tensors can require gradients, got ${dtype}`);
+    throw new DTypeError(
+      `${op}: requiresGrad: only floating-point tensors can require gradients, got ${dtype}`,
+    );
   }
   return dtype;
 }
@@ -157,6 +159,7 @@ function filled(op: string, shape: Shape, value: number, options: TensorOptions)
   const count = expectShape(op, shape);
   expectNumber(op, 'value', value);
   const dtype = checkOptions(op, options);
+  checkNumel(op, count, dtype, shape);
   checkFits(op, dtype, value);
   const storage = allocate(dtype, count, op);
   if (value !== 0) storage.fill(value);
@@ -216,10 +219,12 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   if (step === 0) throw new ValueError('arange: step must be non-zero');
   if ((hi - lo) * step < 0) {
-    throw new ValueError(`arange: the range from ${lo} to ${hi} cannot be walked by step ${step} (wrong sign)`);
+    throw new ValueError(
+      `arange: the range from ${lo} to ${hi} cannot be walked by step ${step} (wrong sign)`,
+    );
   }
   const n = Math.ceil((hi - lo) / step);
-  checkNumel('arange', n);
+  checkNumel('arange', n, dtype);
   if (n > 0) {
     checkFits('arange', dtype, lo, 'start');
     checkFits('arange', dtype, lo + (n - 1) * step, 'last value');
@@ -241,8 +246,8 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   expectNumber('linspace', 'start', start);
   expectNumber('linspace', 'end', end);
   expectInteger('linspace', 'steps', steps, 0);
-  checkNumel('linspace', steps);
   const dtype = checkOptions('linspace', options);
+  checkNumel('linspace', steps, dtype);
   if (steps > 0) {
     checkFits('linspace', dtype, start, 'start');
     checkFits('linspace', dtype, end, 'end');
@@ -265,7 +270,7 @@ export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
   expectInteger('eye', 'n', n, 0);
   expectInteger('eye', 'm', m, 0);
   const dtype = checkOptions('eye', options);
-  checkNumel('eye', n * m, [n, m]);
+  checkNumel('eye', n * m, dtype, [n, m]);
   const storage = allocate(dtype, n * m, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) storage[i * m + i] = 1;
   return finish(new Tensor(storage, [n, m]), options);
@@ -279,8 +284,10 @@ function randomTensor(
 ): Tensor {
   const count = expectShape(op, shape);
   const dtype = checkOptions(op, options);
+  checkNumel(op, count, dtype, shape);
   const g = options.generator ?? defaultGenerator;
-  if (!(g instanceof Generator)) throw new TypeError(`${op}: generator must be a Generator, got ${describe(g)}`);
+  if (!(g instanceof Generator))
+    throw new TypeError(`${op}: generator must be a Generator, got ${describe(g)}`);
   const storage = allocate(dtype, count, op);
   for (let i = 0; i < storage.length; i++) storage[i] = draw(g);
   return finish(new Tensor(storage, [...shape]), options);
@@ -304,7 +311,9 @@ export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
 function floatingDraws(op: string, options: RandomOptions): void {
   expectOptions(op, options);
   if (options.dtype === 'int32') {
-    throw new DTypeError(`${op}: draws are floating-point and int32 cannot hold them; use randint for integers`);
+    throw new DTypeError(
+      `${op}: draws are floating-point and int32 cannot hold them; use randint for integers`,
+    );
   }
 }
 

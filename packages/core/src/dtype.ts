@@ -17,10 +17,8 @@ export type TypedArray = Float32Array | Float64Array | Int32Array;
  * own names before calling a kernel, so `'allocate'` shows only for a size no op foresaw.
  */
 export function allocate(dtype: DType, length: number, op = 'allocate'): TypedArray {
-  if (!(length >= 0 && Number.isInteger(length))) {
-    throw new ShapeError(`${op}: cannot allocate ${length} elements: a size must be a non-negative integer`);
-  }
-  checkNumel(op, length);
+  // One test on the hot path (every op allocates); checkLength sorts out what is wrong.
+  if (!(length >= 0 && length <= SMALL && Number.isInteger(length))) checkLength(op, dtype, length);
   switch (dtype) {
     case 'float32':
       return new Float32Array(length);
@@ -34,6 +32,16 @@ export function allocate(dtype: DType, length: number, op = 'allocate'): TypedAr
         `${op}: unknown dtype '${String(dtype)}': use 'float32', 'float64' or 'int32' (int32 for indices)`,
       );
   }
+}
+
+// Lengths up to here fit every dtype (2^29 float64 elements are 4 GiB).
+const SMALL = 2 ** 29;
+
+function checkLength(op: string, dtype: DType, length: number): void {
+  if (!(length >= 0 && Number.isInteger(length))) {
+    throw new ShapeError(`${op}: cannot allocate ${length} elements: a size must be a non-negative integer`);
+  }
+  checkNumel(op, length, dtype);
 }
 
 /** The dtype of a typed array. */

@@ -92,17 +92,29 @@ export class Generator {
     return [this.s0, this.s1, this.s2, this.s3, this.spareNormal ?? Number.NaN];
   }
 
-  /** Restores a state saved by `getState()`, so the same draws repeat; returns `this`. */
+  /**
+   * Restores a state saved by `getState()`, so the same draws repeat; returns `this`. A state that
+   * went through JSON is accepted too (its NaN, "no spare normal draw", comes back as null).
+   */
   setState(state: readonly number[]): this {
-    if (!Array.isArray(state) || !state.every((v) => typeof v === 'number')) {
-      throw new TypeError(`setState: state must be an array of numbers from getState(), got ${describe(state)}`);
+    const words = Array.isArray(state) ? state.slice(0, 4) : [];
+    const spare: unknown = Array.isArray(state) ? state[4] : undefined;
+    if (
+      !Array.isArray(state) ||
+      !words.every((v) => typeof v === 'number') ||
+      !(spare == null || typeof spare === 'number')
+    ) {
+      throw new TypeError(
+        `setState: state must be the array of numbers getState() returns, got ${describe(state)}`,
+      );
     }
     if (state.length !== 4 && state.length !== 5) {
-      throw new ValueError(`setState: state must have 4 or 5 numbers, as getState() returns, got ${state.length}`);
+      throw new ValueError(
+        `setState: state must have 4 or 5 numbers, as getState() returns, got ${state.length}`,
+      );
     }
-    [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v | 0) as [number, number, number, number];
-    const spare = state[4];
-    this.spareNormal = spare === undefined || Number.isNaN(spare) ? null : spare;
+    [this.s0, this.s1, this.s2, this.s3] = words.map((v) => v | 0) as [number, number, number, number];
+    this.spareNormal = typeof spare === 'number' && !Number.isNaN(spare) ? spare : null;
     return this;
   }
 }

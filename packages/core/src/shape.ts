@@ -1,4 +1,4 @@
-import { checkNumel, describe } from './checks.js';
+import { describe, wrongType } from './checks.js';
 import { fmtShape, IndexError, ShapeError, ValueError } from './errors.js';
 
 /** A tensor's sizes, one per dim (`[]` for a 0-d tensor). */
@@ -46,7 +46,6 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): Shape {
     }
     out[i] = da === 1 ? db : da;
   }
-  checkNumel(op, sizeOf(out), out);
   return out;
 }
 
@@ -55,8 +54,10 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): Shape {
  * (TypeError), not an integer (ValueError) or out of range (IndexError).
  */
 export function normalizeDim(dim: number, ndim: number, op: string): number {
-  if (typeof dim !== 'number') throw new TypeError(`${op}: dim must be an integer, got ${describe(dim)}`);
-  if (!Number.isInteger(dim)) throw new ValueError(`${op}: dim must be an integer, got ${dim}`);
+  if (!Number.isInteger(dim)) {
+    if (typeof dim !== 'number') wrongType(op, 'dim', 'an integer', dim);
+    throw new ValueError(`${op}: dim must be an integer, got ${dim}`);
+  }
   const lo = ndim === 0 ? -1 : -ndim;
   const hi = ndim === 0 ? 0 : ndim - 1;
   if (dim < lo || dim > hi) {
@@ -101,7 +102,8 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepDim: boo
 
 /** Resolves a single `-1` in a reshape target against the element count. */
 export function inferShape(shape: readonly number[], size: number, op: string): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array of sizes, got ${describe(shape)}`);
+  if (!Array.isArray(shape))
+    throw new TypeError(`${op}: shape must be an array of sizes, got ${describe(shape)}`);
   let infer = -1;
   let known = 1;
   for (let i = 0; i < shape.length; i++) {

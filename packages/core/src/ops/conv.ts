@@ -1,5 +1,6 @@
 import { attach, recording, SAVES_NOTHING } from '../autograd/node.js';
 import { getBackend, type WindowGeometry } from '../backend/backend.js';
+import { checkNumel, expectNumbers, expectOptionalTensor, expectOptions, expectTensor } from '../checks.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
@@ -32,6 +33,11 @@ export interface Pool2dOptions {
 }
 
 function pair(op: string, name: string, v: Pair, min: number): [number, number] {
+  if (typeof v !== 'number') {
+    expectNumbers(op, name, v);
+    if (v.length !== 2)
+      throw new ValueError(`${op}: ${name} must be one number or a pair [h, w], got ${fmtShape(v)}`);
+  }
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
   if (!p.every((x) => Number.isInteger(x) && x >= min)) {
     throw new ValueError(`${op}: ${name} must be integers >= ${min}, got ${JSON.stringify(v)}`);
@@ -57,6 +63,9 @@ function geometry(
       `${op}: input of shape ${fmtShape(x.shape)} is too small for kernel ${fmtShape(kernel)} with padding ${fmtShape(padding)} and dilation ${fmtShape(dilation)}`,
     );
   }
+  // The im2col columns are the largest tensor the op allocates.
+  const columns = [batch, channels * kernel[0] * kernel[1], outHeight * outWidth];
+  checkNumel(op, columns[0]! * columns[1]! * columns[2]!, x.dtype, columns);
   return { batch, channels, height, width, kernel, stride, padding, dilation, outHeight, outWidth };
 }
 
@@ -95,6 +104,10 @@ function batched(op: string, x: Tensor, run: (x4: Tensor) => Tensor): Tensor {
  * ```
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  expectTensor('conv2d', 'input', x);
+  expectTensor('conv2d', 'weight', weight);
+  expectOptionalTensor('conv2d', 'bias', bias);
+  expectOptions('conv2d', options);
   const groups = options.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1)
     throw new ValueError(`conv2d: groups must be a positive integer, got ${groups}`);
@@ -159,6 +172,8 @@ function pool(
  * ```
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
+  expectTensor('maxPool2d', 'input', x);
+  expectOptions('maxPool2d', options);
   const kernel = pair('maxPool2d', 'kernelSize', kernelSize, 1);
   const stride = pair('maxPool2d', 'stride', options.stride ?? kernel, 1);
   const padding = pair('maxPool2d', 'padding', options.padding ?? 0, 0);
@@ -177,5 +192,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
  * ```
  */
 export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
+  expectTensor('avgPool2d', 'input', x);
+  expectOptions('avgPool2d', options);
   return pool('avgPool2d', x, kernelSize, options, (w) => mean(w, 2), 0);
 }

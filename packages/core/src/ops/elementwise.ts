@@ -1,8 +1,8 @@
 import { attach, recording, SAVES_NOTHING, savedForProduct } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
-import { expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
+import { checkNumel, expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
 import { allocate, type DType, floatingOf, promote } from '../dtype.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { binaryKernel, floatKernel, operands, scalarOf, unaryKernel } from './kernels.js';
 
@@ -331,6 +331,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
       : operands(a, b, 'where');
   const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, 'where'), y.shape, 'where');
   const dtype = promote(x.dtype, y.dtype);
+  checkNumel('where', sizeOf(shape), dtype, shape);
   const out = new Tensor(getBackend().select(cond, x, y, shape, dtype), shape);
   if (recording('where', out, x, y)) {
     attach(out, 'where', [x, y], [cond], (dy) => {
@@ -352,6 +353,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 export function to(x: Tensor, dtype: DType): Tensor {
   expectTensor('to', 'input', x);
   expectDType('to', dtype);
+  checkNumel('to', x.size, dtype, x.shape);
   if (x.dtype === dtype) return x;
   const out = unaryKernel('identity', x, dtype);
   if (dtype !== 'int32' && recording('to', out, x))

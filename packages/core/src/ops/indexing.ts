@@ -1,5 +1,6 @@
 import { attach, recording } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
+import { checkNumel, expectIndexList, expectInteger, expectTensor } from '../checks.js';
 import { DTypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -20,6 +21,9 @@ function checkIndexTensor(op: string, index: Tensor): void {
  * ```
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  expectTensor('gather', 'input', x);
+  expectTensor('gather', 'index', index);
+  checkNumel('gather', index.size, x.dtype, index.shape);
   checkIndexTensor('gather', index);
   const d = normalizeDim(dim, x.ndim, 'gather');
   if (index.ndim !== x.ndim) {
@@ -51,6 +55,8 @@ function scatterAdd(src: Tensor, dim: number, index: Tensor, shape: readonly num
  * ```
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
+  expectTensor('indexSelect', 'input', x);
+  if (!(index instanceof Tensor)) expectIndexList('indexSelect', 'index', index);
   const idx = index instanceof Tensor ? index : new Tensor(Int32Array.from(index), [index.length]);
   checkIndexTensor('indexSelect', idx);
   if (idx.ndim !== 1)
@@ -79,6 +85,9 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
  * ```
  */
 export function oneHot(x: Tensor, numClasses: number): Tensor {
+  expectTensor('oneHot', 'input', x);
+  expectInteger('oneHot', 'numClasses', numClasses, 0);
+  checkNumel('oneHot', x.size * numClasses, 'float32', [...x.shape, numClasses]);
   checkIndexTensor('oneHot', x);
   const values = x.data();
   for (const v of values) {

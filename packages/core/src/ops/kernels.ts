@@ -1,7 +1,7 @@
 import { type BinaryOp, getBackend, type UnaryOp } from '../backend/backend.js';
-import { checkFits, checkNumel, expectTensor, operandError } from '../checks.js';
+import { checkFits, checkNumel, expectTensor, isTensor, operandError } from '../checks.js';
 import { allocate, type DType, floatingOf, promote } from '../dtype.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 
 /** A 0-d tensor of `dtype` holding `value`. */
@@ -23,40 +23,45 @@ function numberOperand(value: number, like: Tensor, op: string): Tensor {
 
 /**
  * Turns a pair of tensor-likes into tensors; at least one must be a tensor. Anything else is a
- * TypeError naming `op`. Two tensors, the hot case, cost two `instanceof` tests.
+ * TypeError naming `op`. The hot cases (two tensors, or a tensor and a number) cost a couple of
+ * typeof tests and constructor comparisons.
  */
 export function operands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
-  if (a instanceof Tensor) {
-    if (b instanceof Tensor) return [a, b];
-    if (typeof b === 'number') return [a, numberOperand(b, a, op)];
-  } else if (typeof a === 'number' && b instanceof Tensor) {
-    return [numberOperand(a, b, op), b];
+  if (typeof b === 'number') {
+    if (isTensor(a)) return [a, numberOperand(b, a, op)];
+  } else if (typeof a === 'number') {
+    if (isTensor(b)) return [numberOperand(a, b, op), b];
+  } else if (isTensor(a) && isTensor(b)) {
+    return [a, b];
   }
   throw operandError(op, a, b);
 }
 
 /** Runs the unary kernel `op` on `x` into a new tensor of `dtype` (default: x's). */
 export function unaryKernel(op: UnaryOp, x: Tensor, dtype?: DType, p0?: number, p1?: number): Tensor {
-  // The first thing most unary ops do is call this, so it is their argument check; only a
-  // broadcast view can be larger than a tensor may be.
+  // The first thing most unary ops do is call this or floatKernel, so it is their argument check.
   expectTensor(op, 'input', x);
-  checkNumel(op, x.size, x.shape);
-  return new Tensor(getBackend().unary(op, x, dtype ?? x.dtype, p0, p1), x.shape);
+  return runUnary(op, x, dtype ?? x.dtype, p0, p1);
 }
 
 /** A floating-point unary kernel: int32 input gives float32. */
 export function floatKernel(op: UnaryOp, x: Tensor): Tensor {
   expectTensor(op, 'input', x);
-  return unaryKernel(op, x, floatingOf(x.dtype));
+  return runUnary(op, x, floatingOf(x.dtype));
+}
+
+function runUnary(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number): Tensor {
+  // Only a broadcast view can be larger than a tensor may be.
+  checkNumel(op, x.size, dtype, x.shape);
+  return new Tensor(getBackend().unary(op, x, dtype, p0, p1), x.shape);
 }
 
 /** Runs the binary kernel `op` with broadcasting; `name` is the op named in a shape error. */
 export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, dtype?: DType, name: string = op): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
-  // broadcastShapes checked a shape it built; one it returned unchanged is an operand's, which
-  // only a broadcast view can make too large.
-  checkNumel(name, a.size, a.shape);
-  checkNumel(name, b.size, b.shape);
   const outDtype = dtype ?? promote(a.dtype, b.dtype);
+  // Usually the shape is an operand's own (same shapes, or a number operand): no product to take.
+  const count = shape === a.shape ? a.size : shape === b.shape ? b.size : sizeOf(shape);
+  checkNumel(name, count, outDtype, shape);
   return new Tensor(getBackend().binary(op, a, b, shape, outDtype), shape);
 }

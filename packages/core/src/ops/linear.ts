@@ -1,6 +1,7 @@
 import { ownGradient } from '../autograd/backward.js';
 import { attach, recordingAll, savedForProduct } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
+import { expectOptionalTensor, expectTensor } from '../checks.js';
 import { promote, type TypedArray } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { sizeOf } from '../shape.js';
@@ -46,6 +47,9 @@ function addRows(out: TypedArray, m: number, n: number, bias: Tensor): void {
  * ```
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  expectTensor('linear', 'input', x);
+  expectTensor('linear', 'weight', weight);
+  expectOptionalTensor('linear', 'bias', bias);
   checkLinear(x, weight, bias);
   const [outF, inF] = weight.shape as [number, number];
   const lead = x.shape.slice(0, -1);

@@ -50,7 +50,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     );
   }
   const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), 'matmul');
-  checkNumel('matmul', sizeOf(batch) * m * n, [...batch, m, n]);
+  checkNumel('matmul', sizeOf(batch) * m * n, promote(a.dtype, b.dtype), [...batch, m, n]);
   let out = bmm(expand(a2, [...batch, m, k]), expand(b2, [...batch, k, n]));
   if (a.ndim === 1) out = squeeze(out, -2);
   if (b.ndim === 1) out = squeeze(out, -1);

@@ -1,6 +1,13 @@
 import { attach, recording, recordingAll, SAVES_NOTHING } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
-import { expectBound, expectNumber, expectNumbers, expectShape, expectTensor, expectTensors } from '../checks.js';
+import {
+  expectBound,
+  expectNumber,
+  expectNumbers,
+  expectShape,
+  expectTensor,
+  expectTensors,
+} from '../checks.js';
 import { allocate, promote } from '../dtype.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { contiguousStrides, inferShape, normalizeDim, shapesEqual, sizeOf } from '../shape.js';
@@ -173,7 +180,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     throw new ShapeError(`expand: cannot expand shape ${fmtShape(x.shape)} to fewer dims ${fmtShape(shape)}`);
   }
   const outShape = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead]! : d));
-  expectShape('expand', outShape, 'shape', true);
+  expectShape('expand', outShape);
   const strides = outShape.map((d, i) => {
     if (i < lead) return 0;
     const own = x.shape[i - lead]!;
