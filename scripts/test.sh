@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `pnpm test`: every check, one stage after another, each timed, with a summary at the end, so a
+# stage that grows slow is seen long before CI's time limit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stages=(
+  "build|pnpm build"
+  "lint and format (biome)|pnpm lint"
+  "typecheck|pnpm typecheck"
+  "API docs check|pnpm docs:check"
+  "TypeDoc reference|pnpm run docs"
+  "vitest (default backend)|vitest run"
+  "vitest core+nn (cpu backend)|BACKPROP_BACKEND=cpu vitest run packages/core packages/nn"
+  "browser test (Chromium)|pnpm test:browser"
+)
+
+summary=()
+total_start=$SECONDS
+for stage in "${stages[@]}"; do
+  name="${stage%%|*}"
+  command="${stage#*|}"
+  echo
+  echo "=== ${name}: ${command}"
+  start=$SECONDS
+  if ! bash -c "$command"; then
+    echo "=== ${name} FAILED after $((SECONDS - start)) s"
+    exit 1
+  fi
+  took=$((SECONDS - start))
+  summary+=("$(printf '%5d s  %s' "$took" "$name")")
+  echo "=== ${name}: ${took} s"
+done
+
+echo
+echo "Stage times:"
+printf '%s\n' "${summary[@]}"
+echo "total: $((SECONDS - total_start)) s"
