@@ -71,6 +71,11 @@ export function expectTensor(op: string, name: string, v: unknown): asserts v is
   if (!isTensor(v)) wrongType(op, name, 'a Tensor', v);
 }
 
+/** Throws a TypeError unless `v` is a Tensor or a number (an operand of arithmetic). */
+export function expectTensorLike(op: string, name: string, v: unknown): asserts v is Tensor | number {
+  if (typeof v !== 'number' && !isTensor(v)) wrongType(op, name, 'a Tensor or a number', v);
+}
+
 /** Throws a TypeError unless `v` is absent (undefined or null) or a Tensor. */
 export function expectOptionalTensor(
   op: string,

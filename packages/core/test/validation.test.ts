@@ -185,6 +185,27 @@ describe('wrong argument types are TypeErrors naming the op and the argument', (
     rejects(() => int([0]).oneHot(bad('3')), TypeError, ['oneHot: numClasses', 'string "3"']);
   });
 
+  it('in-place methods, before they write anything', () => {
+    const t = tensor([1, 2, 3]);
+    rejects(
+      () => t.copy_(bad('a')),
+      TypeError,
+      ['copy_: src must be a Tensor or a number', 'string "a"'],
+      [t],
+    );
+    rejects(() => t.fill_(bad(null)), TypeError, ['fill_: value must be a number', 'null'], [t]);
+    rejects(() => t.add_(bad([1])), TypeError, ['add_: other', 'an array of length 1'], [t]);
+    rejects(() => t.clamp_(bad('0')), TypeError, ['clamp_: min', 'string "0"'], [t]);
+    rejects(
+      () => t.maskedFill_(bad(null), 0),
+      TypeError,
+      ['maskedFill_: mask must be a Tensor', 'null'],
+      [t],
+    );
+    rejects(() => t.maskedFill_(t.gt(1), bad('0')), TypeError, ['maskedFill_: value', 'string "0"'], [t]);
+    expect(t._version).toBe(0);
+  });
+
   it('creation functions: data, shapes, values and options', () => {
     rejects(() => tensor(bad(undefined)), TypeError, ['tensor: data must be', 'undefined']);
     rejects(() => tensor(bad('abc')), TypeError, ['tensor: data must be', 'string "abc"']);

@@ -1,6 +1,7 @@
 import { isGradEnabled, withGradMode } from '../autograd/grad-mode.js';
 import { bumpVersion } from '../autograd/version.js';
 import { getBackend } from '../backend/backend.js';
+import { expectNumber, expectOptionalNumber, expectTensor, expectTensorLike } from '../checks.js';
 import { type DType, isFloating } from '../dtype.js';
 import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
@@ -105,11 +106,13 @@ function copyInto(op: string, target: Tensor, src: TensorLike): Tensor {
 
 /** `target.copy_(src)`: see `Tensor.copy_`. */
 export function copy_(target: Tensor, src: TensorLike): Tensor {
+  expectTensorLike('copy_', 'src', src);
   return copyInto('copy_', target, src);
 }
 
 /** `target.fill_(value)`: see `Tensor.fill_`. */
 export function fill_(target: Tensor, value: number): Tensor {
+  expectNumber('fill_', 'value', value);
   return copyInto('fill_', target, value);
 }
 
@@ -120,26 +123,32 @@ export function zero_(target: Tensor): Tensor {
 
 /** `target.add_(other)`: see `Tensor.add_`. */
 export function add_(target: Tensor, other: TensorLike): Tensor {
+  expectTensorLike('add_', 'other', other);
   return operate('add_', target, [other], () => add(target, other));
 }
 
 /** `target.sub_(other)`: see `Tensor.sub_`. */
 export function sub_(target: Tensor, other: TensorLike): Tensor {
+  expectTensorLike('sub_', 'other', other);
   return operate('sub_', target, [other], () => sub(target, other));
 }
 
 /** `target.mul_(other)`: see `Tensor.mul_`. */
 export function mul_(target: Tensor, other: TensorLike): Tensor {
+  expectTensorLike('mul_', 'other', other);
   return operate('mul_', target, [other], () => mul(target, other));
 }
 
 /** `target.div_(other)`: see `Tensor.div_`. */
 export function div_(target: Tensor, other: TensorLike): Tensor {
+  expectTensorLike('div_', 'other', other);
   return operate('div_', target, [other], () => div(target, other));
 }
 
 /** `target.clamp_(min, max)`: see `Tensor.clamp_`. */
 export function clamp_(target: Tensor, min?: number | null, max?: number | null): Tensor {
+  expectOptionalNumber('clamp_', 'min', min);
+  expectOptionalNumber('clamp_', 'max', max);
   return operate('clamp_', target, [], () => clamp(target, min, max));
 }
 
@@ -150,6 +159,8 @@ export function relu_(target: Tensor): Tensor {
 
 /** `target.maskedFill_(mask, value)`: see `Tensor.maskedFill_`. */
 export function maskedFill_(target: Tensor, mask: Tensor, value: number): Tensor {
+  expectTensor('maskedFill_', 'mask', mask);
+  expectNumber('maskedFill_', 'value', value);
   // A plain number takes the tensor's dtype unless it is fractional next to int32, which then refuses.
   return operate('maskedFill_', target, [], () => where(mask, value, target));
 }
