@@ -13,7 +13,8 @@ export class BackpropError extends Error {
 }
 
 /**
- * Shapes that do not fit together: broadcasting, matmul, reshape, cat.
+ * Shapes that do not fit together (broadcasting, matmul, reshape, cat), sizes that are not
+ * non-negative integers, and tensors too large to allocate (over 4 GiB), named before allocating.
  *
  * @example
  * ```ts
@@ -65,7 +66,8 @@ export class AutogradError extends BackpropError {
 }
 
 /**
- * A value outside what an op accepts, such as a negative kernel size.
+ * A value outside what an op accepts, such as a negative kernel size, a fractional dim or slice
+ * bound, or a number that int32 cannot hold.
  *
  * @example
  * ```ts
