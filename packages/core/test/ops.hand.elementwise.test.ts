@@ -3,6 +3,7 @@ import {
   add,
   clamp,
   cos,
+  DTypeError,
   div,
   eq,
   exp,
@@ -187,6 +188,15 @@ describe('maximum, minimum, clamp, where', () => {
     expect(clamp(tensor([0.5, 2, -1]), 1, 0).toArray()).toEqual([0, 0, 0]);
     expect(gradsOf((t) => t.clamp(-1, 1).sum(), [x])[0]!.toArray()).toEqual([0, 1, 1, 1, 0]);
     expect(gradsOf((t) => t.clamp(undefined, 1).sum(), [x])[0]!.toArray()).toEqual([1, 1, 1, 1, 0]);
+  });
+
+  it('clamp keeps int32 for integer bounds and gives float32 for a fractional one, as PyTorch', () => {
+    const i = () => tensor([1, 2, 3], { dtype: 'int32' });
+    // torch.clamp(int32 [1, 2, 3], 0, 2): int32 [1, 2, 2]; (0.5, 2.5): float32 [1, 2, 2.5]
+    expect([clamp(i(), 0, 2).dtype, clamp(i(), 0, 2).toArray()]).toEqual(['int32', [1, 2, 2]]);
+    expect([clamp(i(), 0.5, 2.5).dtype, clamp(i(), 0.5, 2.5).toArray()]).toEqual(['float32', [1, 2, 2.5]]);
+    // in place, the float32 result cannot be written back: PyTorch's "can't be cast" error
+    expect(() => i().clamp_(0.5, 2.5)).toThrow(DTypeError);
   });
 
   it('where picks by a non-zero condition, broadcasting all three, and routes gradients', () => {

@@ -286,8 +286,8 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
 /**
  * Clamps every element into `[min, max]`; either bound may be omitted. As PyTorch: when min > max
  * every element becomes max; when both bounds are given and one is NaN every element is NaN (a
- * lone NaN bound is ignored, as there); NaN elements stay NaN. The gradient is dy where
- * min <= x <= max, else 0.
+ * lone NaN bound is ignored, as there); NaN elements stay NaN; a fractional bound makes an int32
+ * input's result float32. The gradient is dy where min <= x <= max, else 0.
  *
  * @example
  * ```ts
@@ -298,11 +298,15 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   expectTensor('clamp', 'input', x);
   expectOptionalNumber('clamp', 'min', min);
   expectOptionalNumber('clamp', 'max', max);
+  // A fractional (or NaN) bound makes an int32 input's result float32, as a plain number next to an
+  // int32 tensor does in every op (PyTorch's type promotion).
+  const fractional = (b: number | null | undefined) => b != null && !Number.isInteger(b);
+  const dtype = x.dtype === 'int32' && (fractional(min) || fractional(max)) ? 'float32' : x.dtype;
   // The kernel reads a NaN bound as none, which is PyTorch's rule for a lone bound only.
   const nanBound = min != null && max != null && (Number.isNaN(min) || Number.isNaN(max));
   const out = nanBound
-    ? new Tensor(allocate(floatingOf(x.dtype), x.size).fill(Number.NaN), x.shape)
-    : unaryKernel('clamp', x, x.dtype, min ?? Number.NaN, max ?? Number.NaN);
+    ? new Tensor(allocate(dtype, x.size).fill(Number.NaN), x.shape)
+    : unaryKernel('clamp', x, dtype, min ?? Number.NaN, max ?? Number.NaN);
   // The gradient passes where min <= x <= max (nowhere for a NaN bound), as PyTorch.
   if (recording('clamp', out, x)) {
     attach(out, 'clamp', [x], [x], (dy) => {
