@@ -131,7 +131,7 @@ export function expectIndexList(op: string, name: string, v: unknown): asserts v
   for (let i = 0; i < v.length; i++) {
     const k = v[i]!;
     if (!Number.isInteger(k)) throw new ValueError(`${op}: ${name}[${i}] must be an integer, got ${k}`);
-    checkFits(op, 'int32', k, `${name}[${i}] =`);
+    if (!fits('int32', k)) checkFits(op, 'int32', k, `${name}[${i}] =`);
   }
 }
 
@@ -246,13 +246,18 @@ export function expectShape(op: string, shape: unknown, name = 'shape'): number 
 }
 
 /**
- * Throws a ValueError unless `value` fits `dtype`. Only int32 can refuse a number: NaN, the
- * infinities and numbers outside [-2^31, 2^31 - 1] after truncation toward zero (fractions
- * truncate, as PyTorch's conversion does). Floating dtypes take every number (float32 rounds,
- * and overflows to infinity, as PyTorch).
+ * Whether `value` fits `dtype`. Only int32 can refuse a number: NaN, the infinities and numbers
+ * outside [-2^31, 2^31 - 1] after truncation toward zero (fractions truncate, as PyTorch's
+ * conversion does). Floating dtypes take every number (float32 rounds, and overflows to
+ * infinity, as PyTorch).
  */
+export function fits(dtype: DType, value: number): boolean {
+  return dtype !== 'int32' || (value > INT32_MIN - 1 && value < INT32_MAX + 1);
+}
+
+/** Throws a ValueError unless `value` fits `dtype` (see `fits`), naming the op and `what`. */
 export function checkFits(op: string, dtype: DType, value: number, what = 'value'): void {
-  if (dtype === 'int32' && !(value > INT32_MIN - 1 && value < INT32_MAX + 1)) {
+  if (!fits(dtype, value)) {
     throw new ValueError(
       `${op}: ${what} ${value} does not fit dtype int32 (integers from ${INT32_MIN} to ${INT32_MAX})`,
     );

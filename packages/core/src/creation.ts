@@ -8,6 +8,7 @@ import {
   expectNumber,
   expectOptions,
   expectShape,
+  fits,
 } from './checks.js';
 import { allocate, type DType, type TypedArray } from './dtype.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
@@ -73,7 +74,8 @@ function flattenNested(data: NestedArray, shape: readonly number[], out: TypedAr
         }
         throw new TypeError(`tensor: element [${path.join(',')}] must be a number, got ${describe(node)}`);
       }
-      checkFits('tensor', dtype, node, `element [${path.join(',')}] =`);
+      // The label is built only for a value that does not fit: this runs once per element.
+      if (!fits(dtype, node)) checkFits('tensor', dtype, node, `element [${path.join(',')}] =`);
       out[pos++] = node;
       return;
     }
@@ -131,7 +133,9 @@ function fromTypedArray(data: ArrayBufferView, options: TensorOptions & { shape?
   }
   // Int32Array's own conversion would wrap 1e12 to -727379968 and NaN to 0.
   if (dtype === 'int32' && !(values instanceof Int32Array)) {
-    for (let i = 0; i < values.length; i++) checkFits('tensor', dtype, values[i]!, `element ${i} =`);
+    for (let i = 0; i < values.length; i++) {
+      if (!fits(dtype, values[i]!)) checkFits('tensor', dtype, values[i]!, `element ${i} =`);
+    }
   }
   const storage = allocate(dtype, values.length, 'tensor');
   storage.set(values);
