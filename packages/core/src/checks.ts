@@ -82,19 +82,14 @@ export function expectOptionalTensor(
   name: string,
   v: unknown,
 ): asserts v is Tensor | null | undefined {
-  if (v != null && !(v instanceof Tensor)) {
-    throw new TypeError(`${op}: ${name} must be a Tensor or null, got ${describe(v)}`);
-  }
+  if (v != null && !isTensor(v)) wrongType(op, name, 'a Tensor or null', v);
 }
 
 /** Throws a TypeError unless `v` is an array of Tensors, naming the first element that is not. */
 export function expectTensors(op: string, name: string, v: unknown): asserts v is readonly Tensor[] {
-  if (!Array.isArray(v))
-    throw new TypeError(`${op}: ${name} must be an array of Tensors, got ${describe(v)}`);
+  if (!Array.isArray(v)) wrongType(op, name, 'an array of Tensors', v);
   for (let i = 0; i < v.length; i++) {
-    if (!(v[i] instanceof Tensor)) {
-      throw new TypeError(`${op}: ${name}[${i}] must be a Tensor, got ${describe(v[i])}`);
-    }
+    if (!isTensor(v[i])) wrongType(op, `${name}[${i}]`, 'a Tensor', v[i]);
   }
 }
 
@@ -114,11 +109,9 @@ export function operandError(op: string, a: unknown, b: unknown): TypeError {
 
 /** Throws a TypeError unless `v` is an array of numbers, naming the first element that is not. */
 export function expectNumbers(op: string, name: string, v: unknown): asserts v is readonly number[] {
-  if (!Array.isArray(v))
-    throw new TypeError(`${op}: ${name} must be an array of numbers, got ${describe(v)}`);
+  if (!Array.isArray(v)) wrongType(op, name, 'an array of numbers', v);
   for (let i = 0; i < v.length; i++) {
-    if (typeof v[i] !== 'number')
-      throw new TypeError(`${op}: ${name}[${i}] must be a number, got ${describe(v[i])}`);
+    if (typeof v[i] !== 'number') wrongType(op, `${name}[${i}]`, 'a number', v[i]);
   }
 }
 
@@ -147,7 +140,7 @@ export function expectOptionalNumber(
   v: unknown,
 ): asserts v is number | null | undefined {
   if (v != null && typeof v !== 'number') {
-    throw new TypeError(`${op}: ${name} must be a number or null, got ${describe(v)}`);
+    wrongType(op, name, 'a number or null', v);
   }
 }
 
@@ -188,7 +181,7 @@ export function expectBound(op: string, name: string, v: unknown): asserts v is 
 /** Throws a TypeError unless `v` is absent (undefined) or a plain options object. */
 export function expectOptions(op: string, v: unknown): void {
   if (v !== undefined && (v === null || typeof v !== 'object' || Array.isArray(v))) {
-    throw new TypeError(`${op}: options must be an object, got ${describe(v)}`);
+    wrongType(op, 'options', 'an object', v);
   }
 }
 
@@ -226,13 +219,11 @@ function tooLarge(op: string, count: number, dtype: DType, shape: readonly numbe
  * `checkNumel`'s question (a broadcast view allocates nothing).
  */
 export function expectShape(op: string, shape: unknown, name = 'shape'): number {
-  if (!Array.isArray(shape))
-    throw new TypeError(`${op}: ${name} must be an array of sizes, got ${describe(shape)}`);
+  if (!Array.isArray(shape)) wrongType(op, name, 'an array of sizes', shape);
   let count = 1;
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
-    if (typeof d !== 'number')
-      throw new TypeError(`${op}: ${name}[${i}] must be a number, got ${describe(d)}`);
+    if (typeof d !== 'number') wrongType(op, `${name}[${i}]`, 'a number', d);
     // Safe integers keep size and offset arithmetic exact; whether they fit is checkNumel's question.
     if (!Number.isSafeInteger(d) || d < 0) {
       throw new ShapeError(
