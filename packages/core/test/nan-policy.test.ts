@@ -160,6 +160,17 @@ describe.each([cpuBackend, wasmBackend])('NaN as PyTorch, on the $name backend',
     expect(where(f64([NAN, 0]), f64([1, 1]), f64([2, 2])).toArray()).toEqual([1, 2]);
   });
 
+  it("relu's gradient passes dy at a NaN input, abs's is 0 there, and an infinite dy at x <= 0 stays out of relu's", () => {
+    // torch: x = [nan, -1, 0, 2]; relu(x).backward([1, inf, inf, 1]) -> [1, 0, 0, 1];
+    // abs(x).backward([1, 1, 1, 1]) -> [0, -1, 0, 1]
+    const x = f64([NAN, -1, 0, 2]).requiresGrad_();
+    relu(x).backward(f64([1, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 1]));
+    expect(x.grad!.toArray()).toEqual([1, 0, 0, 1]);
+    x.zeroGrad();
+    x.abs().backward(f64([1, 1, 1, 1]));
+    expect(x.grad!.toArray()).toEqual([0, -1, 0, 1]);
+  });
+
   it('sums, means, products and softmax spread NaN to their slice only; logsumexp keeps infinities', () => {
     // [[0, 1]] @ [[nan], [2]]: nan (0 * nan is nan)
     expect(matmul(f64([[0, 1]]), f64([[NAN], [2]])).toArray()).toEqual([[NAN]]);

@@ -18,7 +18,9 @@ import { max, sum } from './reduce.js';
  */
 export function relu(x: Tensor): Tensor {
   const out = unaryKernel('relu', x);
-  if (recording('relu', out, x)) attach(out, 'relu', [x], [x], (dy) => [mul(dy, x.gt(0))]);
+  // d relu = dy where x > 0, else 0; a select, not dy * (x > 0), so a NaN input passes dy and an
+  // infinite dy at x <= 0 gives 0, as PyTorch's threshold_backward.
+  if (recording('relu', out, x)) attach(out, 'relu', [x], [x], (dy) => [where(x.le(0), 0, dy)]);
   return out;
 }
 
