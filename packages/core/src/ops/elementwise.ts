@@ -171,8 +171,10 @@ export function sqrt(x: Tensor): Tensor {
  */
 export function abs(x: Tensor): Tensor {
   const out = unaryKernel('abs', x);
-  // d|x| = sign(x)
-  if (recording('abs', out, x)) attach(out, 'abs', [x], [x], (dy) => [mul(dy, unaryKernel('sign', x))]);
+  // d|x| = sign(x); PyTorch's sgn(NaN) is 0, so a NaN input gets no gradient rather than a NaN one.
+  if (recording('abs', out, x)) {
+    attach(out, 'abs', [x], [x], (dy) => [where(x.ne(x), 0, mul(dy, unaryKernel('sign', x)))]);
+  }
   return out;
 }
 
