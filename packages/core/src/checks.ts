@@ -254,3 +254,16 @@ export function checkFits(op: string, dtype: DType, value: number, what = 'value
     );
   }
 }
+
+/**
+ * Throws a ValueError at the first element of `values` that does not fit `dtype`, naming the op and
+ * the element; nothing to check unless values that are not int32 go into int32 (`tensor()` of a
+ * float array, `copy_` into an int32 tensor, `to('int32')`), where the typed array's own conversion
+ * would wrap 1e12 to -727379968 and NaN to 0.
+ */
+export function checkAllFit(op: string, dtype: DType, values: ArrayLike<number>): void {
+  if (dtype !== 'int32' || values instanceof Int32Array) return;
+  for (let i = 0; i < values.length; i++) {
+    if (!fits(dtype, values[i]!)) checkFits(op, dtype, values[i]!, `element ${i} =`);
+  }
+}

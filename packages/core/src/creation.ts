@@ -1,4 +1,5 @@
 import {
+  checkAllFit,
   checkFits,
   checkNumel,
   describe,
@@ -131,12 +132,7 @@ function fromTypedArray(data: ArrayBufferView, options: TensorOptions & { shape?
   if (sizeOf(shape) !== values.length) {
     throw new ShapeError(`tensor: shape ${fmtShape(shape)} does not hold ${values.length} elements`);
   }
-  // Int32Array's own conversion would wrap 1e12 to -727379968 and NaN to 0.
-  if (dtype === 'int32' && !(values instanceof Int32Array)) {
-    for (let i = 0; i < values.length; i++) {
-      if (!fits(dtype, values[i]!)) checkFits('tensor', dtype, values[i]!, `element ${i} =`);
-    }
-  }
+  checkAllFit('tensor', dtype, values);
   const storage = allocate(dtype, values.length, 'tensor');
   storage.set(values);
   return finish(new Tensor(storage, [...shape]), options);

@@ -2,6 +2,7 @@ import { runBackward } from './autograd/backward.js';
 import type { GradHook, Node } from './autograd/node.js';
 import { bumpVersion, versionOf } from './autograd/version.js';
 import { getBackend } from './backend/backend.js';
+import { expectOptions, expectTensorLike, wrongType } from './checks.js';
 import { allocate, type DType, dtypeOf, isFloating, type TypedArray } from './dtype.js';
 import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
 import * as act from './ops/activation.js';
@@ -212,6 +213,8 @@ export class Tensor {
    * ```
    */
   backward(gradient?: TensorLike, options: BackwardCallOptions = {}): void {
+    if (gradient !== undefined) expectTensorLike('backward', 'gradient', gradient);
+    expectOptions('backward', options);
     if (!this.requiresGrad) {
       throw new AutogradError(
         `backward: tensor of shape ${fmtShape(this.shape)} does not require grad and has no gradFn`,
@@ -289,6 +292,7 @@ export class Tensor {
    * ```
    */
   registerHook(fn: GradHook): RemovableHandle {
+    if (typeof fn !== 'function') wrongType('registerHook', 'hook', 'a function', fn);
     if (!this.requiresGrad) {
       throw new AutogradError(
         "registerHook: cannot register a hook on a tensor that doesn't require gradient",

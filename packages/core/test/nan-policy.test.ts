@@ -160,6 +160,18 @@ describe.each([cpuBackend, wasmBackend])('NaN as PyTorch, on the $name backend',
     expect(where(f64([NAN, 0]), f64([1, 1]), f64([2, 2])).toArray()).toEqual([1, 2]);
   });
 
+  it('pow follows C (1 ** NaN and (-1) ** Infinity are 1), and to(int32) refuses what int32 cannot hold', () => {
+    // torch.pow(tensor([1., -1., 2.]), tensor([nan, inf, nan])): [1, 1, nan]
+    expect(
+      f64([1, -1, 2])
+        .pow(f64([NAN, Number.POSITIVE_INFINITY, NAN]))
+        .toArray(),
+    ).toEqual([1, 1, NAN]);
+    expect(() => f64([1, NAN]).to('int32')).toThrow('to: element 1 = NaN does not fit dtype int32');
+    expect(() => f64([1e12]).to('int32')).toThrow(ValueError);
+    expect(f64([2.7, -2.7]).to('int32').toArray()).toEqual([2, -2]);
+  });
+
   it("relu's gradient passes dy at a NaN input, abs's is 0 there, and an infinite dy at x <= 0 stays out of relu's", () => {
     // torch: x = [nan, -1, 0, 2]; relu(x).backward([1, inf, inf, 1]) -> [1, 0, 0, 1];
     // abs(x).backward([1, 1, 1, 1]) -> [0, -1, 0, 1]

@@ -198,7 +198,7 @@ describe('in-place ops', () => {
     expect(e2).toBeInstanceOf(DTypeError);
     const e3 = thrown(() => ints.fill_(1e12));
     expect(e3).toBeInstanceOf(ValueError);
-    expect(e3.message).toBe('fill_: value 1000000000000 does not fit dtype int32');
+    expect(e3.message).toContain('fill_: value 1000000000000 does not fit dtype int32');
     expect(thrown(() => ints.fill_(Number.NaN))).toBeInstanceOf(ValueError);
     expect(ints.toArray()).toEqual([1, 2]);
     expect(ints._version).toBe(0);

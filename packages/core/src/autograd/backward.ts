@@ -1,3 +1,4 @@
+import { describe } from '../checks.js';
 import { AutogradError, fmtShape } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -169,13 +170,6 @@ function fitGradient(op: string, g: unknown, input: Tensor, index: number): Tens
     );
   }
   return out.dtype === input.dtype ? out : out.to(input.dtype);
-}
-
-/** @internal How error messages name a value that should have been a tensor. */
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? (v.constructor?.name ?? 'an object') : `${typeof v} ${String(v)}`;
 }
 
 // Whether `shape` broadcasts to `target`, i.e. a gradient of `target` can be summed back to `shape`.

@@ -1,3 +1,4 @@
+import { expectOptions, expectTensor } from '../checks.js';
 import { fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { type GraphVertex, walkGraph } from './graph-walk.js';
@@ -24,6 +25,8 @@ function escapeLabel(s: string): string {
  * ```
  */
 export function toDot(t: Tensor, options: DotOptions = {}): string {
+  expectTensor('toDot', 't', t);
+  expectOptions('toDot', options);
   const { vertices, expansion } = walkGraph(t, options.names?.keys());
   const lines: string[] = ['digraph backprop {', '  rankdir=BT;', '  node [fontname="Helvetica"];'];
   const label = (v: GraphVertex) => (v.tensor ? options.names?.get(v.tensor) : undefined);

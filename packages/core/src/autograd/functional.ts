@@ -1,3 +1,4 @@
+import { expectIndexList, expectInteger, expectOptions, expectTensor, wrongType } from '../checks.js';
 import { ones, zeros } from '../creation.js';
 import { AutogradError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -13,6 +14,14 @@ export interface GradOptions {
 /** One gradient for a single argnum, an array for a list. */
 export type Gradients = Tensor | Tensor[];
 
+function checkGradArguments(op: string, f: unknown, options: GradOptions): void {
+  if (typeof f !== 'function') wrongType(op, 'f', 'a function', f);
+  expectOptions(op, options);
+  const { argnums } = options;
+  if (typeof argnums === 'number') expectInteger(op, 'argnums', argnums, 0);
+  else if (argnums !== undefined) expectIndexList(op, 'argnums', argnums);
+}
+
 function argList(argnums: number | readonly number[] | undefined): number[] {
   if (argnums === undefined) return [0];
   return typeof argnums === 'number' ? [argnums] : [...argnums];
@@ -27,6 +36,9 @@ function evaluate(
   argnums: number | readonly number[] | undefined,
 ): { value: Tensor; grads: Tensor[] } {
   const which = argList(argnums);
+  args.forEach((a, i) => {
+    expectTensor('grad', `argument ${i}`, a);
+  });
   const inputs = args.slice();
   const outer = isGradEnabled();
   // f is recorded even under noGrad: grad() must see its graph, it just hands back no graph then.
@@ -100,6 +112,7 @@ export function grad(
   f: (...args: Tensor[]) => Tensor,
   options: GradOptions = {},
 ): (...args: Tensor[]) => Gradients {
+  checkGradArguments('grad', f, options);
   return (...args) => {
     const { grads } = evaluate(f, args, options.argnums);
     return typeof options.argnums === 'object' ? grads : grads[0]!;
@@ -126,6 +139,7 @@ export function valueAndGrad(
   f: (...args: Tensor[]) => Tensor,
   options: GradOptions = {},
 ): (...args: Tensor[]) => [Tensor, Gradients] {
+  checkGradArguments('valueAndGrad', f, options);
   return (...args) => {
     const { value, grads } = evaluate(f, args, options.argnums);
     return [value, typeof options.argnums === 'object' ? grads : grads[0]!];

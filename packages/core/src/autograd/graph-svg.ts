@@ -1,3 +1,4 @@
+import { expectOptions, expectTensor } from '../checks.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import {
@@ -64,6 +65,8 @@ const COLORS = {
  * ```
  */
 export function graphToSvg(t: Tensor, options: GraphSvgOptions = {}): string {
+  expectTensor('graphToSvg', 't', t);
+  expectOptions('graphToSvg', options);
   const { maxValues = 4, digits = 4, maxNodes = 5000, title = 'computation graph' } = options;
   checkCount('maxValues', maxValues, 0);
   checkCount('digits', digits, 1, 21);

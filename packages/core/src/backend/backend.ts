@@ -127,5 +127,16 @@ export function getBackend(): Backend {
  * ```
  */
 export function setBackend(backend: Backend): void {
+  // A half-made backend would fail later inside some op, far from the call that installed it.
+  const kernels = ['unary', 'binary', 'select', 'reduce', 'argReduce', 'matmul', 'copy'] as const;
+  if (
+    typeof backend !== 'object' ||
+    backend === null ||
+    kernels.some((k) => typeof backend[k] !== 'function')
+  ) {
+    throw new TypeError(
+      `setBackend: expected a Backend (an object with the kernels ${kernels.join(', ')}, ...)`,
+    );
+  }
   active = backend;
 }

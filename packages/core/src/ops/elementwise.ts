@@ -1,6 +1,6 @@
 import { attach, recording, SAVES_NOTHING, savedForProduct } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
-import { checkNumel, expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
+import { checkAllFit, checkNumel, expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
 import { allocate, type DType, floatingOf, promote } from '../dtype.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -361,6 +361,7 @@ export function to(x: Tensor, dtype: DType): Tensor {
   expectDType('to', dtype);
   checkNumel('to', x.size, dtype, x.shape);
   if (x.dtype === dtype) return x;
+  if (dtype === 'int32') checkAllFit('to', dtype, x.data());
   const out = unaryKernel('identity', x, dtype);
   if (dtype !== 'int32' && recording('to', out, x))
     attach(out, 'to', [x], SAVES_NOTHING, (dy) => [to(dy, x.dtype)]);

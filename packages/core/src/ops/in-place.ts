@@ -1,7 +1,14 @@
 import { isGradEnabled, withGradMode } from '../autograd/grad-mode.js';
 import { bumpVersion } from '../autograd/version.js';
 import { getBackend } from '../backend/backend.js';
-import { expectNumber, expectOptionalNumber, expectTensor, expectTensorLike } from '../checks.js';
+import {
+  checkAllFit,
+  checkFits,
+  expectNumber,
+  expectOptionalNumber,
+  expectTensor,
+  expectTensorLike,
+} from '../checks.js';
 import { type DType, isFloating } from '../dtype.js';
 import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
@@ -57,18 +64,6 @@ function refuseNarrowing(op: string, result: DType, target: Tensor): void {
   }
 }
 
-// copy_ converts any dtype as PyTorch does, but a value an int32 tensor cannot hold is refused.
-function refuseUnrepresentable(op: string, values: Tensor, target: Tensor): void {
-  if (target.dtype !== 'int32' || values.dtype === 'int32') return;
-  const data = values.data();
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (!(v > -2147483649 && v < 2147483648)) {
-      throw new ValueError(`${op}: value ${v} does not fit dtype int32`);
-    }
-  }
-}
-
 /** Writes `values` (broadcast to the target's shape) into `target` and bumps its version. */
 function write(op: string, target: Tensor, values: Tensor): void {
   let src = values;
@@ -99,7 +94,9 @@ function copyInto(op: string, target: Tensor, src: TensorLike): Tensor {
   refuseOverlap(op, target);
   const values =
     typeof src === 'number' ? scalarOf(src, isFloating(target.dtype) ? target.dtype : 'float64') : src;
-  refuseUnrepresentable(op, values, target);
+  // copy_ converts any dtype as PyTorch does, but a value an int32 tensor cannot hold is refused.
+  if (typeof src === 'number') checkFits(op, target.dtype, src);
+  else if (target.dtype === 'int32') checkAllFit(op, target.dtype, values.data());
   write(op, target, values);
   return target;
 }

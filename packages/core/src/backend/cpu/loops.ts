@@ -45,13 +45,23 @@ export const UNARY: Record<UnaryOp, Unary> = {
   identity: (x) => x,
 };
 
+/**
+ * C's pow, which PyTorch follows, where JavaScript's `**` differs: 1 to any power (NaN too) is 1, and
+ * so is -1 to an infinite power; JavaScript gives NaN for both.
+ */
+export function powC(a: number, b: number): number {
+  return a === 1 || (a === -1 && (b === Number.POSITIVE_INFINITY || b === Number.NEGATIVE_INFINITY))
+    ? 1
+    : a ** b;
+}
+
 /** Each binary op on two numbers: the definition the loops below inline (and the tests' reference). */
 export const BINARY: Record<BinaryOp, Binary> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: (a, b) => a ** b,
+  pow: powC,
   maximum: (a, b) => (a > b || Number.isNaN(a) ? a : b),
   minimum: (a, b) => (a < b || Number.isNaN(a) ? a : b),
   eq: (a, b) => (a === b ? 1 : 0),
@@ -195,7 +205,7 @@ export function binaryRun(
       for (; o < end; o++, pa += sa, pb += sb) out[o] = +(a[pa]! === b[pb]!);
       return;
     case 'pow':
-      for (; o < end; o++, pa += sa, pb += sb) out[o] = a[pa]! ** b[pb]!;
+      for (; o < end; o++, pa += sa, pb += sb) out[o] = powC(a[pa]!, b[pb]!);
       return;
     case 'maximum':
       for (; o < end; o++, pa += sa, pb += sb) {
