@@ -1,62 +1,15 @@
 import {
   AutogradError,
-  BackpropError,
   cat,
   conv2d,
   DTypeError,
   IndexError,
   ShapeError,
-  type Tensor,
   tensor,
   ValueError,
 } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-
-type ErrorClass = abstract new (...args: never[]) => Error;
-
-// Leaves with a .grad from an earlier backward and a live (retained) graph, so that a failed call
-// has something it could corrupt.
-function withGrads(...ts: Tensor[]): Tensor[] {
-  for (const t of ts) t.requiresGrad_();
-  ts.reduce((acc: Tensor, t) => acc.add(t.square().sum()), tensor(0)).backward();
-  return ts;
-}
-
-/**
- * Runs `fn`, asserts it throws `errorClass` (a BackpropError) with every one of `parts` in its
- * message, and that `watched` tensors kept their values, their .grad object and its values.
- */
-function expectRejected(
-  fn: () => unknown,
-  errorClass: ErrorClass,
-  parts: readonly string[],
-  watched: readonly Tensor[] = [],
-): void {
-  const before = watched.map((t) => ({
-    data: Array.from(t.data()),
-    grad: t.grad,
-    gradData: t.grad ? Array.from(t.grad.data()) : null,
-    gradFn: t.gradFn,
-    requiresGrad: t.requiresGrad,
-  }));
-  let caught: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(errorClass);
-  expect(caught).toBeInstanceOf(BackpropError);
-  for (const part of parts) expect((caught as Error).message).toContain(part);
-  watched.forEach((t, i) => {
-    const b = before[i]!;
-    expect(Array.from(t.data())).toEqual(b.data);
-    expect(t.grad).toBe(b.grad);
-    expect(t.grad ? Array.from(t.grad.data()) : null).toEqual(b.gradData);
-    expect(t.gradFn).toBe(b.gradFn);
-    expect(t.requiresGrad).toBe(b.requiresGrad);
-  });
-}
+import { expectRejected, withGrads } from './helpers.js';
 
 describe('shape errors', () => {
   it('matmul of mismatched shapes names both shapes and the inner sizes', () => {

@@ -112,3 +112,54 @@ export function thrown(fn: () => unknown): Error {
   }
   throw new Error('expected a throw');
 }
+
+/** An error class as `expectRejected` takes it. */
+export type ErrorClass = abstract new (...args: never[]) => Error;
+
+/** Leaves with a .grad from an earlier backward, so that a failed call has something to corrupt. */
+export function withGrads(...ts: Tensor[]): Tensor[] {
+  for (const t of ts) t.requiresGrad_();
+  ts.reduce((acc: Tensor, t) => acc.add(t.square().sum()), tensor(0)).backward();
+  return ts;
+}
+
+/**
+ * Runs `fn`, asserts it throws exactly `errorClass` (not a subclass) with every one of `parts` in its
+ * message, and that the `watched` tensors kept their values, version, .grad object and its values,
+ * gradFn and requiresGrad: a rejected call changes nothing.
+ */
+export function expectRejected(
+  fn: () => unknown,
+  errorClass: ErrorClass,
+  parts: readonly string[],
+  watched: readonly Tensor[] = [],
+): void {
+  const snapshot = (t: Tensor) => ({
+    data: Array.from(t.data()),
+    version: t._version,
+    grad: t.grad,
+    gradData: t.grad ? Array.from(t.grad.data()) : null,
+    gradFn: t.gradFn,
+    requiresGrad: t.requiresGrad,
+  });
+  const before = watched.map(snapshot);
+  let caught: unknown = null;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `expected ${errorClass.name} with ${parts.join(' | ')}`).toBeInstanceOf(errorClass);
+  expect((caught as Error).constructor).toBe(errorClass);
+  for (const part of parts) expect((caught as Error).message).toContain(part);
+  watched.forEach((t, i) => {
+    const b = before[i]!;
+    const now = snapshot(t);
+    expect(now.data).toEqual(b.data);
+    expect(now.version).toBe(b.version);
+    expect(now.grad).toBe(b.grad);
+    expect(now.gradData).toEqual(b.gradData);
+    expect(now.gradFn).toBe(b.gradFn);
+    expect(now.requiresGrad).toBe(b.requiresGrad);
+  });
+}
