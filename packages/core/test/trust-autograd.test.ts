@@ -10,6 +10,7 @@ import {
   graphToSvg,
   isGradEnabled,
   noGrad,
+  ones,
   randn,
   type Tensor,
   tensor,
@@ -110,7 +111,7 @@ describe('hooks are checked, and a failing pass writes no .grad', () => {
 });
 
 describe('saved tensors are released after backward', () => {
-  it('a freed node keeps its name, shape and structure but no input tensors, saved values or closure', () => {
+  it('a freed node keeps its name, shape and structure but no activations, saved values or closure', () => {
     const w = tensor([1, 2], { requiresGrad: true });
     const x = tensor([3, 4]);
     const h = w.mul(x).exp();
@@ -119,16 +120,30 @@ describe('saved tensors are released after backward', () => {
     const sum = loss.gradFn!;
     expect(sum.name).toBe('sum');
     expect(sum.freed).toBe(true);
-    expect(sum.inputs).toEqual([]);
     expect(sum.saved).toBeNull();
+    // The exp output (an activation) became the exp node that made it.
     expect(sum.released!.map((n) => (n as { name?: string }).name)).toEqual(['exp']);
     const mul = h.gradFn!.released![0] as typeof sum;
     expect(mul.name).toBe('mul');
-    // The parameter is kept (as PyTorch's AccumulateGrad keeps it); the data only weakly.
+    // The parameter is kept (as PyTorch's AccumulateGrad keeps it), and so is a small constant.
     expect(mul.released![0]).toBe(w);
-    expect(mul.released![1]).not.toBe(x);
+    expect(mul.released![1]).toBe(x);
     // Tensors the user holds stay readable.
     expect(h.data()[0]).toBeCloseTo(Math.exp(3), 4);
+  });
+
+  it('a freed node keeps a large data leaf by shape and dtype only', () => {
+    const w = tensor([0.5], { requiresGrad: true });
+    const batch = ones([100, 3]);
+    const loss = batch.mul(w).sum();
+    loss.backward();
+    const record = loss.gradFn!.released![0] as unknown as { released: unknown[] };
+    const kept = record.released[0] as { shape: number[]; dtype: string; requiresGrad: boolean };
+    expect(kept).not.toBe(batch);
+    expect(kept.shape).toEqual([100, 3]);
+    expect(kept.dtype).toBe('float32');
+    expect(kept.requiresGrad).toBe(false);
+    expect(record.released[1]).toBe(w);
   });
 
   it('toDot and graphToSvg still draw a freed graph, with values only where tensors are still held', () => {

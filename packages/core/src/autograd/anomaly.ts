@@ -15,12 +15,12 @@ export function checksForward(): boolean {
   return anomalyMode && !inBackwardRule;
 }
 
-/** Runs an op's backward rule with forward checks off (see `inBackwardRule`). */
-export function inBackward<T>(fn: () => T): T {
+/** Runs an op's backward rule on `dy` with forward checks off (see `inBackwardRule`). */
+export function inBackward<T>(rule: (dy: Tensor) => T, dy: Tensor): T {
   const previous = inBackwardRule;
   inBackwardRule = true;
   try {
-    return fn();
+    return rule(dy);
   } finally {
     inBackwardRule = previous;
   }

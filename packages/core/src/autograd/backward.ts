@@ -1,7 +1,7 @@
-import { describe } from '../checks.js';
+import { describe, isTensor } from '../checks.js';
 import { AutogradError, fmtShape } from '../errors.js';
 import { shapesEqual } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { checkBackward, inBackward, isAnomalyEnabled } from './anomaly.js';
 import { withGradMode } from './grad-mode.js';
 import type { GradHook, Node } from './node.js';
@@ -72,8 +72,8 @@ export function runBackward(
         if (captures) inputGrads.set(node, dy);
         else if (node.retained && !inputs) retainedGrads.push([node.retained, dy]);
         if (!runs) continue;
-        const backwardFn = node.backwardFn!;
-        const grads = isAnomalyEnabled() ? inBackward(() => backwardFn(dy)) : backwardFn(dy);
+        // No closure here: capturing the loop's variables would give every iteration a heap context.
+        const grads = isAnomalyEnabled() ? inBackward(node.backwardFn!, dy) : node.backwardFn!(dy);
         const nodeInputs = node.inputs;
         // A plain loop, not forEach: no closure per node on million-node graphs.
         for (let i = 0; i < nodeInputs.length; i++) {
@@ -155,7 +155,7 @@ function deliver(t: Tensor, g: Tensor, leafGrads: LeafGradients): void {
 // Sums a broadcast gradient back to the input's shape and casts it to the input's dtype: the one
 // place that does this, so op rules never need to.
 function fitGradient(op: string, g: unknown, input: Tensor, index: number): Tensor {
-  if (!(g instanceof Tensor)) {
+  if (!isTensor(g)) {
     throw new AutogradError(
       `${op} backward: gradient of input ${index} must be a Tensor or null, got ${describe(g)}`,
     );
@@ -189,7 +189,7 @@ function runHooks(hooks: readonly GradHook[] | null, g: Tensor, owner: string): 
       owner === 'leaf'
         ? `a hook on a leaf of shape ${fmtShape(g.shape)}`
         : `a hook on the output of ${owner}`;
-    if (!(r instanceof Tensor)) {
+    if (!isTensor(r)) {
       throw new AutogradError(`${where} returned ${describe(r)}; a hook returns a Tensor or nothing`);
     }
     if (!shapesEqual(r.shape, g.shape) || r.dtype !== g.dtype) {

@@ -1,7 +1,7 @@
 import type { DType } from '../dtype.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { Node, ReleasedLeaf, releasedRecordOf } from './node.js';
+import { Node, ReleasedLeaf } from './node.js';
 
 /** One vertex of a walked computation graph: an op application or a leaf tensor. */
 export interface GraphVertex {
@@ -18,7 +18,7 @@ export interface GraphVertex {
   readonly requiresGrad: boolean;
   /**
    * The tensor the vertex stands for, when known: a leaf (after a backward pass that freed the
-   * graph, a leaf that needs no gradient only when it is one of the `known` tensors), and an op's output when it is the walked tensor
+   * graph, only parameters and small constants: a data batch is known by its shape alone), and an op's output when it is the walked tensor
    * itself, one of the `known` tensors, or kept by `retainGrad()` on a live graph. A Node does not
    * keep its output, so other ops' values are not available.
    */
@@ -59,13 +59,7 @@ export interface ComputationGraph {
  */
 export function walkGraph(t: Tensor, known: Iterable<Tensor> = []): ComputationGraph {
   const outputs = new Map<Node, Tensor>();
-  // Leaves a freed graph recorded only by shape: the caller's tensors give them back their values.
-  const heldLeaves = new Map<ReleasedLeaf, Tensor>();
-  for (const k of known) {
-    if (k.gradFn) outputs.set(k.gradFn, k);
-    const record = releasedRecordOf(k);
-    if (record) heldLeaves.set(record, k);
-  }
+  for (const k of known) if (k.gradFn) outputs.set(k.gradFn, k);
   if (t.gradFn) outputs.set(t.gradFn, t);
   const vertices: GraphVertex[] = [];
   const ids = new Map<Node | Tensor | ReleasedLeaf, number>();
@@ -75,7 +69,7 @@ export function walkGraph(t: Tensor, known: Iterable<Tensor> = []): ComputationG
     if (id === undefined) {
       id = vertices.length;
       ids.set(key, id);
-      vertices.push(node ? opVertex(id, node, outputs) : leafVertex(id, leaf, heldLeaves));
+      vertices.push(node ? opVertex(id, node, outputs) : leafVertex(id, leaf));
     }
     return id;
   };
@@ -113,7 +107,7 @@ function opVertex(id: number, node: Node, outputs: Map<Node, Tensor>): GraphVert
   };
 }
 
-function leafVertex(id: number, t: Tensor | ReleasedLeaf, held: Map<ReleasedLeaf, Tensor>): GraphVertex {
+function leafVertex(id: number, t: Tensor | ReleasedLeaf): GraphVertex {
   return {
     id,
     kind: 'leaf',
@@ -122,7 +116,7 @@ function leafVertex(id: number, t: Tensor | ReleasedLeaf, held: Map<ReleasedLeaf
     dtype: t.dtype,
     node: null,
     requiresGrad: t.requiresGrad,
-    tensor: t instanceof ReleasedLeaf ? (held.get(t) ?? null) : t,
+    tensor: t instanceof ReleasedLeaf ? null : t,
     inputs: [],
   };
 }

@@ -12,17 +12,19 @@ import { latestWrite } from './version.js';
  */
 export type BackwardFn = (dy: Tensor) => readonly (Tensor | null)[];
 
+/** What a node saves for its backward: one tensor, or a list of them. */
+export type Saved = Tensor | readonly Tensor[];
+
 /** A gradient hook: may return a replacement gradient of the same shape and dtype. */
 export type GradHook = (grad: Tensor) => Tensor | undefined | void;
 
-const NO_TENSORS: readonly Tensor[] = Object.freeze([]);
+const NO_TENSORS: readonly Tensor[] = [];
 
 /**
- * What a released node keeps of an input that no node produced and that needs no gradient (data,
- * constants): its shape and dtype only, so that a freed graph keeps no data batch alive. Leaves
- * that require grad (parameters) are kept as they are, as PyTorch's AccumulateGrad keeps them.
- * (No WeakRef: its target stays alive until the current synchronous job ends, so a training loop
- * that never awaits would keep every constant it ever used.)
+ * What a released node keeps of a large input that no node produced and that needs no gradient (a
+ * data batch): its shape and dtype only, so that a freed graph keeps no data alive. Parameters
+ * (leaves that require grad) are kept as they are, as PyTorch's AccumulateGrad keeps them, and so
+ * are small constants (see `KEPT_LEAF_SIZE`), which cost less than a record would.
  */
 export class ReleasedLeaf {
   readonly shape: Shape;
@@ -35,23 +37,12 @@ export class ReleasedLeaf {
   }
 }
 
-// One record per tensor, so that a leaf read by several ops is still one vertex of a freed graph,
-// and so that a tensor the caller names can be matched with its record.
-const releasedLeaves = new WeakMap<Tensor, ReleasedLeaf>();
-
-function releasedLeafOf(t: Tensor): ReleasedLeaf {
-  let record = releasedLeaves.get(t);
-  if (record === undefined) {
-    record = new ReleasedLeaf(t);
-    releasedLeaves.set(t, record);
-  }
-  return record;
-}
-
-/** The record a released node keeps of `t`, if one does. */
-export function releasedRecordOf(t: Tensor): ReleasedLeaf | undefined {
-  return releasedLeaves.get(t);
-}
+/**
+ * Leaves of at most this many elements stay referenced by a freed graph: a micrograd-style graph
+ * reads thousands of 0-d constants, and a record (or a WeakMap entry, or a WeakRef, which keeps its
+ * target until the synchronous job ends anyway) would cost more than the constant itself.
+ */
+export const KEPT_LEAF_SIZE = 64;
 
 /**
  * The record of one op application in the graph: what produced a non-leaf tensor (its `gradFn`),
@@ -67,14 +58,16 @@ export class Node {
   /** Null once the graph has been freed by a backward pass without `retainGraph`. */
   backwardFn: BackwardFn | null;
   /**
-   * The tensors the op read, in argument order, while the graph is live; empty once released
-   * (then `released` holds what is left of them).
+   * The tensors the op read, in argument order, while the graph is live. Once released the same
+   * array holds what is left of them (read it through `released`).
    */
-  inputs: readonly Tensor[];
-  /** The tensors backward reads (checked for in-place writes); null once released. */
-  saved: readonly Tensor[] | null;
-  /** After release: per input, the node that produced it or a record of the leaf. */
-  released: readonly (Node | Tensor | ReleasedLeaf)[] | null = null;
+  readonly inputs: readonly Tensor[];
+  /**
+   * The tensors backward reads (checked for in-place writes): one tensor as itself, several as an
+   * array (no array for the common single case: a 0-d graph makes millions of nodes); null once
+   * released.
+   */
+  saved: Saved | null;
   /** Hooks registered on the output tensor, run on its full gradient before it flows on. */
   hooks: GradHook[] | null = null;
   /** The output tensor when `retainGrad()` asked for its `.grad`. */
@@ -92,7 +85,7 @@ export class Node {
     /** The op's name (`'mul'`, `'matmul'`), as in error messages and `toDot`. */
     readonly name: string,
     inputs: readonly Tensor[],
-    saved: readonly Tensor[],
+    saved: Saved,
     backwardFn: BackwardFn,
     /** Shape of the op's output. */
     readonly shape: Shape,
@@ -112,21 +105,31 @@ export class Node {
   }
 
   /**
+   * After release: per input, the node that produced it, the leaf itself (a parameter or a small
+   * constant) or a shape-only record of a large leaf; null while the graph is live.
+   */
+  get released(): readonly (Node | Tensor | ReleasedLeaf)[] | null {
+    return this.backwardFn === null ? (this.inputs as readonly (Node | Tensor | ReleasedLeaf)[]) : null;
+  }
+
+  /**
    * Drops every reference to tensor data the node holds (its backward closure, saved tensors,
-   * inputs, retained output), keeping the graph's structure for `gradFn`, `toDot` and `graphToSvg`.
+   * input activations, retained output), keeping the graph's structure for `gradFn`, `toDot` and
+   * `graphToSvg`. attach() took ownership of the inputs array, so it is rewritten in place: an
+   * activation becomes the node that produced it, a large data leaf a record of its shape. (A
+   * 0-d graph releases millions of nodes: no allocation and no write that is not needed.)
    */
   release(): void {
-    const inputs = this.inputs;
-    const kept = new Array<Node | Tensor | ReleasedLeaf>(inputs.length);
-    for (let i = 0; i < inputs.length; i++) {
-      const t = inputs[i]!;
-      kept[i] = t.gradFn ?? (t.requiresGrad ? t : releasedLeafOf(t));
+    const kept = this.inputs as (Tensor | Node | ReleasedLeaf)[];
+    for (let i = 0; i < kept.length; i++) {
+      const t = kept[i] as Tensor;
+      const producer = t.gradFn;
+      if (producer !== null) kept[i] = producer;
+      else if (!t.requiresGrad && t.size > KEPT_LEAF_SIZE) kept[i] = new ReleasedLeaf(t);
     }
-    this.released = kept;
-    this.inputs = NO_TENSORS;
     this.saved = null;
     this.backwardFn = null;
-    this.retained = null;
+    if (this.retained !== null) this.retained = null;
   }
 }
 
@@ -159,6 +162,7 @@ export function recordingAll(name: string, out: Tensor, inputs: readonly Tensor[
 
 /**
  * Makes `out` a non-leaf produced by op `name` from `inputs`, with `backward` as its chain rule.
+ * The node takes ownership of the `inputs` array (pass a fresh one, never a caller's).
  * `saved` lists every tensor whose values `backward` reads (inputs or the output), so that an
  * in-place write to one of them before backward is an error, not a wrong gradient. Callers check
  * `recording` first so that inference pays for no closure.
@@ -167,7 +171,7 @@ export function attach(
   out: Tensor,
   name: string,
   inputs: readonly Tensor[],
-  saved: readonly Tensor[],
+  saved: Saved,
   backward: BackwardFn,
 ): Tensor {
   out.gradFn = new Node(name, inputs, saved, backward, out.shape, out.dtype);
@@ -181,7 +185,7 @@ export const SAVES_NOTHING: readonly Tensor[] = NO_TENSORS;
  * What a product `a * b` (elementwise, matmul, linear) saves: each operand's gradient reads the
  * other operand, so `b` is saved only when `a` needs a gradient and vice versa (as PyTorch).
  */
-export function savedForProduct(a: Tensor, b: Tensor): readonly Tensor[] {
-  if (a.requiresGrad) return b.requiresGrad ? [a, b] : [b];
-  return b.requiresGrad ? [a] : NO_TENSORS;
+export function savedForProduct(a: Tensor, b: Tensor): Saved {
+  if (a.requiresGrad) return b.requiresGrad ? [a, b] : b;
+  return b.requiresGrad ? a : NO_TENSORS;
 }

@@ -46,15 +46,22 @@ export function versionOf(t: Tensor): number {
  * backward was written in place after the node was made.
  */
 export function checkSavedVersions(node: Node): void {
-  if (node.madeAtWrite === writes || node.saved === null) return;
-  for (const t of node.saved) {
-    const v = versions.get(t.storage);
-    if (v !== undefined && v.last > node.madeAtWrite) {
-      throw new AutogradError(
-        `${node.name} backward: one of the tensors needed for gradient computation (shape ${fmtShape(t.shape)}, ` +
-          `${t.dtype}) has been modified by an inplace operation since ${node.name} saved it (its storage is now at ` +
-          `version ${v.count}); clone() it before writing to it, or write after backward`,
-      );
-    }
+  const saved = node.saved;
+  if (node.madeAtWrite === writes || saved === null) return;
+  if (Array.isArray(saved)) {
+    for (const t of saved as readonly Tensor[]) checkSaved(node, t);
+  } else {
+    checkSaved(node, saved as Tensor);
+  }
+}
+
+function checkSaved(node: Node, t: Tensor): void {
+  const v = versions.get(t.storage);
+  if (v !== undefined && v.last > node.madeAtWrite) {
+    throw new AutogradError(
+      `${node.name} backward: one of the tensors needed for gradient computation (shape ${fmtShape(t.shape)}, ` +
+        `${t.dtype}) has been modified by an inplace operation since ${node.name} saved it (its storage is now at ` +
+        `version ${v.count}); clone() it before writing to it, or write after backward`,
+    );
   }
 }

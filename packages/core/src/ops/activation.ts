@@ -20,7 +20,7 @@ export function relu(x: Tensor): Tensor {
   const out = unaryKernel('relu', x);
   // d relu = dy where x > 0, else 0; a select, not dy * (x > 0), so a NaN input passes dy and an
   // infinite dy at x <= 0 gives 0, as PyTorch's threshold_backward.
-  if (recording('relu', out, x)) attach(out, 'relu', [x], [x], (dy) => [where(x.le(0), 0, dy)]);
+  if (recording('relu', out, x)) attach(out, 'relu', [x], x, (dy) => [where(x.le(0), 0, dy)]);
   return out;
 }
 
@@ -36,7 +36,7 @@ export function sigmoid(x: Tensor): Tensor {
   const out = floatKernel('sigmoid', x);
   // d sigma = sigma (1 - sigma)
   if (recording('sigmoid', out, x))
-    attach(out, 'sigmoid', [x], [out], (dy) => [mul(dy, mul(out, sub(1, out)))]);
+    attach(out, 'sigmoid', [x], out, (dy) => [mul(dy, mul(out, sub(1, out)))]);
   return out;
 }
 
@@ -51,7 +51,7 @@ export function sigmoid(x: Tensor): Tensor {
 export function tanh(x: Tensor): Tensor {
   const out = floatKernel('tanh', x);
   // d tanh = 1 - tanh^2
-  if (recording('tanh', out, x)) attach(out, 'tanh', [x], [out], (dy) => [mul(dy, sub(1, mul(out, out)))]);
+  if (recording('tanh', out, x)) attach(out, 'tanh', [x], out, (dy) => [mul(dy, sub(1, mul(out, out)))]);
   return out;
 }
 
@@ -68,7 +68,7 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   expectNumber('leakyRelu', 'slope', slope);
   const out = unaryKernel('leakyRelu', x, x.dtype, slope);
   if (recording('leakyRelu', out, x))
-    attach(out, 'leakyRelu', [x], [x], (dy) => [mul(dy, where(x.gt(0), 1, slope))]);
+    attach(out, 'leakyRelu', [x], x, (dy) => [mul(dy, where(x.gt(0), 1, slope))]);
   return out;
 }
 
@@ -101,7 +101,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 export function softplus(x: Tensor): Tensor {
   const out = floatKernel('softplus', x);
   // d softplus = sigmoid(x)
-  if (recording('softplus', out, x)) attach(out, 'softplus', [x], [x], (dy) => [mul(dy, sigmoid(x))]);
+  if (recording('softplus', out, x)) attach(out, 'softplus', [x], x, (dy) => [mul(dy, sigmoid(x))]);
   return out;
 }
 
@@ -168,7 +168,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
   });
   // d softmax: dx = y * (dy - sum(dy * y))
   if (recording('softmax', out, x))
-    attach(out, 'softmax', [x], [out], (dy) => [mul(out, sub(dy, sum(mul(dy, out), d, true)))]);
+    attach(out, 'softmax', [x], out, (dy) => [mul(out, sub(dy, sum(mul(dy, out), d, true)))]);
   return out;
 }
 
@@ -186,6 +186,6 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const out = withGradMode(false, () => sub(x, logsumexp(x, d, true)));
   // d logSoftmax: dx = dy - softmax(x) * sum(dy)
   if (recording('logSoftmax', out, x))
-    attach(out, 'logSoftmax', [x], [out], (dy) => [sub(dy, mul(exp(out), sum(dy, d, true)))]);
+    attach(out, 'logSoftmax', [x], out, (dy) => [sub(dy, mul(exp(out), sum(dy, d, true)))]);
   return out;
 }

@@ -127,7 +127,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
 export function exp(x: Tensor): Tensor {
   const out = floatKernel('exp', x);
   // d e^x = e^x
-  if (recording('exp', out, x)) attach(out, 'exp', [x], [out], (dy) => [mul(dy, out)]);
+  if (recording('exp', out, x)) attach(out, 'exp', [x], out, (dy) => [mul(dy, out)]);
   return out;
 }
 
@@ -142,7 +142,7 @@ export function exp(x: Tensor): Tensor {
 export function log(x: Tensor): Tensor {
   const out = floatKernel('log', x);
   // d ln x = 1 / x
-  if (recording('log', out, x)) attach(out, 'log', [x], [x], (dy) => [div(dy, x)]);
+  if (recording('log', out, x)) attach(out, 'log', [x], x, (dy) => [div(dy, x)]);
   return out;
 }
 
@@ -157,7 +157,7 @@ export function log(x: Tensor): Tensor {
 export function sqrt(x: Tensor): Tensor {
   const out = floatKernel('sqrt', x);
   // d sqrt(x) = 1 / (2 sqrt(x))
-  if (recording('sqrt', out, x)) attach(out, 'sqrt', [x], [out], (dy) => [div(dy, mul(out, 2))]);
+  if (recording('sqrt', out, x)) attach(out, 'sqrt', [x], out, (dy) => [div(dy, mul(out, 2))]);
   return out;
 }
 
@@ -173,7 +173,7 @@ export function abs(x: Tensor): Tensor {
   const out = unaryKernel('abs', x);
   // d|x| = sign(x); PyTorch's sgn(NaN) is 0, so a NaN input gets no gradient rather than a NaN one.
   if (recording('abs', out, x)) {
-    attach(out, 'abs', [x], [x], (dy) => [where(x.ne(x), 0, mul(dy, unaryKernel('sign', x)))]);
+    attach(out, 'abs', [x], x, (dy) => [where(x.ne(x), 0, mul(dy, unaryKernel('sign', x)))]);
   }
   return out;
 }
@@ -189,7 +189,7 @@ export function abs(x: Tensor): Tensor {
 export function sin(x: Tensor): Tensor {
   const out = floatKernel('sin', x);
   // d sin x = cos x
-  if (recording('sin', out, x)) attach(out, 'sin', [x], [x], (dy) => [mul(dy, cos(x))]);
+  if (recording('sin', out, x)) attach(out, 'sin', [x], x, (dy) => [mul(dy, cos(x))]);
   return out;
 }
 
@@ -204,7 +204,7 @@ export function sin(x: Tensor): Tensor {
 export function cos(x: Tensor): Tensor {
   const out = floatKernel('cos', x);
   // d cos x = -sin x
-  if (recording('cos', out, x)) attach(out, 'cos', [x], [x], (dy) => [neg(mul(dy, sin(x)))]);
+  if (recording('cos', out, x)) attach(out, 'cos', [x], x, (dy) => [neg(mul(dy, sin(x)))]);
   return out;
 }
 
@@ -219,7 +219,7 @@ export function cos(x: Tensor): Tensor {
 export function square(x: Tensor): Tensor {
   const out = unaryKernel('square', x);
   // d x^2 = 2x
-  if (recording('square', out, x)) attach(out, 'square', [x], [x], (dy) => [mul(dy, mul(x, 2))]);
+  if (recording('square', out, x)) attach(out, 'square', [x], x, (dy) => [mul(dy, mul(x, 2))]);
   return out;
 }
 
@@ -235,7 +235,7 @@ export function reciprocal(x: Tensor): Tensor {
   const out = floatKernel('reciprocal', x);
   // d (1/x) = -1/x^2
   if (recording('reciprocal', out, x))
-    attach(out, 'reciprocal', [x], [out], (dy) => [neg(mul(dy, square(out)))]);
+    attach(out, 'reciprocal', [x], out, (dy) => [neg(mul(dy, square(out)))]);
   return out;
 }
 
@@ -311,7 +311,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
     : unaryKernel('clamp', x, dtype, min ?? Number.NaN, max ?? Number.NaN);
   // The gradient passes where min <= x <= max (nowhere for a NaN bound), as PyTorch.
   if (recording('clamp', out, x)) {
-    attach(out, 'clamp', [x], [x], (dy) => {
+    attach(out, 'clamp', [x], x, (dy) => {
       let mask = min == null ? null : x.ge(min);
       if (max != null) mask = mask === null ? x.le(max) : mul(mask, x.le(max));
       return [mask === null ? dy : where(mask, dy, 0)];

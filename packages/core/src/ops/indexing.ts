@@ -34,7 +34,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const out = new Tensor(getBackend().gather(x, d, index, x.dtype), index.shape);
   // d gather = dy scattered back (added) to the positions it was read from
   if (recording('gather', out, x))
-    attach(out, 'gather', [x], [index], (dy) => [scatterAdd(dy, d, index, x.shape)]);
+    attach(out, 'gather', [x], index, (dy) => [scatterAdd(dy, d, index, x.shape)]);
   return out;
 }
 
@@ -42,7 +42,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 function scatterAdd(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
   const out = new Tensor(getBackend().scatterAdd(src, dim, index, shape, src.dtype), shape);
   if (recording('scatterAdd', out, src))
-    attach(out, 'scatterAdd', [src], [index], (dy) => [gather(dy, dim, index)]);
+    attach(out, 'scatterAdd', [src], index, (dy) => [gather(dy, dim, index)]);
   return out;
 }
 
