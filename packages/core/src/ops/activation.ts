@@ -18,9 +18,10 @@ import { max, sum } from './reduce.js';
  */
 export function relu(x: Tensor): Tensor {
   const out = unaryKernel('relu', x);
-  // d relu = dy where x > 0, else 0; a select, not dy * (x > 0), so a NaN input passes dy and an
-  // infinite dy at x <= 0 gives 0, as PyTorch's threshold_backward.
-  if (recording('relu', out, x)) attach(out, 'relu', [x], x, (dy) => [where(x.le(0), 0, dy)]);
+  // d relu = dy where not x <= 0 (PyTorch's threshold_backward: a NaN input passes dy), as a product
+  // with a 0/1 mask: three SIMD kernels cost a third of a branchy select over random signs. Unlike
+  // PyTorch, an infinite dy where x <= 0 gives NaN (0 * Infinity), not 0.
+  if (recording('relu', out, x)) attach(out, 'relu', [x], x, (dy) => [mul(dy, x.le(0).eq(0))]);
   return out;
 }
 
