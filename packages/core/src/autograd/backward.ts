@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { checkBackward, inBackward, isAnomalyEnabled } from './anomaly.js';
 import { withGradMode } from './grad-mode.js';
 import type { GradHook, Node } from './node.js';
-import { checkSavedVersions } from './version.js';
+import { checkSavedVersions, latestWrite } from './version.js';
 
 /** Options of the backward pass. */
 export interface BackwardOptions {
@@ -40,6 +40,7 @@ export function runBackward(
   const inputNodes = new Set(inputs?.map((t) => t.gradFn).filter((n): n is Node => n !== null));
   const wanted = inputs ? markWanted(order, inputs, inputNodes) : null;
   // Everything that can be refused is refused before any node runs or any gradient is written.
+  const writesNow = latestWrite();
   for (const node of order) {
     if (wanted !== null && !wanted.has(node)) continue;
     if (node.freed) {
@@ -48,7 +49,8 @@ export function runBackward(
           'pass { retainGraph: true } to the first backward() if you need to backward twice',
       );
     }
-    checkSavedVersions(node);
+    // The common case (no in-place write since the node was made) costs one comparison.
+    if (node.madeAtWrite !== writesNow) checkSavedVersions(node);
   }
 
   const leafGrads = new LeafGradients();
@@ -99,16 +101,18 @@ export function runBackward(
     );
   }
   // All or nothing: every leaf hook runs and every existing .grad is checked before any .grad changes.
-  const finals: [Tensor, Tensor, boolean][] = [];
-  for (const [leaf, g] of leafGrads.totals) {
+  const totals = leafGrads.totals;
+  for (const [leaf, g] of totals) {
     // A hook may keep the gradient it saw, so a leaf with hooks never takes ownership of it.
-    const own = leaf.hooks === null && leafGrads.owned.has(leaf);
-    finals.push([leaf, runHooks(leaf.hooks, g, 'leaf'), own]);
+    if (leaf.hooks !== null) {
+      totals.set(leaf, runHooks(leaf.hooks, g, 'leaf'));
+      leafGrads.owned.delete(leaf);
+    }
+    checkAccumulable(leaf);
   }
   for (const [t] of retainedGrads) checkAccumulable(t);
-  for (const [leaf] of finals) checkAccumulable(leaf);
   for (const [t, g] of retainedGrads) accumulateGrad(t, g, createGraph);
-  for (const [leaf, g, own] of finals) accumulateGrad(leaf, g, createGraph, own);
+  for (const [leaf, g] of totals) accumulateGrad(leaf, g, createGraph, leafGrads.owned.has(leaf));
   return [];
 }
 
