@@ -157,8 +157,14 @@ function deliver(t: Tensor, g: Tensor, leafGrads: LeafGradients): void {
 }
 
 // Sums a broadcast gradient back to the input's shape and casts it to the input's dtype: the one
-// place that does this, so op rules never need to.
-function fitGradient(op: string, g: unknown, input: Tensor, index: number): Tensor {
+// place that does this, so op rules never need to. The common case (a tensor of the input's shape
+// and dtype) is kept small so that V8 inlines it into the engine's loop; the rest is out of line.
+function fitGradient(op: string, g: Tensor, input: Tensor, index: number): Tensor {
+  if (isTensor(g) && g.dtype === input.dtype && shapesEqual(g.shape, input.shape)) return g;
+  return fitGradientSlow(op, g, input, index);
+}
+
+function fitGradientSlow(op: string, g: unknown, input: Tensor, index: number): Tensor {
   if (!isTensor(g)) {
     throw new AutogradError(
       `${op} backward: gradient of input ${index} must be a Tensor or null, got ${describe(g)}`,
@@ -183,8 +189,12 @@ function broadcastsTo(shape: readonly number[], target: readonly number[]): bool
 }
 
 // Runs hooks in order; a hook may return a replacement, which must look exactly like what it got.
+// The no-hook case stays small enough to inline into the engine's loop.
 function runHooks(hooks: readonly GradHook[] | null, g: Tensor, owner: string): Tensor {
-  if (!hooks) return g;
+  return hooks === null ? g : runHookList(hooks, g, owner);
+}
+
+function runHookList(hooks: readonly GradHook[], g: Tensor, owner: string): Tensor {
   let out = g;
   for (const hook of hooks) {
     const r: unknown = hook(out);
