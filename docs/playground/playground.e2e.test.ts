@@ -146,6 +146,10 @@ describe('backprop playground in Chromium', () => {
     const [x, y] = await page.evaluate(() => window.__playground!.toCanvas(1, 0));
     await page.click('#points', { position: { x, y } });
     await page.waitForFunction(() => window.__playground?.snapshot?.graph.example === 2);
+    // The page draws the latest snapshot on the next animation frame: wait for that frame too.
+    await page.waitForFunction(() =>
+      document.querySelector('#graph-caption')?.textContent?.includes('Example 3'),
+    );
     expect(await page.textContent('#graph-caption')).toContain('Example 3 of 4: x = (1, 0), target 1');
     const edges = await page.$$eval('#graph line.edge', (els) =>
       els.map((e) => ({ w: Number(e.getAttribute('data-weight')), g: Number(e.getAttribute('data-grad')) })),
