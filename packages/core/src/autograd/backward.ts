@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { checkBackward, inBackward, isAnomalyEnabled } from './anomaly.js';
 import { withGradMode } from './grad-mode.js';
 import type { GradHook, Node } from './node.js';
-import { checkSavedVersions, latestWrite } from './version.js';
+import { checkSavedVersions } from './version.js';
 
 /** Options of the backward pass. */
 export interface BackwardOptions {
@@ -40,7 +40,6 @@ export function runBackward(
   const inputNodes = new Set(inputs?.map((t) => t.gradFn).filter((n): n is Node => n !== null));
   const wanted = inputs ? markWanted(order, inputs, inputNodes) : null;
   // Everything that can be refused is refused before any node runs or any gradient is written.
-  const writesNow = latestWrite();
   for (const node of order) {
     if (wanted !== null && !wanted.has(node)) continue;
     if (node.freed) {
@@ -49,8 +48,7 @@ export function runBackward(
           'pass { retainGraph: true } to the first backward() if you need to backward twice',
       );
     }
-    // The common case (no in-place write since the node was made) costs one comparison.
-    if (node.madeAtWrite !== writesNow) checkSavedVersions(node);
+    checkSavedVersions(node);
   }
 
   const leafGrads = new LeafGradients();

@@ -18,7 +18,8 @@ export type Saved = Tensor | readonly Tensor[];
 /** A gradient hook: may return a replacement gradient of the same shape and dtype. */
 export type GradHook = (grad: Tensor) => Tensor | undefined | void;
 
-const NO_TENSORS: readonly Tensor[] = [];
+/** For ops whose backward reads no tensor values (add, reshape, sum, ...). */
+export const SAVES_NOTHING: readonly Tensor[] = [];
 
 /**
  * What a released node keeps of a large input that no node produced and that needs no gradient (a
@@ -42,7 +43,7 @@ export class ReleasedLeaf {
  * reads thousands of 0-d constants, and a record (or a WeakMap entry, or a WeakRef, which keeps its
  * target until the synchronous job ends anyway) would cost more than the constant itself.
  */
-export const KEPT_LEAF_SIZE = 64;
+const KEPT_LEAF_SIZE = 64;
 
 /**
  * The record of one op application in the graph: what produced a non-leaf tensor (its `gradFn`),
@@ -133,31 +134,21 @@ export class Node {
   }
 }
 
-/** True when the graph is being recorded and any input needs a gradient. */
-export function needsGrad(a: Tensor, b?: Tensor, c?: Tensor): boolean {
-  return isGradEnabled() && (a.requiresGrad || (b?.requiresGrad ?? false) || (c?.requiresGrad ?? false));
-}
-
-/** True when the graph is being recorded and any of `inputs` needs a gradient. */
-export function anyNeedsGrad(inputs: readonly Tensor[]): boolean {
-  if (!isGradEnabled()) return false;
-  for (const t of inputs) if (t.requiresGrad) return true;
-  return false;
-}
-
 /**
- * Whether op `name` must record `out` (grad mode on and an input needs a gradient). Every op calls
+ * Whether op `name` must record `out`: grad mode is on and an input needs a gradient. Every op calls
  * it on its result, recording or not, so that `detectAnomaly` sees every op's output.
  */
 export function recording(name: string, out: Tensor, a: Tensor, b?: Tensor, c?: Tensor): boolean {
   if (checksForward()) checkForward(name, out);
-  return needsGrad(a, b, c);
+  return isGradEnabled() && (a.requiresGrad || (b?.requiresGrad ?? false) || (c?.requiresGrad ?? false));
 }
 
 /** `recording` for ops with a list of inputs. */
 export function recordingAll(name: string, out: Tensor, inputs: readonly Tensor[]): boolean {
   if (checksForward()) checkForward(name, out);
-  return anyNeedsGrad(inputs);
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t.requiresGrad) return true;
+  return false;
 }
 
 /**
@@ -178,14 +169,11 @@ export function attach(
   return out;
 }
 
-/** For ops whose backward reads no tensor values (add, reshape, sum, ...). */
-export const SAVES_NOTHING: readonly Tensor[] = NO_TENSORS;
-
 /**
  * What a product `a * b` (elementwise, matmul, linear) saves: each operand's gradient reads the
  * other operand, so `b` is saved only when `a` needs a gradient and vice versa (as PyTorch).
  */
 export function savedForProduct(a: Tensor, b: Tensor): Saved {
   if (a.requiresGrad) return b.requiresGrad ? [a, b] : b;
-  return b.requiresGrad ? a : NO_TENSORS;
+  return b.requiresGrad ? a : SAVES_NOTHING;
 }

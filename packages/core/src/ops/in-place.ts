@@ -118,29 +118,22 @@ export function zero_(target: Tensor): Tensor {
   return copyInto('zero_', target, 0);
 }
 
+// add_, sub_, mul_ and div_: the out-of-place op's result written back into the target.
+function arithmetic(op: string, compute: (a: Tensor, b: TensorLike) => Tensor) {
+  return (target: Tensor, other: TensorLike): Tensor => {
+    expectTensorLike(op, 'other', other);
+    return operate(op, target, [other], () => compute(target, other));
+  };
+}
+
 /** `target.add_(other)`: see `Tensor.add_`. */
-export function add_(target: Tensor, other: TensorLike): Tensor {
-  expectTensorLike('add_', 'other', other);
-  return operate('add_', target, [other], () => add(target, other));
-}
-
+export const add_ = arithmetic('add_', add);
 /** `target.sub_(other)`: see `Tensor.sub_`. */
-export function sub_(target: Tensor, other: TensorLike): Tensor {
-  expectTensorLike('sub_', 'other', other);
-  return operate('sub_', target, [other], () => sub(target, other));
-}
-
+export const sub_ = arithmetic('sub_', sub);
 /** `target.mul_(other)`: see `Tensor.mul_`. */
-export function mul_(target: Tensor, other: TensorLike): Tensor {
-  expectTensorLike('mul_', 'other', other);
-  return operate('mul_', target, [other], () => mul(target, other));
-}
-
+export const mul_ = arithmetic('mul_', mul);
 /** `target.div_(other)`: see `Tensor.div_`. */
-export function div_(target: Tensor, other: TensorLike): Tensor {
-  expectTensorLike('div_', 'other', other);
-  return operate('div_', target, [other], () => div(target, other));
-}
+export const div_ = arithmetic('div_', div);
 
 /** `target.clamp_(min, max)`: see `Tensor.clamp_`. */
 export function clamp_(target: Tensor, min?: number | null, max?: number | null): Tensor {

@@ -1,7 +1,18 @@
 import { noGrad, ShapeError, type Tensor, tensor, ValueError } from '@backprop/core';
 import { predictions, targetClasses } from '../metrics.js';
 import { type PlotLine, plotLines } from './lines.js';
-import { axes, color, type Frame, legend, px, scale, svgDocument, svgTitle, tint } from './svg.js';
+import {
+  axes,
+  color,
+  type Frame,
+  legend,
+  paddedRange,
+  px,
+  scale,
+  svgDocument,
+  svgTitle,
+  tint,
+} from './svg.js';
 
 /**
  * Options of `decisionBoundary`.
@@ -32,18 +43,6 @@ export interface DecisionBoundaryOptions {
   threshold?: number;
   /** Straight lines w·x + b = 0 drawn over the regions, e.g. a linear classifier's boundary and margins. */
   lines?: readonly PlotLine[];
-}
-
-function range(values: ArrayLike<number>, margin: number): [number, number] {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < values.length; i++) {
-    lo = Math.min(lo, values[i]!);
-    hi = Math.max(hi, values[i]!);
-  }
-  // A fixed pad only when all points share one coordinate (margin 0 means no pad).
-  const pad = hi > lo ? (hi - lo) * margin : 1;
-  return [lo - pad, hi + pad];
 }
 
 // The predicted class at the centre of every grid cell, row by row from the top.
@@ -125,8 +124,8 @@ export function decisionBoundary(
     top: 40,
     right: width - 16,
     bottom: height - 48,
-    x: range(xs, margin),
-    y: range(ys, margin),
+    x: paddedRange(xs, margin),
+    y: paddedRange(ys, margin),
   };
   const classes = classify(predict, frame, resolution, threshold);
   const sx = scale(frame.x[0], frame.x[1], frame.left, frame.right);

@@ -1,5 +1,16 @@
 import { ValueError } from '@backprop/core';
-import { axes, color, escapeXml, type Frame, legend, px, scale, svgDocument, svgTitle } from './svg.js';
+import {
+  axes,
+  color,
+  escapeXml,
+  extent,
+  type Frame,
+  legend,
+  px,
+  scale,
+  svgDocument,
+  svgTitle,
+} from './svg.js';
 
 /**
  * One named curve: `values[i]` is plotted at `x[i]` (default i + 1, the epoch).
@@ -48,18 +59,6 @@ function xsOf(run: Series): readonly number[] {
     );
   }
   return run.x ?? run.values.map((_, i) => i + 1);
-}
-
-// A loop, not Math.min(...values): spreading a long series as arguments overflows the stack.
-function extent(values: readonly number[]): [number, number] {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return lo > hi ? [0, 1] : [lo, hi];
 }
 
 type Point = [number, number];
@@ -156,8 +155,8 @@ export function lossCurves(runs: readonly Series[], options: LineChartOptions = 
   if (runs.length === 0) throw new ValueError('lossCurves: expected at least one series');
   const { width = 640, height = 400, xLabel = 'epoch', yLabel = 'loss' } = options;
   const xs = runs.map(xsOf);
-  const [x0, x1] = extent(xs.flat());
-  const [lo, hi] = options.yRange ?? extent(runs.flatMap((r) => [...r.values]));
+  const [x0, x1] = extent(xs.flat()) ?? [0, 1];
+  const [lo, hi] = options.yRange ?? extent(runs.flatMap((r) => [...r.values])) ?? [0, 1];
   const pad = (hi - lo) * 0.05 || 0.5;
   const frame: Frame = {
     width,

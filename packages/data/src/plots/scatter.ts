@@ -1,5 +1,5 @@
 import { ShapeError, Tensor, ValueError } from '@backprop/core';
-import { axes, color, type Frame, legend, px, scale, svgDocument, svgTitle } from './svg.js';
+import { axes, color, type Frame, legend, paddedRange, px, scale, svgDocument, svgTitle } from './svg.js';
 
 /**
  * Options of `scatterPlot`.
@@ -65,16 +65,6 @@ function classLabels(labels: Tensor | ArrayLike<number>, n: number): Int32Array 
   return out;
 }
 
-function range(values: Float64Array, margin: number): [number, number] {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-  if (values.length === 0) return [0, 1];
-  // A single point (or all on one line) still gets a range to sit in.
-  const pad = hi > lo ? (hi - lo) * margin : 1;
-  return [lo - pad, hi + pad];
-}
-
 /**
  * A 2-D scatter plot of points coloured by class, as an SVG string with axes, a title and a
  * legend (beside the plot, so it never hides points) naming every class present. `points` is an `[N, 2]`
@@ -109,8 +99,8 @@ export function scatterPlot(
     top: 40,
     right: width - 16 - legendWidth,
     bottom: height - 48,
-    x: range(xs, margin),
-    y: range(ys, margin),
+    x: paddedRange(xs, margin),
+    y: paddedRange(ys, margin),
   };
   const sx = scale(frame.x[0], frame.x[1], frame.left, frame.right);
   const sy = scale(frame.y[0], frame.y[1], frame.bottom, frame.top);

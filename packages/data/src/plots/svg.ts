@@ -55,6 +55,44 @@ export function scale(d0: number, d1: number, r0: number, r1: number): (v: numbe
   return (v) => r0 + ((v - d0) / span) * (r1 - r0);
 }
 
+/**
+ * The smallest and largest finite values, or null when none is finite. A loop, not
+ * `Math.min(...values)`: spreading a long series as arguments overflows the stack.
+ *
+ * @example
+ * ```ts
+ * extent([3, NaN, -1]); // [-1, 3]
+ * ```
+ */
+export function extent(values: ArrayLike<number>): [number, number] | null {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo > hi ? null : [lo, hi];
+}
+
+/**
+ * The values' extent widened by `margin` of its width on each side; a single value (or all on one
+ * line) gets a pad of 1 to sit in, and no values the range [0, 1].
+ *
+ * @example
+ * ```ts
+ * paddedRange([0, 10], 0.05); // [-0.5, 10.5]
+ * ```
+ */
+export function paddedRange(values: ArrayLike<number>, margin: number): [number, number] {
+  const span = extent(values);
+  if (span === null) return [0, 1];
+  const [lo, hi] = span;
+  const pad = hi > lo ? (hi - lo) * margin : 1;
+  return [lo - pad, hi + pad];
+}
+
 /** @internal About `count` round tick values (steps of 1, 2 or 5 × 10^k) covering [lo, hi]. */
 export function niceTicks(lo: number, hi: number, count = 5): { ticks: number[]; step: number } {
   if (!(hi > lo)) [lo, hi] = [lo - 1, lo + 1];
