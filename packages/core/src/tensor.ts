@@ -51,25 +51,27 @@ export interface RemovableHandle {
  * ```
  */
 export class Tensor {
+  // Fields are `declare`d and assigned in the constructor (no class-field initializers): every op
+  // makes a tensor, and a constructor without a separate initializer function inlines into it.
   /** The typed array holding the elements (possibly shared with other views). Writing to it bypasses autograd. */
-  readonly storage: TypedArray;
+  declare readonly storage: TypedArray;
   /** Size of each dimension, outermost first (`[]` for a 0-d tensor). */
-  readonly shape: Shape;
+  declare readonly shape: Shape;
   /** Elements to skip in `storage` to move one step along each dimension (0 for a broadcast dim). */
-  readonly strides: readonly number[];
+  declare readonly strides: readonly number[];
   /** Index in `storage` of the first element. */
-  readonly offset: number;
+  declare readonly offset: number;
   /** Element type: `'float32'`, `'float64'` or `'int32'`. */
-  readonly dtype: DType;
+  declare readonly dtype: DType;
   /** Number of elements. */
-  readonly size: number;
+  declare readonly size: number;
   /** Accumulated gradient of a leaf (or of a non-leaf after `retainGrad()`), else null. */
-  grad: Tensor | null = null;
+  declare grad: Tensor | null;
   /** The node that produced this tensor, or null for a leaf. */
-  gradFn: Node | null = null;
+  declare gradFn: Node | null;
   /** Hooks on a leaf's gradient (a non-leaf keeps them on its `gradFn`). */
-  hooks: GradHook[] | null = null;
-  private leafRequiresGrad = false;
+  declare hooks: GradHook[] | null;
+  declare private leafRequiresGrad: boolean;
 
   /**
    * Wraps storage without copying. Most code calls `tensor()`, `zeros()` and the like instead.
@@ -87,6 +89,10 @@ export class Tensor {
     this.strides = strides ?? (shape.length === 0 ? NO_STRIDES : contiguousStrides(shape));
     this.offset = offset;
     this.dtype = dtypeOf(storage);
+    this.grad = null;
+    this.gradFn = null;
+    this.hooks = null;
+    this.leafRequiresGrad = false;
   }
 
   /** Number of dimensions (`shape.length`). */

@@ -55,49 +55,62 @@ const KEPT_LEAF_SIZE = 64;
  * y.gradFn?.name; // 'mul'
  * ```
  */
+// Every field is declared (`declare`, so no class-field initializer is emitted) and assigned once in
+// the constructor, in one order: a graph makes a node per op, and a constructor with no separate
+// initializer function stays small enough for V8 to inline into every op.
 export class Node {
+  /** The op's name (`'mul'`, `'matmul'`), as in error messages and `toDot`. */
+  declare readonly name: string;
+  /** Shape of the op's output. */
+  declare readonly shape: Shape;
+  /** Dtype of the op's output. */
+  declare readonly dtype: DType;
   /** Null once the graph has been freed by a backward pass without `retainGraph`. */
-  backwardFn: BackwardFn | null;
+  declare backwardFn: BackwardFn | null;
   /**
    * The tensors the op read, in argument order, while the graph is live. Once released the same
    * array holds what is left of them (read it through `released`).
    */
-  readonly inputs: readonly Tensor[];
+  declare readonly inputs: readonly Tensor[];
   /**
    * The tensors backward reads (checked for in-place writes): one tensor as itself, several as an
    * array (no array for the common single case: a 0-d graph makes millions of nodes); null once
    * released.
    */
-  saved: Saved | null;
+  declare saved: Saved | null;
   /** Hooks registered on the output tensor, run on its full gradient before it flows on. */
-  hooks: GradHook[] | null = null;
+  declare hooks: GradHook[] | null;
   /** The output tensor when `retainGrad()` asked for its `.grad`. */
-  retained: Tensor | null = null;
+  declare retained: Tensor | null;
   /** Where the op was created; recorded only under `detectAnomaly`. */
-  readonly createdAt: string | null;
+  declare readonly createdAt: string | null;
   /** The global in-place write number when the node was made (see version.ts). */
-  readonly madeAtWrite: number;
+  declare readonly madeAtWrite: number;
   /** Engine scratch: the gradient summed so far during one backward pass. */
-  pending: Tensor | null = null;
+  declare pending: Tensor | null;
   /** Engine scratch: the traversal that last visited this node. */
-  visit = 0;
+  declare visit: number;
 
   constructor(
-    /** The op's name (`'mul'`, `'matmul'`), as in error messages and `toDot`. */
-    readonly name: string,
+    name: string,
     inputs: readonly Tensor[],
     saved: Saved,
     backwardFn: BackwardFn,
-    /** Shape of the op's output. */
-    readonly shape: Shape,
-    /** Dtype of the op's output. */
-    readonly dtype: DType,
+    shape: Shape,
+    dtype: DType,
   ) {
+    this.name = name;
+    this.shape = shape;
+    this.dtype = dtype;
+    this.backwardFn = backwardFn;
     this.inputs = inputs;
     this.saved = saved;
-    this.backwardFn = backwardFn;
-    this.madeAtWrite = latestWrite();
+    this.hooks = null;
+    this.retained = null;
     this.createdAt = isAnomalyEnabled() ? creationSite() : null;
+    this.madeAtWrite = latestWrite();
+    this.pending = null;
+    this.visit = 0;
   }
 
   /** True once a backward pass without `retainGraph` has released this node's saved values. */
@@ -138,9 +151,9 @@ export class Node {
  * Whether op `name` must record `out`: grad mode is on and an input needs a gradient. Every op calls
  * it on its result, recording or not, so that `detectAnomaly` sees every op's output.
  */
-export function recording(name: string, out: Tensor, a: Tensor, b?: Tensor, c?: Tensor): boolean {
+export function recording(name: string, out: Tensor, a: Tensor, b?: Tensor): boolean {
   if (checksForward()) checkForward(name, out);
-  return isGradEnabled() && (a.requiresGrad || (b?.requiresGrad ?? false) || (c?.requiresGrad ?? false));
+  return isGradEnabled() && (a.requiresGrad || b?.requiresGrad === true);
 }
 
 /** `recording` for ops with a list of inputs. */

@@ -5,7 +5,9 @@ import { binaryKernel, operands } from './kernels.js';
 
 // Masks are 1/0 in float32 (float64 if an operand is), so `pred.eq(y).mean()` is an accuracy.
 function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b, op);
+  const pair = operands(a, b, op);
+  const x = pair[0];
+  const y = pair[1];
   return binaryKernel(op, x, y, promote(x.dtype, y.dtype) === 'float64' ? 'float64' : 'float32');
 }
 

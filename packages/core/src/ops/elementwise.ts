@@ -15,7 +15,9 @@ import { binaryKernel, floatKernel, operands, scalarOf, unaryKernel } from './ke
  * ```
  */
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b, 'add');
+  const pair = operands(a, b, 'add');
+  const x = pair[0];
+  const y = pair[1];
   const out = binaryKernel('add', x, y);
   // d(x + y) = dy, dy
   if (recording('add', out, x, y)) attach(out, 'add', [x, y], SAVES_NOTHING, (dy) => [dy, dy]);
@@ -31,7 +33,9 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b, 'sub');
+  const pair = operands(a, b, 'sub');
+  const x = pair[0];
+  const y = pair[1];
   const out = binaryKernel('sub', x, y);
   // d(x - y) = dy, -dy
   if (recording('sub', out, x, y))
@@ -48,7 +52,9 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b, 'mul');
+  const pair = operands(a, b, 'mul');
+  const x = pair[0];
+  const y = pair[1];
   const out = binaryKernel('mul', x, y);
   // d(x * y) = dy * y, dy * x
   if (recording('mul', out, x, y)) {
@@ -69,7 +75,9 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b, 'div');
+  const pair = operands(a, b, 'div');
+  const x = pair[0];
+  const y = pair[1];
   const out = binaryKernel('div', x, y, floatingOf(promote(x.dtype, y.dtype)));
   // d(x / y) = dy / y, -dy * x / y^2
   if (recording('div', out, x, y)) {
@@ -104,7 +112,9 @@ export function neg(x: Tensor): Tensor {
  * ```
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b, 'pow');
+  const pair = operands(a, b, 'pow');
+  const x = pair[0];
+  const y = pair[1];
   const out = binaryKernel('pow', x, y, floatingOf(promote(x.dtype, y.dtype)));
   // d(x^y)/dx = y * x^(y-1);  d(x^y)/dy = x^y * ln x, taken as 0 where x == 0 (as PyTorch)
   if (recording('pow', out, x, y)) {
@@ -262,7 +272,9 @@ function extremumBackward(
  * ```
  */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b, 'maximum');
+  const pair = operands(a, b, 'maximum');
+  const x = pair[0];
+  const y = pair[1];
   const out = binaryKernel('maximum', x, y);
   if (recording('maximum', out, x, y))
     attach(out, 'maximum', [x, y], [x, y], (dy) => extremumBackward(x, y, x.lt(y), x.gt(y), dy));
@@ -278,7 +290,9 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b, 'minimum');
+  const pair = operands(a, b, 'minimum');
+  const x = pair[0];
+  const y = pair[1];
   const out = binaryKernel('minimum', x, y);
   if (recording('minimum', out, x, y))
     attach(out, 'minimum', [x, y], [x, y], (dy) => extremumBackward(x, y, x.gt(y), x.lt(y), dy));
@@ -331,10 +345,12 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   expectTensor('where', 'condition', cond);
   // Two plain numbers have no tensor to take a dtype from: they take cond's floating dtype.
-  const [x, y] =
+  const pair: [Tensor, Tensor] =
     typeof a === 'number' && typeof b === 'number'
       ? [scalarOf(a, floatingOf(cond.dtype)), scalarOf(b, floatingOf(cond.dtype))]
       : operands(a, b, 'where');
+  const x = pair[0];
+  const y = pair[1];
   const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, 'where'), y.shape, 'where');
   const dtype = promote(x.dtype, y.dtype);
   checkNumel('where', sizeOf(shape), dtype, shape);

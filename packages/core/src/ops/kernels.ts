@@ -1,7 +1,7 @@
 import { type BinaryOp, getBackend, type UnaryOp } from '../backend/backend.js';
 import { checkFits, checkNumel, expectTensor, isTensor, operandError } from '../checks.js';
 import { allocate, type DType, floatingOf, promote } from '../dtype.js';
-import { broadcastShapes, sizeOf } from '../shape.js';
+import { broadcastShapes, type Shape, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 
 /** A 0-d tensor of `dtype` holding `value`. */
@@ -23,16 +23,20 @@ function numberOperand(value: number, like: Tensor, op: string): Tensor {
 
 /**
  * Turns a pair of tensor-likes into tensors; at least one must be a tensor. Anything else is a
- * TypeError naming `op`. The hot cases (two tensors, or a tensor and a number) cost a couple of
- * typeof tests and constructor comparisons.
+ * TypeError naming `op`. Kept this small so that V8 inlines it into every binary op and never
+ * allocates the pair; a number operand takes the out-of-line path. Callers index the pair rather
+ * than destructure it: `const [x, y] = ...` compiles to the iterator protocol, which doubles a
+ * binary op's bytecode and keeps V8 from inlining the op into its caller.
  */
 export function operands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
+  return isTensor(a) && isTensor(b) ? [a, b] : mixedOperands(a, b, op);
+}
+
+function mixedOperands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
   if (typeof b === 'number') {
     if (isTensor(a)) return [a, numberOperand(b, a, op)];
-  } else if (typeof a === 'number') {
-    if (isTensor(b)) return [numberOperand(a, b, op), b];
-  } else if (isTensor(a) && isTensor(b)) {
-    return [a, b];
+  } else if (typeof a === 'number' && isTensor(b)) {
+    return [numberOperand(a, b, op), b];
   }
   throw operandError(op, a, b);
 }
@@ -60,8 +64,13 @@ function runUnary(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number
 export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, dtype?: DType, name: string = op): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
   const outDtype = dtype ?? promote(a.dtype, b.dtype);
+  checkBroadcastSize(name, a, b, shape, outDtype);
+  return new Tensor(getBackend().binary(op, a, b, shape, outDtype), shape);
+}
+
+// Out of binaryKernel's body, which V8 should inline into every binary op.
+function checkBroadcastSize(name: string, a: Tensor, b: Tensor, shape: Shape, dtype: DType): void {
   // Usually the shape is an operand's own (same shapes, or a number operand): no product to take.
   const count = shape === a.shape ? a.size : shape === b.shape ? b.size : sizeOf(shape);
-  checkNumel(name, count, outDtype, shape);
-  return new Tensor(getBackend().binary(op, a, b, shape, outDtype), shape);
+  checkNumel(name, count, dtype, shape);
 }
