@@ -15,6 +15,14 @@ const common = {
   external,
 };
 await build({ ...common, format: 'esm', outfile: 'dist/index.js', sourcemap: true });
-await build({ ...common, format: 'cjs', outfile: 'dist/index.cjs', sourcemap: true });
+// CommonJS has no import.meta; code that needs its own location reads __filename there first
+// (data's payload resolution), so the empty import.meta esbuild leaves is never read.
+await build({
+  ...common,
+  format: 'cjs',
+  outfile: 'dist/index.cjs',
+  sourcemap: true,
+  logOverride: { 'empty-import-meta': 'silent' },
+});
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -13,9 +13,9 @@ const ROOT = join(HERE, '..', '..');
 export const DIST = join(HERE, 'dist');
 const PACKAGES = ['core', 'nn', 'optim', 'data'] as const;
 
-// @backprop/data reaches these only through dynamic imports inside Node-only functions (mnist(),
-// fit()'s progress bar, PNG plots). The page never calls those, so none may enter the bundle.
-const NODE_ONLY = ['mnist', 'cli-progress', '@resvg/resvg-js', 'node:*'];
+// @backprop/data reaches these only through dynamic imports inside Node-only functions (mnist()'s
+// file reading, fit()'s progress bar, PNG plots). The page never calls those, so none may enter the bundle.
+const NODE_ONLY = ['cli-progress', '@resvg/resvg-js', 'node:*'];
 
 const entry = (pkg: string) => join(ROOT, 'packages', pkg, 'dist', 'index.js');
 

@@ -48,11 +48,11 @@ const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 const HIDDEN = 64;
 
 async function trainMlp(options: ExampleOptions, digits: number) {
-  const { train, test } = await mnist({
-    train: options.quick ? 3000 : 8000,
-    test: digits,
-    seed: options.seed,
-  });
+  // The first training digits of the files to train on, and the first test digits to embed.
+  // The MLP reads each image as one row of 784 pixels.
+  const flat = (d: TensorDataset) => new TensorDataset(d.x.reshape([d.length, 784]), d.y);
+  const train = flat(await mnist({ split: 'train', limit: options.quick ? 3000 : 8000 }));
+  const test = flat(await mnist({ split: 'test', limit: digits }));
   manualSeed(options.seed);
   const model = new MLP([784, HIDDEN, 10]);
   await fit(model, {

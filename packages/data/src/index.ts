@@ -4,8 +4,9 @@
  * @module @backprop/data
  */
 export { type Dataset, type Example, TensorDataset } from './dataset.js';
+export { readIdx } from './datasets/idx.js';
 export { hokies, hokiesConflicting, smallestPerceptron, xor } from './datasets/lecture.js';
-export { MNIST_SIZE, type MnistOptions, type MnistSplit, mnist } from './datasets/mnist.js';
+export { type FashionMnistOptions, fashionMnist, type MnistOptions, mnist } from './datasets/mnist.js';
 export {
   quadrants,
   ring,
@@ -33,3 +34,4 @@ export type { PlotLine } from './plots/lines.js';
 export { type LineChartOptions, lossCurves, type Series } from './plots/loss-curves.js';
 export { type PngOptions, svgToPng, type WritePlotOptions, writePlot } from './plots/png.js';
 export { type ScatterOptions, scatterPlot } from './plots/scatter.js';
+export { type RandomSplitOptions, randomSplit } from './split.js';

