@@ -17,8 +17,9 @@ export type TypedArray = Float32Array | Float64Array | Int32Array;
  * own names before calling a kernel, so `'allocate'` shows only for a size no op foresaw.
  */
 export function allocate(dtype: DType, length: number, op = 'allocate'): TypedArray {
-  // One test on the hot path (every op allocates); checkLength sorts out what is wrong.
-  if (!(length >= 0 && length <= SMALL && Number.isInteger(length))) checkLength(op, dtype, length);
+  // One cheap test on the hot path (every op allocates): `>>> 0` keeps only a non-negative integer
+  // below 2^32 unchanged. checkLength sorts out what is wrong.
+  if (!(length >>> 0 === length && length <= SMALL)) checkLength(op, dtype, length);
   switch (dtype) {
     case 'float32':
       return new Float32Array(length);
