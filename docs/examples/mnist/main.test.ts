@@ -38,7 +38,18 @@ describe('MNIST main job (--quick)', () => {
     const table = formatTable(rows).split('\n');
     expect(table[2]).toContain('12%');
     expect(table).toHaveLength(3 + rows.length);
-    expect(table[3]).toMatch(/linear .*\| 7,850 \| 3 \| \d+\.\d\d% \| \d+\.\d\d% \|/);
+    expect(table[3]).toMatch(/linear .*\| 7,850 \| 3 \| \d+\.\d\d% \| \d+\.\d\d% \| \d+\.\d\d% \|/);
+    // Top-5 error is at most top-1 error, for every row.
+    for (const r of rows) expect(r.testTop5Error).toBeLessThanOrEqual(r.testError);
+  });
+
+  it('writes the table as Markdown and as JSON', () => {
+    expect(readFileSync(join(out, 'mnist-table.md'), 'utf8')).toBe(`${formatTable(rows)}\n`);
+    const json = JSON.parse(readFileSync(join(out, 'mnist-table.json'), 'utf8'));
+    expect(json.dataset).toBe('mnist');
+    expect(json.rows.map((r: Row) => r.model)).toEqual(['linear', 'mlp', 'cnn']);
+    expect(json.rows[2].testError).toBe(rows[2]!.testError);
+    expect(json.rows[2].confusion).toHaveLength(10);
   });
 
   it('writes valid SVG curves and confusion matrices', () => {
