@@ -107,6 +107,16 @@ describe('hooks are checked, and a failing pass writes no .grad', () => {
       'numeric backward: gradient of input 0 must be a Tensor or null, got number 2',
     );
     expect(x.grad).toBeNull();
+    // undefined (from untyped code) means no gradient, as null does.
+    const scaleFirst = customOp({
+      name: 'scaleFirst',
+      forward: (_ctx, a, b) => a.mul(b),
+      backward: (ctx, dy) => [dy.mul(ctx.needsInputGrad[0] ? 3 : 0), undefined as unknown as null],
+    });
+    const c = tensor([5, 6]);
+    scaleFirst(x, c).sum().backward();
+    expect(x.grad?.toArray()).toEqual([3, 3]);
+    expect(c.grad).toBeNull();
   });
 });
 

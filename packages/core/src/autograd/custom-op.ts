@@ -65,13 +65,14 @@ export function customOp(definition: CustomOpDefinition): (...inputs: Tensor[]) 
           );
         }
         grads.forEach((g, i) => {
-          if (g !== null && !isTensor(g)) {
+          // null (or undefined, from untyped code) means no gradient for that input.
+          if (g != null && !isTensor(g)) {
             throw new AutogradError(
               `${name} backward: gradient of input ${i} must be a Tensor or null, got ${describe(g)}`,
             );
           }
           // The engine would cast a built-in op's gradient; a user's rule returning another dtype is a bug.
-          if (g !== null && g.dtype !== inputs[i]!.dtype) {
+          if (g != null && g.dtype !== inputs[i]!.dtype) {
             throw new AutogradError(
               `${name} backward: gradient of input ${i} has dtype ${g.dtype}, but the input is ${inputs[i]!.dtype}`,
             );
