@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zeros } from '@backprop/core';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildModel, type ModelName } from './models.js';
 import { parseArgs } from './options.js';
 import { formatTable, loadSplits, type Row, runMnistTable } from './run.js';
 
@@ -71,10 +73,20 @@ describe('MNIST main job (--quick)', () => {
     expect(a.test.y.storage[0]).toBe(7);
   });
 
+  it("builds the paper-sized models with the paper's parameter counts", () => {
+    const count = (name: ModelName) => [...buildModel(name).parameters()].reduce((n, p) => n + p.size, 0);
+    // 784*300+300 + 300*10+10; 784*300+300 + 300*100+100 + 100*10+10; LeNet-5 156+2,416+48,120+10,164+850.
+    expect([count('nn-300'), count('nn-300-100'), count('lenet5')]).toEqual([238_510, 266_610, 61_706]);
+    const images = zeros([2, 1, 28, 28]);
+    expect(buildModel('lenet5').forward(images).shape).toEqual([2, 10]);
+  });
+
   it('rejects bad flags with a clear message', () => {
     expect(() => parseArgs(['--model', 'rnn'])).toThrow(
-      "--model must be one of linear, mlp, cnn or all, got 'rnn'",
+      "--model must be one of linear, mlp, cnn, nn-300, nn-300-100, lenet5 or all, got 'rnn'",
     );
+    expect(parseArgs([])!.models).toEqual(['linear', 'mlp', 'cnn']);
+    expect(parseArgs(['--model', 'all'])!.models).toHaveLength(6);
     expect(() => parseArgs(['--epochs', '0'])).toThrow("--epochs must be a positive integer, got '0'");
     expect(() => parseArgs(['--bogus', '1'])).toThrow("unknown option '--bogus'");
     expect(() => parseArgs(['--dataset', 'cifar'])).toThrow(

@@ -17,7 +17,7 @@ import { crossEntropy, type Module } from '@backprop/nn';
 import { Adam, CosineAnnealingLR } from '@backprop/optim';
 import { mapInputs, randomShift } from './augment.js';
 import { confusionSvg } from './confusion-svg.js';
-import { buildModel, DESCRIPTIONS, type ModelName } from './models.js';
+import { buildModel, DESCRIPTIONS, type ModelName, readsImages } from './models.js';
 import { epochsFor, lrFor, type MainOptions, shiftFor } from './options.js';
 
 /** One row of the printed table. */
@@ -72,9 +72,8 @@ function predictAll(model: Module, x: Tensor): Tensor {
   return cat(outs, 0);
 }
 
-// The CNN reads [N, 1, 28, 28] images, the other models [N, 784] rows.
 function inputsFor(x: Tensor, model: ModelName): Tensor {
-  return model === 'cnn' ? x : x.reshape([x.shape[0]!, 784]);
+  return readsImages(model) ? x : x.reshape([x.shape[0]!, 784]);
 }
 
 /** Trains one model, choosing nothing on the test digits, and measures its test error once at the end. */
