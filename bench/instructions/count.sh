@@ -10,7 +10,7 @@ shift
 here="$(cd "$(dirname "$0")" && pwd)"
 count() {
   WARM=500 REPS=$2 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-    node --single-threaded "$here/scalar-graph.mjs" "$1" "$mode" 2>&1 | awk '/Collected/ {print $4}'
+    node --single-threaded --import tsx "$here/scalar-graph.ts" "$1" "$mode" 2>&1 | awk '/Collected/ {print $4}'
 }
 for checkout in "$@"; do
   short=$(count "$checkout" 5)

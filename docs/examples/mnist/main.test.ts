@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { zeros } from '@backprop/core';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildModel, type ModelName } from './models.js';
+import { buildModel, type ModelName, parameterCount } from './models.js';
 import { parseArgs } from './options.js';
 import { formatTable, loadSplits, type Row, runMnistTable } from './run.js';
 
@@ -74,7 +74,7 @@ describe('MNIST main job (--quick)', () => {
   });
 
   it("builds the paper-sized models with the paper's parameter counts", () => {
-    const count = (name: ModelName) => [...buildModel(name).parameters()].reduce((n, p) => n + p.size, 0);
+    const count = (name: ModelName) => parameterCount(buildModel(name));
     // 784*300+300 + 300*10+10; 784*300+300 + 300*100+100 + 100*10+10; LeNet-5 156+2,416+48,120+10,164+850.
     expect([count('nn-300'), count('nn-300-100'), count('lenet5')]).toEqual([238_510, 266_610, 61_706]);
     const images = zeros([2, 1, 28, 28]);

@@ -37,6 +37,11 @@ export const DESCRIPTIONS: Record<ModelName, string> = {
   lenet5: 'LeNet-5: conv5x5(6)-avgpool-conv5x5(16)-avgpool-120-84-10 (tanh)',
 };
 
+/** How many numbers a model learns: the sum of its parameters' sizes. */
+export function parameterCount(model: Module): number {
+  return [...model.parameters()].reduce((n, p) => n + p.size, 0);
+}
+
 /** Builds a fresh model; see `readsImages` for the input each one takes. */
 export function buildModel(name: ModelName): Module {
   switch (name) {

@@ -17,7 +17,7 @@ import { crossEntropy, type Module } from '@backprop/nn';
 import { Adam, CosineAnnealingLR } from '@backprop/optim';
 import { mapInputs, randomShift } from './augment.js';
 import { confusionSvg } from './confusion-svg.js';
-import { buildModel, DESCRIPTIONS, type ModelName, readsImages } from './models.js';
+import { buildModel, DESCRIPTIONS, type ModelName, parameterCount, readsImages } from './models.js';
 import { epochsFor, lrFor, type MainOptions, shiftFor } from './options.js';
 
 /** One row of the printed table. */
@@ -116,7 +116,7 @@ async function trainOne(
   });
   // The one look at the test digits.
   const outputs = predictAll(model, inputsFor(test.x, name));
-  const parameters = [...model.parameters()].reduce((n, p) => n + p.size, 0);
+  const parameters = parameterCount(model);
   const seconds = history.reduce((s, h) => s + h.seconds, 0);
   return {
     model: name,

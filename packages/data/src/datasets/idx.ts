@@ -1,4 +1,4 @@
-import { type DType, Tensor, ValueError } from '@backprop/core';
+import { type DType, type Tensor, ValueError, zeros } from '@backprop/core';
 
 // IDX (the MNIST files' format): two zero bytes, a type code, the number of dims, then each dim as a
 // big-endian uint32, then the values in row-major order, big-endian.
@@ -17,12 +17,6 @@ const TYPES: Record<number, IdxType> = {
   13: { name: 'float', bytes: 4, dtype: 'float32', read: (v, at) => v.getFloat32(at) },
   14: { name: 'double', bytes: 8, dtype: 'float64', read: (v, at) => v.getFloat64(at) },
 };
-
-function storageFor(dtype: DType, size: number): Int32Array | Float32Array | Float64Array {
-  if (dtype === 'float32') return new Float32Array(size);
-  if (dtype === 'float64') return new Float64Array(size);
-  return new Int32Array(size);
-}
 
 /**
  * Parses an uncompressed IDX file (the format of the MNIST and Fashion-MNIST files) into a tensor
@@ -74,11 +68,13 @@ export function readIdx(bytes: Uint8Array): Tensor {
       `readIdx: an IDX file of ${type.name}s with shape [${shape.join(',')}] has ${expected} bytes, got ${bytes.length} (truncated or not IDX)`,
     );
   }
-  const values = storageFor(type.dtype, size);
-  if (type.bytes === 1 && type.name === 'unsigned byte') {
-    values.set(bytes.subarray(headerBytes));
+  // zeros() also names a size no tensor can hold.
+  const out = zeros(shape, { dtype: type.dtype });
+  const values = out.storage;
+  if (bytes[2] === 0x08) {
+    values.set(bytes.subarray(headerBytes)); // unsigned bytes: one block copy
   } else {
     for (let i = 0; i < size; i++) values[i] = type.read(view, headerBytes + i * type.bytes);
   }
-  return new Tensor(values, shape);
+  return out;
 }
