@@ -33,7 +33,7 @@ export function confusionSvg(matrix: Tensor, title: string): string {
     );
   }
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size + 30}" viewBox="0 0 ${size} ${size + 30}" font-family="Helvetica, Arial, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size + 30}" viewBox="0 0 ${size} ${size + 30}" font-family="Helvetica, Arial, DejaVu Sans, Liberation Sans, sans-serif">`,
     '<rect width="100%" height="100%" fill="#fff"/>',
     `<text x="${size / 2}" y="20" text-anchor="middle" font-size="14">${title}</text>`,
     `<text x="${left + (n * cell) / 2}" y="${top - 26}" text-anchor="middle" font-size="11">predicted digit</text>`,

@@ -1,4 +1,4 @@
-import { cat, Generator, manualSeed, noGrad, type Tensor } from '@backprop/core';
+import { cat, Generator, manualSeed, noGrad, oneHot, type Tensor } from '@backprop/core';
 import {
   accuracy,
   confusionMatrix,
@@ -6,27 +6,24 @@ import {
   type EpochRecord,
   fashionMnist,
   fit,
-  lossCurves,
   mnist,
   randomSplit,
   TensorDataset,
   topKError,
-  writePlot,
 } from '@backprop/data';
 import { crossEntropy, type Module } from '@backprop/nn';
-import { Adam, CosineAnnealingLR } from '@backprop/optim';
+import { Adam, MultiStepLR, SGD } from '@backprop/optim';
 import { mapInputs, randomShift } from './augment.js';
-import { confusionSvg } from './confusion-svg.js';
-import { buildModel, DESCRIPTIONS, type ModelName, parameterCount, readsImages } from './models.js';
-import { epochsFor, lrFor, type MainOptions, shiftFor } from './options.js';
+import type { Mistake } from './misclassified-svg.js';
+import { buildModel, DESCRIPTIONS, type ModelName, PAPER, parameterCount, readsImages } from './models.js';
+import { type MainOptions, recipeFor } from './options.js';
 
-/** One row of the printed table. */
-export interface Row {
-  model: ModelName;
-  description: string;
-  parameters: number;
-  epochs: number;
-  /** Error on the validation digits after the last epoch (what every choice was made on). */
+/** One training run of one row (one seed). */
+export interface Run {
+  seed: number;
+  /** The epoch whose weights were kept: the one with the lowest validation error. */
+  bestEpoch: number;
+  /** Validation error of the kept weights (what every choice was made on). */
   validationError: number;
   /** Error on the test digits, measured once, after training. */
   testError: number;
@@ -34,36 +31,61 @@ export interface Row {
   testTop5Error: number;
   secondsPerEpoch: number;
   history: EpochRecord[];
-  confusion: Tensor;
+  /** Rows are the true class, columns the predicted one. */
+  confusion: number[][];
+  /** The 25 test digits this run got wrong with the highest confidence, most confident first. */
+  mistakes: Mistake[];
 }
 
-/** The three sets of one run: training and validation digits split from the training files, and the test files. */
+/** One row of the table: a model, trained once per seed. */
+export interface Row {
+  model: ModelName;
+  description: string;
+  parameters: number;
+  epochs: number;
+  runs: Run[];
+}
+
+/** The three sets of one run, inputs normalized by the training pixels' mean and deviation. */
 export interface Splits {
   train: TensorDataset;
   validation: TensorDataset;
   test: TensorDataset;
+  /** The test images as loaded (pixels in [0, 1]), for pictures. */
+  testPixels: Tensor;
+  /** What a blank pixel becomes after normalization (the fill of shifted images). */
+  background: number;
 }
 
-/** Size of the validation set held out of the 60,000 training images (of --quick's subset: a sixth). */
+/** Size of the validation set held out of the 60,000 training images (of --quick's subset: 1,000). */
 export const VALIDATION_SIZE = 5000;
 
 /**
  * Loads the dataset and splits it: validation digits are held out of the training files with a
- * seeded randomSplit, and the test files are kept apart until the end.
+ * seeded randomSplit, and the test files are kept apart until the end. Every set is normalized with
+ * the training digits' statistics, so nothing is learned from validation or test pixels.
  */
 export async function loadSplits(options: MainOptions): Promise<Splits> {
   const load = options.dataset === 'fashion-mnist' ? fashionMnist : mnist;
-  const trainLimit = options.quick ? 6000 : undefined;
-  const full = await load({ split: 'train', limit: trainLimit });
+  const full = await load({ split: 'train', limit: options.quick ? 6000 : undefined });
   const validationSize = options.quick ? 1000 : VALIDATION_SIZE;
   const [train, validation] = randomSplit(full, [full.length - validationSize, validationSize], {
     generator: new Generator(options.seed),
   });
   const test = await load({ split: 'test', limit: options.quick ? 2000 : undefined });
-  return { train, validation, test };
+  const mean = train.x.mean().item();
+  const std = train.x.sub(mean).square().mean().sqrt().item();
+  const normalized = (d: TensorDataset) => new TensorDataset(d.x.sub(mean).div(std), d.y);
+  return {
+    train: normalized(train),
+    validation: normalized(validation),
+    test: normalized(test),
+    testPixels: test.x,
+    background: -mean / std,
+  };
 }
 
-// Evaluates in chunks so the CNN's im2col buffers stay small.
+// Evaluates in chunks so the convolutions' im2col buffers stay small.
 function predictAll(model: Module, x: Tensor): Tensor {
   const outs: Tensor[] = [];
   noGrad(() => {
@@ -76,63 +98,112 @@ function inputsFor(x: Tensor, model: ModelName): Tensor {
   return readsImages(model) ? x : x.reshape([x.shape[0]!, 784]);
 }
 
-/** Trains one model, choosing nothing on the test digits, and measures its test error once at the end. */
+// The paper's one-layer network fits one-hot targets by least squares: squared error summed over
+// the ten outputs, averaged over the batch.
+function squaredErrorToOneHot(out: Tensor, y: Tensor): Tensor {
+  return out.sub(oneHot(y, out.shape[1]!)).square().sum(1).mean();
+}
+
+function snapshot(model: Module): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(model.stateDict()).map(([k, v]) => [k, v.clone()]));
+}
+
+/** The `count` wrong answers given with the highest softmax probability. */
+export function worstMistakes(outputs: Tensor, labels: Tensor, pixels: Tensor, count: number): Mistake[] {
+  const probabilities = noGrad(() => outputs.softmax(1));
+  const [n, classes] = probabilities.shape as [number, number];
+  const p = probabilities.data();
+  const truth = labels.data();
+  const wrong: { index: number; predicted: number; confidence: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    let predicted = 0;
+    for (let c = 1; c < classes; c++) if (p[i * classes + c]! > p[i * classes + predicted]!) predicted = c;
+    if (predicted !== truth[i]) wrong.push({ index: i, predicted, confidence: p[i * classes + predicted]! });
+  }
+  wrong.sort((a, b) => b.confidence - a.confidence);
+  const flat = pixels.reshape([n, -1]);
+  return wrong.slice(0, count).map((w) => ({
+    pixels: Array.from(flat.slice(0, w.index, w.index + 1).data()),
+    label: truth[w.index]!,
+    predicted: w.predicted,
+    confidence: w.confidence,
+  }));
+}
+
+/**
+ * Trains one model with one seed, keeps the weights of the epoch with the lowest validation error,
+ * and measures those weights' test error once.
+ */
 async function trainOne(
   name: ModelName,
   splits: Splits,
   options: MainOptions,
+  seed: number,
   log: (line: string) => void,
-): Promise<Row> {
+): Promise<{ run: Run; parameters: number }> {
   const { train, validation: held, test } = splits;
-  manualSeed(options.seed);
+  manualSeed(seed);
   const model = buildModel(name);
-  const trainX = inputsFor(train.x, name);
-  const loader = new DataLoader(new TensorDataset(trainX, train.y), {
+  const recipe = recipeFor(name, options);
+  const loader = new DataLoader(new TensorDataset(inputsFor(train.x, name), train.y), {
     batchSize: options.batchSize,
     shuffle: true,
-    generator: new Generator(options.seed),
+    generator: new Generator(seed),
   });
-  const shifts = new Generator(options.seed + 1);
-  const shift = shiftFor(name, options);
-  const augmented =
-    shift > 0
-      ? mapInputs(loader, (x) => randomShift(x.reshape([-1, 1, 28, 28]), shift, shifts).reshape(x.shape))
+  const shifts = new Generator(seed + 1);
+  const batches =
+    recipe.shift > 0
+      ? mapInputs(loader, (x) =>
+          randomShift(x.reshape([-1, 1, 28, 28]), recipe.shift, shifts, splits.background).reshape(x.shape),
+        )
       : loader;
   const validation = new DataLoader(new TensorDataset(inputsFor(held.x, name), held.y), { batchSize: 500 });
-  const epochs = epochsFor(name, options);
-  log(`\n${name}: ${DESCRIPTIONS[name]}, ${epochs} epochs on ${train.length} digits`);
-  const optimizer = new Adam(model.parameters(), { lr: lrFor(name, options) });
-  // Cosine decay to zero over the run: large steps early, fine ones at the end.
-  const scheduler = new CosineAnnealingLR(optimizer, { tMax: epochs });
+  const parameters = model.parameters();
+  const optimizer =
+    options.optimizer === 'adam'
+      ? new Adam(parameters, { lr: recipe.lr, weightDecay: recipe.weightDecay })
+      : new SGD(parameters, { lr: recipe.lr, momentum: 0.9, weightDecay: recipe.weightDecay });
+  const shift = recipe.shift > 0 ? `, shifts up to ${recipe.shift} px` : '';
+  log(
+    `\n${name} (seed ${seed}): ${DESCRIPTIONS[name]}; ${options.optimizer}, lr ${recipe.lr}, ÷10 after epochs ${recipe.milestones.join(' and ')}, ${recipe.epochs} epochs${shift}`,
+  );
+  let best = { error: Number.POSITIVE_INFINITY, epoch: 0, state: snapshot(model) };
   const history = await fit(model, {
-    train: augmented,
+    train: batches,
     validation,
-    loss: (out, y) => crossEntropy(out, y),
+    loss: name === 'linear-mse' ? squaredErrorToOneHot : (out, y) => crossEntropy(out, y),
     optimizer,
-    scheduler,
-    epochs,
+    scheduler: new MultiStepLR(optimizer, { milestones: recipe.milestones, gamma: 0.1 }),
+    epochs: recipe.epochs,
     metrics: { accuracy },
     log,
+    onEpochEnd: (r) => {
+      const error = 1 - (r.valAccuracy ?? 0);
+      if (error < best.error) best = { error, epoch: r.epoch, state: snapshot(model) };
+    },
   });
+  model.loadStateDict(best.state);
   // The one look at the test digits.
   const outputs = predictAll(model, inputsFor(test.x, name));
-  const parameters = parameterCount(model);
   const seconds = history.reduce((s, h) => s + h.seconds, 0);
-  return {
-    model: name,
-    description: DESCRIPTIONS[name],
-    parameters,
-    epochs: history.length,
-    validationError: 1 - (history.at(-1)?.valAccuracy ?? Number.NaN),
+  const run: Run = {
+    seed,
+    bestEpoch: best.epoch,
+    validationError: best.error,
     testError: 1 - accuracy(outputs, test.y),
     testTop5Error: topKError(outputs, test.y, 5),
     secondsPerEpoch: seconds / Math.max(history.length, 1),
     history,
-    confusion: confusionMatrix(outputs, test.y, 10),
+    confusion: confusionMatrix(outputs, test.y, 10).toArray() as number[][],
+    mistakes: worstMistakes(outputs, test.y, splits.testPixels, 25),
   };
+  log(
+    `${name} (seed ${seed}): kept epoch ${best.epoch} (validation error ${(100 * best.error).toFixed(2)}%)`,
+  );
+  return { run, parameters: parameterCount(model) };
 }
 
-/** Runs every requested model, writes the pictures, and returns the table's rows. */
+/** Loads the data, prints the sizes of the three sets, and trains every requested row once per seed. */
 export async function runMnistTable(
   options: MainOptions,
   log: (line: string) => void = console.log,
@@ -143,70 +214,75 @@ export async function runMnistTable(
       `(held out of the training files, seed ${options.seed}) and ${splits.test.length} test images`,
   );
   const rows: Row[] = [];
-  for (const name of options.models) rows.push(await trainOne(name, splits, options, log));
-  await writePictures(rows, options.out);
-  await writeTables(rows, options);
+  for (const name of options.models) {
+    const row: Row = { model: name, description: DESCRIPTIONS[name], parameters: 0, epochs: 0, runs: [] };
+    for (let k = 0; k < options.seeds; k++) {
+      const { run, parameters } = await trainOne(name, splits, options, options.seed + k, log);
+      row.runs.push(run);
+      row.parameters = parameters;
+      row.epochs = run.history.length;
+    }
+    rows.push(row);
+  }
   return rows;
 }
 
-async function writePictures(rows: Row[], out: string): Promise<void> {
-  const series = (pick: (h: EpochRecord) => number | undefined, suffix: string) =>
-    rows.map((r) => ({ name: `${r.model} ${suffix}`, values: r.history.map((h) => pick(h) ?? Number.NaN) }));
-  const loss = lossCurves(
-    [...series((h) => h.trainLoss, 'train'), ...series((h) => h.valLoss, 'validation')],
-    {
-      title: 'MNIST: cross-entropy per epoch',
-    },
-  );
-  const acc = lossCurves(
-    [...series((h) => h.trainAccuracy, 'train'), ...series((h) => h.valAccuracy, 'validation')],
-    {
-      title: 'MNIST: accuracy per epoch',
-      yLabel: 'accuracy',
-    },
-  );
-  await writePlot(`${out}/mnist-loss`, loss, { png: true });
-  await writePlot(`${out}/mnist-accuracy`, acc, { png: true });
-  for (const r of rows) {
-    await writePlot(
-      `${out}/mnist-confusion-${r.model}`,
-      confusionSvg(r.confusion, `${r.description}: confusion matrix`),
-      {
-        png: true,
-      },
-    );
-  }
+/** Mean and (sample) standard deviation of one number over a row's runs. */
+export function meanStd(row: Row, pick: (run: Run) => number): { mean: number; std: number } {
+  const values = row.runs.map(pick);
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const squares = values.reduce((a, v) => a + (v - mean) ** 2, 0);
+  return { mean, std: values.length > 1 ? Math.sqrt(squares / (values.length - 1)) : 0 };
 }
 
-// The table as Markdown (what main prints) and as JSON (every number, for other tools and the docs).
-async function writeTables(rows: readonly Row[], options: MainOptions): Promise<void> {
-  const fs = await import('node:fs/promises');
-  await fs.mkdir(options.out, { recursive: true });
-  const name = options.dataset === 'mnist' ? 'mnist-table' : `${options.dataset}-table`;
-  await fs.writeFile(`${options.out}/${name}.md`, `${formatTable(rows)}\n`);
-  const json = {
-    dataset: options.dataset,
-    seed: options.seed,
-    quick: options.quick,
-    rows: rows.map(({ history, confusion, ...row }) => ({
-      ...row,
-      history,
-      confusion: confusion.toArray(),
-    })),
-  };
-  await fs.writeFile(`${options.out}/${name}.json`, `${JSON.stringify(json, null, 2)}\n`);
+const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** What the table was trained with, in one line (printed above it). */
+export function caption(options: MainOptions): string {
+  const optimizer =
+    options.optimizer === 'adam' ? 'Adam, weight decay 5e-4' : 'SGD with momentum 0.9 and weight decay 5e-4';
+  const seeds =
+    options.seeds === 1
+      ? '1 seed per row (run --seeds 3 for mean ± std)'
+      : `${options.seeds} seeds per row, test error as mean ± std`;
+  return `${options.dataset}${options.quick ? ' (--quick subset)' : ''}: ${optimizer}, learning rate ÷10 at half and at three quarters of the epochs, weights kept from the epoch of lowest validation error; ${seeds}`;
 }
 
-/** The table as text, with the lecture's linear-classifier row for reference. */
-export function formatTable(rows: readonly Row[]): string {
-  const lines = [
-    '| model | parameters | epochs | validation error | test error | test top-5 error | s/epoch |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    '| lecture 004: linear classifier over pixels | | | | 12% | | |',
-    ...rows.map(
-      (r) =>
-        `| ${r.description} | ${r.parameters.toLocaleString('en-US')} | ${r.epochs} | ${(100 * r.validationError).toFixed(2)}% | ${(100 * r.testError).toFixed(2)}% | ${(100 * r.testTop5Error).toFixed(2)}% | ${r.secondsPerEpoch.toFixed(1)} |`,
-    ),
+/** The table as Markdown: the paper's figure beside each row (for MNIST), test error over seeds. */
+export function formatTable(rows: readonly Row[], options: MainOptions): string {
+  const paper = options.dataset === 'mnist';
+  const header = [
+    'model',
+    ...(paper ? ['paper (1998)'] : []),
+    'parameters',
+    'epochs',
+    'kept epoch',
+    'validation error',
+    'test error',
+    'test top-5 error',
+    's/epoch',
   ];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|---|${header
+      .slice(1)
+      .map(() => '---:')
+      .join('|')}|`,
+  ];
+  for (const r of rows) {
+    const test = meanStd(r, (run) => run.testError);
+    const cells = [
+      r.description,
+      ...(paper ? [`${PAPER[r.model].label}: ${(100 * PAPER[r.model].error).toFixed(2)}%`] : []),
+      r.parameters.toLocaleString('en-US'),
+      String(r.epochs),
+      r.runs.map((run) => run.bestEpoch).join(', '),
+      percent(meanStd(r, (run) => run.validationError).mean),
+      r.runs.length > 1 ? `${percent(test.mean)} ± ${(100 * test.std).toFixed(2)}` : percent(test.mean),
+      percent(meanStd(r, (run) => run.testTop5Error).mean),
+      meanStd(r, (run) => run.secondsPerEpoch).mean.toFixed(1),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
   return lines.join('\n');
 }
