@@ -9,6 +9,7 @@ stages=(
   "lint and format (biome)|pnpm lint"
   "typecheck|pnpm typecheck"
   "API docs check|pnpm docs:check"
+  "docs outputs and pictures (drift)|pnpm docs:outputs --check"
   "TypeDoc reference|pnpm run docs"
   "vitest (default backend)|vitest run"
   "vitest core+nn (cpu backend)|BACKPROP_BACKEND=cpu vitest run packages/core packages/nn"

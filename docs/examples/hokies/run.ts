@@ -9,7 +9,6 @@
 import { Generator, manualSeed, noGrad } from '@backprop/core';
 import {
   DataLoader,
-  type EpochRecord,
   fit,
   hokies,
   hokiesConflicting,
@@ -32,7 +31,8 @@ export interface Trained {
   total: number;
   /** Mean squared error on the whole table after training. */
   loss: number;
-  history: EpochRecord[];
+  /** Mean squared error on the whole table after each epoch: the curve ends at `loss`. */
+  curve: number[];
 }
 
 /** One encoding of the placards and how training on it went. */
@@ -73,7 +73,15 @@ async function train(
   seed: number,
   onNonFinite: 'throw' | 'continue' = 'throw',
 ) {
-  const history = await fit(model, {
+  // The curve scores the weights at each epoch's end on the whole table, as the final loss is (an
+  // epoch's running loss mixes in the weights of every step along the way).
+  const curve: number[] = [];
+  const tableLoss = () =>
+    mseLoss(
+      noGrad(() => model.forward(data.x)),
+      data.y,
+    ).item();
+  await fit(model, {
     train: new DataLoader(data, { batchSize: 1, shuffle: true, generator: new Generator(seed) }),
     loss: (out, y) => mseLoss(out, y),
     optimizer: new SGD(model.parameters(), { lr }),
@@ -81,14 +89,13 @@ async function train(
     progress: false,
     log: false,
     onNonFinite,
+    onEpochEnd: () => curve.push(tableLoss()),
   });
-  // Scored on the whole table after training (an epoch's running loss mixes in the weights of
-  // every step along the way).
   const out = noGrad(() => model.forward(data.x));
   const labels = data.y.data();
   const guesses = out.data();
   const correct = labels.filter((y, i) => guesses[i]! > 0.5 === (y === 1)).length;
-  return { name, correct, total: labels.length, loss: mseLoss(out, data.y).item(), history };
+  return { name, correct, total: labels.length, loss: mseLoss(out, data.y).item(), curve };
 }
 
 async function scaling(encoding: Encoding, lr: number, epochs: number, seed: number): Promise<ScalingRun> {
@@ -154,7 +161,7 @@ export async function runHokies(options: ExampleOptions): Promise<HokiesResult> 
 function charts(oneLayer: Trained, hidden: Trained, scalings: ScalingRun[]): string {
   const curve = (t: Trained & { diverged?: boolean }) => ({
     name: t.diverged ? `${t.name} (diverged, off the chart)` : t.name,
-    values: t.history.map((h) => h.trainLoss),
+    values: t.curve,
   });
   const conflict = lossCurves([curve(oneLayer), curve(hidden)], {
     title: 'Conflicting pressure: one layer vs a hidden layer',

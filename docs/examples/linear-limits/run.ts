@@ -21,6 +21,9 @@ import { Adam } from '@backprop/optim';
 import type { ExampleOptions } from '../shared/cli.js';
 import { panels } from '../shared/panels.js';
 
+// One decimal everywhere, so a picture never rounds 99.5% up to the table's 100%.
+const pct = (a: number) => `${(100 * a).toFixed(1)}%`;
+
 /** The three shapes of the lesson, each a function of (n, seed). */
 export const SHAPES = {
   quadrants: (n: number, seed: number) => quadrants({ n, seed }),
@@ -85,7 +88,6 @@ async function runShape(shape: ShapeName, options: ExampleOptions): Promise<Shap
   const resolution = options.quick ? 60 : 80;
   // At most 200 of the held-out points on the picture: enough to see the classes, and a small file.
   const shown = new TensorDataset(testSet.x.slice(0, 0, 200), testSet.y.slice(0, 0, 200));
-  const pct = (a: number) => `${(100 * a).toFixed(0)}%`;
   const draw = (model: Module, name: string, acc: number) =>
     decisionBoundary((x) => model.forward(x), shown, {
       title: `${name}: ${pct(acc)} on held-out points`,
@@ -116,7 +118,6 @@ export async function runLinearLimits(options: ExampleOptions): Promise<ShapeRes
 
 /** The rows as a Markdown table. */
 export function formatTable(rows: readonly ShapeResult[]): string {
-  const pct = (a: number) => `${(100 * a).toFixed(1)}%`;
   return [
     '| shape | majority class | linear classifier | MLP 2-32-32-2 |',
     '|---|---:|---:|---:|',

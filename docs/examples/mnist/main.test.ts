@@ -143,11 +143,11 @@ describe('MNIST main job parts', () => {
       [0, 1],
     ]);
     const labels = tensor([0, 1, 1, 0], { dtype: 'int32' });
-    const pixels = tensor([[0.25], [0.5], [0.75], [1]]);
+    const pixels = tensor([[0.2], [0.4], [0.6], [1]]);
     const mistakes = worstMistakes(outputs, labels, pixels, 25);
     expect(mistakes.map((m) => [m.label, m.predicted, m.pixels[0]])).toEqual([
-      [1, 0, 0.5],
-      [0, 1, 1],
+      [1, 0, 102],
+      [0, 1, 255],
     ]);
     expect(mistakes[0]!.confidence).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
   });

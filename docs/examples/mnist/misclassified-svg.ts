@@ -1,6 +1,6 @@
 /** One test image the model got wrong, with how sure it was. */
 export interface Mistake {
-  /** The 28 x 28 pixel values in [0, 1], row by row. */
+  /** The 28 x 28 pixel values as stored in the IDX file (0 to 255), row by row. */
   pixels: ArrayLike<number>;
   label: number;
   predicted: number;
@@ -18,7 +18,7 @@ function digitPaths(pixels: ArrayLike<number>, x0: number, y0: number): string {
   const runs: string[][] = Array.from({ length: LEVELS }, () => []);
   for (let r = 0; r < SIDE; r++) {
     for (let c = 0; c < SIDE; c++) {
-      const level = Math.min(LEVELS, Math.round((pixels[r * SIDE + c] ?? 0) * LEVELS));
+      const level = Math.min(LEVELS, Math.round(((pixels[r * SIDE + c] ?? 0) / 255) * LEVELS));
       if (level > 0)
         runs[level - 1]!.push(`M${x0 + c * SCALE} ${y0 + r * SCALE}h${SCALE}v${SCALE}h-${SCALE}z`);
     }

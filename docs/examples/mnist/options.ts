@@ -44,7 +44,7 @@ Usage: pnpm start [options]          (or: npx tsx docs/examples/mnist/main.ts [o
                       others 0; 0 turns it off)
   --quick             a small run for CI (under a minute: 5,000 training, 1,000 validation and
                       2,000 test images, every row once)
-  --out <dir>         where the tables, curves and pictures go (default out/)
+  --out <dir>         where the tables, curves and pictures go (default out/mnist)
   --help              this text
 `;
 
@@ -84,7 +84,7 @@ export function parseArgs(args: string[]): MainOptions | null {
     dataset: 'mnist',
     quick,
     shift: undefined,
-    out: 'out',
+    out: 'out/mnist',
   };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;

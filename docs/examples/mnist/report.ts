@@ -46,7 +46,8 @@ export async function writeReport(rows: readonly Row[], options: MainOptions): P
   const md = `${out}/${name}-table.md`;
   await fs.writeFile(md, `${caption(options)}\n\n${formatTable(rows, options)}\n`);
   const json = `${out}/${name}-table.json`;
-  await fs.writeFile(json, `${JSON.stringify({ options, rows }, null, 1)}\n`);
+  // One line: indented, the per-epoch records and pixel rows would take tens of thousands of lines.
+  await fs.writeFile(json, `${JSON.stringify({ options, rows })}\n`);
   written.push(md, json);
   return written;
 }

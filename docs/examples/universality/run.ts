@@ -81,7 +81,8 @@ const everyFourth = (values: readonly number[]) =>
 
 function fitChart(target: number[], fits: { name: string; values: number[] }[], title: string): string {
   const x = everyFourth(gridXs());
-  const curves = [{ name: 'target', values: target }, ...fits];
+  // The target goes last, so each network keeps its colour in the loss panel beside this one.
+  const curves = [...fits, { name: 'target', values: target }];
   return lossCurves(
     curves.map((c) => ({ name: c.name, values: everyFourth(c.values), x })),
     {
