@@ -1,5 +1,5 @@
 /**
- * Keeps the printed outputs and pictures in docs/ equal to what the code gives now.
+ * Keeps the printed outputs and pictures in docs/ (and the README) equal to what the code gives now.
  *
  * A fenced block in a Markdown page preceded by `<!-- output: SOURCE [ARGS…] [lines=…] -->` holds
  * what SOURCE prints: an example's name (`docs/examples/NAME/main.ts`, run with its defaults and
@@ -127,7 +127,7 @@ function run(source: string, args: string[]): Ran {
 
 const problems: string[] = [];
 const outputs = new Map<string, Ran>();
-const allBlocks = pages('docs').flatMap(blocksOf);
+const allBlocks = ['README.md', ...pages('docs')].flatMap(blocksOf);
 for (const block of allBlocks) {
   const key = `${block.source} ${block.args.join(' ')}`;
   if (!outputs.has(key)) {

@@ -25,8 +25,9 @@ describe('MNIST main job (--quick)', () => {
     // convolutional rows beat the linear ones.
     expect(error('linear')).toBeLessThan(0.15);
     expect(error('linear')).toBeLessThan(error('linear-mse'));
-    expect(error('lenet5')).toBeLessThan(0.08);
+    expect(error('lenet5')).toBeLessThan(0.1);
     expect(error('lenet5')).toBeLessThan(error('linear'));
+    expect(error('cnn')).toBeLessThan(0.08);
     for (const r of rows) {
       const [run] = r.runs;
       expect(r.runs).toHaveLength(1);
@@ -48,9 +49,10 @@ describe('MNIST main job (--quick)', () => {
     expect(table).toHaveLength(2 + rows.length);
     expect(table[0]).toContain('| paper (1998) |');
     expect(table[2]).toMatch(
-      /^\| linear classifier, squared error to one-hot targets \| linear classifier \(1-layer NN\): 12\.00% \| 7,850 \| 3 \| [1-3] \| \d+\.\d\d% \| \d+\.\d\d% \|/,
+      /^\| linear classifier, squared error to one-hot targets \| 12\.00% \| 7,850 \| 3 \| [1-3] \| \d+\.\d\d% \| \d+\.\d\d% \|/,
     );
-    expect(table[6]).toContain('| LeNet-5: 0.95% | 61,706 | 4 |');
+    expect(table[6]).toContain('| 0.95% | 61,706 | 6 |');
+    expect(table[7]).toContain('| 0.80% (LeNet-5, distortions) | 61,706 | 6 |');
     expect(caption(options)).toContain('(--quick subset): SGD with momentum 0.9');
     expect(caption(options)).toContain('1 seed per row');
     // Fashion-MNIST has no paper column.

@@ -251,6 +251,11 @@ export function caption(options: MainOptions): string {
   return `${options.dataset}${options.quick ? ' (--quick subset)' : ''}: ${optimizer}, learning rate ÷10 at half and at three quarters of the epochs, weights kept from the epoch of lowest validation error; ${seeds}`;
 }
 
+function paperCell(model: ModelName): string {
+  const { error, against } = PAPER[model];
+  return `${percent(error)}${against ? ` (${against})` : ''}`;
+}
+
 /** The table as Markdown: the paper's figure beside each row (for MNIST), test error over seeds. */
 export function formatTable(rows: readonly Row[], options: MainOptions): string {
   const paper = options.dataset === 'mnist';
@@ -276,7 +281,7 @@ export function formatTable(rows: readonly Row[], options: MainOptions): string 
     const test = meanStd(r, (run) => run.testError);
     const cells = [
       r.description,
-      ...(paper ? [`${PAPER[r.model].label}: ${(100 * PAPER[r.model].error).toFixed(2)}%`] : []),
+      ...(paper ? [paperCell(r.model)] : []),
       r.parameters.toLocaleString('en-US'),
       String(r.epochs),
       r.runs.map((run) => run.bestEpoch).join(', '),
