@@ -61,9 +61,11 @@ export function runBackward(
       roots.forEach((root, i) => {
         deliver(root, seeds[i]!, leafGrads);
       });
+      // Only grad() captures: a plain backward() skips the Set lookup on every node.
+      const capturing = inputNodes.size > 0;
       for (const node of order) {
         const runs = wanted === null || wanted.has(node);
-        const captures = inputNodes.has(node);
+        const captures = capturing && inputNodes.has(node);
         if (!runs && !captures) continue;
         let dy = node.pending;
         node.pending = null;
