@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   if (path === undefined || (flag !== undefined && flag !== '--out')) {
     throw new Error('usage: render.ts <table.json> [--out <dir>]');
   }
-  const saved = JSON.parse(readFileSync(path, 'utf8')) as { options: MainOptions; rows: Row[] };
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as { options: Omit<MainOptions, 'out'>; rows: Row[] };
   const options = { ...saved.options, out };
   await writeReport(saved.rows, options);
   console.log(`${caption(options)}\n\n${formatTable(saved.rows, options)}\n`);

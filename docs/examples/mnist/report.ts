@@ -47,7 +47,9 @@ export async function writeReport(rows: readonly Row[], options: MainOptions): P
   await fs.writeFile(md, `${caption(options)}\n\n${formatTable(rows, options)}\n`);
   const json = `${out}/${name}-table.json`;
   // One line: indented, the per-epoch records and pixel rows would take tens of thousands of lines.
-  await fs.writeFile(json, `${JSON.stringify({ options, rows })}\n`);
+  // The options without `out`: where a run wrote is this machine's business, not the table's.
+  const { out: _where, ...settings } = options;
+  await fs.writeFile(json, `${JSON.stringify({ options: settings, rows })}\n`);
   written.push(md, json);
   return written;
 }
