@@ -107,6 +107,10 @@ export function parseArgs(args: string[]): MainOptions | null {
   return o;
 }
 
+/** SGD's momentum and every row's weight decay: the lesson's recipe, the same for all rows. */
+export const MOMENTUM = 0.9;
+export const WEIGHT_DECAY = 5e-4;
+
 /** How one row is trained. */
 export interface Recipe {
   epochs: number;
@@ -149,7 +153,7 @@ export function recipeFor(model: ModelName, options: MainOptions): Recipe {
     milestones: [...new Set([Math.round(epochs / 2), Math.round((3 * epochs) / 4)])].filter(
       (m) => m > 0 && m < epochs,
     ),
-    weightDecay: 5e-4,
+    weightDecay: WEIGHT_DECAY,
     shift: options.shift ?? (model === 'cnn' ? 2 : 0),
   };
 }

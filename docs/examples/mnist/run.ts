@@ -16,7 +16,7 @@ import { Adam, MultiStepLR, SGD } from '@backprop/optim';
 import { mapInputs, randomShift } from './augment.js';
 import type { Mistake } from './misclassified-svg.js';
 import { buildModel, DESCRIPTIONS, type ModelName, PAPER, parameterCount, readsImages } from './models.js';
-import { type MainOptions, recipeFor } from './options.js';
+import { type MainOptions, MOMENTUM, recipeFor, WEIGHT_DECAY } from './options.js';
 
 /** One training run of one row (one seed). */
 export interface Run {
@@ -165,10 +165,12 @@ async function trainOne(
   const optimizer =
     options.optimizer === 'adam'
       ? new Adam(parameters, { lr: recipe.lr, weightDecay: recipe.weightDecay })
-      : new SGD(parameters, { lr: recipe.lr, momentum: 0.9, weightDecay: recipe.weightDecay });
+      : new SGD(parameters, { lr: recipe.lr, momentum: MOMENTUM, weightDecay: recipe.weightDecay });
   const shift = recipe.shift > 0 ? `, shifts up to ${recipe.shift} px` : '';
+  const decay =
+    recipe.milestones.length > 0 ? `÷10 after epochs ${recipe.milestones.join(' and ')}` : 'no decay';
   log(
-    `\n${name} (seed ${seed}): ${DESCRIPTIONS[name]}; ${options.optimizer}, lr ${recipe.lr}, ÷10 after epochs ${recipe.milestones.join(' and ')}, ${recipe.epochs} epochs${shift}`,
+    `\n${name} (seed ${seed}): ${DESCRIPTIONS[name]}; ${options.optimizer}, lr ${recipe.lr}, ${decay}, ${recipe.epochs} epochs${shift}`,
   );
   let best = { error: Number.POSITIVE_INFINITY, epoch: 0, state: snapshot(model) };
   const history = await fit(model, {
@@ -243,7 +245,9 @@ const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 /** What the table was trained with, in one line (printed above it). */
 export function caption(options: MainOptions): string {
   const optimizer =
-    options.optimizer === 'adam' ? 'Adam, weight decay 5e-4' : 'SGD with momentum 0.9 and weight decay 5e-4';
+    options.optimizer === 'adam'
+      ? `Adam, weight decay ${WEIGHT_DECAY.toExponential()}`
+      : `SGD with momentum ${MOMENTUM} and weight decay ${WEIGHT_DECAY.toExponential()}`;
   const seeds =
     options.seeds === 1
       ? '1 seed per row (run --seeds 3 for mean ± std)'
