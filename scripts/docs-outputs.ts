@@ -73,6 +73,7 @@ function blocksOf(page: string): Block[] {
       throw new Error(`${page}:${i + 1}: an output marker must precede a fenced block`);
     let end = i + 2;
     while (end < lines.length && lines[end] !== '```') end++;
+    if (end === lines.length) throw new Error(`${page}:${i + 2}: the output block's fence is never closed`);
     let source = name!;
     if (name === 'snippet') {
       source = `snippet:${page}:${i}`;
