@@ -7,11 +7,9 @@
 export { detectAnomaly } from './autograd/anomaly.js';
 export type { BackwardOptions } from './autograd/backward.js';
 export { type CustomOpContext, type CustomOpDefinition, customOp } from './autograd/custom-op.js';
-export { type DotOptions, toDot } from './autograd/dot.js';
 export { type Gradients, type GradOptions, grad, valueAndGrad } from './autograd/functional.js';
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { GradcheckError, type GradcheckOptions, gradcheck } from './autograd/gradcheck.js';
-export { type GraphSvgOptions, graphToSvg } from './autograd/graph-svg.js';
 export type { BackwardFn, GradHook, Node } from './autograd/node.js';
 export type { Backend, BinaryOp, ReduceOp, StridedView, UnaryOp, WindowGeometry } from './backend/backend.js';
 export { getBackend, setBackend } from './backend/backend.js';
@@ -35,6 +33,8 @@ export {
 } from './creation.js';
 export type { DType, TypedArray } from './dtype.js';
 export { AutogradError, BackpropError, DTypeError, IndexError, ShapeError, ValueError } from './errors.js';
+export { type DotOptions, toDot } from './graph/dot.js';
+export { type GraphSvgOptions, graphToSvg } from './graph/graph-svg.js';
 export {
   elu,
   leakyRelu,

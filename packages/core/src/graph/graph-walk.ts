@@ -1,7 +1,7 @@
+import { Node, ReleasedLeaf } from '../autograd/node.js';
 import type { DType } from '../dtype.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { Node, ReleasedLeaf } from './node.js';
 
 /** One vertex of a walked computation graph: an op application or a leaf tensor. */
 export interface GraphVertex {
