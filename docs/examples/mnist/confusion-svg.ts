@@ -1,4 +1,5 @@
 import type { Tensor } from '@backprop/core';
+import { svgPage } from './svg-page.js';
 
 /** A 10 x 10 confusion-matrix heatmap as SVG: rows are the true digit, columns the prediction. */
 export function confusionSvg(matrix: Tensor, title: string): string {
@@ -32,13 +33,9 @@ export function confusionSvg(matrix: Tensor, title: string): string {
       `<text x="${left + r * cell + cell / 2}" y="${top - 8}" text-anchor="middle" font-size="12">${r}</text>`,
     );
   }
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size + 30}" viewBox="0 0 ${size} ${size + 30}" font-family="Helvetica, Arial, DejaVu Sans, Liberation Sans, sans-serif">`,
-    '<rect width="100%" height="100%" fill="#fff"/>',
-    `<text x="${size / 2}" y="20" text-anchor="middle" font-size="14">${title}</text>`,
+  return svgPage(size, size + 30, title, 20, [
     `<text x="${left + (n * cell) / 2}" y="${top - 26}" text-anchor="middle" font-size="11">predicted digit</text>`,
     `<text x="16" y="${top + (n * cell) / 2}" text-anchor="middle" font-size="11" transform="rotate(-90 16 ${top + (n * cell) / 2})">true digit</text>`,
     ...cells,
-    '</svg>',
-  ].join('\n');
+  ]);
 }

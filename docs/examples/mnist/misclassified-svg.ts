@@ -1,3 +1,5 @@
+import { svgPage } from './svg-page.js';
+
 /** One test image the model got wrong, with how sure it was. */
 export interface Mistake {
   /** The 28 x 28 pixel values as stored in the IDX file (0 to 255), row by row. */
@@ -51,11 +53,5 @@ export function misclassifiedSvg(mistakes: readonly Mistake[], title: string): s
       `<text x="${x + cell / 2}" y="${y + cell + 29}" text-anchor="middle" font-size="11" fill="#555">p = ${m.confidence.toFixed(3)}</text>`,
     ].join('');
   });
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, DejaVu Sans, Liberation Sans, sans-serif">`,
-    '<rect width="100%" height="100%" fill="#fff"/>',
-    `<text x="${width / 2}" y="26" text-anchor="middle" font-size="14">${title}</text>`,
-    ...items,
-    '</svg>',
-  ].join('\n');
+  return svgPage(width, height, title, 26, items);
 }
