@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
-# Machine instructions per pass of the scalar graph, in the steady state, for each checkout given:
-# the count of a run with 25 timed batches minus one with 5, over the 2,000 passes between them.
-# Needs valgrind (apt-get install -y valgrind); takes about two minutes per checkout.
+# Machine instructions per pass, in the steady state, for each checkout given (one whose packages
+# are built): the count of a long run minus a short one, divided by the passes between them.
+#   fwd|bwd   the scalar suite's graph (scalar-graph.ts): 25 minus 5 batches of 100 passes
+#   mlp|cnn   the mlp or cnn suite's training step (train-step.ts): 60 minus 10 steps, one thread
+# Needs valgrind (apt-get install -y valgrind); takes a few minutes per checkout.
 #
-#   bench/instructions/count.sh [fwd|bwd] <checkout> [<checkout> ...]
+#   bench/instructions/count.sh [fwd|bwd|mlp|cnn] <checkout> [<checkout> ...]
 set -euo pipefail
 mode=$1
 shift
 here="$(cd "$(dirname "$0")" && pwd)"
+case $mode in
+  fwd | bwd) script=scalar-graph.ts short=5 long=25 passes=2000 warm=500 ;;
+  mlp | cnn) script=train-step.ts short=10 long=60 passes=50 warm=30 ;;
+  *) echo "usage: $0 [fwd|bwd|mlp|cnn] <checkout>..." >&2 && exit 2 ;;
+esac
 count() {
-  WARM=500 REPS=$2 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-    node --single-threaded --import tsx "$here/scalar-graph.ts" "$1" "$mode" 2>&1 | awk '/Collected/ {print $4}'
+  TSX_TSCONFIG_PATH="$here/../tsconfig.dist.json" BACKPROP_THREADS=1 WARM=$warm REPS=$2 \
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+    node --single-threaded --import tsx "$here/$script" "$1" "$mode" 2>&1 | awk '/Collected/ {print $4}'
 }
 for checkout in "$@"; do
-  short=$(count "$checkout" 5)
-  long=$(count "$checkout" 25)
-  echo "$checkout $mode: $(( (long - short) / 2000 )) instructions per pass"
+  a=$(count "$checkout" $short)
+  b=$(count "$checkout" $long)
+  echo "$checkout $mode: $(((b - a) / passes)) instructions per pass"
 done

@@ -1,7 +1,7 @@
 // One training step of a small LeNet-style CNN on a batch of 32 1x28x28 images:
 // conv3x3(1->8) ReLU maxpool2, conv3x3(8->16) ReLU maxpool2, linear 784->10, cross-entropy, SGD.
 import { manualSeed, randint, randn } from '@backprop/core';
-import { Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@backprop/nn';
+import * as nnPackage from '@backprop/nn';
 import { SGD } from '@backprop/optim';
 import { type BenchSuite, fmt, runCases } from '../harness.js';
 import { type TrainingSetup, trainStep } from '../training.js';
@@ -11,21 +11,34 @@ const LR = 0.01;
 
 /** The model, loss and optimizer as a user writes them (`trainStep(buildCnn(), x, y)`). */
 export function buildCnn(): TrainingSetup {
-  const model = new Sequential(
-    new Conv2d(1, 8, 3, { padding: 1 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Conv2d(8, 16, 3, { padding: 1 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(16 * 7 * 7, 10),
-  );
+  const model = cnnModel();
   return {
     model,
-    loss: (out, y) => crossEntropy(out, y),
+    loss: (out, y) => nnPackage.crossEntropy(out, y),
     optimizer: new SGD(model.parameters(), { lr: LR }),
   };
+}
+
+/**
+ * The suite's model, made with `nn` (this workspace's by default; instruction counts pass another
+ * checkout's build).
+ *
+ * @example
+ * ```ts
+ * cnnModel().forward(randn([32, 1, 28, 28])).shape; // [32, 10]
+ * ```
+ */
+export function cnnModel(nn: typeof nnPackage = nnPackage): nnPackage.Sequential {
+  return new nn.Sequential(
+    new nn.Conv2d(1, 8, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(8, 16, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(16 * 7 * 7, 10),
+  );
 }
 
 /**

@@ -2,7 +2,7 @@
 // backward, SGD. Dominated by matmul: three forward, and in backward dW for every layer plus dx for
 // the two upper ones.
 import { manualSeed, randint, randn } from '@backprop/core';
-import { crossEntropy, Linear, ReLU, Sequential } from '@backprop/nn';
+import * as nnPackage from '@backprop/nn';
 import { SGD } from '@backprop/optim';
 import { type BenchSuite, fmt, runCases } from '../harness.js';
 import { type TrainingSetup, trainStep } from '../training.js';
@@ -12,18 +12,31 @@ const LR = 0.01;
 
 /** The model, loss and optimizer as a user writes them (`trainStep(buildMlp(), x, y)`). */
 export function buildMlp(): TrainingSetup {
-  const model = new Sequential(
-    new Linear(784, 256),
-    new ReLU(),
-    new Linear(256, 128),
-    new ReLU(),
-    new Linear(128, 10),
-  );
+  const model = mlpModel();
   return {
     model,
-    loss: (out, y) => crossEntropy(out, y),
+    loss: (out, y) => nnPackage.crossEntropy(out, y),
     optimizer: new SGD(model.parameters(), { lr: LR }),
   };
+}
+
+/**
+ * The suite's model, made with `nn` (this workspace's by default; instruction counts pass another
+ * checkout's build).
+ *
+ * @example
+ * ```ts
+ * mlpModel().forward(randn([64, 784])).shape; // [64, 10]
+ * ```
+ */
+export function mlpModel(nn: typeof nnPackage = nnPackage): nnPackage.Sequential {
+  return new nn.Sequential(
+    new nn.Linear(784, 256),
+    new nn.ReLU(),
+    new nn.Linear(256, 128),
+    new nn.ReLU(),
+    new nn.Linear(128, 10),
+  );
 }
 
 /**

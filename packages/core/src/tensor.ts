@@ -1,7 +1,6 @@
 import { runBackward } from './autograd/backward.js';
 import type { GradHook, Node } from './autograd/node.js';
 import { bumpVersion, versionOf } from './autograd/version.js';
-import { getBackend } from './backend/backend.js';
 import { expectOptions, expectTensorLike, wrongType } from './checks.js';
 import { allocate, type DType, dtypeOf, isFloating, type TypedArray } from './dtype.js';
 import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
@@ -471,24 +470,19 @@ export class Tensor {
     return this;
   }
 
-  /** @internal Adds `other` into this dense tensor's storage (gradient accumulation). */
-  addInPlace(other: Tensor): void {
-    const sum = getBackend().binary('add', this, other, this.shape, this.dtype);
-    this.storage.set(sum, this.offset);
-    bumpVersion(this);
-  }
-
   /**
-   * @internal Records a write to this tensor's storage made outside the in-place methods (an
-   * optimizer's update loop, an init function), so that backward notices it.
+   * Records a write to this tensor's storage made outside the in-place methods (a backend kernel
+   * that updates a parameter in place, code that writes `storage` directly), so that a graph which
+   * saved the old values refuses to backpropagate through them, as after any in-place op.
+   *
+   * @example
+   * ```ts
+   * w.storage[0] = 0; // bypasses autograd
+   * w.markWritten(); // a backward through a graph that saved w now throws instead of using 0
+   * ```
    */
   markWritten(): void {
     bumpVersion(this);
-  }
-
-  /** @internal Sums a broadcast gradient back down to `shape`. */
-  sumToShape(shape: Shape): Tensor {
-    return red.sumToShape(this, shape);
   }
 
   /** `tensor([[1,2]], dtype=float64, requiresGrad=true)`-style text, also used by Node's `console.log`. */

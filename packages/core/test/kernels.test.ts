@@ -4,68 +4,12 @@
 // offset and zero-size. The references sum in the same order as the kernels, so results must match
 // exactly, not just closely.
 import { describe, expect, it } from 'vitest';
-import type { BinaryOp, ReduceOp, StridedView, UnaryOp, WindowGeometry } from '../src/backend/backend.js';
+import type { BinaryOp, ReduceOp, StridedView, UnaryOp } from '../src/backend/backend.js';
 import { cpuBackend as cpu } from '../src/backend/cpu/index.js';
 import { BINARY, UNARY } from '../src/backend/cpu/loops.js';
 import { allocate, type DType, type TypedArray } from '../src/dtype.js';
 import { expectSame, int, pick, type Rng, seeded } from './seeded.js';
-
-function randomShape(rng: Rng, maxRank = 4, maxDim = 5): number[] {
-  return Array.from({ length: int(rng, 0, maxRank) }, () => (rng() < 0.05 ? 0 : int(rng, 1, maxDim)));
-}
-
-/**
- * A view of `shape` over fresh random storage: dense about a third of the time, else with dims laid
- * out in a random memory order, some sliced (gaps between elements), some expanded (stride 0), and a
- * random offset.
- */
-function randomView(rng: Rng, shape: readonly number[], dtype: DType, special = false): StridedView {
-  const nd = shape.length;
-  const dense = rng() < 0.35;
-  const order = Array.from({ length: nd }, (_, i) => i);
-  if (!dense) order.sort(() => rng() - 0.5);
-  const strides = new Array<number>(nd).fill(0);
-  let step = dense ? 1 : int(rng, 1, 2);
-  for (let i = nd - 1; i >= 0; i--) {
-    const d = order[i]!;
-    if (!dense && shape[d]! > 1 && rng() < 0.15) continue;
-    strides[d] = step;
-    step *= shape[d]! + (dense ? 0 : int(rng, 0, 1));
-  }
-  const offset = dense ? 0 : int(rng, 0, 3);
-  let length = offset + 1;
-  for (let d = 0; d < nd; d++) length += Math.max(shape[d]! - 1, 0) * strides[d]!;
-  const storage = allocate(dtype, length);
-  for (let i = 0; i < length; i++) storage[i] = randomValue(rng, dtype, special);
-  return { storage, shape, strides, offset };
-}
-
-// Mostly normal-ish values; with `special`, also exact zeros, ties and non-finite values.
-function randomValue(rng: Rng, dtype: DType, special: boolean): number {
-  if (special && rng() < 0.2) return pick(rng, [0, -0, 1, -1, Number.NaN, Number.POSITIVE_INFINITY, -2]);
-  const v = (rng() - 0.5) * 6;
-  return dtype === 'int32' ? Math.round(v) : v;
-}
-
-/** Every multi-index of `shape` in row-major order. */
-function* indices(shape: readonly number[]): Generator<number[]> {
-  if (shape.some((d) => d === 0)) return;
-  const idx = new Array<number>(shape.length).fill(0);
-  for (;;) {
-    yield idx;
-    let d = shape.length - 1;
-    while (d >= 0 && ++idx[d]! === shape[d]!) idx[d--] = 0;
-    if (d < 0) return;
-  }
-}
-
-/** The element of `v` at `idx` of a (possibly larger) broadcast shape. */
-function read(v: StridedView, idx: readonly number[]): number {
-  const lead = idx.length - v.shape.length;
-  let p = v.offset;
-  for (let i = 0; i < v.shape.length; i++) if (v.shape[i] !== 1) p += idx[lead + i]! * v.strides[i]!;
-  return v.storage[p]!;
-}
+import { eachWindow, indices, randomGeometry, randomShape, randomView, read } from './strided-views.js';
 
 // Exact equality, NaN equal to NaN and -0 distinct from 0 (Object.is).
 const sizeOf = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
@@ -286,33 +230,6 @@ describe('cpu matmul kernel', () => {
   });
 });
 
-function randomGeometry(rng: Rng): WindowGeometry {
-  const kernel = [int(rng, 1, 3), int(rng, 1, 3)] as const;
-  const stride = rng() < 0.5 ? ([1, 1] as const) : ([int(rng, 1, 3), int(rng, 1, 3)] as const);
-  const dilation = rng() < 0.7 ? ([1, 1] as const) : ([int(rng, 1, 2), int(rng, 1, 2)] as const);
-  const padding = [int(rng, 0, 2), int(rng, 0, 2)] as const;
-  const [height, width] = [int(rng, 1, 7), int(rng, 1, 7)];
-  const out = (size: number, i: 0 | 1) =>
-    Math.floor((size + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i]) + 1;
-  const [outHeight, outWidth] = [out(height, 0), out(width, 1)];
-  const [batch, channels] = [int(rng, 1, 2), int(rng, 1, 3)];
-  if (outHeight <= 0 || outWidth <= 0) return randomGeometry(rng);
-  return { batch, channels, height, width, kernel, stride, padding, dilation, outHeight, outWidth };
-}
-
-// Visits the im2col grid in its natural order with the input coordinates of each column entry.
-function eachWindow(
-  g: WindowGeometry,
-  visit: (col: number, n: number, c: number, y: number, x: number) => void,
-) {
-  let col = 0;
-  for (const [n, c, ky, kx, oy, ox] of indices([g.batch, g.channels, ...g.kernel, g.outHeight, g.outWidth])) {
-    const y = oy! * g.stride[0] - g.padding[0] + ky! * g.dilation[0];
-    const x = ox! * g.stride[1] - g.padding[1] + kx! * g.dilation[1];
-    visit(col++, n!, c!, y, x);
-  }
-}
-
 describe('cpu unfold and fold kernels', () => {
   it('unfold matches the reference for any stride, padding, dilation and input layout', () => {
     const rng = seeded(8);
@@ -333,31 +250,26 @@ describe('cpu unfold and fold kernels', () => {
     }
   });
 
-  it('fold sums columns back in the reference order', () => {
+  it('fold sums columns of any layout back in the reference order', () => {
     const rng = seeded(9);
     for (let trial = 0; trial < 300; trial++) {
       const g = randomGeometry(rng);
       const dtype = pick(rng, FLOATS);
       const rows = g.channels * g.kernel[0] * g.kernel[1];
-      // The ops layer hands fold dense columns, at any offset.
-      const offset = int(rng, 0, 3);
-      const storage = allocate(dtype, offset + g.batch * rows * g.outHeight * g.outWidth);
-      for (let i = 0; i < storage.length; i++) storage[i] = randomValue(rng, dtype, false);
-      const shape = [g.batch, rows, g.outHeight * g.outWidth];
-      const dense = {
-        storage,
-        shape,
-        strides: [rows * g.outHeight * g.outWidth, g.outHeight * g.outWidth, 1],
-        offset,
-      };
+      // Columns in any layout: the kernel reads them in row-major order whatever their strides.
+      const cols = randomView(rng, [g.batch, rows, g.outHeight * g.outWidth], dtype);
       const expected = allocate(dtype, g.batch * g.channels * g.height * g.width);
       eachWindow(g, (col, n, c, y, x) => {
         if (y >= 0 && y < g.height && x >= 0 && x < g.width) {
-          expected[((n * g.channels + c) * g.height + y) * g.width + x]! +=
-            dense.storage[dense.offset + col]!;
+          const l = g.outHeight * g.outWidth;
+          expected[((n * g.channels + c) * g.height + y) * g.width + x]! += read(cols, [
+            n,
+            Math.floor(col / l) % rows,
+            col % l,
+          ]);
         }
       });
-      expectSame(cpu.fold(dense, g, dtype), expected, `fold ${JSON.stringify(g)}`);
+      expectSame(cpu.fold(cols, g, dtype), expected, `fold ${JSON.stringify(g)}`);
     }
   });
 });

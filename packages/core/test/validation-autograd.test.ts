@@ -46,8 +46,8 @@ describe('autograd entries refuse wrong argument types', () => {
     expect(() => graphToSvg(bad(null))).toThrow(TypeError);
     const before = getBackend();
     expect(() => setBackend(bad(null))).toThrow(TypeError);
-    expect(() => setBackend(bad({ name: 'half', unary: () => null }))).toThrow(
-      'setBackend: expected a Backend',
+    expect(() => setBackend(bad({ ...getBackend(), name: 'half', sgdStep: undefined, fold: 3 }))).toThrow(
+      new TypeError("setBackend: expected a Backend, but 'half' lacks the kernels fold, sgdStep"),
     );
     expect(getBackend()).toBe(before);
   });

@@ -1,23 +1,15 @@
-import { stack, type Tensor, zeros } from '@backprop/core';
+import { stack, type Tensor } from '@backprop/core';
 import type { Dataset, Example } from './dataset.js';
 import { TensorDataset } from './dataset.js';
 
 /**
- * @internal Rows `indices` of `t` (along dim 0) as one tensor. A run of consecutive indices is a
- * view (no copy); otherwise dense rows are block-copied, and only a tensor that needs a graph
- * goes through the differentiable `indexSelect`.
+ * @internal Rows `indices` of `t` (along dim 0) as one tensor: a run of consecutive indices is a
+ * view (no copy), anything else one `indexSelect` (a block copy per row in the backend).
  */
 export function takeRows(t: Tensor, indices: readonly number[]): Tensor {
   const first = indices[0] ?? 0;
   if (isRun(indices)) return t.slice(0, first, first + indices.length);
-  if (t.requiresGrad || !t.isContiguous()) return t.indexSelect(0, indices);
-  const rowSize = t.shape[0] === 0 ? 0 : t.size / t.shape[0]!;
-  const out = zeros([indices.length, ...t.shape.slice(1)], { dtype: t.dtype });
-  indices.forEach((r, k) => {
-    const start = t.offset + r * rowSize;
-    out.storage.set(t.storage.subarray(start, start + rowSize), k * rowSize);
-  });
-  return out;
+  return t.indexSelect(0, indices);
 }
 
 function isRun(indices: readonly number[]): boolean {

@@ -1,6 +1,7 @@
 import {
   DTypeError,
   Generator,
+  grad,
   gradcheck,
   IndexError,
   randn,
@@ -163,6 +164,15 @@ describe('gradcheck in float64', () => {
     x.grad = null;
     g.square().sum().backward();
     expect([...x.grad!.data()].every(Number.isFinite)).toBe(true);
+    // The gradient's own rule, checked numerically: d/dx and d/d(upstream) of a weighted gradient,
+    // through per-example losses so that the upstream gradient is not a constant.
+    const w = randn([2, 3], f64);
+    const up = randn([2], { ...f64, requiresGrad: true });
+    const weightedGrad = (l: Tensor, u: Tensor) =>
+      grad((z: Tensor) => crossEntropy(z, target, { reduction: 'none' }).mul(u).sum())(l)
+        .mul(w)
+        .sum();
+    expect(gradcheck(weightedGrad, [x, up])).toBe(true);
   });
 
   it('binaryCrossEntropy, bceWithLogits, multiMarginLoss and hingeLoss', () => {

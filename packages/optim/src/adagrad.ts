@@ -1,5 +1,5 @@
-import { full, type Tensor } from '@backprop/core';
-import { readDense, writeDense } from './dense.js';
+import { full, getBackend, type Tensor } from '@backprop/core';
+import { dense, updateInPlace } from './dense.js';
 import { Optimizer, type ParamState } from './optimizer.js';
 import type { ParamGroup, ParamsInput } from './params.js';
 import { checkLr, checkNonNegative, checkOptionsObject } from './validate.js';
@@ -84,16 +84,8 @@ export class Adagrad extends Optimizer<AdagradGroupOptions> {
     const step = (state.step as number) + 1;
     state.step = step;
     const clr = lr / (1 + (step - 1) * lrDecay);
-    const s = (state.sum as Tensor).storage;
-    const { a: g, off: go } = readDense(grad);
-    writeDense(p, (th, po) => {
-      for (let i = 0; i < p.size; i++) {
-        let gi = maximize ? -g[go + i]! : g[go + i]!;
-        if (wd !== 0) gi = gi + wd * th[po + i]!;
-        s[i] = s[i]! + gi * gi;
-        const std = Math.sqrt(s[i]!) + eps;
-        th[po + i] = th[po + i]! + (-clr * gi) / std;
-      }
-    });
+    const g = dense(grad);
+    const o = { clr, weightDecay: wd, eps, maximize };
+    updateInPlace(p, (theta) => getBackend().adagradStep(theta, g, state.sum as Tensor, o));
   }
 }

@@ -1,5 +1,5 @@
-import type { Tensor } from '@backprop/core';
-import { readDense, writeDense, zerosLike } from './dense.js';
+import { getBackend, type Tensor } from '@backprop/core';
+import { dense, updateInPlace, zerosLike } from './dense.js';
 import { Optimizer, type ParamState } from './optimizer.js';
 import type { ParamGroup, ParamsInput } from './params.js';
 import { checkBetas, checkLr, checkNonNegative, checkOptionsObject } from './validate.js';
@@ -73,27 +73,24 @@ function adamStep(
   state.step = step;
   const stepSize = lr / (1 - beta1 ** step);
   const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
-  const m = (state.expAvg as Tensor).storage;
-  const v = (state.expAvgSq as Tensor).storage;
-  const vMax = amsgrad ? (state.maxExpAvgSq as Tensor).storage : null;
-  const { a: g, off: go } = readDense(grad);
-  const decay = 1 - lr * wd;
-  writeDense(p, (th, po) => {
-    for (let i = 0; i < p.size; i++) {
-      let gi = maximize ? -g[go + i]! : g[go + i]!;
-      if (decoupled) th[po + i] = th[po + i]! * decay;
-      else if (wd !== 0) gi = gi + wd * th[po + i]!;
-      m[i] = m[i]! * beta1 + (1 - beta1) * gi;
-      v[i] = v[i]! * beta2 + (1 - beta2) * gi * gi;
-      let second = v[i]!;
-      if (vMax) {
-        vMax[i] = Math.max(vMax[i]!, second);
-        second = vMax[i]!;
-      }
-      const denom = Math.sqrt(second) / bc2Sqrt + eps;
-      th[po + i] = th[po + i]! + (-stepSize * m[i]!) / denom;
-    }
-  });
+  const moments = {
+    expAvg: state.expAvg as Tensor,
+    expAvgSq: state.expAvgSq as Tensor,
+    maxExpAvgSq: amsgrad ? (state.maxExpAvgSq as Tensor) : null,
+  };
+  const o = {
+    stepSize,
+    bc2Sqrt,
+    beta1,
+    beta2,
+    eps,
+    weightDecay: wd,
+    decoupled,
+    decay: 1 - lr * wd,
+    maximize,
+  };
+  const g = dense(grad);
+  updateInPlace(p, (theta) => getBackend().adamStep(theta, g, moments, o));
 }
 
 /**

@@ -1,5 +1,4 @@
-import { Tensor, ValueError } from '@backprop/core';
-import { readDense, writeDense } from './dense.js';
+import { noGrad, Tensor, ValueError } from '@backprop/core';
 import { describe, gradFits, gradMismatch } from './params.js';
 
 /**
@@ -35,8 +34,8 @@ function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   return grads;
 }
 
-// ‖x‖_p of numbers, in float64: the largest |x| for p = ∞.
-function pNorm(values: Iterable<number>, p: number): number {
+// ‖x‖_p of numbers: the largest |x| for p = ∞.
+function pNorm(values: readonly number[], p: number): number {
   let acc = 0;
   for (const v of values)
     acc = p === Number.POSITIVE_INFINITY ? Math.max(acc, Math.abs(v)) : acc + Math.abs(v) ** p;
@@ -44,9 +43,13 @@ function pNorm(values: Iterable<number>, p: number): number {
   return p === 2 ? Math.sqrt(acc) : acc ** (1 / p);
 }
 
-function* elements(t: Tensor): Generator<number> {
-  const { a, off } = readDense(t);
-  for (let i = 0; i < t.size; i++) yield a[off + i]!;
+// ‖g‖_p of one gradient, summed in float64 by tensor ops (a host number: the sync point of clipping).
+function gradNorm(g: Tensor, p: number): number {
+  const a = noGrad(() => g.detach().to('float64').abs());
+  if (a.size === 0) return 0;
+  if (p === Number.POSITIVE_INFINITY) return a.max().item();
+  const sum = p === 2 ? a.square().sum() : a.pow(p).sum();
+  return p === 2 ? Math.sqrt(sum.item()) : sum.item() ** (1 / p);
 }
 
 /**
@@ -75,7 +78,7 @@ export function clipGradNorm_(
   const grads = gradsOf('clipGradNorm_', params);
   if (grads.length === 0) return 0;
   const total = pNorm(
-    grads.map((g) => pNorm(elements(g), normType)),
+    grads.map((g) => gradNorm(g, normType)),
     normType,
   );
   if (options.errorIfNonfinite && !Number.isFinite(total)) {
@@ -87,11 +90,9 @@ export function clipGradNorm_(
   const coef = maxNorm / (total + 1e-6);
   // PyTorch multiplies by clamp(coef, max=1); a factor of 1 changes nothing, NaN must still spread.
   if (!(coef >= 1)) {
-    for (const g of grads) {
-      writeDense(g, (a, off) => {
-        for (let i = 0; i < g.size; i++) a[off + i] = a[off + i]! * coef;
-      });
-    }
+    noGrad(() => {
+      for (const g of grads) g.mul_(coef);
+    });
   }
   return total;
 }
@@ -109,9 +110,8 @@ export function clipGradNorm_(
  */
 export function clipGradValue_(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   if (!(clipValue >= 0)) throw new ValueError(`clipGradValue_: clipValue must be >= 0, got ${clipValue}`);
-  for (const g of gradsOf('clipGradValue_', params)) {
-    writeDense(g, (a, off) => {
-      for (let i = 0; i < g.size; i++) a[off + i] = Math.min(Math.max(a[off + i]!, -clipValue), clipValue);
-    });
-  }
+  const grads = gradsOf('clipGradValue_', params);
+  noGrad(() => {
+    for (const g of grads) g.clamp_(-clipValue, clipValue);
+  });
 }

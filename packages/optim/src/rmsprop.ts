@@ -1,5 +1,5 @@
-import type { Tensor } from '@backprop/core';
-import { readDense, writeDense, zerosLike } from './dense.js';
+import { getBackend, type Tensor } from '@backprop/core';
+import { dense, updateInPlace, zerosLike } from './dense.js';
 import { Optimizer, type ParamState } from './optimizer.js';
 import type { ParamGroup, ParamsInput } from './params.js';
 import { checkLr, checkNonNegative, checkOptionsObject } from './validate.js';
@@ -74,30 +74,13 @@ export class RMSprop extends Optimizer<RMSpropGroupOptions> {
     state.squareAvg ??= zerosLike(p);
     if (momentum > 0) state.momentumBuffer ??= zerosLike(p);
     if (centered) state.gradAvg ??= zerosLike(p);
-    const sq = (state.squareAvg as Tensor).storage;
-    const buf = momentum > 0 ? (state.momentumBuffer as Tensor).storage : null;
-    const ga = centered ? (state.gradAvg as Tensor).storage : null;
-    const { a: g, off: go } = readDense(grad);
-    writeDense(p, (th, po) => {
-      for (let i = 0; i < p.size; i++) {
-        let gi = maximize ? -g[go + i]! : g[go + i]!;
-        if (wd !== 0) gi = gi + wd * th[po + i]!;
-        sq[i] = sq[i]! * alpha + (1 - alpha) * gi * gi;
-        let avg: number;
-        if (ga) {
-          ga[i] = ga[i]! * alpha + (1 - alpha) * gi;
-          avg = Math.sqrt(sq[i]! - ga[i]! * ga[i]!);
-        } else {
-          avg = Math.sqrt(sq[i]!);
-        }
-        avg = avg + eps;
-        if (buf) {
-          buf[i] = buf[i]! * momentum + gi / avg;
-          th[po + i] = th[po + i]! + -lr * buf[i]!;
-        } else {
-          th[po + i] = th[po + i]! + (-lr * gi) / avg;
-        }
-      }
-    });
+    const buffers = {
+      squareAvg: state.squareAvg as Tensor,
+      momentumBuffer: momentum > 0 ? (state.momentumBuffer as Tensor) : null,
+      gradAvg: centered ? (state.gradAvg as Tensor) : null,
+    };
+    const g = dense(grad);
+    const o = { lr, alpha, eps, weightDecay: wd, momentum, maximize };
+    updateInPlace(p, (theta) => getBackend().rmspropStep(theta, g, buffers, o));
   }
 }

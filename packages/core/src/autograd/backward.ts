@@ -1,5 +1,7 @@
+import { getBackend } from '../backend/backend.js';
 import { describe, isTensor } from '../checks.js';
 import { AutogradError, fmtShape } from '../errors.js';
+import { sumToShape } from '../ops/reduce.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkBackward, inBackward, isAnomalyEnabled } from './anomaly.js';
@@ -189,7 +191,7 @@ function fitGradient(op: string, g: Tensor, input: Tensor, index: number): Tenso
 function fitGradientSlow(op: string, g: Tensor, input: Tensor, index: number): Tensor {
   let out = g;
   if (!shapesEqual(out.shape, input.shape) && broadcastsTo(input.shape, g.shape)) {
-    out = out.sumToShape(input.shape);
+    out = sumToShape(out, input.shape);
   }
   if (!shapesEqual(out.shape, input.shape)) {
     throw new AutogradError(
@@ -244,6 +246,12 @@ function checkAccumulable(t: Tensor): void {
   }
 }
 
+// Adds `g` into the dense gradient `grad`'s storage: no new tensor for a gradient accumulated again.
+function addInto(grad: Tensor, g: Tensor): void {
+  const sum = getBackend().binary('add', grad, g, grad.shape, grad.dtype);
+  grad.storage.set(sum, grad.offset);
+}
+
 function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean, own = false): void {
   const incoming = createGraph ? g : g.detach();
   if (t.grad === null) {
@@ -251,7 +259,7 @@ function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean, own = false)
     // engine already owns it, see ownGradient).
     t.grad = createGraph || own ? incoming : incoming.contiguous(true);
   } else if (!createGraph && t.grad.gradFn === null && t.grad.isContiguous()) {
-    t.grad.addInPlace(incoming);
+    addInto(t.grad, incoming);
   } else {
     t.grad = t.grad.add(incoming);
   }

@@ -67,6 +67,74 @@ export interface WindowGeometry {
   readonly outWidth: number;
 }
 
+// Optimizer kernels update a parameter and its state in place, element by element in float64
+// arithmetic with one rounding per stored value. Every view they take is dense (contiguous) and of
+// the parameter's size; the optimizer works out the per-step scalars (bias corrections, decayed
+// learning rates) so that a kernel is one pass of arithmetic.
+
+/** The scalars of one SGD step. */
+export interface SgdStep {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  readonly maximize: boolean;
+  /** The momentum buffer is filled with the (decayed) gradient instead of averaged into. */
+  readonly first: boolean;
+}
+
+/** Adam's state buffers. */
+export interface AdamMoments {
+  readonly expAvg: StridedView;
+  readonly expAvgSq: StridedView;
+  readonly maxExpAvgSq: StridedView | null;
+}
+
+/** The scalars of one Adam step. */
+export interface AdamStep {
+  /** lr / (1 − β1ᵗ). */
+  readonly stepSize: number;
+  /** √(1 − β2ᵗ). */
+  readonly bc2Sqrt: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** AdamW: the parameter decays by `1 − lr·wd` first; Adam adds wd·θ to the gradient instead. */
+  readonly decoupled: boolean;
+  /** 1 − lr·wd (used when decoupled). */
+  readonly decay: number;
+  readonly maximize: boolean;
+}
+
+/** The scalars of one Adagrad step. */
+export interface AdagradStep {
+  /** The decayed learning rate lr / (1 + (t − 1)·lrDecay). */
+  readonly clr: number;
+  readonly weightDecay: number;
+  readonly eps: number;
+  readonly maximize: boolean;
+}
+
+/** RMSprop's state buffers. */
+export interface RmspropBuffers {
+  readonly squareAvg: StridedView;
+  readonly momentumBuffer: StridedView | null;
+  /** The running mean of the gradient (centered RMSprop). */
+  readonly gradAvg: StridedView | null;
+}
+
+/** The scalars of one RMSprop step. */
+export interface RmspropStep {
+  readonly lr: number;
+  readonly alpha: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly momentum: number;
+  readonly maximize: boolean;
+}
+
 /**
  * The kernels every op runs on, grouped by family. Results are fresh contiguous row-major arrays;
  * inputs may be any strided view (broadcast dims have stride 0). A backend never sees autograd:
@@ -85,19 +153,66 @@ export interface Backend {
   reduce(op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType): TypedArray;
   /** Index of the first maximum (or minimum) along `dim`; the result drops `dim`. */
   argReduce(op: 'argmax' | 'argmin', x: StridedView, dim: number): Int32Array;
-  /** Batched matrix product of `[...batch, m, k]` and `[...batch, k, n]` (same batch shape). */
-  matmul(a: StridedView, b: StridedView, outDtype: DType): TypedArray;
+  /**
+   * Batched matrix product of `[...batch, m, k]` and `[...batch, k, n]` (same batch shape); a
+   * `bias` of n elements is added to every row of the result (a linear layer's epilogue, rounded
+   * once to `outDtype` as an add kernel would).
+   */
+  matmul(a: StridedView, b: StridedView, outDtype: DType, bias?: StridedView): TypedArray;
   /** Copies `src` into the strided `dst` of the same shape. */
   copy(src: StridedView, dst: StridedView): void;
   /** `out[i][j] = x[i][index[i][j]]` along `dim` (PyTorch's gather); the result has index's shape. */
   gather(x: StridedView, dim: number, index: StridedView, outDtype: DType): TypedArray;
   /** Zeros of `outShape` with `src` added at `index` along `dim` (the adjoint of gather). */
   scatterAdd(src: StridedView, dim: number, index: StridedView, outShape: Shape, outDtype: DType): TypedArray;
+  /** The slices of `x` along `dim` that the 1-D int32 `index` names, in its order (a batch's rows). */
+  indexSelect(x: StridedView, dim: number, index: StridedView, outDtype: DType): TypedArray;
   /** im2col: NCHW input to `[N, C*kh*kw, outH*outW]` columns; out-of-bounds reads give `padValue`. */
   unfold(x: StridedView, g: WindowGeometry, padValue: number, outDtype: DType): TypedArray;
   /** col2im, the adjoint of unfold: columns summed back into NCHW. */
   fold(cols: StridedView, g: WindowGeometry, outDtype: DType): TypedArray;
+  /**
+   * Max pooling's routing: the flat index into NCHW `x` of each window's first maximum, as
+   * PyTorch's max_pool2d picks it, given the pooled `out` (`[N, C, outH, outW]`) of the same windows.
+   */
+  maxPoolIndices(x: StridedView, out: StridedView, g: WindowGeometry): Int32Array;
+  /** Per row of `[N, C]` logits, `logsumexp(x) − x[target]` against int32 class indices `[N]`. */
+  crossEntropy(logits: StridedView, target: StridedView, outDtype: DType): TypedArray;
+  /** Cross-entropy's gradient `(softmax(x) − onehot(target)) · dy[:, None]`, `[N, C]`. */
+  crossEntropyGrad(logits: StridedView, target: StridedView, dy: StridedView, outDtype: DType): TypedArray;
+  /** One SGD step in place (PyTorch's order); `momentumBuffer` is null without momentum. */
+  sgdStep(param: StridedView, grad: StridedView, momentumBuffer: StridedView | null, o: SgdStep): void;
+  /** One Adam or AdamW step in place; `maxExpAvgSq` is null without AMSGrad. */
+  adamStep(param: StridedView, grad: StridedView, moments: AdamMoments, o: AdamStep): void;
+  /** One Adagrad step in place. */
+  adagradStep(param: StridedView, grad: StridedView, sum: StridedView, o: AdagradStep): void;
+  /** One RMSprop step in place; unused buffers are null. */
+  rmspropStep(param: StridedView, grad: StridedView, buffers: RmspropBuffers, o: RmspropStep): void;
 }
+
+// Every kernel a backend must have; `satisfies` makes a kernel added to the interface but not
+// listed here a compile error.
+const KERNEL_NAMES = {
+  unary: true,
+  binary: true,
+  select: true,
+  reduce: true,
+  argReduce: true,
+  matmul: true,
+  copy: true,
+  gather: true,
+  scatterAdd: true,
+  indexSelect: true,
+  unfold: true,
+  fold: true,
+  maxPoolIndices: true,
+  crossEntropy: true,
+  crossEntropyGrad: true,
+  sgdStep: true,
+  adamStep: true,
+  adagradStep: true,
+  rmspropStep: true,
+} as const satisfies { [K in Exclude<keyof Backend, 'name'>]: true };
 
 // Chosen on first use, not at import (packages are side-effect free): see chooseBackend.
 let active: Backend | null = null;
@@ -128,14 +243,14 @@ export function getBackend(): Backend {
  */
 export function setBackend(backend: Backend): void {
   // A half-made backend would fail later inside some op, far from the call that installed it.
-  const kernels = ['unary', 'binary', 'select', 'reduce', 'argReduce', 'matmul', 'copy'] as const;
-  if (
-    typeof backend !== 'object' ||
-    backend === null ||
-    kernels.some((k) => typeof backend[k] !== 'function')
-  ) {
+  const kernels = Object.keys(KERNEL_NAMES) as (keyof typeof KERNEL_NAMES)[];
+  if (typeof backend !== 'object' || backend === null) {
+    throw new TypeError(`setBackend: expected a Backend (an object with the kernels ${kernels.join(', ')})`);
+  }
+  const missing = kernels.filter((k) => typeof backend[k] !== 'function');
+  if (missing.length > 0) {
     throw new TypeError(
-      `setBackend: expected a Backend (an object with the kernels ${kernels.join(', ')}, ...)`,
+      `setBackend: expected a Backend, but '${backend.name}' lacks the kernels ${missing.join(', ')}`,
     );
   }
   active = backend;

@@ -179,7 +179,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
   const padding = pair('maxPool2d', 'padding', options.padding ?? 0, 0);
   checkPoolPadding('maxPool2d', kernel, padding);
   return batched('maxPool2d', x, (x4) =>
-    maxPoolOp(x4, geometry('maxPool2d', x4, kernel, stride, padding, [1, 1]), { unfold, fold }),
+    maxPoolOp(x4, geometry('maxPool2d', x4, kernel, stride, padding, [1, 1])),
   );
 }
 

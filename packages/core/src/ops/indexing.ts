@@ -2,7 +2,7 @@ import { attach, recording } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
 import { checkNumel, expectIndexList, expectInteger, expectTensor } from '../checks.js';
 import { DTypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
-import { normalizeDim } from '../shape.js';
+import { normalizeDim, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { binaryKernel } from './kernels.js';
 import { expand, reshape, unsqueeze } from './movement.js';
@@ -38,8 +38,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   return out;
 }
 
-// The adjoint of gather: zeros of `shape` with `src` added at `index` along `dim`.
-function scatterAdd(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
+/** @internal The adjoint of gather: zeros of `shape` with `src` added at `index` along `dim`. */
+export function scatterAdd(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
   const out = new Tensor(getBackend().scatterAdd(src, dim, index, shape, src.dtype), shape);
   if (recording('scatterAdd', out, src))
     attach(out, 'scatterAdd', [src], index, (dy) => [gather(dy, dim, index)]);
@@ -62,18 +62,20 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
   if (idx.ndim !== 1)
     throw new ShapeError(`indexSelect: index must be 1-D, got shape ${fmtShape(idx.shape)}`);
   const d = normalizeDim(dim, x.ndim, 'indexSelect');
-  // Checked here so the message names indexSelect rather than the gather it is built on.
-  for (const v of idx.data()) {
-    if (v < 0 || v >= x.shape[d]!) {
-      throw new IndexError(`indexSelect: index ${v} is out of bounds for dim ${d} of size ${x.shape[d]}`);
-    }
-  }
   const shape = x.shape.map((s, i) => (i === d ? idx.size : s));
-  const lined = reshape(
-    idx,
-    x.shape.map((_, i) => (i === d ? idx.size : 1)),
-  );
-  return gather(x, d, expand(lined, shape));
+  checkNumel('indexSelect', sizeOf(shape), x.dtype, shape);
+  const out = new Tensor(getBackend().indexSelect(x, d, idx, x.dtype), shape);
+  // d indexSelect = dy added back to the slices it was read from (repeats add up): gather's adjoint
+  if (recording('indexSelect', out, x)) {
+    attach(out, 'indexSelect', [x], idx, (dy) => {
+      const lined = reshape(
+        idx,
+        x.shape.map((_, i) => (i === d ? idx.size : 1)),
+      );
+      return [scatterAdd(dy, d, expand(lined, shape), x.shape)];
+    });
+  }
+  return out;
 }
 
 /**

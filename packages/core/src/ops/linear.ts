@@ -2,7 +2,7 @@ import { ownGradient } from '../autograd/backward.js';
 import { attach, recordingAll, savedForProduct } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
 import { expectOptionalTensor, expectTensor } from '../checks.js';
-import { promote, type TypedArray } from '../dtype.js';
+import { promote } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -21,18 +21,6 @@ function checkLinear(x: Tensor, weight: Tensor, bias: Tensor | null): void {
     throw new ShapeError(
       `linear: bias must have shape [${weight.shape[0]}] to match weight ${fmtShape(weight.shape)}, got ${fmtShape(bias.shape)}`,
     );
-  }
-}
-
-// Adds the bias to each of the m rows of the fresh product, in place: no broadcast kernel and no
-// second output array. Same rounding as an add kernel: each sum is rounded once to out's dtype.
-function addRows(out: TypedArray, m: number, n: number, bias: Tensor): void {
-  const b = bias.storage;
-  const bo = bias.offset;
-  const bs = bias.strides[0]!;
-  for (let i = 0; i < m; i++) {
-    const row = i * n;
-    for (let j = 0; j < n; j++) out[row + j] = out[row + j]! + b[bo + j * bs]!;
   }
 }
 
@@ -57,8 +45,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   // Raw values only: detached views, so the forward records nothing but this op's own node.
   const x2 = reshape(x.detach(), [m, inF]);
   const dtype = promote(promote(x.dtype, weight.dtype), bias?.dtype ?? x.dtype);
-  const data = getBackend().matmul(x2, transpose(weight.detach(), 0, 1), dtype);
-  if (bias) addRows(data, m, outF, bias);
+  const data = getBackend().matmul(x2, transpose(weight.detach(), 0, 1), dtype, bias ?? undefined);
   const out = new Tensor(data, [...lead, outF]);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   if (recordingAll('linear', out, inputs)) {

@@ -1,6 +1,5 @@
-import { customOp, DTypeError, isGradEnabled, ShapeError, type Tensor, ValueError } from '@backprop/core';
+import { customOp, DTypeError, getBackend, ShapeError, Tensor, ValueError } from '@backprop/core';
 import { checkSameShape, fmtShape } from '../shape-check.js';
-import { crossEntropyGrad, crossEntropyRows } from './cross-entropy-kernel.js';
 import { checkClassTargets, type ReductionOptions, reduce, reduceWeighted } from './reduction.js';
 
 /** Options of `crossEntropy` and `nllLoss`. */
@@ -17,25 +16,39 @@ export interface MultiMarginOptions extends ClassLossOptions {
   margin?: number;
 }
 
-// Per-example cross-entropy `logsumexp(x) - x[target]` as one op: logsumexp never overflows, and
-// the backward is the fused d/dx = softmax(x) - onehot(target), without a graph through log-softmax.
+// Per-example cross-entropy `logsumexp(x) - x[target]` as one op, in one backend kernel:
+// logsumexp never overflows, and the backward is the fused d/dx = softmax(x) - onehot(target),
+// without a graph through log-softmax.
 const fusedCrossEntropy = customOp({
   name: 'crossEntropy',
   forward: (ctx, logits, target) => {
     ctx.saveForBackward(logits, target);
-    const fused = crossEntropyRows(logits, target);
-    if (fused) return fused;
-    const picked = logits.gather(1, target.unsqueeze(1));
-    return logits.logsumexp(1, true).sub(picked).squeeze(1);
+    const rows = getBackend().crossEntropy(logits, target, logits.dtype);
+    return new Tensor(rows, [logits.shape[0]!]);
   },
   backward: (ctx, dy) => {
     const [logits, target] = ctx.savedTensors as [Tensor, Tensor];
-    // Recording the backward (createGraph) needs it as ops; otherwise one loop does it.
-    const fused = isGradEnabled() ? null : crossEntropyGrad(logits, target, dy);
-    if (fused) return [fused, null];
-    const p = logits.softmax(1);
-    const hot = target.oneHot(logits.shape[1]!).to(p.dtype);
-    return [p.sub(hot).mul(dy.unsqueeze(1)), null];
+    return [crossEntropyGrad(logits, target, dy), null];
+  },
+});
+
+// The gradient (softmax(x) - onehot(target)) * dy[:, None] as an op of its own, so gradients of
+// gradients flow: with s = softmax(x) and upstream G, d/dx = dy * s * (G - sum(G * s)) per row (the
+// softmax Jacobian) and d/d(dy) = sum(G * (s - onehot)) per row.
+const crossEntropyGrad = customOp({
+  name: 'crossEntropyBackward',
+  forward: (ctx, logits, target, dy) => {
+    ctx.saveForBackward(logits, target, dy);
+    const grad = getBackend().crossEntropyGrad(logits, target, dy, logits.dtype);
+    return new Tensor(grad, logits.shape);
+  },
+  backward: (ctx, g) => {
+    const [logits, target, dy] = ctx.savedTensors as [Tensor, Tensor, Tensor];
+    const s = logits.softmax(1);
+    const dLogits = ctx.needsInputGrad[0] ? s.mul(g.sub(g.mul(s).sum(1, true))).mul(dy.unsqueeze(1)) : null;
+    const hot = target.oneHot(logits.shape[1]!).to(s.dtype);
+    const dDy = ctx.needsInputGrad[2] ? g.mul(s.sub(hot)).sum(1) : null;
+    return [dLogits, null, dDy];
   },
 });
 
@@ -65,7 +78,8 @@ export function crossEntropy(input: Tensor, target: Tensor, options: ClassLossOp
     return softCrossEntropy(input, target, options);
   }
   const classes = checkClassTargets('crossEntropy', input, target);
-  const losses = fusedCrossEntropy(input, target);
+  // Integer scores (which cannot require grad) are read as float32, as the composed ops would.
+  const losses = fusedCrossEntropy(input.dtype === 'int32' ? input.to('float32') : input, target);
   return reduceWeighted('crossEntropy', losses, target, classes, options.weight, options.reduction);
 }
 

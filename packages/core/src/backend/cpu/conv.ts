@@ -1,5 +1,6 @@
 import { allocate, type DType, type TypedArray } from '../../dtype.js';
 import type { StridedView, WindowGeometry } from '../backend.js';
+import { denseOf } from './elementwise.js';
 
 // Both directions walk the same (n, channel, ky, kx, oy, ox) grid in that order, one column row of
 // outWidth entries at a time. For a kernel offset the output positions whose input lies inside the
@@ -49,9 +50,9 @@ export function fold(cols: StridedView, g: WindowGeometry, outDtype: DType): Typ
   const [oh, ow] = [g.outHeight, g.outWidth];
   const { height, width } = g;
   const out = allocate(outDtype, g.batch * g.channels * height * width);
-  // Columns arrive contiguous from the ops layer (it makes them so), so they are read in order.
-  const cd = cols.storage;
-  let col = cols.offset;
+  // Columns are read in order: through a dense copy when they come as a strided view.
+  const [cd, start] = denseOf(cols);
+  let col = start;
   for (let plane = 0; plane < g.batch * g.channels * height * width; plane += height * width) {
     for (let ky = 0; ky < kh; ky++) {
       const yShift = ky * g.dilation[0] - g.padding[0];

@@ -1,5 +1,5 @@
-import { allocate, type DType, type TypedArray } from '../../dtype.js';
-import { type Shape, sizeOf } from '../../shape.js';
+import { allocate, type DType, dtypeOf, type TypedArray } from '../../dtype.js';
+import { contiguousStrides, type Shape, sizeOf } from '../../shape.js';
 import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
 import { binaryConstRun, binaryRun, unaryRun } from './loops.js';
 import { isDense, planFlat } from './rows.js';
@@ -77,4 +77,15 @@ export function copy(src: StridedView, dst: StridedView): void {
     if (ss === 1 && sd === 1) d.set(s.subarray(bs[r]!, bs[r]! + inner), bd[r]!);
     else for (let j = 0, ps = bs[r]!, pd = bd[r]!; j < inner; j++, ps += ss, pd += sd) d[pd] = s[ps]!;
   }
+}
+
+/**
+ * `v`'s elements in row-major order as `[array, offset]`: its own storage when `v` is dense,
+ * else a dense copy. Kernels that walk their input in order read any strided view through this.
+ */
+export function denseOf(v: StridedView): [TypedArray, number] {
+  if (isDense(v)) return [v.storage, v.offset];
+  const out = allocate(dtypeOf(v.storage), sizeOf(v.shape));
+  copy(v, { storage: out, shape: v.shape, strides: contiguousStrides(v.shape), offset: 0 });
+  return [out, 0];
 }

@@ -1,8 +1,11 @@
 import type { Backend } from '../backend.js';
 import { fold, unfold } from './conv.js';
+import { crossEntropy, crossEntropyGrad } from './cross-entropy.js';
 import { binary, copy, select, unary } from './elementwise.js';
-import { gather, scatterAdd } from './indexing.js';
+import { gather, indexSelect, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
+import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim.js';
+import { maxPoolIndices } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
 
 /**
@@ -24,6 +27,14 @@ export const cpuBackend: Backend = {
   copy,
   gather,
   scatterAdd,
+  indexSelect,
   unfold,
   fold,
+  maxPoolIndices,
+  crossEntropy,
+  crossEntropyGrad,
+  sgdStep,
+  adamStep,
+  adagradStep,
+  rmspropStep,
 };

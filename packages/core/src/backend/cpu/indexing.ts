@@ -2,6 +2,7 @@ import { allocate, type DType, type TypedArray } from '../../dtype.js';
 import { fmtShape, IndexError } from '../../errors.js';
 import { contiguousStrides, type Shape, sizeOf } from '../../shape.js';
 import type { StridedView } from '../backend.js';
+import { copy, denseOf } from './elementwise.js';
 import { elementOffsets } from './rows.js';
 
 function checkIndex(op: string, i: number, size: number, dim: number): void {
@@ -64,5 +65,32 @@ export function scatterAdd(
   walk('scatterAdd', target, dim, index, (o, p) => {
     out[p]! += sd[srcOffsets[o]!]!;
   });
+  return out;
+}
+
+// One strided copy per selected slice: a dense row of a batch is one block copy.
+export function indexSelect(x: StridedView, dim: number, index: StridedView, outDtype: DType): TypedArray {
+  const [ids, io] = denseOf(index);
+  const count = sizeOf(index.shape);
+  const size = x.shape[dim]!;
+  const sliceShape = x.shape.filter((_, d) => d !== dim);
+  const sliceStrides = x.strides.filter((_, d) => d !== dim);
+  const outShape = x.shape.map((s, d) => (d === dim ? count : s));
+  const out = allocate(outDtype, sizeOf(outShape));
+  const outStrides = contiguousStrides(outShape);
+  const outSliceStrides = outStrides.filter((_, d) => d !== dim);
+  for (let k = 0; k < count; k++) {
+    const i = ids[io + k]!;
+    checkIndex('indexSelect', i, size, dim);
+    copy(
+      {
+        storage: x.storage,
+        shape: sliceShape,
+        strides: sliceStrides,
+        offset: x.offset + i * x.strides[dim]!,
+      },
+      { storage: out, shape: sliceShape, strides: outSliceStrides, offset: k * outStrides[dim]! },
+    );
+  }
   return out;
 }

@@ -284,7 +284,20 @@ function gemmThin(
   }
 }
 
-export function matmul(a: StridedView, b: StridedView, outDtype: DType): TypedArray {
+/**
+ * Adds `bias` (n elements) to each n-element row of the fresh product `out`, in place: no broadcast
+ * kernel and no second output array. Each sum is rounded once to out's dtype, as an add kernel's.
+ */
+export function addBiasRows(out: TypedArray, n: number, bias: StridedView): void {
+  const b = bias.storage;
+  const bo = bias.offset;
+  const bs = bias.strides[0]!;
+  for (let row = 0; row < out.length; row += n) {
+    for (let j = 0; j < n; j++) out[row + j] = out[row + j]! + b[bo + j * bs]!;
+  }
+}
+
+export function matmul(a: StridedView, b: StridedView, outDtype: DType, bias?: StridedView): TypedArray {
   const nd = a.shape.length;
   const g: Gemm = {
     m: a.shape[nd - 2]!,
@@ -306,5 +319,6 @@ export function matmul(a: StridedView, b: StridedView, outDtype: DType): TypedAr
     if (work) gemmBlocked(a.storage, ao, b.storage, bo, g, out, oo, work);
     else gemmThin(a.storage, ao, b.storage, bo, g, out, oo);
   }
+  if (bias) addBiasRows(out, g.n, bias);
   return out;
 }

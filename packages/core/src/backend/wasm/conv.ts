@@ -2,8 +2,8 @@ import type { DType, TypedArray } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import type { StridedView, WindowGeometry } from '../backend.js';
 import { fold as cpuFold, unfold as cpuUnfold } from '../cpu/conv.js';
-import { isDense } from '../cpu/rows.js';
-import { f32View, type WasmKernels, wasmKernels } from './runtime.js';
+import { copyIn, denseF32, F32, inWasm } from './call.js';
+import type { WasmKernels } from './runtime.js';
 
 // im2col and col2im for dense float32 NCHW data run in conv.wat (the same walk as the TypeScript
 // kernels, without their per-element typed-array dispatch); other dtypes, strided inputs and small
@@ -11,9 +11,6 @@ import { f32View, type WasmKernels, wasmKernels } from './runtime.js';
 
 const MIN = 512; // output elements below which the copies cost more than they save
 const MAX = 8 << 20; // input + output floats above which they would not fit the kept memory
-const F32 = 4;
-
-const align = (floats: number): number => Math.ceil(floats / 4) * 4;
 
 /** Runs conv.wat's `window` over geometry `g`: unfold when `fold` is 0, fold when 1. */
 function runWindow(kernels: WasmKernels, fold: 0 | 1, img: number, cols: number, g: WindowGeometry): void {
@@ -42,29 +39,28 @@ const colsSize = (g: WindowGeometry): number =>
 
 export function unfold(x: StridedView, g: WindowGeometry, padValue: number, outDtype: DType): TypedArray {
   const [n, m] = [sizeOf(x.shape), colsSize(g)];
-  const fits = m >= MIN && n + m <= MAX && outDtype === 'float32';
-  if (!fits || !(x.storage instanceof Float32Array) || !isDense(x))
-    return cpuUnfold(x, g, padValue, outDtype);
-  const atCols = align(n);
-  const kernels = wasmKernels((atCols + m + 4) * F32);
-  if (kernels === null) return cpuUnfold(x, g, padValue, outDtype);
-  const mem = f32View(kernels);
-  mem.set(x.storage.subarray(x.offset, x.offset + n), 0);
-  mem.fill(padValue, atCols, atCols + m);
-  runWindow(kernels, 0, 0, atCols, g);
-  return mem.slice(atCols, atCols + m);
+  const fits = m >= MIN && n + m <= MAX && outDtype === 'float32' && denseF32(x);
+  const out =
+    fits &&
+    inWasm([n, m], (kernels, mem, [atImg, atCols]) => {
+      copyIn(mem, atImg, x, n);
+      mem.fill(padValue, atCols, atCols + m);
+      runWindow(kernels, 0, atImg, atCols, g);
+      return mem.slice(atCols, atCols + m);
+    });
+  return out || cpuUnfold(x, g, padValue, outDtype);
 }
 
 export function fold(cols: StridedView, g: WindowGeometry, outDtype: DType): TypedArray {
   const [m, n] = [colsSize(g), g.batch * g.channels * g.height * g.width];
-  const fits = m >= MIN && n + m <= MAX && outDtype === 'float32';
-  if (!fits || !(cols.storage instanceof Float32Array) || !isDense(cols)) return cpuFold(cols, g, outDtype);
-  const atImg = align(m);
-  const kernels = wasmKernels((atImg + n + 4) * F32);
-  if (kernels === null) return cpuFold(cols, g, outDtype);
-  const mem = f32View(kernels);
-  mem.set(cols.storage.subarray(cols.offset, cols.offset + m), 0);
-  mem.fill(0, atImg, atImg + n);
-  runWindow(kernels, 1, atImg, 0, g);
-  return mem.slice(atImg, atImg + n);
+  const fits = m >= MIN && n + m <= MAX && outDtype === 'float32' && denseF32(cols);
+  const out =
+    fits &&
+    inWasm([m, n], (kernels, mem, [atCols, atImg]) => {
+      copyIn(mem, atCols, cols, m);
+      mem.fill(0, atImg, atImg + n);
+      runWindow(kernels, 1, atImg, atCols, g);
+      return mem.slice(atImg, atImg + n);
+    });
+  return out || cpuFold(cols, g, outDtype);
 }

@@ -2,7 +2,7 @@ import { sizeOf } from '../../shape.js';
 import type { StridedView } from '../backend.js';
 import { copy as cpuCopy } from '../cpu/elementwise.js';
 import { isDense, planFlat } from '../cpu/rows.js';
-import { f32View, wasmKernels } from './runtime.js';
+import { copyIn, F32, inWasm } from './call.js';
 
 // A strided float32 view copied into a dense one (a transposed gradient made contiguous, say) runs
 // in elementwise.wat's `gather`: the source's storage range is block-copied in, each output row
@@ -13,7 +13,6 @@ import { f32View, wasmKernels } from './runtime.js';
 const MIN = 512; // elements below which the copies in and out cost more than they save
 const MIN_RUN = 16;
 const MAX = 4 << 20;
-const F32 = 4;
 
 /** The storage range [lo, hi] that `v` reads. */
 function span(v: StridedView): [number, number] {
@@ -40,17 +39,16 @@ function plan(src: StridedView, dst: StridedView, n: number) {
 export function copy(src: StridedView, dst: StridedView): void {
   const n = sizeOf(dst.shape);
   const p = plan(src, dst, n);
-  const atOut = p === null ? 0 : Math.ceil((p.hi - p.lo + 1) / 4) * 4;
-  const kernels = p === null ? null : wasmKernels((atOut + n) * F32);
-  if (p === null || kernels === null) {
-    cpuCopy(src, dst);
-    return;
-  }
-  const mem = f32View(kernels);
-  mem.set(src.storage.subarray(p.lo, p.hi + 1), 0);
-  for (let r = 0; r < p.rows; r++) {
-    const at = (p.bases[r]! - p.lo) * F32;
-    kernels.elementwise.gather(at, p.stride * F32, (atOut + r * p.inner) * F32, p.inner);
-  }
-  dst.storage.set(mem.subarray(atOut, atOut + n), dst.offset);
+  const done =
+    p !== null &&
+    inWasm([p.hi - p.lo + 1, n], (kernels, mem, [atSrc, atOut]) => {
+      copyIn(mem, atSrc, src, p.hi - p.lo + 1, p.lo);
+      for (let r = 0; r < p.rows; r++) {
+        const at = (atSrc + p.bases[r]! - p.lo) * F32;
+        kernels.elementwise.gather(at, p.stride * F32, (atOut + r * p.inner) * F32, p.inner);
+      }
+      dst.storage.set(mem.subarray(atOut, atOut + n), dst.offset);
+      return true;
+    });
+  if (!done) cpuCopy(src, dst);
 }

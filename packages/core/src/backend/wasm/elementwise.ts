@@ -2,8 +2,8 @@ import type { DType, TypedArray } from '../../dtype.js';
 import { type Shape, sizeOf } from '../../shape.js';
 import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
 import { binary as cpuBinary, unary as cpuUnary } from '../cpu/elementwise.js';
-import { isDense, planFlat } from '../cpu/rows.js';
-import { f32View, wasmKernels } from './runtime.js';
+import { planFlat } from '../cpu/rows.js';
+import { copyIn, denseF32, F32, inWasm } from './call.js';
 
 // Float32 elementwise ops run in elementwise.wat when each operand is dense over its own shape
 // (broadcasts included: a bias row, a per-channel column, a scalar): the operands are block-copied
@@ -47,12 +47,6 @@ const UNARY_CODES: Partial<Record<UnaryOp, number>> = { relu: 0, neg: 1, abs: 2,
 const MIN = 512;
 const MIN_RUN = 32;
 const MAX = 4 << 20;
-const F32 = 4;
-
-const align = (floats: number): number => Math.ceil(floats / 4) * 4;
-
-/** A float32 view whose elements fill [offset, offset + size) of its storage. */
-const denseF32 = (v: StridedView): boolean => v.storage instanceof Float32Array && isDense(v);
 
 /**
  * The walk of `binary` over `outShape` as runs of `inner` elements, when wasm can take it: each
@@ -84,28 +78,24 @@ export function binary(
       ? null
       : plan(op, a, b, outShape);
   if (p === null) return cpuBinary(op, a, b, outShape, outDtype);
-  // Layout (in floats): a, b, four copies of b's value for a fixed-b run, the output (+ a vector:
-  // a run's last vector may spill past n).
+  // Regions: a, b, four copies of b's value for a fixed-b run, the output.
   const [sizeA, sizeB] = [sizeOf(p.a.shape), sizeOf(p.b.shape)];
-  const atB = align(sizeA);
-  const atSplat = atB + align(sizeB);
-  const atOut = atSplat + 4;
-  const kernels = wasmKernels((atOut + align(n) + 4) * F32);
-  if (kernels === null) return cpuBinary(op, a, b, outShape, outDtype);
-  const mem = f32View(kernels);
-  mem.set(p.a.storage.subarray(p.a.offset, p.a.offset + sizeA), 0);
-  mem.set(p.b.storage.subarray(p.b.offset, p.b.offset + sizeB), atB);
   const code = BINARY_CODES[p.op]!;
-  for (let r = 0; r < p.rows; r++) {
-    const at = p.aBases[r]! - p.a.offset;
-    let bAt = atB + p.bBases[r]! - p.b.offset;
-    if (p.sb === 0) {
-      mem.fill(mem[bAt]!, atSplat, atSplat + 4);
-      bAt = atSplat;
+  const out = inWasm([sizeA, sizeB, 4, n], (kernels, mem, [atA, atB, atSplat, atOut]) => {
+    copyIn(mem, atA, p.a, sizeA);
+    copyIn(mem, atB, p.b, sizeB);
+    for (let r = 0; r < p.rows; r++) {
+      const at = atA + p.aBases[r]! - p.a.offset;
+      let bAt = atB + p.bBases[r]! - p.b.offset;
+      if (p.sb === 0) {
+        mem.fill(mem[bAt]!, atSplat, atSplat + 4);
+        bAt = atSplat;
+      }
+      kernels.elementwise.binary(code, at * F32, bAt * F32, p.sb * 16, (atOut + r * p.inner) * F32, p.inner);
     }
-    kernels.elementwise.binary(code, at * F32, bAt * F32, p.sb * 16, (atOut + r * p.inner) * F32, p.inner);
-  }
-  return mem.slice(atOut, atOut + n);
+    return mem.slice(atOut, atOut + n);
+  });
+  return out ?? cpuBinary(op, a, b, outShape, outDtype);
 }
 
 export function unary(op: UnaryOp, x: StridedView, outDtype: DType, p0 = 0, p1 = 0): TypedArray {
@@ -114,11 +104,10 @@ export function unary(op: UnaryOp, x: StridedView, outDtype: DType, p0 = 0, p1 =
   if (code === undefined || outDtype !== 'float32' || n < MIN || n > MAX || !denseF32(x)) {
     return cpuUnary(op, x, outDtype, p0, p1);
   }
-  const atOut = align(n);
-  const kernels = wasmKernels(2 * atOut * F32);
-  if (kernels === null) return cpuUnary(op, x, outDtype, p0, p1);
-  const mem = f32View(kernels);
-  mem.set(x.storage.subarray(x.offset, x.offset + n), 0);
-  kernels.elementwise.unary(code, 0, atOut * F32, n);
-  return mem.slice(atOut, atOut + n);
+  const out = inWasm([n, n], (kernels, mem, [atX, atOut]) => {
+    copyIn(mem, atX, x, n);
+    kernels.elementwise.unary(code, atX * F32, atOut * F32, n);
+    return mem.slice(atOut, atOut + n);
+  });
+  return out ?? cpuUnary(op, x, outDtype, p0, p1);
 }

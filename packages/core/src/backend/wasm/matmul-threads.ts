@@ -1,4 +1,5 @@
 import { GEMM_ARGS, HEADER_INTS, post, settle, type ThreadPool, threadPool } from '../threads/pool.js';
+import { F32 } from './call.js';
 
 // A large float32 product split by rows of its output across the threads of backend/threads. The
 // operands are laid once into the shared memory, after the job header (worker-source.ts), and cut
@@ -8,7 +9,6 @@ import { GEMM_ARGS, HEADER_INTS, post, settle, type ThreadPool, threadPool } fro
 // and claiming (rather than a fixed half each) keeps a helper that the OS does not schedule in time
 // from holding the caller up: the caller then simply computes more chunks itself.
 
-const F32 = 4;
 const [NEXT, COUNT, FAILED, TABLE, WORK] = [0, 1, 2, 3, 4];
 
 /** An operand placed in memory: each batch entry's byte address, and row and column strides. */

@@ -1,9 +1,9 @@
 import type { DType, TypedArray } from '../../dtype.js';
 import type { StridedView } from '../backend.js';
-import { matmul as cpuMatmul } from '../cpu/matmul.js';
+import { addBiasRows, matmul as cpuMatmul } from '../cpu/matmul.js';
 import { elementOffsets } from '../cpu/rows.js';
+import { F32, inWasm, layout } from './call.js';
 import { threadedMatmul } from './matmul-threads.js';
-import { f32View, wasmKernels } from './runtime.js';
 
 // float32 products run in matmul.wat; float64 and int32 results stay on the TypeScript kernel, which
 // sums in float64. Operands reach wasm memory in one of two ways: a float32 view whose elements fill
@@ -13,7 +13,6 @@ import { f32View, wasmKernels } from './runtime.js';
 
 const KC = 256; // matmul.wat's k-slice and row-block sizes: its packing buffers are sized from them
 const MC = 128;
-const F32 = 4;
 // Products of at least this many multiply-adds (m·n·k over the batch; 256³) are split across
 // threads where backend/threads has them: below it, waking a helper costs more than it saves.
 const THREAD_WORK = 1 << 24;
@@ -70,10 +69,14 @@ function place(op: Operand, mem: Float32Array, at: number): { bases: Int32Array;
   return { bases, rs: cols, cs: 1 };
 }
 
-const align = (floats: number): number => Math.ceil(floats / 4) * 4;
-
 /** Batched float32 product in WebAssembly; other dtypes, and runtimes without SIMD, use the cpu kernel. */
-export function matmul(a: StridedView, b: StridedView, outDtype: DType): TypedArray {
+export function matmul(a: StridedView, b: StridedView, outDtype: DType, bias?: StridedView): TypedArray {
+  const out = product(a, b, outDtype);
+  if (bias) addBiasRows(out, b.shape[b.shape.length - 1]!, bias);
+  return out;
+}
+
+function product(a: StridedView, b: StridedView, outDtype: DType): TypedArray {
   const nd = a.shape.length;
   const [m, k, n] = [a.shape[nd - 2]!, a.shape[nd - 1]!, b.shape[nd - 1]!];
   const batchShape = a.shape.slice(0, nd - 2);
@@ -81,41 +84,38 @@ export function matmul(a: StridedView, b: StridedView, outDtype: DType): TypedAr
   for (const d of batchShape) batch *= d;
   if (outDtype !== 'float32' || batch * m * n === 0 || k === 0) return cpuMatmul(a, b, outDtype);
   const [opA, opB] = [operand(a, batchShape), operand(b, batchShape)];
-  // Layout (in floats): A, B, C (batch x m x n), A's packing block, B's packing panels, a 4x8 tile.
-  const atB = align(opA.length);
-  const atC = atB + align(opB.length);
-  const atPa = atC + align(batch * m * n);
+  // Regions (in floats): A, B, C (batch x m x n), A's packing block, B's packing panels, a 4x8 tile.
+  const packB = KC * Math.ceil(n / 8) * 8;
+  const sizes = [opA.length, opB.length, batch * m * n, MC * KC, packB, 32] as const;
   if (batch * m * n * k >= THREAD_WORK) {
-    const packB = KC * Math.ceil(n / 8) * 8;
+    const [, atB, atC, atPa] = layout(sizes).at;
     const both = (mem: Float32Array, at: number) => [place(opA, mem, at), place(opB, mem, at + atB)] as const;
     const out = threadedMatmul({ batch, m, n, k, atC, atWork: atPa, packA: MC * KC, packB, place: both });
     if (out !== null) return out;
   }
-  const atPb = atPa + MC * KC;
-  const atT = atPb + KC * Math.ceil(n / 8) * 8;
-  const kernels = wasmKernels((atT + 32) * F32);
-  if (kernels === null) return cpuMatmul(a, b, outDtype);
-  const mem = f32View(kernels);
-  const pa = place(opA, mem, 0);
-  const pb = place(opB, mem, atB);
-  const { gemm } = kernels.matmul;
-  for (let t = 0; t < batch; t++) {
-    const c = (atC + t * m * n) * F32;
-    gemm(
-      m,
-      n,
-      k,
-      pa.bases[t]!,
-      pa.rs,
-      pa.cs,
-      pb.bases[t]!,
-      pb.rs,
-      pb.cs,
-      c,
-      atPa * F32,
-      atPb * F32,
-      atT * F32,
-    );
-  }
-  return mem.slice(atC, atC + batch * m * n);
+  const out = inWasm(sizes, (kernels, mem, [atA, atB, atC, atPa, atPb, atT]) => {
+    const pa = place(opA, mem, atA);
+    const pb = place(opB, mem, atB);
+    const { gemm } = kernels.matmul;
+    for (let t = 0; t < batch; t++) {
+      const c = (atC + t * m * n) * F32;
+      gemm(
+        m,
+        n,
+        k,
+        pa.bases[t]!,
+        pa.rs,
+        pa.cs,
+        pb.bases[t]!,
+        pb.rs,
+        pb.cs,
+        c,
+        atPa * F32,
+        atPb * F32,
+        atT * F32,
+      );
+    }
+    return mem.slice(atC, atC + batch * m * n);
+  });
+  return out ?? cpuMatmul(a, b, outDtype);
 }

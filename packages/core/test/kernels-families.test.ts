@@ -1,0 +1,259 @@
+// The kernel families that replaced loops in ops, nn, optim and data: bias epilogue, pooling
+// routing, cross-entropy rows, batch gathering and the fused optimizer updates. Each is checked
+// against a naive reference on random strided inputs (see kernels.test.ts for the element kernels).
+import { describe, expect, it } from 'vitest';
+import type { StridedView } from '../src/backend/backend.js';
+import { cpuBackend as cpu } from '../src/backend/cpu/index.js';
+import { wasmBackend as wasm } from '../src/backend/wasm/index.js';
+import { allocate, type DType } from '../src/dtype.js';
+import { expectSame, int, pick, seeded } from './seeded.js';
+import { eachWindow, indices, randomGeometry, randomValue, randomView, read } from './strided-views.js';
+
+const FLOATS: DType[] = ['float32', 'float64'];
+
+function dense(values: ArrayLike<number>, shape: number[], dtype: DType, offset = 0): StridedView {
+  const storage = allocate(dtype, offset + values.length);
+  for (let i = 0; i < values.length; i++) storage[offset + i] = values[i]!;
+  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((n, s) => n * s, 1));
+  return { storage, shape, strides, offset };
+}
+
+describe('matmul bias epilogue', () => {
+  it('adds a strided bias to every row, rounded once as an add kernel would, on both backends', () => {
+    const rng = seeded(21);
+    for (let trial = 0; trial < 60; trial++) {
+      const dtype = pick(rng, FLOATS);
+      const [m, k, n] = [int(rng, 0, 9), int(rng, 1, 40), int(rng, 0, 40)];
+      const a = randomView(rng, [m, k], dtype);
+      const b = randomView(rng, [k, n], dtype);
+      const bias = randomView(rng, [n], pick(rng, FLOATS));
+      for (const backend of [cpu, wasm]) {
+        const product = backend.matmul(a, b, dtype);
+        const expected = allocate(dtype, m * n);
+        for (let i = 0; i < m * n; i++) expected[i] = product[i]! + read(bias, [i % n]);
+        expectSame(backend.matmul(a, b, dtype, bias), expected, `${backend.name} matmul+bias ${m}x${k}x${n}`);
+      }
+    }
+  });
+});
+
+describe('maxPoolIndices', () => {
+  // PyTorch's max_pool2d loop: the first in-bounds tap, then each tap greater than the best or NaN.
+  function reference(x: StridedView, g: ReturnType<typeof randomGeometry>): [number[], number[]] {
+    const l = g.outHeight * g.outWidth;
+    const best = new Array<number>(g.batch * g.channels * l).fill(Number.NEGATIVE_INFINITY);
+    const at = new Array<number>(best.length).fill(-1);
+    eachWindow(g, (col, n, c, y, xx) => {
+      if (y < 0 || y >= g.height || xx < 0 || xx >= g.width) return;
+      const o = (n * g.channels + c) * l + (col % l);
+      const flat = ((n * g.channels + c) * g.height + y) * g.width + xx;
+      const v = read(x, [n, c, y, xx]);
+      if (at[o] === -1) at[o] = flat;
+      if (v > best[o]! || Number.isNaN(v)) [best[o], at[o]] = [v, flat];
+    });
+    return [best, at];
+  }
+
+  it("finds each window's first maximum (last NaN) for any geometry, dilation and layout", () => {
+    const rng = seeded(22);
+    let windowsWithTies = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const g = randomGeometry(rng);
+      if (2 * g.padding[0] > g.kernel[0] || 2 * g.padding[1] > g.kernel[1]) continue;
+      const dtype = pick(rng, FLOATS);
+      const x = randomView(rng, [g.batch, g.channels, g.height, g.width], dtype, true);
+      const [best, at] = reference(x, g);
+      const out = dense(best, [g.batch, g.channels, g.outHeight, g.outWidth], dtype, int(rng, 0, 2));
+      expectSame(cpu.maxPoolIndices(x, out, g), at, `maxPoolIndices ${JSON.stringify(g)}`);
+      windowsWithTies += best.filter((b) => b === 1 || Number.isNaN(b)).length;
+    }
+    // The special values (ties at 1, NaN) did reach the rule that picks among equal maxima.
+    expect(windowsWithTies).toBeGreaterThan(100);
+  });
+});
+
+describe('crossEntropy rows', () => {
+  // The composed ops' values: logsumexp shifted by the row max (0 when infinite), softmax likewise.
+  function logSumExp(row: number[]): number {
+    const m = row.reduce((a, b) => (b > a || Number.isNaN(b) ? b : a), Number.NEGATIVE_INFINITY);
+    const shift = Number.isFinite(m) ? m : 0;
+    return shift + Math.log(row.reduce((s, v) => s + Math.exp(v - shift), 0));
+  }
+
+  it('gives logsumexp(x) - x[target] and (softmax - onehot) * dy per row, special values included', () => {
+    const rng = seeded(23);
+    for (let trial = 0; trial < 200; trial++) {
+      const dtype = pick(rng, FLOATS);
+      const [n, c] = [int(rng, 0, 6), int(rng, 1, 7)];
+      const x = randomView(rng, [n, c], dtype, rng() < 0.3);
+      const target = dense(
+        Array.from({ length: n }, () => int(rng, 0, c - 1)),
+        [n],
+        'int32',
+        int(rng, 0, 2),
+      );
+      const dy = randomView(rng, [n], dtype);
+      const loss = allocate(dtype, n);
+      const grad = allocate(dtype, n * c);
+      for (let i = 0; i < n; i++) {
+        const row = Array.from({ length: c }, (_, j) => read(x, [i, j]));
+        const lse = logSumExp(row);
+        const t = target.storage[target.offset + i]!;
+        loss[i] = lse - row[t]!;
+        for (let j = 0; j < c; j++)
+          grad[i * c + j] = (Math.exp(row[j]! - lse) - (j === t ? 1 : 0)) * read(dy, [i]);
+      }
+      expectSame(cpu.crossEntropy(x, target, dtype), loss, `crossEntropy [${n}, ${c}]`);
+      expectSame(cpu.crossEntropyGrad(x, target, dy, dtype), grad, `crossEntropyGrad [${n}, ${c}]`);
+    }
+  });
+});
+
+describe('indexSelect', () => {
+  it('copies the named slices along any dim, repeats included, from any layout', () => {
+    const rng = seeded(24);
+    for (let trial = 0; trial < 300; trial++) {
+      const dtype = pick(rng, ['float32', 'float64', 'int32'] as DType[]);
+      const shape = Array.from({ length: int(rng, 1, 4) }, () => int(rng, 1, 5));
+      const dim = int(rng, 0, shape.length - 1);
+      const x = randomView(rng, shape, dtype);
+      const picks = Array.from({ length: int(rng, 0, 6) }, () => int(rng, 0, shape[dim]! - 1));
+      const index = dense(picks, [picks.length], 'int32', int(rng, 0, 2));
+      const outShape = shape.map((s, d) => (d === dim ? picks.length : s));
+      const expected = allocate(
+        dtype,
+        outShape.reduce((a, b) => a * b, 1),
+      );
+      let o = 0;
+      for (const idx of indices(outShape)) {
+        expected[o++] = read(
+          x,
+          idx.map((v, d) => (d === dim ? picks[v]! : v)),
+        );
+      }
+      expectSame(
+        cpu.indexSelect(x, dim, index, dtype),
+        expected,
+        `indexSelect ${JSON.stringify(shape)} dim ${dim}`,
+      );
+    }
+  });
+
+  it('refuses an index out of range, naming the op, the index and the dim', () => {
+    const x = dense([1, 2, 3, 4], [2, 2], 'float32');
+    expect(() => cpu.indexSelect(x, 0, dense([0, 2], [2], 'int32'), 'float32')).toThrow(
+      'indexSelect: index 2 is out of bounds for dim 0 of size 2',
+    );
+  });
+});
+
+describe('fused optimizer updates', () => {
+  // Each kernel on views at an offset inside larger storage gives the same bits as on views at
+  // offset 0, and writes nothing outside its window.
+  function shifted(v: StridedView, by: number): StridedView {
+    const storage = allocate(
+      v.storage instanceof Float64Array ? 'float64' : 'float32',
+      by + v.storage.length + 3,
+    );
+    storage.fill(7);
+    storage.set(v.storage, by);
+    return { ...v, storage, offset: by };
+  }
+
+  function values(rng: () => number, n: number, dtype: DType, positive = false): StridedView {
+    return dense(
+      Array.from({ length: n }, () =>
+        positive ? Math.abs(randomValue(rng, dtype, false)) : randomValue(rng, dtype, false),
+      ),
+      [n],
+      dtype,
+    );
+  }
+
+  it('read and write their views at any offset, and only their views', () => {
+    const rng = seeded(25);
+    for (const dtype of FLOATS) {
+      const n = 37;
+      const runs: [string, (views: StridedView[]) => void, number][] = [
+        [
+          'sgd',
+          ([p, g, b]) =>
+            cpu.sgdStep(p!, g!, b!, {
+              lr: 0.1,
+              momentum: 0.9,
+              dampening: 0.1,
+              nesterov: false,
+              weightDecay: 0.01,
+              maximize: false,
+              first: false,
+            }),
+          3,
+        ],
+        [
+          'adam',
+          ([p, g, m, v, x]) =>
+            cpu.adamStep(
+              p!,
+              g!,
+              { expAvg: m!, expAvgSq: v!, maxExpAvgSq: x! },
+              {
+                stepSize: 0.01,
+                bc2Sqrt: 0.3,
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8,
+                weightDecay: 0.01,
+                decoupled: true,
+                decay: 0.999,
+                maximize: false,
+              },
+            ),
+          5,
+        ],
+        [
+          'adagrad',
+          ([p, g, s]) =>
+            cpu.adagradStep(p!, g!, s!, { clr: 0.1, weightDecay: 0.01, eps: 1e-10, maximize: true }),
+          3,
+        ],
+        [
+          'rmsprop',
+          ([p, g, sq, b, a]) =>
+            cpu.rmspropStep(
+              p!,
+              g!,
+              { squareAvg: sq!, momentumBuffer: b!, gradAvg: a! },
+              {
+                lr: 0.01,
+                alpha: 0.99,
+                eps: 1e-8,
+                weightDecay: 0,
+                momentum: 0.5,
+                maximize: false,
+              },
+            ),
+          5,
+        ],
+      ];
+      for (const [name, run, count] of runs) {
+        // State that stays valid: squares above the squared means, for centered RMSprop.
+        const plain = Array.from({ length: count }, (_, i) => values(rng, n, dtype, i >= 2));
+        const moved = plain.map((v, i) => shifted(v, i + 1));
+        run(plain);
+        run(moved);
+        plain.forEach((v, i) => {
+          const w = moved[i]!;
+          expectSame(w.storage.subarray(w.offset, w.offset + n), v.storage, `${name} ${dtype} view ${i}`);
+          expect(
+            Array.from(w.storage.subarray(0, w.offset)).every((e) => e === 7),
+            `${name} before`,
+          ).toBe(true);
+          expect(
+            Array.from(w.storage.subarray(w.offset + n)).every((e) => e === 7),
+            `${name} after`,
+          ).toBe(true);
+        });
+      }
+    }
+  });
+});
