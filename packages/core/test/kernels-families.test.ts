@@ -147,6 +147,30 @@ describe('indexSelect', () => {
   });
 });
 
+describe('scatterAdd into a flat output', () => {
+  it('adds every source element at its index (repeats add up) from dense and strided views alike', () => {
+    const rng = seeded(26);
+    for (let trial = 0; trial < 100; trial++) {
+      const dtype = pick(rng, FLOATS);
+      const [n, size] = [int(rng, 0, 12), int(rng, 1, 6)];
+      const src = randomView(rng, [n], dtype);
+      const index = dense(
+        Array.from({ length: n }, () => int(rng, 0, size - 1)),
+        [n],
+        'int32',
+        int(rng, 0, 2),
+      );
+      const expected = allocate(dtype, size);
+      for (let i = 0; i < n; i++) expected[index.storage[index.offset + i]!]! += read(src, [i]);
+      expectSame(cpu.scatterAdd(src, 0, index, [size], dtype), expected, `scatterAdd [${n}] into [${size}]`);
+    }
+    const src = dense([1, 2], [2], 'float32');
+    expect(() => cpu.scatterAdd(src, 0, dense([0, 3], [2], 'int32'), [3], 'float32')).toThrow(
+      'scatterAdd: index 3 is out of bounds for dim 0 of size 3',
+    );
+  });
+});
+
 describe('fused optimizer updates', () => {
   // Each kernel on views at an offset inside larger storage gives the same bits as on views at
   // offset 0, and writes nothing outside its window.

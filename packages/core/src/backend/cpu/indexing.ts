@@ -3,7 +3,7 @@ import { fmtShape, IndexError } from '../../errors.js';
 import { contiguousStrides, type Shape, sizeOf } from '../../shape.js';
 import type { StridedView } from '../backend.js';
 import { copy, denseOf } from './elementwise.js';
-import { elementOffsets } from './rows.js';
+import { elementOffsets, isDense } from './rows.js';
 
 function checkIndex(op: string, i: number, size: number, dim: number): void {
   if (i < 0 || i >= size || !Number.isInteger(i)) {
@@ -59,6 +59,10 @@ export function scatterAdd(
   outDtype: DType,
 ): TypedArray {
   const out = allocate(outDtype, sizeOf(outShape));
+  if (outShape.length === 1 && isDense(src) && isDense(index)) {
+    addAt(src, index, out);
+    return out;
+  }
   const srcOffsets = elementOffsets(src.shape, src.strides, src.offset);
   const sd = src.storage;
   const target = { shape: outShape, strides: contiguousStrides(outShape), offset: 0 };
@@ -68,11 +72,25 @@ export function scatterAdd(
   return out;
 }
 
-// One strided copy per selected slice: a dense row of a batch is one block copy.
+// out[index[i]] += src[i] over dense 1-D operands: max pooling's backward routes every window's
+// gradient this way, so it gets a loop without the general walk's offset tables and callback.
+function addAt(src: StridedView, index: StridedView, out: TypedArray): void {
+  const [sd, so, id, io] = [src.storage, src.offset, index.storage, index.offset];
+  const n = sizeOf(index.shape);
+  for (let o = 0; o < n; o++) {
+    const i = id[io + o]!;
+    if (!(i >= 0 && i < out.length)) checkIndex('scatterAdd', i, out.length, 0);
+    out[i] = out[i]! + sd[so + o]!;
+  }
+}
+
+// One block copy per selected slice and outer index when x is dense (a batch's rows), else one
+// strided copy per selected slice.
 export function indexSelect(x: StridedView, dim: number, index: StridedView, outDtype: DType): TypedArray {
   const [ids, io] = denseOf(index);
   const count = sizeOf(index.shape);
   const size = x.shape[dim]!;
+  if (isDense(x)) return denseSelect(x, dim, ids, io, count, outDtype);
   const sliceShape = x.shape.filter((_, d) => d !== dim);
   const sliceStrides = x.strides.filter((_, d) => d !== dim);
   const outShape = x.shape.map((s, d) => (d === dim ? count : s));
@@ -91,6 +109,30 @@ export function indexSelect(x: StridedView, dim: number, index: StridedView, out
       },
       { storage: out, shape: sliceShape, strides: outSliceStrides, offset: k * outStrides[dim]! },
     );
+  }
+  return out;
+}
+
+function denseSelect(
+  x: StridedView,
+  dim: number,
+  ids: TypedArray,
+  io: number,
+  count: number,
+  outDtype: DType,
+): TypedArray {
+  const size = x.shape[dim]!;
+  const inner = sizeOf(x.shape.slice(dim + 1));
+  const outer = sizeOf(x.shape.slice(0, dim));
+  const out = allocate(outDtype, outer * count * inner);
+  const src = x.storage;
+  for (let k = 0; k < count; k++) checkIndex('indexSelect', ids[io + k]!, size, dim);
+  for (let o = 0, at = 0; o < outer; o++) {
+    const base = x.offset + o * size * inner;
+    for (let k = 0; k < count; k++, at += inner) {
+      const from = base + ids[io + k]! * inner;
+      out.set(src.subarray(from, from + inner), at);
+    }
   }
   return out;
 }

@@ -21,13 +21,14 @@ export function maxPoolIndices(x: StridedView, out: StridedView, g: WindowGeomet
   for (let p = 0; p < g.batch * g.channels; p++) {
     const base = p * h * w;
     for (let i = 0; i < oh; i++) {
-      // The window's in-bounds rows are ra, ra + dh, ... below rb (likewise its columns).
+      // The window's in-bounds rows are ra, ra + dh, ... below rb (likewise its columns); only
+      // windows over the padding need the division.
       const r0 = i * sh - ph;
-      const ra = r0 + Math.max(0, Math.ceil(-r0 / dh)) * dh;
+      const ra = r0 >= 0 ? r0 : r0 + Math.ceil(-r0 / dh) * dh;
       const rb = Math.min(r0 + (kh - 1) * dh + 1, h);
       for (let j = 0; j < ow; j++, o++) {
         const c0 = j * sw - pw;
-        const ca = c0 + Math.max(0, Math.ceil(-c0 / dw)) * dw;
+        const ca = c0 >= 0 ? c0 : c0 + Math.ceil(-c0 / dw) * dw;
         const cb = Math.min(c0 + (kw - 1) * dw + 1, w);
         const m = ys[yo + o]!;
         const nan = Number.isNaN(m);
