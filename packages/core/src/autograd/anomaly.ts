@@ -1,5 +1,6 @@
 import { AutogradError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import type { Node } from './node.js';
 
 let anomalyMode = false;
 // Inside an op's backward rule the ops it runs are part of that backward: a NaN there is reported
@@ -15,12 +16,12 @@ export function checksForward(): boolean {
   return anomalyMode && !inBackwardRule;
 }
 
-/** Runs an op's backward rule on `dy` with forward checks off (see `inBackwardRule`). */
-export function inBackward<T>(rule: (dy: Tensor) => T, dy: Tensor): T {
+/** Runs `node`'s backward rule on `dy` with forward checks off (see `inBackwardRule`). */
+export function inBackward(node: Node, dy: Tensor): readonly (Tensor | null)[] {
   const previous = inBackwardRule;
   inBackwardRule = true;
   try {
-    return rule(dy);
+    return node.rule!(dy, node);
   } finally {
     inBackwardRule = previous;
   }

@@ -77,7 +77,7 @@ export function runBackward(
         else if (node.retained && !inputs) retainedGrads.push([node.retained, dy]);
         if (!runs) continue;
         // No closure here: capturing the loop's variables would give every iteration a heap context.
-        const grads = isAnomalyEnabled() ? inBackward(node.backwardFn!, dy) : node.backwardFn!(dy);
+        const grads = isAnomalyEnabled() ? inBackward(node, dy) : node.rule!(dy, node);
         const nodeInputs = node.inputs;
         // A plain loop, not forEach: no closure per node on million-node graphs.
         for (let i = 0; i < nodeInputs.length; i++) {

@@ -2,7 +2,7 @@ import { describe, isTensor } from '../checks.js';
 import { AutogradError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { withGradMode } from './grad-mode.js';
-import { attach, recordingAll } from './node.js';
+import { attach, type BackwardRule, recordingAll } from './node.js';
 
 /** What a custom op's forward and backward share, as PyTorch's `ctx`. */
 export interface CustomOpContext {
@@ -41,7 +41,7 @@ export interface CustomOpDefinition {
  * ```
  */
 export function customOp(definition: CustomOpDefinition): (...inputs: Tensor[]) => Tensor {
-  const { name, forward, backward } = definition;
+  const { name, forward } = definition;
   return (...inputs) => {
     const saved: Tensor[] = [];
     const ctx: CustomOpContext = {
@@ -56,31 +56,37 @@ export function customOp(definition: CustomOpDefinition): (...inputs: Tensor[]) 
     if (!(result instanceof Tensor)) throw new AutogradError(`${name}: forward must return a Tensor`);
     // A fresh tensor object, so the op's node never overwrites the gradFn of a tensor forward returned as is.
     const out = new Tensor(result.storage, result.shape, result.strides, result.offset);
-    if (recordingAll(name, out, inputs)) {
-      attach(out, name, inputs, saved, (dy) => {
-        const grads = backward(ctx, dy);
-        if (grads.length !== inputs.length) {
-          throw new AutogradError(
-            `${name} backward: returned ${grads.length} gradients for ${inputs.length} inputs (shape ${fmtShape(dy.shape)} upstream)`,
-          );
-        }
-        grads.forEach((g, i) => {
-          // null (or undefined, from untyped code) means no gradient for that input.
-          if (g != null && !isTensor(g)) {
-            throw new AutogradError(
-              `${name} backward: gradient of input ${i} must be a Tensor or null, got ${describe(g)}`,
-            );
-          }
-          // The engine would cast a built-in op's gradient; a user's rule returning another dtype is a bug.
-          if (g != null && g.dtype !== inputs[i]!.dtype) {
-            throw new AutogradError(
-              `${name} backward: gradient of input ${i} has dtype ${g.dtype}, but the input is ${inputs[i]!.dtype}`,
-            );
-          }
-        });
-        return grads;
-      });
-    }
+    if (recordingAll(name, out, inputs)) attach(out, name, inputs, saved, customRule, { definition, ctx });
     return out;
   };
 }
+
+// Every custom op's node runs this rule: the user's backward, with its results checked so that a
+// wrong gradient is named here rather than failing somewhere downstream.
+const customRule: BackwardRule<{ definition: CustomOpDefinition; ctx: CustomOpContext }> = (
+  dy,
+  { inputs, params: { definition, ctx } },
+) => {
+  const name = definition.name;
+  const grads = definition.backward(ctx, dy);
+  if (grads.length !== inputs.length) {
+    throw new AutogradError(
+      `${name} backward: returned ${grads.length} gradients for ${inputs.length} inputs (shape ${fmtShape(dy.shape)} upstream)`,
+    );
+  }
+  grads.forEach((g, i) => {
+    // null (or undefined, from untyped code) means no gradient for that input.
+    if (g != null && !isTensor(g)) {
+      throw new AutogradError(
+        `${name} backward: gradient of input ${i} must be a Tensor or null, got ${describe(g)}`,
+      );
+    }
+    // The engine would cast a built-in op's gradient; a user's rule returning another dtype is a bug.
+    if (g != null && g.dtype !== inputs[i]!.dtype) {
+      throw new AutogradError(
+        `${name} backward: gradient of input ${i} has dtype ${g.dtype}, but the input is ${inputs[i]!.dtype}`,
+      );
+    }
+  });
+  return grads;
+};

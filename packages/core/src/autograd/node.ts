@@ -12,6 +12,28 @@ import { latestWrite } from './version.js';
  */
 export type BackwardFn = (dy: Tensor) => readonly (Tensor | null)[];
 
+/**
+ * An op's backward rule, written once per op (not a closure per application): given dL/d(output)
+ * and the node (its inputs and the op's parameters, such as dims or the output it saved), return
+ * dL/d(input) per input, or null where none is needed. Rules of one family live in one table typed
+ * against the names of the op-name union (`ops/op-names.ts`), so an op without a rule does not compile.
+ */
+// A method's parameters are checked bivariantly: a rule for parameters P fits a table of rules.
+export type BackwardRule<P = undefined> = {
+  rule(dy: Tensor, node: RuleInput<P>): readonly (Tensor | null)[];
+}['rule'];
+
+/** What a backward rule reads from its node. */
+export interface RuleInput<P> {
+  /** The op's inputs, in argument order. */
+  readonly inputs: readonly Tensor[];
+  /** The op's non-differentiable parameters (dims, shapes, scalars, the output it saved). */
+  readonly params: P;
+}
+
+/** Backward rules by op name, one per name of `N` (a family's part of the op-name union). */
+export type RuleTable<N extends string> = { readonly [K in N]: BackwardRule<never> };
+
 /** What a node saves for its backward: one tensor, or a list of them. */
 export type Saved = Tensor | readonly Tensor[];
 
@@ -65,8 +87,10 @@ export class Node {
   declare readonly shape: Shape;
   /** Dtype of the op's output. */
   declare readonly dtype: DType;
-  /** Null once the graph has been freed by a backward pass without `retainGraph`. */
-  declare backwardFn: BackwardFn | null;
+  /** The op's backward rule; null once the graph has been freed by a backward pass without `retainGraph`. */
+  declare rule: BackwardRule<unknown> | null;
+  /** What the rule reads besides the inputs (dims, shapes, saved outputs); null once released. */
+  declare params: unknown;
   /**
    * The tensors the op read, in argument order, while the graph is live. Once released the same
    * array holds what is left of them (read it through `released`).
@@ -95,14 +119,16 @@ export class Node {
     name: string,
     inputs: readonly Tensor[],
     saved: Saved,
-    backwardFn: BackwardFn,
+    rule: BackwardRule<never>,
+    params: unknown,
     shape: Shape,
     dtype: DType,
   ) {
     this.name = name;
     this.shape = shape;
     this.dtype = dtype;
-    this.backwardFn = backwardFn;
+    this.rule = rule;
+    this.params = params;
     this.inputs = inputs;
     this.saved = saved;
     this.hooks = null;
@@ -115,7 +141,7 @@ export class Node {
 
   /** True once a backward pass without `retainGraph` has released this node's saved values. */
   get freed(): boolean {
-    return this.backwardFn === null;
+    return this.rule === null;
   }
 
   /**
@@ -123,7 +149,7 @@ export class Node {
    * constant) or a shape-only record of a large leaf; null while the graph is live.
    */
   get released(): readonly (Node | Tensor | ReleasedLeaf)[] | null {
-    return this.backwardFn === null ? (this.inputs as readonly (Node | Tensor | ReleasedLeaf)[]) : null;
+    return this.rule === null ? (this.inputs as readonly (Node | Tensor | ReleasedLeaf)[]) : null;
   }
 
   /**
@@ -142,7 +168,8 @@ export class Node {
       else if (!t.requiresGrad && t.size > KEPT_LEAF_SIZE) kept[i] = new ReleasedLeaf(t);
     }
     this.saved = null;
-    this.backwardFn = null;
+    this.rule = null;
+    this.params = null;
     if (this.retained !== null) this.retained = null;
   }
 }
@@ -165,20 +192,37 @@ export function recordingAll(name: string, out: Tensor, inputs: readonly Tensor[
 }
 
 /**
- * Makes `out` a non-leaf produced by op `name` from `inputs`, with `backward` as its chain rule.
- * The node takes ownership of the `inputs` array (pass a fresh one, never a caller's).
- * `saved` lists every tensor whose values `backward` reads (inputs or the output), so that an
- * in-place write to one of them before backward is an error, not a wrong gradient. Callers check
- * `recording` first so that inference pays for no closure.
+ * Makes `out` a non-leaf produced by op `name` from `inputs`, with `rule` (from the op family's rule
+ * table) as its chain rule and `params` as what the rule reads besides the inputs. The node takes
+ * ownership of the `inputs` array (pass a fresh one, never a caller's). `saved` lists every tensor
+ * whose values the rule reads (inputs or the output), so that an in-place write to one of them
+ * before backward is an error, not a wrong gradient. Callers check `recording` first so that
+ * inference pays for nothing.
  */
 export function attach(
   out: Tensor,
   name: string,
   inputs: readonly Tensor[],
   saved: Saved,
-  backward: BackwardFn,
+  rule: BackwardRule<undefined>,
+): Tensor;
+export function attach<P>(
+  out: Tensor,
+  name: string,
+  inputs: readonly Tensor[],
+  saved: Saved,
+  rule: BackwardRule<P>,
+  params: P,
+): Tensor;
+export function attach(
+  out: Tensor,
+  name: string,
+  inputs: readonly Tensor[],
+  saved: Saved,
+  rule: BackwardRule<never>,
+  params?: unknown,
 ): Tensor {
-  out.gradFn = new Node(name, inputs, saved, backward, out.shape, out.dtype);
+  out.gradFn = new Node(name, inputs, saved, rule, params, out.shape, out.dtype);
   return out;
 }
 

@@ -1,11 +1,12 @@
 import { withGradMode } from '../autograd/grad-mode.js';
-import { attach, recording, SAVES_NOTHING } from '../autograd/node.js';
+import { attach, type BackwardRule, type RuleTable, recording, SAVES_NOTHING } from '../autograd/node.js';
 import { expectNumber, expectTensor } from '../checks.js';
-import { normalizeDim, normalizeDims, reducedShape } from '../shape.js';
+import { normalizeDim, normalizeDims, reducedShape, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, exp, log, mul, sub, where } from './elementwise.js';
 import { floatKernel, unaryKernel } from './kernels.js';
 import { reshape } from './movement.js';
+import type { ActivationOpName } from './op-names.js';
 import { max, sum } from './reduce.js';
 
 /**
@@ -18,12 +19,14 @@ import { max, sum } from './reduce.js';
  */
 export function relu(x: Tensor): Tensor {
   const out = unaryKernel('relu', x);
-  // d relu = dy where not x <= 0 (PyTorch's threshold_backward: a NaN input passes dy), as a product
-  // with a 0/1 mask: three SIMD kernels cost a third of a branchy select over random signs. Unlike
-  // PyTorch, an infinite dy where x <= 0 gives NaN (0 * Infinity), not 0.
-  if (recording('relu', out, x)) attach(out, 'relu', [x], x, (dy) => [mul(dy, x.le(0).eq(0))]);
+  if (recording('relu', out, x)) attach(out, 'relu', [x], x, RULES.relu);
   return out;
 }
+
+// d relu = dy where not x <= 0 (PyTorch's threshold_backward: a NaN input passes dy), as a product
+// with a 0/1 mask: three SIMD kernels cost a third of a branchy select over random signs. Unlike
+// PyTorch, an infinite dy where x <= 0 gives NaN (0 * Infinity), not 0.
+const reluBackward: BackwardRule = (dy, n) => [mul(dy, n.inputs[0]!.le(0).eq(0))];
 
 /**
  * Logistic sigmoid `1 / (1 + e^-x)`, computed without overflow.
@@ -36,10 +39,12 @@ export function relu(x: Tensor): Tensor {
 export function sigmoid(x: Tensor): Tensor {
   const out = floatKernel('sigmoid', x);
   // d sigma = sigma (1 - sigma)
-  if (recording('sigmoid', out, x))
-    attach(out, 'sigmoid', [x], out, (dy) => [mul(dy, mul(out, sub(1, out)))]);
+  if (recording('sigmoid', out, x)) attach(out, 'sigmoid', [x], out, RULES.sigmoid, out);
   return out;
 }
+
+// d sigmoid = s (1 - s), s being the output
+const sigmoidBackward: BackwardRule<Tensor> = (dy, { params: s }) => [mul(dy, mul(s, sub(1, s)))];
 
 /**
  * Hyperbolic tangent.
@@ -52,9 +57,12 @@ export function sigmoid(x: Tensor): Tensor {
 export function tanh(x: Tensor): Tensor {
   const out = floatKernel('tanh', x);
   // d tanh = 1 - tanh^2
-  if (recording('tanh', out, x)) attach(out, 'tanh', [x], out, (dy) => [mul(dy, sub(1, mul(out, out)))]);
+  if (recording('tanh', out, x)) attach(out, 'tanh', [x], out, RULES.tanh, out);
   return out;
 }
+
+// d tanh = 1 - t^2, t being the output
+const tanhBackward: BackwardRule<Tensor> = (dy, { params: t }) => [mul(dy, sub(1, mul(t, t)))];
 
 /**
  * Leaky ReLU: `x` where x > 0, else `slope * x` (PyTorch's default slope 0.01).
@@ -68,10 +76,12 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   expectTensor('leakyRelu', 'input', x);
   expectNumber('leakyRelu', 'slope', slope);
   const out = unaryKernel('leakyRelu', x, x.dtype, slope);
-  if (recording('leakyRelu', out, x))
-    attach(out, 'leakyRelu', [x], x, (dy) => [mul(dy, where(x.gt(0), 1, slope))]);
+  if (recording('leakyRelu', out, x)) attach(out, 'leakyRelu', [x], x, RULES.leakyRelu, slope);
   return out;
 }
+
+// d leakyRelu = 1 where x > 0, else slope
+const leakyReluBackward: BackwardRule<number> = (dy, n) => [mul(dy, where(n.inputs[0]!.gt(0), 1, n.params))];
 
 /**
  * Exponential linear unit: `x` where x > 0, else `alpha * (e^x - 1)`.
@@ -85,11 +95,15 @@ export function elu(x: Tensor, alpha = 1): Tensor {
   expectTensor('elu', 'input', x);
   expectNumber('elu', 'alpha', alpha);
   const out = unaryKernel('elu', x, x.dtype, alpha);
-  // d elu = 1 where x > 0, else alpha e^x = out + alpha
-  if (recording('elu', out, x))
-    attach(out, 'elu', [x], [x, out], (dy) => [mul(dy, where(x.gt(0), 1, add(out, alpha)))]);
+  if (recording('elu', out, x)) attach(out, 'elu', [x], [x, out], RULES.elu, { out, alpha });
   return out;
 }
+
+// d elu = 1 where x > 0, else alpha e^x = out + alpha
+const eluBackward: BackwardRule<{ out: Tensor; alpha: number }> = (dy, n) => {
+  const { out, alpha } = n.params;
+  return [mul(dy, where(n.inputs[0]!.gt(0), 1, add(out, alpha)))];
+};
 
 /**
  * Softplus `ln(1 + e^x)`, stable for large |x| (linear above 20, as PyTorch).
@@ -101,10 +115,12 @@ export function elu(x: Tensor, alpha = 1): Tensor {
  */
 export function softplus(x: Tensor): Tensor {
   const out = floatKernel('softplus', x);
-  // d softplus = sigmoid(x)
-  if (recording('softplus', out, x)) attach(out, 'softplus', [x], x, (dy) => [mul(dy, sigmoid(x))]);
+  if (recording('softplus', out, x)) attach(out, 'softplus', [x], x, RULES.softplus);
   return out;
 }
+
+// d softplus = sigmoid(x)
+const softplusBackward: BackwardRule = (dy, n) => [mul(dy, sigmoid(n.inputs[0]!))];
 
 /**
  * The hard threshold of the first perceptrons: 1 where x > 0, else 0. Its gradient is zero everywhere.
@@ -116,9 +132,12 @@ export function softplus(x: Tensor): Tensor {
  */
 export function step(x: Tensor): Tensor {
   const out = unaryKernel('step', x);
-  if (recording('step', out, x)) attach(out, 'step', [x], SAVES_NOTHING, (dy) => [mul(dy, 0)]);
+  if (recording('step', out, x)) attach(out, 'step', [x], SAVES_NOTHING, RULES.step);
   return out;
 }
+
+// d step = 0 (a zero of dy's shape, so NaN and Infinity in dy still show)
+const stepBackward: BackwardRule = (dy) => [mul(dy, 0)];
 
 // The max over `dims`, detached and with infinities replaced by 0, so exp(x - m) never overflows
 // and an all -inf row gives -inf rather than NaN.
@@ -143,14 +162,16 @@ export function logsumexp(x: Tensor, dim?: number | readonly number[], keepDim =
     return add(log(sum(exp(sub(x, m)), dims, true)), m);
   });
   const out = reshape(kept, reducedShape(x.shape, dims, keepDim));
-  // d lse = softmax(x) = exp(x - lse)
-  if (recording('logsumexp', out, x)) {
-    attach(out, 'logsumexp', [x], [x, out], (dy) => [
-      mul(reshape(dy, kept.shape), exp(sub(x, reshape(out, kept.shape)))),
-    ]);
-  }
+  if (recording('logsumexp', out, x))
+    attach(out, 'logsumexp', [x], [x, out], RULES.logsumexp, { out, keptShape: kept.shape });
   return out;
 }
+
+// d lse = softmax(x) = exp(x - lse), with dy and lse in the kept-dims shape that broadcasts over x
+const logsumexpBackward: BackwardRule<{ out: Tensor; keptShape: Shape }> = (dy, n) => {
+  const { out, keptShape } = n.params;
+  return [mul(reshape(dy, keptShape), exp(sub(n.inputs[0]!, reshape(out, keptShape))))];
+};
 
 /**
  * Softmax along `dim`: `exp(x) / sum(exp(x))`, stable for large logits.
@@ -167,11 +188,14 @@ export function softmax(x: Tensor, dim: number): Tensor {
     const e = exp(sub(x, stableShift(x, [d])));
     return div(e, sum(e, d, true));
   });
-  // d softmax: dx = y * (dy - sum(dy * y))
-  if (recording('softmax', out, x))
-    attach(out, 'softmax', [x], out, (dy) => [mul(out, sub(dy, sum(mul(dy, out), d, true)))]);
+  if (recording('softmax', out, x)) attach(out, 'softmax', [x], out, RULES.softmax, { out, d });
   return out;
 }
+
+// d softmax: dx = y * (dy - sum(dy * y)), y being the output
+const softmaxBackward: BackwardRule<{ out: Tensor; d: number }> = (dy, { params: { out: y, d } }) => [
+  mul(y, sub(dy, sum(mul(dy, y), d, true))),
+];
 
 /**
  * Log of softmax along `dim`: `x - logsumexp(x)`, stable for large logits.
@@ -185,8 +209,24 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   expectTensor('logSoftmax', 'input', x);
   const d = normalizeDim(dim, x.ndim, 'logSoftmax');
   const out = withGradMode(false, () => sub(x, logsumexp(x, d, true)));
-  // d logSoftmax: dx = dy - softmax(x) * sum(dy)
-  if (recording('logSoftmax', out, x))
-    attach(out, 'logSoftmax', [x], out, (dy) => [sub(dy, mul(exp(out), sum(dy, d, true)))]);
+  if (recording('logSoftmax', out, x)) attach(out, 'logSoftmax', [x], out, RULES.logSoftmax, { out, d });
   return out;
 }
+
+// d logSoftmax: dx = dy - softmax(x) * sum(dy), softmax(x) being exp of the output
+const logSoftmaxBackward: BackwardRule<{ out: Tensor; d: number }> = (dy, { params: { out, d } }) => [
+  sub(dy, mul(exp(out), sum(dy, d, true))),
+];
+
+const RULES = {
+  relu: reluBackward,
+  sigmoid: sigmoidBackward,
+  tanh: tanhBackward,
+  leakyRelu: leakyReluBackward,
+  elu: eluBackward,
+  softplus: softplusBackward,
+  step: stepBackward,
+  logsumexp: logsumexpBackward,
+  softmax: softmaxBackward,
+  logSoftmax: logSoftmaxBackward,
+} satisfies RuleTable<ActivationOpName>;

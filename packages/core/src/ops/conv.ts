@@ -1,4 +1,4 @@
-import { attach, recording, SAVES_NOTHING } from '../autograd/node.js';
+import { attach, type BackwardRule, type RuleTable, recording, SAVES_NOTHING } from '../autograd/node.js';
 import { getBackend, type WindowGeometry } from '../backend/backend.js';
 import { checkNumel, expectNumbers, expectOptionalTensor, expectOptions, expectTensor } from '../checks.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
@@ -7,6 +7,7 @@ import { add } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { maxPoolOp } from './max-pool.js';
 import { contiguous, reshape, squeeze, unsqueeze } from './movement.js';
+import type { ConvOpName } from './op-names.js';
 import { mean } from './reduce.js';
 
 /** A size given once for both spatial dims or as `[height, width]`. */
@@ -73,16 +74,22 @@ function geometry(
 function unfold(x: Tensor, g: WindowGeometry, padValue: number): Tensor {
   const shape = [g.batch, g.channels * g.kernel[0] * g.kernel[1], g.outHeight * g.outWidth];
   const out = new Tensor(getBackend().unfold(x, g, padValue, x.dtype), shape);
-  if (recording('unfold', out, x)) attach(out, 'unfold', [x], SAVES_NOTHING, (dy) => [fold(dy, g)]);
+  if (recording('unfold', out, x)) attach(out, 'unfold', [x], SAVES_NOTHING, RULES.unfold, g);
   return out;
 }
 
 function fold(cols: Tensor, g: WindowGeometry): Tensor {
   const dense = contiguous(cols);
   const out = new Tensor(getBackend().fold(dense, g, cols.dtype), [g.batch, g.channels, g.height, g.width]);
-  if (recording('fold', out, cols)) attach(out, 'fold', [cols], SAVES_NOTHING, (dy) => [unfold(dy, g, 0)]);
+  if (recording('fold', out, cols)) attach(out, 'fold', [cols], SAVES_NOTHING, RULES.fold, g);
   return out;
 }
+
+// unfold and fold are each other's adjoints: d unfold = fold(dy), d fold = unfold(dy) (zero padding)
+const unfoldBackward: BackwardRule<WindowGeometry> = (dy, { params: g }) => [fold(dy, g)];
+const foldBackward: BackwardRule<WindowGeometry> = (dy, { params: g }) => [unfold(dy, g, 0)];
+
+const RULES = { unfold: unfoldBackward, fold: foldBackward } satisfies RuleTable<ConvOpName>;
 
 // Accepts unbatched [C, H, W] input as PyTorch does, running it as a batch of one.
 function batched(op: string, x: Tensor, run: (x4: Tensor) => Tensor): Tensor {

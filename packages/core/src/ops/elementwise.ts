@@ -1,10 +1,18 @@
-import { attach, recording, SAVES_NOTHING, savedForProduct } from '../autograd/node.js';
+import {
+  attach,
+  type BackwardRule,
+  type RuleTable,
+  recording,
+  SAVES_NOTHING,
+  savedForProduct,
+} from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
 import { checkAllFit, checkNumel, expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
 import { allocate, type DType, floatingOf, promote } from '../dtype.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { binaryKernel, floatKernel, operands, scalarOf, unaryKernel } from './kernels.js';
+import type { ElementwiseOpName } from './op-names.js';
 
 /**
  * Elementwise `a + b` with broadcasting.
@@ -19,10 +27,12 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('add', x, y);
-  // d(x + y) = dy, dy
-  if (recording('add', out, x, y)) attach(out, 'add', [x, y], SAVES_NOTHING, (dy) => [dy, dy]);
+  if (recording('add', out, x, y)) attach(out, 'add', [x, y], SAVES_NOTHING, RULES.add);
   return out;
 }
+
+// d(x + y) = dy, dy
+const addBackward: BackwardRule = (dy) => [dy, dy];
 
 /**
  * Elementwise `a - b` with broadcasting.
@@ -37,11 +47,12 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('sub', x, y);
-  // d(x - y) = dy, -dy
-  if (recording('sub', out, x, y))
-    attach(out, 'sub', [x, y], SAVES_NOTHING, (dy) => [dy, y.requiresGrad ? neg(dy) : null]);
+  if (recording('sub', out, x, y)) attach(out, 'sub', [x, y], SAVES_NOTHING, RULES.sub);
   return out;
 }
+
+// d(x - y) = dy, -dy
+const subBackward: BackwardRule = (dy, n) => [dy, n.inputs[1]!.requiresGrad ? neg(dy) : null];
 
 /**
  * Elementwise `a * b` with broadcasting.
@@ -56,15 +67,16 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('mul', x, y);
-  // d(x * y) = dy * y, dy * x
-  if (recording('mul', out, x, y)) {
-    attach(out, 'mul', [x, y], savedForProduct(x, y), (dy) => [
-      x.requiresGrad ? mul(dy, y) : null,
-      y.requiresGrad ? mul(dy, x) : null,
-    ]);
-  }
+  if (recording('mul', out, x, y)) attach(out, 'mul', [x, y], savedForProduct(x, y), RULES.mul);
   return out;
 }
+
+// d(x * y) = dy * y, dy * x
+const mulBackward: BackwardRule = (dy, n) => {
+  const x = n.inputs[0]!;
+  const y = n.inputs[1]!;
+  return [x.requiresGrad ? mul(dy, y) : null, y.requiresGrad ? mul(dy, x) : null];
+};
 
 /**
  * Elementwise true division `a / b` with broadcasting (int32 / int32 gives float32).
@@ -79,15 +91,17 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('div', x, y, floatingOf(promote(x.dtype, y.dtype)));
-  // d(x / y) = dy / y, -dy * x / y^2
-  if (recording('div', out, x, y)) {
-    attach(out, 'div', [x, y], y.requiresGrad ? [y, out] : [y], (dy) => [
-      x.requiresGrad ? div(dy, y) : null,
-      y.requiresGrad ? neg(mul(dy, div(out, y))) : null,
-    ]);
-  }
+  if (recording('div', out, x, y))
+    attach(out, 'div', [x, y], y.requiresGrad ? [y, out] : [y], RULES.div, out);
   return out;
 }
+
+// d(x / y) = dy / y, -dy * x / y^2 (x / y being the output)
+const divBackward: BackwardRule<Tensor> = (dy, n) => {
+  const x = n.inputs[0]!;
+  const y = n.inputs[1]!;
+  return [x.requiresGrad ? div(dy, y) : null, y.requiresGrad ? neg(mul(dy, div(n.params, y))) : null];
+};
 
 /**
  * Elementwise `-x`.
@@ -99,9 +113,12 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
  */
 export function neg(x: Tensor): Tensor {
   const out = unaryKernel('neg', x);
-  if (recording('neg', out, x)) attach(out, 'neg', [x], SAVES_NOTHING, (dy) => [neg(dy)]);
+  if (recording('neg', out, x)) attach(out, 'neg', [x], SAVES_NOTHING, RULES.neg);
   return out;
 }
+
+// d(-x) = -dy
+const negBackward: BackwardRule = (dy) => [neg(dy)];
 
 /**
  * Elementwise `a ** b` with broadcasting.
@@ -116,15 +133,19 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('pow', x, y, floatingOf(promote(x.dtype, y.dtype)));
-  // d(x^y)/dx = y * x^(y-1);  d(x^y)/dy = x^y * ln x, taken as 0 where x == 0 (as PyTorch)
-  if (recording('pow', out, x, y)) {
-    attach(out, 'pow', [x, y], [x, y, out], (dy) => [
-      x.requiresGrad ? mul(dy, mul(y, pow(x, sub(y, 1)))) : null,
-      y.requiresGrad ? mul(dy, where(x.eq(0), 0, mul(out, log(x)))) : null,
-    ]);
-  }
+  if (recording('pow', out, x, y)) attach(out, 'pow', [x, y], [x, y, out], RULES.pow, out);
   return out;
 }
+
+// d(x^y)/dx = y * x^(y-1);  d(x^y)/dy = x^y * ln x, taken as 0 where x == 0 (as PyTorch)
+const powBackward: BackwardRule<Tensor> = (dy, n) => {
+  const x = n.inputs[0]!;
+  const y = n.inputs[1]!;
+  return [
+    x.requiresGrad ? mul(dy, mul(y, pow(x, sub(y, 1)))) : null,
+    y.requiresGrad ? mul(dy, where(x.eq(0), 0, mul(n.params, log(x)))) : null,
+  ];
+};
 
 /**
  * Elementwise `e^x`.
@@ -136,10 +157,12 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
  */
 export function exp(x: Tensor): Tensor {
   const out = floatKernel('exp', x);
-  // d e^x = e^x
-  if (recording('exp', out, x)) attach(out, 'exp', [x], out, (dy) => [mul(dy, out)]);
+  if (recording('exp', out, x)) attach(out, 'exp', [x], out, RULES.exp, out);
   return out;
 }
+
+// d e^x = e^x
+const expBackward: BackwardRule<Tensor> = (dy, n) => [mul(dy, n.params)];
 
 /**
  * Elementwise natural logarithm.
@@ -151,10 +174,12 @@ export function exp(x: Tensor): Tensor {
  */
 export function log(x: Tensor): Tensor {
   const out = floatKernel('log', x);
-  // d ln x = 1 / x
-  if (recording('log', out, x)) attach(out, 'log', [x], x, (dy) => [div(dy, x)]);
+  if (recording('log', out, x)) attach(out, 'log', [x], x, RULES.log);
   return out;
 }
+
+// d ln x = 1 / x
+const logBackward: BackwardRule = (dy, n) => [div(dy, n.inputs[0]!)];
 
 /**
  * Elementwise square root.
@@ -166,10 +191,12 @@ export function log(x: Tensor): Tensor {
  */
 export function sqrt(x: Tensor): Tensor {
   const out = floatKernel('sqrt', x);
-  // d sqrt(x) = 1 / (2 sqrt(x))
-  if (recording('sqrt', out, x)) attach(out, 'sqrt', [x], out, (dy) => [div(dy, mul(out, 2))]);
+  if (recording('sqrt', out, x)) attach(out, 'sqrt', [x], out, RULES.sqrt, out);
   return out;
 }
+
+// d sqrt(x) = 1 / (2 sqrt(x))
+const sqrtBackward: BackwardRule<Tensor> = (dy, n) => [div(dy, mul(n.params, 2))];
 
 /**
  * Elementwise absolute value (gradient 0 at 0, as PyTorch).
@@ -181,12 +208,15 @@ export function sqrt(x: Tensor): Tensor {
  */
 export function abs(x: Tensor): Tensor {
   const out = unaryKernel('abs', x);
-  // d|x| = sign(x); PyTorch's sgn(NaN) is 0, so a NaN input gets no gradient rather than a NaN one.
-  if (recording('abs', out, x)) {
-    attach(out, 'abs', [x], x, (dy) => [where(x.ne(x), 0, mul(dy, unaryKernel('sign', x)))]);
-  }
+  if (recording('abs', out, x)) attach(out, 'abs', [x], x, RULES.abs);
   return out;
 }
+
+// d|x| = sign(x); PyTorch's sgn(NaN) is 0, so a NaN input gets no gradient rather than a NaN one.
+const absBackward: BackwardRule = (dy, n) => {
+  const x = n.inputs[0]!;
+  return [where(x.ne(x), 0, mul(dy, unaryKernel('sign', x)))];
+};
 
 /**
  * Elementwise sine.
@@ -198,10 +228,12 @@ export function abs(x: Tensor): Tensor {
  */
 export function sin(x: Tensor): Tensor {
   const out = floatKernel('sin', x);
-  // d sin x = cos x
-  if (recording('sin', out, x)) attach(out, 'sin', [x], x, (dy) => [mul(dy, cos(x))]);
+  if (recording('sin', out, x)) attach(out, 'sin', [x], x, RULES.sin);
   return out;
 }
+
+// d sin x = cos x
+const sinBackward: BackwardRule = (dy, n) => [mul(dy, cos(n.inputs[0]!))];
 
 /**
  * Elementwise cosine.
@@ -213,10 +245,12 @@ export function sin(x: Tensor): Tensor {
  */
 export function cos(x: Tensor): Tensor {
   const out = floatKernel('cos', x);
-  // d cos x = -sin x
-  if (recording('cos', out, x)) attach(out, 'cos', [x], x, (dy) => [neg(mul(dy, sin(x)))]);
+  if (recording('cos', out, x)) attach(out, 'cos', [x], x, RULES.cos);
   return out;
 }
+
+// d cos x = -sin x
+const cosBackward: BackwardRule = (dy, n) => [neg(mul(dy, sin(n.inputs[0]!)))];
 
 /**
  * Elementwise `x * x`.
@@ -228,10 +262,12 @@ export function cos(x: Tensor): Tensor {
  */
 export function square(x: Tensor): Tensor {
   const out = unaryKernel('square', x);
-  // d x^2 = 2x
-  if (recording('square', out, x)) attach(out, 'square', [x], x, (dy) => [mul(dy, mul(x, 2))]);
+  if (recording('square', out, x)) attach(out, 'square', [x], x, RULES.square);
   return out;
 }
+
+// d x^2 = 2x
+const squareBackward: BackwardRule = (dy, n) => [mul(dy, mul(n.inputs[0]!, 2))];
 
 /**
  * Elementwise `1 / x`.
@@ -243,21 +279,22 @@ export function square(x: Tensor): Tensor {
  */
 export function reciprocal(x: Tensor): Tensor {
   const out = floatKernel('reciprocal', x);
-  // d (1/x) = -1/x^2
-  if (recording('reciprocal', out, x))
-    attach(out, 'reciprocal', [x], out, (dy) => [neg(mul(dy, square(out)))]);
+  if (recording('reciprocal', out, x)) attach(out, 'reciprocal', [x], out, RULES.reciprocal, out);
   return out;
 }
+
+// d (1/x) = -1/x^2
+const reciprocalBackward: BackwardRule<Tensor> = (dy, n) => [neg(mul(dy, square(n.params)))];
 
 // PyTorch's rule: dy / 2 to each side where a == b, else dy, then 0 for the side that loses. Where
 // either is NaN neither loses, so each gets all of dy; and `where` keeps an infinite dy from turning
 // the loser's 0 into NaN.
 function extremumBackward(
+  dy: Tensor,
   x: Tensor,
   y: Tensor,
   xLoses: Tensor,
   yLoses: Tensor,
-  dy: Tensor,
 ): (Tensor | null)[] {
   const half = where(x.eq(y), mul(dy, 0.5), dy);
   return [x.requiresGrad ? where(xLoses, 0, half) : null, y.requiresGrad ? where(yLoses, 0, half) : null];
@@ -276,10 +313,16 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('maximum', x, y);
-  if (recording('maximum', out, x, y))
-    attach(out, 'maximum', [x, y], [x, y], (dy) => extremumBackward(x, y, x.lt(y), x.gt(y), dy));
+  if (recording('maximum', out, x, y)) attach(out, 'maximum', [x, y], [x, y], RULES.maximum);
   return out;
 }
+
+// x loses where x < y, y where x > y
+const maximumBackward: BackwardRule = (dy, n) => {
+  const x = n.inputs[0]!;
+  const y = n.inputs[1]!;
+  return extremumBackward(dy, x, y, x.lt(y), x.gt(y));
+};
 
 /**
  * Elementwise smaller of `a` and `b`, with broadcasting.
@@ -294,10 +337,16 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('minimum', x, y);
-  if (recording('minimum', out, x, y))
-    attach(out, 'minimum', [x, y], [x, y], (dy) => extremumBackward(x, y, x.gt(y), x.lt(y), dy));
+  if (recording('minimum', out, x, y)) attach(out, 'minimum', [x, y], [x, y], RULES.minimum);
   return out;
 }
+
+// x loses where x > y, y where x < y
+const minimumBackward: BackwardRule = (dy, n) => {
+  const x = n.inputs[0]!;
+  const y = n.inputs[1]!;
+  return extremumBackward(dy, x, y, x.gt(y), x.lt(y));
+};
 
 /**
  * Clamps every element into `[min, max]`; either bound may be omitted. As PyTorch: when min > max
@@ -323,16 +372,18 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const out = nanBound
     ? new Tensor(allocate(dtype, x.size).fill(Number.NaN), x.shape)
     : unaryKernel('clamp', x, dtype, min ?? Number.NaN, max ?? Number.NaN);
-  // The gradient passes where min <= x <= max (nowhere for a NaN bound), as PyTorch.
-  if (recording('clamp', out, x)) {
-    attach(out, 'clamp', [x], x, (dy) => {
-      let mask = min == null ? null : x.ge(min);
-      if (max != null) mask = mask === null ? x.le(max) : mul(mask, x.le(max));
-      return [mask === null ? dy : where(mask, dy, 0)];
-    });
-  }
+  if (recording('clamp', out, x)) attach(out, 'clamp', [x], x, RULES.clamp, { min, max });
   return out;
 }
+
+// The gradient passes where min <= x <= max (nowhere for a NaN bound), as PyTorch.
+const clampBackward: BackwardRule<{ min?: number | null; max?: number | null }> = (dy, n) => {
+  const x = n.inputs[0]!;
+  const { min, max } = n.params;
+  let mask = min == null ? null : x.ge(min);
+  if (max != null) mask = mask === null ? x.le(max) : mul(mask, x.le(max));
+  return [mask === null ? dy : where(mask, dy, 0)];
+};
 
 /**
  * Picks `a` where `cond` is non-zero, else `b`, with broadcasting over all three.
@@ -355,14 +406,19 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const dtype = promote(x.dtype, y.dtype);
   checkNumel('where', sizeOf(shape), dtype, shape);
   const out = new Tensor(getBackend().select(cond, x, y, shape, dtype), shape);
-  if (recording('where', out, x, y)) {
-    attach(out, 'where', [x, y], [cond], (dy) => {
-      const zero = scalarOf(0, dy.dtype);
-      return [x.requiresGrad ? where(cond, dy, zero) : null, y.requiresGrad ? where(cond, zero, dy) : null];
-    });
-  }
+  if (recording('where', out, x, y)) attach(out, 'where', [x, y], [cond], RULES.where, cond);
   return out;
 }
+
+// d where(c, x, y) = dy where c, else 0 (to x); the other way round to y
+const whereBackward: BackwardRule<Tensor> = (dy, n) => {
+  const cond = n.params;
+  const zero = scalarOf(0, dy.dtype);
+  return [
+    n.inputs[0]!.requiresGrad ? where(cond, dy, zero) : null,
+    n.inputs[1]!.requiresGrad ? where(cond, zero, dy) : null,
+  ];
+};
 
 /**
  * Converts to another dtype (differentiable between float dtypes).
@@ -379,7 +435,31 @@ export function to(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   if (dtype === 'int32') checkAllFit('to', dtype, x.data());
   const out = unaryKernel('identity', x, dtype);
-  if (dtype !== 'int32' && recording('to', out, x))
-    attach(out, 'to', [x], SAVES_NOTHING, (dy) => [to(dy, x.dtype)]);
+  if (dtype !== 'int32' && recording('to', out, x)) attach(out, 'to', [x], SAVES_NOTHING, RULES.to);
   return out;
 }
+
+// d to(x) = dy converted back to x's dtype
+const toBackward: BackwardRule = (dy, n) => [to(dy, n.inputs[0]!.dtype)];
+
+const RULES = {
+  add: addBackward,
+  sub: subBackward,
+  mul: mulBackward,
+  div: divBackward,
+  neg: negBackward,
+  pow: powBackward,
+  exp: expBackward,
+  log: logBackward,
+  sqrt: sqrtBackward,
+  abs: absBackward,
+  sin: sinBackward,
+  cos: cosBackward,
+  square: squareBackward,
+  reciprocal: reciprocalBackward,
+  maximum: maximumBackward,
+  minimum: minimumBackward,
+  clamp: clampBackward,
+  where: whereBackward,
+  to: toBackward,
+} satisfies RuleTable<ElementwiseOpName>;

@@ -1,4 +1,4 @@
-import { attach, recording } from '../autograd/node.js';
+import { attach, type BackwardRule, type RuleTable, recording } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
 import { checkNumel, expectIndexList, expectInteger, expectTensor } from '../checks.js';
 import { DTypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
@@ -6,6 +6,7 @@ import { normalizeDim, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { binaryKernel } from './kernels.js';
 import { expand, reshape, unsqueeze } from './movement.js';
+import type { IndexingOpName } from './op-names.js';
 
 function checkIndexTensor(op: string, index: Tensor): void {
   if (index.dtype !== 'int32')
@@ -32,19 +33,27 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     );
   }
   const out = new Tensor(getBackend().gather(x, d, index, x.dtype), index.shape);
-  // d gather = dy scattered back (added) to the positions it was read from
-  if (recording('gather', out, x))
-    attach(out, 'gather', [x], index, (dy) => [scatterAdd(dy, d, index, x.shape)]);
+  if (recording('gather', out, x)) attach(out, 'gather', [x], index, RULES.gather, { d, index });
   return out;
 }
+
+// d gather = dy scattered back (added) to the positions it was read from
+const gatherBackward: BackwardRule<{ d: number; index: Tensor }> = (dy, { inputs, params }) => [
+  scatterAdd(dy, params.d, params.index, inputs[0]!.shape),
+];
 
 /** @internal The adjoint of gather: zeros of `shape` with `src` added at `index` along `dim`. */
 export function scatterAdd(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
   const out = new Tensor(getBackend().scatterAdd(src, dim, index, shape, src.dtype), shape);
   if (recording('scatterAdd', out, src))
-    attach(out, 'scatterAdd', [src], index, (dy) => [gather(dy, dim, index)]);
+    attach(out, 'scatterAdd', [src], index, RULES.scatterAdd, { dim, index });
   return out;
 }
+
+// d scatterAdd = dy gathered from the positions each source element was added to
+const scatterAddBackward: BackwardRule<{ dim: number; index: Tensor }> = (dy, { params }) => [
+  gather(dy, params.dim, params.index),
+];
 
 /**
  * Picks whole slices along `dim` by a 1-D list of indices (repeats allowed).
@@ -65,18 +74,26 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
   const shape = x.shape.map((s, i) => (i === d ? idx.size : s));
   checkNumel('indexSelect', sizeOf(shape), x.dtype, shape);
   const out = new Tensor(getBackend().indexSelect(x, d, idx, x.dtype), shape);
-  // d indexSelect = dy added back to the slices it was read from (repeats add up): gather's adjoint
-  if (recording('indexSelect', out, x)) {
-    attach(out, 'indexSelect', [x], idx, (dy) => {
-      const lined = reshape(
-        idx,
-        x.shape.map((_, i) => (i === d ? idx.size : 1)),
-      );
-      return [scatterAdd(dy, d, expand(lined, shape), x.shape)];
-    });
-  }
+  if (recording('indexSelect', out, x)) attach(out, 'indexSelect', [x], idx, RULES.indexSelect, { d, idx });
   return out;
 }
+
+// d indexSelect = dy added back to the slices it was read from (repeats add up): gather's adjoint
+const indexSelectBackward: BackwardRule<{ d: number; idx: Tensor }> = (dy, { inputs, params }) => {
+  const x = inputs[0]!;
+  const { d, idx } = params;
+  const lined = reshape(
+    idx,
+    x.shape.map((_, i) => (i === d ? idx.size : 1)),
+  );
+  return [scatterAdd(dy, d, expand(lined, dy.shape), x.shape)];
+};
+
+const RULES = {
+  gather: gatherBackward,
+  scatterAdd: scatterAddBackward,
+  indexSelect: indexSelectBackward,
+} satisfies RuleTable<IndexingOpName>;
 
 /**
  * One-hot encoding of int32 class indices: a float32 tensor with a new last dim of `numClasses`.

@@ -1,5 +1,11 @@
 import { ownGradient } from '../autograd/backward.js';
-import { attach, recordingAll, savedForProduct } from '../autograd/node.js';
+import {
+  attach,
+  type BackwardRule,
+  type RuleTable,
+  recordingAll,
+  savedForProduct,
+} from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
 import { expectOptionalTensor, expectTensor } from '../checks.js';
 import { promote } from '../dtype.js';
@@ -8,6 +14,7 @@ import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { matmul } from './matmul.js';
 import { reshape, transpose } from './movement.js';
+import type { LinearOpName } from './op-names.js';
 import { sum } from './reduce.js';
 
 function checkLinear(x: Tensor, weight: Tensor, bias: Tensor | null): void {
@@ -48,17 +55,25 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const data = getBackend().matmul(x2, transpose(weight.detach(), 0, 1), dtype, bias ?? undefined);
   const out = new Tensor(data, [...lead, outF]);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  if (recordingAll('linear', out, inputs)) {
-    // dx = dy W, dW = dyᵀ x (dense [out, in]), db = dy summed over the rows; each is a fresh tensor
-    // handed to one input only, so the engine may keep it as `.grad` without copying.
-    attach(out, 'linear', inputs, savedForProduct(x, weight), (dy) => {
-      const dy2 = reshape(dy, [m, outF]);
-      return [
-        x.requiresGrad ? ownGradient(reshape(matmul(dy2, weight), x.shape)) : null,
-        weight.requiresGrad ? ownGradient(matmul(transpose(dy2, 0, 1), reshape(x, [m, inF]))) : null,
-        bias?.requiresGrad ? ownGradient(sum(dy2, 0)) : null,
-      ];
-    });
-  }
+  if (recordingAll('linear', out, inputs))
+    attach(out, 'linear', inputs, savedForProduct(x, weight), RULES.linear);
   return out;
 }
+
+// dx = dy W, dW = dyᵀ x (dense [out, in]), db = dy summed over the rows; each is a fresh tensor
+// handed to one input only, so the engine may keep it as `.grad` without copying.
+const linearBackward: BackwardRule = (dy, n) => {
+  const x = n.inputs[0]!;
+  const weight = n.inputs[1]!;
+  const bias = n.inputs[2];
+  const [outF, inF] = weight.shape as [number, number];
+  const m = sizeOf(x.shape.slice(0, -1));
+  const dy2 = reshape(dy, [m, outF]);
+  return [
+    x.requiresGrad ? ownGradient(reshape(matmul(dy2, weight), x.shape)) : null,
+    weight.requiresGrad ? ownGradient(matmul(transpose(dy2, 0, 1), reshape(x, [m, inF]))) : null,
+    bias?.requiresGrad ? ownGradient(sum(dy2, 0)) : null,
+  ];
+};
+
+const RULES = { linear: linearBackward } satisfies RuleTable<LinearOpName>;

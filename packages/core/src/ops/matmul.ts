@@ -1,4 +1,4 @@
-import { attach, recording, savedForProduct } from '../autograd/node.js';
+import { attach, type BackwardRule, type RuleTable, recording, savedForProduct } from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
 import { checkNumel, expectTensor } from '../checks.js';
 import { promote } from '../dtype.js';
@@ -6,21 +6,28 @@ import { fmtShape, ShapeError } from '../errors.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expand, squeeze, transpose, unsqueeze } from './movement.js';
+import type { MatmulOpName } from './op-names.js';
 
 // Batched product of [...batch, m, k] and [...batch, k, n] with equal batch shapes.
-// d(A B) = dy B^T, A^T dy
 function bmm(a: Tensor, b: Tensor): Tensor {
   const nd = a.ndim;
   const shape = [...a.shape.slice(0, nd - 1), b.shape[nd - 1]!];
   const out = new Tensor(getBackend().matmul(a, b, promote(a.dtype, b.dtype)), shape);
-  if (recording('matmul', out, a, b)) {
-    attach(out, 'matmul', [a, b], savedForProduct(a, b), (dy) => [
-      a.requiresGrad ? bmm(dy, transpose(b, -1, -2)) : null,
-      b.requiresGrad ? bmm(transpose(a, -1, -2), dy) : null,
-    ]);
-  }
+  if (recording('matmul', out, a, b)) attach(out, 'matmul', [a, b], savedForProduct(a, b), RULES.matmul);
   return out;
 }
+
+// d(A B) = dy B^T, A^T dy
+const matmulBackward: BackwardRule = (dy, n) => {
+  const a = n.inputs[0]!;
+  const b = n.inputs[1]!;
+  return [
+    a.requiresGrad ? bmm(dy, transpose(b, -1, -2)) : null,
+    b.requiresGrad ? bmm(transpose(a, -1, -2), dy) : null,
+  ];
+};
+
+const RULES = { matmul: matmulBackward } satisfies RuleTable<MatmulOpName>;
 
 /**
  * Matrix product with PyTorch's rules: 1-D x 1-D is a dot product, a 1-D operand is treated as a

@@ -1,8 +1,9 @@
-import { attach, recording } from '../autograd/node.js';
+import { attach, type BackwardRule, type RuleTable, recording } from '../autograd/node.js';
 import { getBackend, type WindowGeometry } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
 import { scatterAdd } from './indexing.js';
 import { reshape } from './movement.js';
+import type { PoolOpName } from './op-names.js';
 
 /**
  * @internal Max pooling of NCHW `x4` over the windows of `g` as one op. The forward is im2col plus a
@@ -26,12 +27,16 @@ export function maxPoolOp(x4: Tensor, g: WindowGeometry): Tensor {
     g.outHeight,
     g.outWidth,
   ]);
-  // d maxPool: dx[argmax of each window] += dy, a scatter-add (whose own gradient is a gather)
-  if (recording('maxPool2d', out, x4)) {
-    attach(out, 'maxPool2d', [x4], [x4, out], (dy) => {
-      const at = new Tensor(backend.maxPoolIndices(x4, out, g), [out.size]);
-      return [reshape(scatterAdd(reshape(dy, [out.size]), 0, at, [x4.size]), x4.shape)];
-    });
-  }
+  if (recording('maxPool2d', out, x4)) attach(out, 'maxPool2d', [x4], [x4, out], RULES.maxPool2d, { out, g });
   return out;
 }
+
+// d maxPool: dx[argmax of each window] += dy, a scatter-add (whose own gradient is a gather)
+const maxPoolBackward: BackwardRule<{ out: Tensor; g: WindowGeometry }> = (dy, n) => {
+  const x4 = n.inputs[0]!;
+  const { out, g } = n.params;
+  const at = new Tensor(getBackend().maxPoolIndices(x4, out, g), [out.size]);
+  return [reshape(scatterAdd(reshape(dy, [out.size]), 0, at, [x4.size]), x4.shape)];
+};
+
+const RULES = { maxPool2d: maxPoolBackward } satisfies RuleTable<PoolOpName>;

@@ -1,4 +1,11 @@
-import { attach, recording, recordingAll, SAVES_NOTHING } from '../autograd/node.js';
+import {
+  attach,
+  type BackwardRule,
+  type RuleTable,
+  recording,
+  recordingAll,
+  SAVES_NOTHING,
+} from '../autograd/node.js';
 import { getBackend } from '../backend/backend.js';
 import {
   expectBound,
@@ -12,21 +19,28 @@ import { allocate, promote } from '../dtype.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { contiguousStrides, inferShape, normalizeDim, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import type { MovementOpName } from './op-names.js';
 
 /** @internal A differentiable dense copy (or `x` itself when already dense and no copy is forced). */
 export function contiguous(x: Tensor, forceCopy = false): Tensor {
   if (!forceCopy && x.isContiguous()) return x;
   const out = new Tensor(allocate(x.dtype, x.size, 'contiguous'), x.shape);
   getBackend().copy(x, out);
-  if (recording('contiguous', out, x)) attach(out, 'contiguous', [x], SAVES_NOTHING, (dy) => [dy]);
+  if (recording('contiguous', out, x)) attach(out, 'contiguous', [x], SAVES_NOTHING, RULES.contiguous);
   return out;
 }
 
-function viewAs(x: Tensor, shape: readonly number[], op: string): Tensor {
+// A copy or a view passes dy through unchanged (expand's is summed back by the engine).
+const identityBackward: BackwardRule = (dy) => [dy];
+
+function viewAs(x: Tensor, shape: readonly number[], op: 'reshape' | 'view'): Tensor {
   const out = new Tensor(x.storage, shape, contiguousStrides(shape), x.offset);
-  if (recording(op, out, x)) attach(out, op, [x], SAVES_NOTHING, (dy) => [reshape(dy, x.shape)]);
+  if (recording(op, out, x)) attach(out, op, [x], SAVES_NOTHING, RULES[op]);
   return out;
 }
+
+// d reshape = dy in x's shape
+const reshapeBackward: BackwardRule = (dy, n) => [reshape(dy, n.inputs[0]!.shape)];
 
 /**
  * The same elements in a new shape (one dim may be -1); a view when the tensor is dense, else a copy.
@@ -138,15 +152,18 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
     order.map((d) => x.strides[d]!),
     x.offset,
   );
-  if (recording('permute', out, x)) {
-    const inverse = new Array<number>(order.length);
-    order.forEach((d, i) => {
-      inverse[d] = i;
-    });
-    attach(out, 'permute', [x], SAVES_NOTHING, (dy) => [permute(dy, inverse)]);
-  }
+  if (recording('permute', out, x)) attach(out, 'permute', [x], SAVES_NOTHING, RULES.permute, order);
   return out;
 }
+
+// d permute = dy permuted back by the inverse order
+const permuteBackward: BackwardRule<readonly number[]> = (dy, { params: order }) => {
+  const inverse = new Array<number>(order.length);
+  order.forEach((d, i) => {
+    inverse[d] = i;
+  });
+  return [permute(dy, inverse)];
+};
 
 /**
  * Swaps two dims (a view).
@@ -193,7 +210,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   if (shapesEqual(outShape, x.shape)) return x;
   const out = new Tensor(x.storage, outShape, strides, x.offset);
   // The engine sums the gradient back to x's shape.
-  if (recording('expand', out, x)) attach(out, 'expand', [x], SAVES_NOTHING, (dy) => [dy]);
+  if (recording('expand', out, x)) attach(out, 'expand', [x], SAVES_NOTHING, RULES.expand);
   return out;
 }
 
@@ -216,12 +233,15 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   const hi = Math.max(clampIndex(end ?? n), lo);
   const shape = x.shape.map((s, i) => (i === d ? hi - lo : s));
   const out = new Tensor(x.storage, shape, x.strides, x.offset + lo * x.strides[d]!);
-  if (recording('slice', out, x)) {
-    // d slice = dy placed back at its position, zeros elsewhere
-    attach(out, 'slice', [x], SAVES_NOTHING, (dy) => [padDim(dy, d, lo, n - hi, 0)]);
-  }
+  if (recording('slice', out, x))
+    attach(out, 'slice', [x], SAVES_NOTHING, RULES.slice, { d, lo, after: n - hi });
   return out;
 }
+
+// d slice = dy placed back at its position, zeros elsewhere
+const sliceBackward: BackwardRule<{ d: number; lo: number; after: number }> = (dy, { params: p }) => [
+  padDim(dy, p.d, p.lo, p.after, 0),
+];
 
 function padDim(x: Tensor, dim: number, before: number, after: number, value: number): Tensor {
   const spec = new Array<number>(2 * (x.ndim - dim)).fill(0);
@@ -266,14 +286,15 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
     before.reduce((o, b, d) => o + b * out.strides[d]!, 0),
   );
   getBackend().copy(x, interior);
-  if (recording('pad', out, x)) {
-    // d pad = the interior of dy
-    attach(out, 'pad', [x], SAVES_NOTHING, (dy) => [
-      before.reduce((g, b, d) => slice(g, d, b, b + x.shape[d]!), dy),
-    ]);
-  }
+  if (recording('pad', out, x)) attach(out, 'pad', [x], SAVES_NOTHING, RULES.pad, before);
   return out;
 }
+
+// d pad = the interior of dy
+const padBackward: BackwardRule<readonly number[]> = (dy, { inputs, params: before }) => {
+  const shape = inputs[0]!.shape;
+  return [before.reduce((g, b, d) => slice(g, d, b, b + shape[d]!), dy)];
+};
 
 /**
  * Joins tensors along an existing dim.
@@ -312,13 +333,27 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     getBackend().copy(t, part);
     at += t.shape[d]!;
   }
-  if (recordingAll('cat', out, tensors)) {
-    attach(out, 'cat', tensors.slice(), SAVES_NOTHING, (dy) =>
-      tensors.map((t, i) => (t.requiresGrad ? slice(dy, d, starts[i]!, starts[i]! + t.shape[d]!) : null)),
-    );
-  }
+  if (recordingAll('cat', out, tensors))
+    attach(out, 'cat', tensors.slice(), SAVES_NOTHING, RULES.cat, { d, starts });
   return out;
 }
+
+// d cat = each input's part of dy
+const catBackward: BackwardRule<{ d: number; starts: readonly number[] }> = (dy, { inputs, params }) => {
+  const { d, starts } = params;
+  return inputs.map((t, i) => (t.requiresGrad ? slice(dy, d, starts[i]!, starts[i]! + t.shape[d]!) : null));
+};
+
+const RULES = {
+  contiguous: identityBackward,
+  reshape: reshapeBackward,
+  view: reshapeBackward,
+  permute: permuteBackward,
+  expand: identityBackward,
+  slice: sliceBackward,
+  pad: padBackward,
+  cat: catBackward,
+} satisfies RuleTable<MovementOpName>;
 
 /**
  * Joins same-shaped tensors along a new dim.

@@ -1,11 +1,12 @@
 import { withGradMode } from '../autograd/grad-mode.js';
-import { attach, recording, SAVES_NOTHING } from '../autograd/node.js';
+import { attach, type BackwardRule, type RuleTable, recording, SAVES_NOTHING } from '../autograd/node.js';
 import { getBackend, type ReduceOp } from '../backend/backend.js';
 import { expectOptionalNumber, expectOptions, expectTensor } from '../checks.js';
 import { normalizeDim, normalizeDims, reducedShape, type Shape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { div, mul, sqrt, square, sub, where } from './elementwise.js';
 import { expand, reshape } from './movement.js';
+import type { ReduceOpName } from './op-names.js';
 
 type Dims = number | readonly number[] | undefined;
 
@@ -36,11 +37,15 @@ export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   expectTensor('sum', 'input', x);
   const dims = normalizeDims(dim, x.ndim, 'sum');
   const out = reduceKernel('sum', x, dims, keepDim);
-  // d sum = dy copied to every summed element
-  if (recording('sum', out, x))
-    attach(out, 'sum', [x], SAVES_NOTHING, (dy) => [expand(keptShape(x, dims, dy), x.shape)]);
+  if (recording('sum', out, x)) attach(out, 'sum', [x], SAVES_NOTHING, RULES.sum, dims);
   return out;
 }
+
+// d sum = dy copied to every summed element
+const sumBackward: BackwardRule<readonly number[]> = (dy, { inputs, params: dims }) => {
+  const x = inputs[0]!;
+  return [expand(keptShape(x, dims, dy), x.shape)];
+};
 
 /** @internal Sums a broadcast gradient down to `shape` (leading dims and size-1 dims). */
 export function sumToShape(g: Tensor, shape: Shape): Tensor {
@@ -75,22 +80,32 @@ export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
 function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Tensor {
   const dims = normalizeDims(dim, x.ndim, op);
   const out = reduceKernel(op, x, dims, keepDim);
-  if (recording(op, out, x)) {
-    attach(out, op, [x], [x, out], (dy) => {
-      const g = keptShape(x, dims, dy);
-      if (dims.length === 0) return [g];
-      if (typeof dim === 'number') return [where(firstExtreme(op, x, dims[0]!), g, 0)];
-      const m = keptShape(x, dims, out.detach());
-      if (dim !== undefined) {
-        const mask = x.eq(m);
-        return [mul(div(g, sum(mask, dims, true)), mask)];
-      }
-      const mask = where(m.ne(m), x.ne(x), x.eq(m));
-      return [where(mask, div(g, sum(mask, dims, true)), 0)];
-    });
-  }
+  if (recording(op, out, x)) attach(out, op, [x], [x, out], RULES[op], { op, dim, dims, out });
   return out;
 }
+
+interface ExtremumParams {
+  readonly op: 'max' | 'min';
+  /** The dims as the user gave them: one dim, a list, or all (undefined) pick the tie rule. */
+  readonly dim: Dims;
+  readonly dims: readonly number[];
+  readonly out: Tensor;
+}
+
+const extremumBackward: BackwardRule<ExtremumParams> = (dy, { inputs, params }) => {
+  const x = inputs[0]!;
+  const { op, dim, dims, out } = params;
+  const g = keptShape(x, dims, dy);
+  if (dims.length === 0) return [g];
+  if (typeof dim === 'number') return [where(firstExtreme(op, x, dims[0]!), g, 0)];
+  const m = keptShape(x, dims, out.detach());
+  if (dim !== undefined) {
+    const mask = x.eq(m);
+    return [mul(div(g, sum(mask, dims, true)), mask)];
+  }
+  const mask = where(m.ne(m), x.ne(x), x.eq(m));
+  return [where(mask, div(g, sum(mask, dims, true)), 0)];
+};
 
 // A mask of x's shape, 1 at the first maximum (or minimum) along d: position == argmax(x, d).
 function firstExtreme(op: 'max' | 'min', x: Tensor, d: number): Tensor {
@@ -223,12 +238,20 @@ export function norm(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   expectTensor('norm', 'input', x);
   const dims = normalizeDims(dim, x.ndim, 'norm');
   const out = withGradMode(false, () => sqrt(sum(square(x), dims, keepDim)));
-  // d ||x|| = x / ||x||, taken as 0 where the norm is 0 (as PyTorch)
-  if (recording('norm', out, x)) {
-    attach(out, 'norm', [x], [x, out], (dy) => {
-      const n = keptShape(x, dims, out);
-      return [mul(keptShape(x, dims, dy), where(n.eq(0), 0, div(x, n)))];
-    });
-  }
+  if (recording('norm', out, x)) attach(out, 'norm', [x], [x, out], RULES.norm, { dims, out });
   return out;
 }
+
+// d ||x|| = x / ||x||, taken as 0 where the norm is 0 (as PyTorch)
+const normBackward: BackwardRule<{ dims: readonly number[]; out: Tensor }> = (dy, { inputs, params }) => {
+  const x = inputs[0]!;
+  const n = keptShape(x, params.dims, params.out);
+  return [mul(keptShape(x, params.dims, dy), where(n.eq(0), 0, div(x, n)))];
+};
+
+const RULES = {
+  sum: sumBackward,
+  max: extremumBackward,
+  min: extremumBackward,
+  norm: normBackward,
+} satisfies RuleTable<ReduceOpName>;
