@@ -51,6 +51,27 @@ describe('losses by hand', () => {
     expect(crossEntropy(tensor([0, 0]), tensor(1, { dtype: 'int32' })).item()).toBeCloseTo(Math.log(2), 6);
   });
 
+  it('crossEntropy reads int32 scores as float32 and logits of any layout', () => {
+    // log(e + e^3) - 3 = log(1 + e^-2)
+    const ints = crossEntropy(tensor([[1, 3]], { dtype: 'int32' }), tensor([1], { dtype: 'int32' }));
+    expect(ints.dtype).toBe('float32');
+    expect(ints.item()).toBeCloseTo(Math.log1p(Math.exp(-2)), 6);
+    // A transposed view and its dense copy give the same losses and the same gradients.
+    const base = tensor([
+      [0.5, -1, 2],
+      [3, 0, -0.25],
+    ]);
+    const target = tensor([1, 0, 1], { dtype: 'int32' });
+    const view = base.t().detach().requiresGrad_();
+    const dense = base.t().contiguous().requiresGrad_();
+    const up = tensor([0.5, -2, 1]);
+    const [a, b] = [view, dense].map((l) => crossEntropy(l, target, { reduction: 'none' }));
+    expect(a!.toArray()).toEqual(b!.toArray());
+    a!.backward(up);
+    b!.backward(up);
+    expect(view.grad!.toArray()).toEqual(dense.grad!.toArray());
+  });
+
   it('bceWithLogits is finite for logits of +-1000', () => {
     const x = tensor([1000, -1000, 1000], { requiresGrad: true });
     const loss = bceWithLogits(x, tensor([1, 0, 0]), { reduction: 'none' });
