@@ -40,27 +40,30 @@ const colsSize = (g: WindowGeometry): number =>
 export function unfold(x: StridedView, g: WindowGeometry, padValue: number, outDtype: DType): TypedArray {
   const [n, m] = [sizeOf(x.shape), colsSize(g)];
   const fits = m >= MIN && n + m <= MAX && outDtype === 'float32' && denseF32(x);
-  const out =
-    fits &&
-    inWasm([n, m], (kernels, mem, [atImg, atCols]) => {
-      copyIn(mem, atImg, x, n);
-      mem.fill(padValue, atCols, atCols + m);
-      runWindow(kernels, 0, atImg, atCols, g);
-      return mem.slice(atCols, atCols + m);
-    });
-  return out || cpuUnfold(x, g, padValue, outDtype);
+  return (fits ? windowInWasm(0, x, n, m, padValue, g) : null) ?? cpuUnfold(x, g, padValue, outDtype);
 }
 
 export function fold(cols: StridedView, g: WindowGeometry, outDtype: DType): TypedArray {
   const [m, n] = [colsSize(g), g.batch * g.channels * g.height * g.width];
   const fits = m >= MIN && n + m <= MAX && outDtype === 'float32' && denseF32(cols);
-  const out =
-    fits &&
-    inWasm([m, n], (kernels, mem, [atCols, atImg]) => {
-      copyIn(mem, atCols, cols, m);
-      mem.fill(0, atImg, atImg + n);
-      runWindow(kernels, 1, atImg, atCols, g);
-      return mem.slice(atImg, atImg + n);
-    });
-  return out || cpuFold(cols, g, outDtype);
+  return (fits ? windowInWasm(1, cols, m, n, 0, g) : null) ?? cpuFold(cols, g, outDtype);
+}
+
+// Copies `input` (`size` floats) in, fills the `outSize` output with `fill`, runs conv.wat's window
+// walk (unfold reads the image into columns, fold sums columns into the image), copies out.
+function windowInWasm(
+  fold: 0 | 1,
+  input: StridedView,
+  size: number,
+  outSize: number,
+  fill: number,
+  g: WindowGeometry,
+): Float32Array | null {
+  return inWasm([size, outSize], (kernels, mem, [atIn, atOut]) => {
+    copyIn(mem, atIn, input, size);
+    mem.fill(fill, atOut, atOut + outSize);
+    if (fold) runWindow(kernels, 1, atOut, atIn, g);
+    else runWindow(kernels, 0, atIn, atOut, g);
+    return mem.slice(atOut, atOut + outSize);
+  });
 }

@@ -39,16 +39,24 @@ function plan(src: StridedView, dst: StridedView, n: number) {
 export function copy(src: StridedView, dst: StridedView): void {
   const n = sizeOf(dst.shape);
   const p = plan(src, dst, n);
-  const done =
-    p !== null &&
-    inWasm([p.hi - p.lo + 1, n], (kernels, mem, [atSrc, atOut]) => {
-      copyIn(mem, atSrc, src, p.hi - p.lo + 1, p.lo);
-      for (let r = 0; r < p.rows; r++) {
-        const at = (atSrc + p.bases[r]! - p.lo) * F32;
-        kernels.elementwise.gather(at, p.stride * F32, (atOut + r * p.inner) * F32, p.inner);
-      }
-      dst.storage.set(mem.subarray(atOut, atOut + n), dst.offset);
-      return true;
-    });
-  if (!done) cpuCopy(src, dst);
+  if (p === null || !copyInWasm(p, src, dst, n)) cpuCopy(src, dst);
+}
+
+// Apart from copy, whose closure would otherwise give every call (small ones too) a heap context.
+function copyInWasm(
+  p: NonNullable<ReturnType<typeof plan>>,
+  src: StridedView,
+  dst: StridedView,
+  n: number,
+): boolean {
+  const done = inWasm([p.hi - p.lo + 1, n], (kernels, mem, [atSrc, atOut]) => {
+    copyIn(mem, atSrc, src, p.hi - p.lo + 1, p.lo);
+    for (let r = 0; r < p.rows; r++) {
+      const at = (atSrc + p.bases[r]! - p.lo) * F32;
+      kernels.elementwise.gather(at, p.stride * F32, (atOut + r * p.inner) * F32, p.inner);
+    }
+    dst.storage.set(mem.subarray(atOut, atOut + n), dst.offset);
+    return true;
+  });
+  return done === true;
 }

@@ -65,6 +65,9 @@ function plan(op: BinaryOp, a: StridedView, b: StridedView, outShape: Shape) {
   return { ...p, op: mirrored, a: b, b: a, sb: sa, aBases: p.bases[1]!, bBases: p.bases[0]! };
 }
 
+// The calls into wasm live in functions of their own: a closure in the entry points would give
+// every call a heap context, small 0-d ops included, which never reach wasm.
+
 export function binary(
   op: BinaryOp,
   a: StridedView,
@@ -77,11 +80,14 @@ export function binary(
     BINARY_CODES[op] === undefined || outDtype !== 'float32' || n < MIN || n > MAX
       ? null
       : plan(op, a, b, outShape);
-  if (p === null) return cpuBinary(op, a, b, outShape, outDtype);
+  return (p === null ? null : binaryInWasm(p, n)) ?? cpuBinary(op, a, b, outShape, outDtype);
+}
+
+function binaryInWasm(p: NonNullable<ReturnType<typeof plan>>, n: number): Float32Array | null {
   // Regions: a, b, four copies of b's value for a fixed-b run, the output.
   const [sizeA, sizeB] = [sizeOf(p.a.shape), sizeOf(p.b.shape)];
   const code = BINARY_CODES[p.op]!;
-  const out = inWasm([sizeA, sizeB, 4, n], (kernels, mem, [atA, atB, atSplat, atOut]) => {
+  return inWasm([sizeA, sizeB, 4, n], (kernels, mem, [atA, atB, atSplat, atOut]) => {
     copyIn(mem, atA, p.a, sizeA);
     copyIn(mem, atB, p.b, sizeB);
     for (let r = 0; r < p.rows; r++) {
@@ -95,19 +101,19 @@ export function binary(
     }
     return mem.slice(atOut, atOut + n);
   });
-  return out ?? cpuBinary(op, a, b, outShape, outDtype);
 }
 
 export function unary(op: UnaryOp, x: StridedView, outDtype: DType, p0 = 0, p1 = 0): TypedArray {
   const n = sizeOf(x.shape);
   const code = UNARY_CODES[op];
-  if (code === undefined || outDtype !== 'float32' || n < MIN || n > MAX || !denseF32(x)) {
-    return cpuUnary(op, x, outDtype, p0, p1);
-  }
-  const out = inWasm([n, n], (kernels, mem, [atX, atOut]) => {
+  const fits = code !== undefined && outDtype === 'float32' && n >= MIN && n <= MAX && denseF32(x);
+  return (fits ? unaryInWasm(code, x, n) : null) ?? cpuUnary(op, x, outDtype, p0, p1);
+}
+
+function unaryInWasm(code: number, x: StridedView, n: number): Float32Array | null {
+  return inWasm([n, n], (kernels, mem, [atX, atOut]) => {
     copyIn(mem, atX, x, n);
     kernels.elementwise.unary(code, atX * F32, atOut * F32, n);
     return mem.slice(atOut, atOut + n);
   });
-  return out ?? cpuUnary(op, x, outDtype, p0, p1);
 }

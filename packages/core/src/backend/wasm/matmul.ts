@@ -83,6 +83,19 @@ function product(a: StridedView, b: StridedView, outDtype: DType): TypedArray {
   let batch = 1;
   for (const d of batchShape) batch *= d;
   if (outDtype !== 'float32' || batch * m * n === 0 || k === 0) return cpuMatmul(a, b, outDtype);
+  return productInWasm(a, b, batchShape, batch, m, k, n) ?? cpuMatmul(a, b, outDtype);
+}
+
+// Apart from product, whose closures would otherwise give every call (small ones too) a heap context.
+function productInWasm(
+  a: StridedView,
+  b: StridedView,
+  batchShape: readonly number[],
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+): Float32Array | null {
   const [opA, opB] = [operand(a, batchShape), operand(b, batchShape)];
   // Regions (in floats): A, B, C (batch x m x n), A's packing block, B's packing panels, a 4x8 tile.
   const packB = KC * Math.ceil(n / 8) * 8;
@@ -93,7 +106,7 @@ function product(a: StridedView, b: StridedView, outDtype: DType): TypedArray {
     const out = threadedMatmul({ batch, m, n, k, atC, atWork: atPa, packA: MC * KC, packB, place: both });
     if (out !== null) return out;
   }
-  const out = inWasm(sizes, (kernels, mem, [atA, atB, atC, atPa, atPb, atT]) => {
+  return inWasm(sizes, (kernels, mem, [atA, atB, atC, atPa, atPb, atT]) => {
     const pa = place(opA, mem, atA);
     const pb = place(opB, mem, atB);
     const { gemm } = kernels.matmul;
@@ -117,5 +130,4 @@ function product(a: StridedView, b: StridedView, outDtype: DType): TypedArray {
     }
     return mem.slice(atC, atC + batch * m * n);
   });
-  return out ?? cpuMatmul(a, b, outDtype);
 }

@@ -32,12 +32,24 @@ export function reduce(op: ReduceOp, x: StridedView, dims: readonly number[], ou
   if (outDtype !== 'float32' || !denseF32(x) || n < MIN || n > MAX || run < MIN_RUN || group === 0) {
     return cpuReduce(op, x, dims, outDtype);
   }
+  return reduceInWasm(op, x, dims, last, run) ?? cpuReduce(op, x, dims, outDtype);
+}
+
+// Apart from reduce, whose closure would otherwise give every call (small ones too) a heap context.
+function reduceInWasm(
+  op: ReduceOp,
+  x: StridedView,
+  dims: readonly number[],
+  last: number,
+  run: number,
+): Float32Array | null {
+  const n = sizeOf(x.shape);
   const kept = x.shape.map((_, d) => d).filter((d) => d < last && !dims.includes(d));
   const [outer, steps] = [offsetsOver(x, kept), offsetsOver(x, dims)];
   // Regions (in 4-byte words): x (+ a vector), outer offsets, step offsets, f64 accumulators (for
   // the run rounded up to whole vectors: reduce.wat's loop fills them a vector at a time), output.
   const sizes = [n + 4, outer.length, steps.length, 2 * Math.ceil(run / 4) * 4, outer.length * run] as const;
-  const out = inWasm(sizes, (kernels, mem, [atX, atOuter, atSteps, atAcc, atOut]) => {
+  return inWasm(sizes, (kernels, mem, [atX, atOuter, atSteps, atAcc, atOut]) => {
     copyIn(mem, atX, x, n);
     const words = new Int32Array(mem.buffer);
     words.set(outer, atOuter);
@@ -55,5 +67,4 @@ export function reduce(op: ReduceOp, x: StridedView, dims: readonly number[], ou
     );
     return mem.slice(atOut, atOut + outer.length * run);
   });
-  return out ?? cpuReduce(op, x, dims, outDtype);
 }
