@@ -10,8 +10,21 @@ export { type CustomOpContext, type CustomOpDefinition, customOp } from './autog
 export { type Gradients, type GradOptions, grad, valueAndGrad } from './autograd/functional.js';
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { GradcheckError, type GradcheckOptions, gradcheck } from './autograd/gradcheck.js';
-export type { BackwardFn, GradHook, Node } from './autograd/node.js';
-export type { Backend, BinaryOp, ReduceOp, StridedView, UnaryOp, WindowGeometry } from './backend/backend.js';
+export type { GradHook, Node } from './autograd/node.js';
+export type {
+  AdagradStep,
+  AdamMoments,
+  AdamStep,
+  Backend,
+  BinaryOp,
+  ReduceOp,
+  RmspropBuffers,
+  RmspropStep,
+  SgdStep,
+  StridedView,
+  UnaryOp,
+  WindowGeometry,
+} from './backend/backend.js';
 export { getBackend, setBackend } from './backend/backend.js';
 export { cpuBackend } from './backend/cpu/index.js';
 export { wasmBackend } from './backend/wasm/index.js';

@@ -6,17 +6,12 @@ import { isGradEnabled } from './grad-mode.js';
 import { latestWrite } from './version.js';
 
 /**
- * An op's local chain rule: given dL/d(output), return dL/d(input) for each input, or null where
- * the input needs none. A returned gradient may have the broadcast shape of the output: the engine
- * sums it back to the input's shape in one place.
- */
-export type BackwardFn = (dy: Tensor) => readonly (Tensor | null)[];
-
-/**
  * An op's backward rule, written once per op (not a closure per application): given dL/d(output)
  * and the node (its inputs and the op's parameters, such as dims or the output it saved), return
- * dL/d(input) per input, or null where none is needed. Rules of one family live in one table typed
- * against the names of the op-name union (`ops/op-names.ts`), so an op without a rule does not compile.
+ * dL/d(input) per input, or null where none is needed. A returned gradient may have the broadcast
+ * shape of the output: the engine sums it back to the input's shape in one place. Rules of one
+ * family live in one table typed against the names of the op-name union (`ops/op-names.ts`), so an
+ * op without a rule does not compile.
  */
 // A method's parameters are checked bivariantly: a rule for parameters P fits a table of rules.
 export type BackwardRule<P = undefined> = {

@@ -74,11 +74,17 @@ export interface WindowGeometry {
 
 /** The scalars of one SGD step. */
 export interface SgdStep {
+  /** Learning rate. */
   readonly lr: number;
+  /** Momentum factor (0: none). */
   readonly momentum: number;
+  /** Dampening of the gradient's share of the momentum buffer. */
   readonly dampening: number;
+  /** Nesterov momentum. */
   readonly nesterov: boolean;
+  /** L2 penalty added to the gradient. */
   readonly weightDecay: number;
+  /** Step up the gradient instead of down. */
   readonly maximize: boolean;
   /** The momentum buffer is filled with the (decayed) gradient instead of averaged into. */
   readonly first: boolean;
@@ -86,8 +92,11 @@ export interface SgdStep {
 
 /** Adam's state buffers. */
 export interface AdamMoments {
+  /** The running mean of the gradient. */
   readonly expAvg: StridedView;
+  /** The running mean of its square. */
   readonly expAvgSq: StridedView;
+  /** The running maximum of `expAvgSq` (AMSGrad), else null. */
   readonly maxExpAvgSq: StridedView | null;
 }
 
@@ -97,14 +106,19 @@ export interface AdamStep {
   readonly stepSize: number;
   /** √(1 − β2ᵗ). */
   readonly bc2Sqrt: number;
+  /** Decay of the gradient's running mean. */
   readonly beta1: number;
+  /** Decay of its square's running mean. */
   readonly beta2: number;
+  /** Added to the denominator. */
   readonly eps: number;
+  /** Weight decay (added to the gradient, or decoupled). */
   readonly weightDecay: number;
   /** AdamW: the parameter decays by `1 − lr·wd` first; Adam adds wd·θ to the gradient instead. */
   readonly decoupled: boolean;
   /** 1 − lr·wd (used when decoupled). */
   readonly decay: number;
+  /** Step up the gradient instead of down. */
   readonly maximize: boolean;
 }
 
@@ -112,14 +126,19 @@ export interface AdamStep {
 export interface AdagradStep {
   /** The decayed learning rate lr / (1 + (t − 1)·lrDecay). */
   readonly clr: number;
+  /** L2 penalty added to the gradient. */
   readonly weightDecay: number;
+  /** Added to the denominator. */
   readonly eps: number;
+  /** Step up the gradient instead of down. */
   readonly maximize: boolean;
 }
 
 /** RMSprop's state buffers. */
 export interface RmspropBuffers {
+  /** The running mean of the gradient's square. */
   readonly squareAvg: StridedView;
+  /** The momentum buffer, or null without momentum. */
   readonly momentumBuffer: StridedView | null;
   /** The running mean of the gradient (centered RMSprop). */
   readonly gradAvg: StridedView | null;
@@ -127,11 +146,17 @@ export interface RmspropBuffers {
 
 /** The scalars of one RMSprop step. */
 export interface RmspropStep {
+  /** Learning rate. */
   readonly lr: number;
+  /** Decay of the running means. */
   readonly alpha: number;
+  /** Added to the denominator. */
   readonly eps: number;
+  /** L2 penalty added to the gradient. */
   readonly weightDecay: number;
+  /** Momentum factor (0: none). */
   readonly momentum: number;
+  /** Step up the gradient instead of down. */
   readonly maximize: boolean;
 }
 
