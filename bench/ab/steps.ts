@@ -5,30 +5,9 @@
 //   node --import tsx bench/ab/steps.ts <old checkout> <new checkout> [mlp|cnn] [rounds] [steps]
 // (TSX_TSCONFIG_PATH=bench/tsconfig.dist.json, so that each checkout's packages resolve to its own
 // built dist.) Prints each build's median time per step and the median ratio of speeds, new / old.
-import type * as Core from '@backprop/core';
-import type * as Nn from '@backprop/nn';
-import type * as Optim from '@backprop/optim';
-import { cnnModel } from '../src/suites/cnn.js';
-import { mlpModel } from '../src/suites/mlp.js';
+import { checkoutTrainStep } from '../src/checkout-step.js';
 
 const [before = '.', after = '.', workload = 'mlp', rounds = '20', steps = '10'] = process.argv.slice(2);
-
-async function trainStep(root: string): Promise<() => void> {
-  const core = (await import(`${root}/packages/core/dist/index.js`)) as typeof Core;
-  const nn = (await import(`${root}/packages/nn/dist/index.js`)) as typeof Nn;
-  const optim = (await import(`${root}/packages/optim/dist/index.js`)) as typeof Optim;
-  core.manualSeed(0);
-  const model = workload === 'mlp' ? mlpModel(nn) : cnnModel(nn);
-  const batch = workload === 'mlp' ? 64 : 32;
-  const x = core.randn(workload === 'mlp' ? [batch, 784] : [batch, 1, 28, 28]);
-  const y = core.randint(0, 10, [batch]);
-  const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
-  return () => {
-    opt.zeroGrad();
-    nn.crossEntropy(model.forward(x), y).backward();
-    opt.step();
-  };
-}
 
 const median = (v: number[]): number => [...v].sort((p, q) => p - q)[v.length >> 1]!;
 const timed = (step: () => void): number => {
@@ -37,8 +16,8 @@ const timed = (step: () => void): number => {
   return (performance.now() - t0) / Number(steps);
 };
 
-const old = await trainStep(before);
-const neu = await trainStep(after);
+const old = await checkoutTrainStep(before, workload);
+const neu = await checkoutTrainStep(after, workload);
 for (let i = 0; i < 30; i++) {
   old();
   neu();
