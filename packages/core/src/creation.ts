@@ -11,8 +11,10 @@ import {
   expectShape,
   fits,
 } from './checks.js';
+import { type Device, expectDevice, float64Error, getDefaultDevice } from './device.js';
 import { allocate, type DType, type TypedArray } from './dtype.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
+import { toDevice } from './ops/transfer.js';
 import { defaultGenerator, Generator } from './random.js';
 import { inferShape, type Shape, sizeOf } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
@@ -23,6 +25,8 @@ export interface TensorOptions {
   dtype?: DType;
   /** Makes the new tensor a leaf that records ops and receives `.grad` (floating dtypes only). */
   requiresGrad?: boolean;
+  /** Where the tensor lives: `'cpu'` or `'webgpu'`; the default device (`setDefaultDevice`) unless given. */
+  device?: Device;
 }
 
 /** Options of the random creation functions. */
@@ -34,8 +38,11 @@ export interface RandomOptions extends TensorOptions {
 /** Data `tensor()` accepts: a number, nested arrays, or a typed array with `{ shape }`. */
 export type TensorData = NestedArray | TypedArray | readonly number[];
 
+// Values are made on the host (seeded draws are the same on every device), then moved.
 function finish(t: Tensor, options: TensorOptions): Tensor {
-  return options.requiresGrad ? t.requiresGrad_(true) : t;
+  const device = options.device ?? getDefaultDevice();
+  const placed = device === 'cpu' ? t : toDevice(t, device);
+  return options.requiresGrad ? placed.requiresGrad_(true) : placed;
 }
 
 // The options every creation function takes, checked before anything is allocated; returns the dtype.
@@ -43,6 +50,8 @@ function checkOptions(op: string, options: TensorOptions, fallback: DType = 'flo
   expectOptions(op, options);
   const dtype = options.dtype ?? fallback;
   expectDType(op, dtype);
+  if (options.device !== undefined) expectDevice(op, options.device);
+  if (dtype === 'float64' && (options.device ?? getDefaultDevice()) === 'webgpu') throw float64Error(op);
   // requiresGrad_ would refuse it too, but only after the storage was allocated and filled.
   if (options.requiresGrad && dtype === 'int32') {
     throw new DTypeError(

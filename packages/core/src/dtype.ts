@@ -45,11 +45,12 @@ function checkLength(op: string, dtype: DType, length: number): void {
   checkNumel(op, length, dtype);
 }
 
-/** The dtype of a typed array. */
-export function dtypeOf(data: TypedArray): DType {
+/** The dtype of a storage: a typed array's, or the one a GPU buffer was made for. */
+export function dtypeOf(data: TypedArray | { readonly dtype: DType }): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
-  return 'int32';
+  if (data instanceof Int32Array) return 'int32';
+  return data.dtype;
 }
 
 export function isFloating(dtype: DType): boolean {

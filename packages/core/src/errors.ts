@@ -79,6 +79,21 @@ export class ValueError extends BackpropError {
   override name = 'ValueError';
 }
 
+/**
+ * A tensor on the wrong device: operands of one op on different devices, a synchronous read
+ * (`item()`, `data()`, `toArray()`) of a webgpu tensor, or a device that was never started.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([1, 2]).to('webgpu');
+ * x.add(tensor([1, 2])); // throws DeviceError: add: expected all tensors on one device, got webgpu and cpu
+ * ```
+ */
+export class DeviceError extends BackpropError {
+  /** Always `'DeviceError'`, so that `err.name` and stack traces say which kind of error it is. */
+  override name = 'DeviceError';
+}
+
 /** Formats a shape the way messages print it: `[2,3]`. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;

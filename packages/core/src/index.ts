@@ -27,7 +27,12 @@ export type {
 } from './backend/backend.js';
 export { getBackend, setBackend } from './backend/backend.js';
 export { cpuBackend } from './backend/cpu/index.js';
+export { type AnyView, kernelsFor } from './backend/dispatch.js';
 export { wasmBackend } from './backend/wasm/index.js';
+export type { GpuAdapterHandle, GpuDeviceHandle } from './backend/webgpu/gpu-types.js';
+export { webgpuBackend } from './backend/webgpu/index.js';
+export { type InitWebGPUOptions, initWebGPU, webgpuAvailable } from './backend/webgpu/runtime.js';
+export { GpuStorage } from './backend/webgpu/storage.js';
 export {
   arange,
   eye,
@@ -44,8 +49,17 @@ export {
   tensor,
   zeros,
 } from './creation.js';
+export { type Device, getDefaultDevice, type Storage, setDefaultDevice } from './device.js';
 export type { DType, TypedArray } from './dtype.js';
-export { AutogradError, BackpropError, DTypeError, IndexError, ShapeError, ValueError } from './errors.js';
+export {
+  AutogradError,
+  BackpropError,
+  DeviceError,
+  DTypeError,
+  IndexError,
+  ShapeError,
+  ValueError,
+} from './errors.js';
 export { type DotOptions, toDot } from './graph/dot.js';
 export { type GraphSvgOptions, graphToSvg } from './graph/graph-svg.js';
 export {

@@ -1,8 +1,10 @@
 import { runBackward } from './autograd/backward.js';
 import type { GradHook, Node } from './autograd/node.js';
 import { bumpVersion, versionOf } from './autograd/version.js';
+import { kernelsFor } from './backend/dispatch.js';
 import { expectOptions, expectTensorLike, wrongType } from './checks.js';
-import { allocate, type DType, dtypeOf, isFloating, type TypedArray } from './dtype.js';
+import { type Device, deviceOf, hostStorage, type Storage } from './device.js';
+import { type DType, dtypeOf, isFloating, type TypedArray } from './dtype.js';
 import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
 import * as act from './ops/activation.js';
 import * as cmp from './ops/compare.js';
@@ -12,6 +14,8 @@ import * as idx from './ops/indexing.js';
 import * as mm from './ops/matmul.js';
 import * as mv from './ops/movement.js';
 import * as red from './ops/reduce.js';
+import * as transfer from './ops/transfer.js';
+import { readAsync } from './ops/transfer.js';
 import { contiguousStrides, isContiguous, type Shape, shapesEqual, sizeOf } from './shape.js';
 
 const NO_STRIDES: readonly number[] = Object.freeze([]);
@@ -52,8 +56,11 @@ export interface RemovableHandle {
 export class Tensor {
   // Fields are `declare`d and assigned in the constructor (no class-field initializers): every op
   // makes a tensor, and a constructor without a separate initializer function inlines into it.
-  /** The typed array holding the elements (possibly shared with other views). Writing to it bypasses autograd. */
-  declare readonly storage: TypedArray;
+  /**
+   * The elements (possibly shared with other views): a typed array on the cpu device, a GPU buffer
+   * on webgpu. Writing to it bypasses autograd.
+   */
+  declare readonly storage: Storage;
   /** Size of each dimension, outermost first (`[]` for a 0-d tensor). */
   declare readonly shape: Shape;
   /** Elements to skip in `storage` to move one step along each dimension (0 for a broadcast dim). */
@@ -80,7 +87,7 @@ export class Tensor {
    * const t = new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]);
    * ```
    */
-  constructor(storage: TypedArray, shape: Shape, strides?: readonly number[], offset = 0) {
+  constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
     this.storage = storage;
     this.shape = shape;
     this.size = sizeOf(shape);
@@ -92,6 +99,11 @@ export class Tensor {
     this.gradFn = null;
     this.hooks = null;
     this.leafRequiresGrad = false;
+  }
+
+  /** Where the elements are: `'cpu'` (a typed array) or `'webgpu'` (a GPU buffer). */
+  get device(): Device {
+    return deviceOf(this.storage);
   }
 
   /** Number of dimensions (`shape.length`). */
@@ -146,12 +158,21 @@ export class Tensor {
    * ```
    */
   item(): number {
-    if (this.size !== 1) {
-      throw new ValueError(
-        `item: only one-element tensors can be converted to a number, got shape ${fmtShape(this.shape)}`,
-      );
-    }
-    return this.storage[this.offset]!;
+    checkItem(this);
+    return hostStorage(this, 'item', 'itemAsync')[this.offset]!;
+  }
+
+  /**
+   * The single value of a one-element tensor on any device, once the work queued for it is done.
+   *
+   * @example
+   * ```ts
+   * await loss.itemAsync(); // 0.6931
+   * ```
+   */
+  async itemAsync(): Promise<number> {
+    checkItem(this);
+    return (await this.dataAsync())[0]!;
   }
 
   /**
@@ -163,8 +184,34 @@ export class Tensor {
    * ```
    */
   data(): TypedArray {
-    if (this.isContiguous()) return this.storage.slice(this.offset, this.offset + this.size);
-    return this.contiguous(true).storage;
+    const storage = hostStorage(this, 'data', 'dataAsync');
+    if (this.isContiguous()) return storage.slice(this.offset, this.offset + this.size);
+    return this.contiguous(true).storage as TypedArray;
+  }
+
+  /**
+   * A contiguous typed-array copy of the elements on any device: on webgpu, once the work queued
+   * for this tensor is done (the copy back to the host is the only wait).
+   *
+   * @example
+   * ```ts
+   * await tensor([1, 2]).to('webgpu').mul(3).dataAsync(); // Float32Array [3, 6]
+   * ```
+   */
+  dataAsync(): Promise<TypedArray> {
+    return readAsync(this);
+  }
+
+  /**
+   * The elements as nested arrays on any device (see `dataAsync`).
+   *
+   * @example
+   * ```ts
+   * await tensor([[1, 2]]).to('webgpu').toArrayAsync(); // [[1, 2]]
+   * ```
+   */
+  async toArrayAsync(): Promise<NestedArray> {
+    return nest(await this.dataAsync(), this.shape);
   }
 
   /**
@@ -176,16 +223,8 @@ export class Tensor {
    * ```
    */
   toArray(): NestedArray {
-    const flat = this.data();
-    if (this.ndim === 0) return flat[0]!;
-    let pos = 0;
-    const build = (d: number): NestedArray[] => {
-      const n = this.shape[d]!;
-      const out: NestedArray[] = new Array(n);
-      for (let i = 0; i < n; i++) out[i] = d === this.ndim - 1 ? flat[pos++]! : build(d + 1);
-      return out;
-    };
-    return build(0);
+    hostStorage(this, 'toArray', 'toArrayAsync');
+    return nest(this.data(), this.shape);
   }
 
   /** True when the elements are row-major and dense in storage. */
@@ -233,9 +272,9 @@ export class Tensor {
             'pass a gradient of the same shape',
         );
       }
-      seed = new Tensor(allocate(this.dtype, 1).fill(1), this.shape);
+      seed = full(this, 1, this.shape);
     } else {
-      seed = typeof gradient === 'number' ? new Tensor(allocate(this.dtype, 1).fill(gradient), []) : gradient;
+      seed = typeof gradient === 'number' ? full(this, gradient, []) : gradient;
       if (!shapesEqual(seed.shape, this.shape)) {
         throw new ShapeError(
           `backward: gradient of shape ${fmtShape(seed.shape)} does not match tensor of shape ${fmtShape(this.shape)}`,
@@ -565,9 +604,18 @@ export class Tensor {
   clamp(min?: number | null, max?: number | null): Tensor {
     return ew.clamp(this, min, max);
   }
-  /** {@inheritDoc @backprop/core!to} */
-  to(dtype: DType): Tensor {
-    return ew.to(this, dtype);
+  /**
+   * Converts to another dtype, or copies to another device (`'cpu'`, `'webgpu'`); returns `this`
+   * when nothing changes. Differentiable between float dtypes and from cpu to webgpu and back.
+   *
+   * @example
+   * ```ts
+   * tensor([1.5]).to('float64').dtype; // 'float64'
+   * tensor([1.5]).to('webgpu').device; // 'webgpu' (after await initWebGPU())
+   * ```
+   */
+  to(target: DType | Device): Tensor {
+    return target === 'cpu' || target === 'webgpu' ? transfer.toDevice(this, target) : ew.to(this, target);
   }
   /** {@inheritDoc @backprop/core!eq} */
   eq(other: TensorLike): Tensor {
@@ -733,4 +781,30 @@ export class Tensor {
   oneHot(numClasses: number): Tensor {
     return idx.oneHot(this, numClasses);
   }
+}
+
+// A one-element tensor of `like`'s dtype and device holding `value`.
+function full(like: Tensor, value: number, shape: Shape): Tensor {
+  return new Tensor(kernelsFor('backward', like).full(1, value, like.dtype), shape);
+}
+
+function checkItem(t: Tensor): void {
+  if (t.size !== 1) {
+    throw new ValueError(
+      `item: only one-element tensors can be converted to a number, got shape ${fmtShape(t.shape)}`,
+    );
+  }
+}
+
+// Nested arrays of the row-major `flat` in `shape`.
+function nest(flat: TypedArray, shape: Shape): NestedArray {
+  if (shape.length === 0) return flat[0]!;
+  let pos = 0;
+  const build = (d: number): NestedArray[] => {
+    const n = shape[d]!;
+    const out: NestedArray[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = d === shape.length - 1 ? flat[pos++]! : build(d + 1);
+    return out;
+  };
+  return build(0);
 }

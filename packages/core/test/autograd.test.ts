@@ -269,7 +269,7 @@ describe('detach', () => {
     expect(d.gradFn).toBeNull();
     expect(d.isLeaf).toBe(true);
     expect(d.storage).toBe(h.storage);
-    d.storage[0] = 100; // writes show through: it is the same memory
+    (d.storage as Float32Array)[0] = 100; // writes show through: it is the same memory
     expect(h.toArray()).toEqual([100, 4, 6]);
   });
 

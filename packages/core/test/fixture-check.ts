@@ -279,3 +279,43 @@ export function checkOp(c: FixtureCase, fn: OpFn, options: CheckOpOptions = {}):
   if ((options.gradcheck ?? true) && c.upstream && !c.nondiff && !isBig(c)) checkGradient(c, fn);
   return out;
 }
+
+// A host copy of a tensor on any device, to compare with the fixture.
+async function onHost(t: Tensor): Promise<Tensor> {
+  return new Tensor(await t.dataAsync(), [...t.shape]);
+}
+
+function webgpuLeaves(c: FixtureCase): Tensor[] {
+  return c.inputs.map((t, i) => {
+    const x = fromFixture(t, 'float32').to('webgpu');
+    return c.requires_grad[i] ? x.requiresGrad_() : x;
+  });
+}
+
+/**
+ * `checkOp` in float32 on the webgpu device: leaves moved there before they require grad, the
+ * output and the gradients read back with `dataAsync` and compared with PyTorch's.
+ *
+ * @example
+ * ```ts
+ * await checkOpOnWebGPU(c, (xs) => xs[0]!.exp(), F32);
+ * ```
+ */
+export async function checkOpOnWebGPU(c: FixtureCase, fn: OpFn, tol: Required<Tolerance>): Promise<void> {
+  const out = call(c, fn, webgpuLeaves(c));
+  expect(out.device, `${c.name}: output device`).toBe('webgpu');
+  if (c.output.dtype === 'int64') expect(out.dtype, `${c.name}: index dtype`).toBe('int32');
+  expectMatches(await onHost(out), c.output, tol, `${c.name}: output`);
+  if (!c.upstream) return;
+  const xs = webgpuLeaves(c);
+  call(c, fn, xs).backward(fromFixture(c.upstream, 'float32').to('webgpu'));
+  for (const [i, x] of xs.entries()) {
+    const g = c.grads[i];
+    if (!g) {
+      expect(x.grad, `${c.name}: input ${i} needs no grad`).toBeNull();
+      continue;
+    }
+    expect(x.grad?.device, `${c.name}: grad device of input ${i}`).toBe('webgpu');
+    expectMatches(await onHost(x.grad!), g, tol, `${c.name}: grad of input ${i}`);
+  }
+}

@@ -115,7 +115,7 @@ describe('DataLoader epochs', () => {
     const data = tens();
     const before = data.x.toArray();
     const [x] = [...new DataLoader(data, { batchSize: 10, shuffle: true, generator: new Generator(1) })][0]!;
-    x.storage.fill(-1);
+    (x.storage as Float32Array).fill(-1);
     expect(data.x.toArray()).toEqual(before);
   });
 

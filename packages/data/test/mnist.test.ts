@@ -23,12 +23,12 @@ describe('mnist', () => {
     expect(train.x.dtype).toBe('float32');
     expect(train.y.shape).toEqual([60_000]);
     expect(train.y.dtype).toBe('int32');
-    expect(histogram(train.y.storage)).toEqual(TRAIN_COUNTS);
+    expect(histogram(train.y.data())).toEqual(TRAIN_COUNTS);
     // The first training digit of the IDX file is a 5, the second a 0.
-    expect(Array.from(train.y.storage.subarray(0, 2))).toEqual([5, 0]);
+    expect(Array.from(train.y.data().subarray(0, 2))).toEqual([5, 0]);
     let min = Infinity;
     let max = -Infinity;
-    for (const v of train.x.storage) {
+    for (const v of train.x.data()) {
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
@@ -38,11 +38,12 @@ describe('mnist', () => {
   it('reads the 10,000 test digits with their class counts; pixels are the bytes / 255', async () => {
     const test = await mnist({ split: 'test' });
     expect(test.x.shape).toEqual([10_000, 1, 28, 28]);
-    expect(histogram(test.y.storage)).toEqual(TEST_COUNTS);
-    expect(test.y.storage[0]).toBe(7);
+    expect(histogram(test.y.data())).toEqual(TEST_COUNTS);
+    expect(test.y.data()[0]).toBe(7);
     // Every pixel is k / 255 for a byte k.
+    const pixels = test.x.data();
     for (let i = 0; i < 28 * 28 * 50; i++) {
-      const byte = test.x.storage[i]! * 255;
+      const byte = pixels[i]! * 255;
       expect(Math.abs(byte - Math.round(byte))).toBeLessThan(1e-4);
     }
   });
@@ -51,8 +52,8 @@ describe('mnist', () => {
     const all = await mnist({ split: 'test' });
     const first = await mnist({ split: 'test', limit: 30 });
     expect(first.x.shape).toEqual([30, 1, 28, 28]);
-    expect(Array.from(first.y.storage)).toEqual(Array.from(all.y.storage.subarray(0, 30)));
-    expect(Array.from(first.x.storage)).toEqual(Array.from(all.x.storage.subarray(0, 30 * 784)));
+    expect(Array.from(first.y.data())).toEqual(Array.from(all.y.data().subarray(0, 30)));
+    expect(Array.from(first.x.data())).toEqual(Array.from(all.x.data().subarray(0, 30 * 784)));
     expect((await mnist({ split: 'test', limit: 20_000 })).length).toBe(10_000);
     expect((await mnist({ split: 'test', limit: 0 })).length).toBe(0);
   });
@@ -96,9 +97,9 @@ describe('fashionMnist', () => {
     writeFileSync(join(root, 't10k-labels-idx1-ubyte'), idx(0x08, [n], labels));
     const test = await fashionMnist({ split: 'test', root, limit: 300 });
     expect(test.x.shape).toEqual([300, 1, 28, 28]);
-    expect(test.x.storage[257 * 784]).toBeCloseTo(1 / 255, 7);
-    expect(test.x.storage[255 * 784]).toBe(1);
-    expect(Array.from(test.y.storage.subarray(0, 4))).toEqual([0, 7, 4, 1]);
+    expect(test.x.data()[257 * 784]).toBeCloseTo(1 / 255, 7);
+    expect(test.x.data()[255 * 784]).toBe(1);
+    expect(Array.from(test.y.data().subarray(0, 4))).toEqual([0, 7, 4, 1]);
   });
 
   it('names the Debian package and the root option when the files are absent', async () => {

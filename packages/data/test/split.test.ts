@@ -11,7 +11,7 @@ const numbered = (n: number) =>
     ),
   );
 
-const ids = (ds: TensorDataset) => Array.from(ds.y.storage);
+const ids = (ds: TensorDataset) => Array.from(ds.y.data());
 
 describe('randomSplit', () => {
   it('splits a TensorDataset into disjoint TensorDatasets covering every example, rows kept together', () => {

@@ -1,4 +1,4 @@
-import { full, getBackend, type Tensor } from '@backprop/core';
+import { full, kernelsFor, type Tensor } from '@backprop/core';
 import { dense, updateInPlace } from './dense.js';
 import { Optimizer, type ParamState } from './optimizer.js';
 import type { ParamGroup, ParamsInput } from './params.js';
@@ -70,7 +70,7 @@ export class Adagrad extends Optimizer<AdagradGroupOptions> {
   private initState(p: Tensor, state: ParamState, initialAccumulatorValue: number): void {
     if (state.sum !== undefined) return;
     state.step = 0;
-    state.sum = full(p.shape, initialAccumulatorValue, { dtype: p.dtype });
+    state.sum = full(p.shape, initialAccumulatorValue, { dtype: p.dtype, device: p.device });
   }
 
   protected updateParam(
@@ -86,6 +86,8 @@ export class Adagrad extends Optimizer<AdagradGroupOptions> {
     const clr = lr / (1 + (step - 1) * lrDecay);
     const g = dense(grad);
     const o = { clr, weightDecay: wd, eps, maximize };
-    updateInPlace(p, (theta) => getBackend().adagradStep(theta, g, state.sum as Tensor, o));
+    updateInPlace(p, (theta) =>
+      kernelsFor('Adagrad.step', theta, g).adagradStep(theta, g, state.sum as Tensor, o),
+    );
   }
 }

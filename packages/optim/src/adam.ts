@@ -1,4 +1,4 @@
-import { getBackend, type Tensor } from '@backprop/core';
+import { kernelsFor, type Tensor } from '@backprop/core';
 import { dense, updateInPlace, zerosLike } from './dense.js';
 import { Optimizer, type ParamState } from './optimizer.js';
 import type { ParamGroup, ParamsInput } from './params.js';
@@ -90,7 +90,7 @@ function adamStep(
     maximize,
   };
   const g = dense(grad);
-  updateInPlace(p, (theta) => getBackend().adamStep(theta, g, moments, o));
+  updateInPlace(p, (theta) => kernelsFor('Adam.step', theta, g).adamStep(theta, g, moments, o));
 }
 
 /**

@@ -26,7 +26,7 @@ export function updateInPlace(t: Tensor, update: (dense: Tensor) => void): void 
 
 /** A zero-filled state buffer shaped and typed as `p`. */
 export function zerosLike(p: Tensor): Tensor {
-  return zeros(p.shape, { dtype: p.dtype });
+  return zeros(p.shape, { dtype: p.dtype, device: p.device });
 }
 
 /** A dense copy of `t` with `dtype`, sharing nothing with `t` (state dicts must not alias live state). */

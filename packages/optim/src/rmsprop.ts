@@ -1,4 +1,4 @@
-import { getBackend, type Tensor } from '@backprop/core';
+import { kernelsFor, type Tensor } from '@backprop/core';
 import { dense, updateInPlace, zerosLike } from './dense.js';
 import { Optimizer, type ParamState } from './optimizer.js';
 import type { ParamGroup, ParamsInput } from './params.js';
@@ -81,6 +81,6 @@ export class RMSprop extends Optimizer<RMSpropGroupOptions> {
     };
     const g = dense(grad);
     const o = { lr, alpha, eps, weightDecay: wd, momentum, maximize };
-    updateInPlace(p, (theta) => getBackend().rmspropStep(theta, g, buffers, o));
+    updateInPlace(p, (theta) => kernelsFor('RMSprop.step', theta, g).rmspropStep(theta, g, buffers, o));
   }
 }

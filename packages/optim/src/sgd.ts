@@ -1,4 +1,4 @@
-import { getBackend, type Tensor, ValueError } from '@backprop/core';
+import { kernelsFor, type Tensor, ValueError } from '@backprop/core';
 import { dense, updateInPlace, zerosLike } from './dense.js';
 import { Optimizer, type ParamState } from './optimizer.js';
 import { describe, type ParamGroup, type ParamsInput } from './params.js';
@@ -90,6 +90,8 @@ export class SGD extends Optimizer<SGDGroupOptions> {
     }
     const g = dense(grad);
     const o = { lr, momentum, dampening, nesterov, weightDecay, maximize, first };
-    updateInPlace(p, (theta) => getBackend().sgdStep(theta, g, momentum !== 0 ? (buf ?? null) : null, o));
+    updateInPlace(p, (theta) =>
+      kernelsFor('SGD.step', theta, g).sgdStep(theta, g, momentum !== 0 ? (buf ?? null) : null, o),
+    );
   }
 }

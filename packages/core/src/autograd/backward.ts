@@ -1,5 +1,6 @@
-import { getBackend } from '../backend/backend.js';
+import { kernelsFor } from '../backend/dispatch.js';
 import { describe, isTensor } from '../checks.js';
+import type { TypedArray } from '../dtype.js';
 import { AutogradError, fmtShape } from '../errors.js';
 import { sumToShape } from '../ops/reduce.js';
 import { shapesEqual } from '../shape.js';
@@ -248,8 +249,10 @@ function checkAccumulable(t: Tensor): void {
 
 // Adds `g` into the dense gradient `grad`'s storage: no new tensor for a gradient accumulated again.
 function addInto(grad: Tensor, g: Tensor): void {
-  const sum = getBackend().binary('add', grad, g, grad.shape, grad.dtype);
-  grad.storage.set(sum, grad.offset);
+  const kernels = kernelsFor('backward', grad, g);
+  const sum = kernels.binary('add', grad, g, grad.shape, grad.dtype);
+  if (ArrayBuffer.isView(sum)) (grad.storage as TypedArray).set(sum, grad.offset);
+  else kernels.copy({ storage: sum, shape: grad.shape, strides: grad.strides, offset: 0 }, grad);
 }
 
 function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean, own = false): void {

@@ -1,6 +1,7 @@
 import { zeros } from '../creation.js';
+import { hostStorage } from '../device.js';
 import { isFloating } from '../dtype.js';
-import { BackpropError, fmtShape, ValueError } from '../errors.js';
+import { BackpropError, DeviceError, fmtShape, ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { runBackward } from './backward.js';
 import { noGrad } from './grad-mode.js';
@@ -62,6 +63,11 @@ export function gradcheck(
   if (!checked.includes(true)) {
     throw new ValueError('gradcheck: no floating-point input to check (int32 inputs are constants)');
   }
+  if (inputs.some((t) => t.device !== 'cpu')) {
+    throw new DeviceError(
+      'gradcheck: runs on the cpu device only (central differences need float64, which webgpu lacks); pass cpu tensors',
+    );
+  }
   const args = inputs.map((t, i) => {
     if (t.dtype === 'int32') return t;
     const copy = new Tensor(Float64Array.from(t.data()), [...t.shape]);
@@ -74,8 +80,8 @@ export function gradcheck(
   // analytic[i][o * n + k]: d out[o] / d xs[i][k], one backward per output element
   const analytic = xs.map((x) => new Float64Array(outSize * x.size));
   for (let o = 0; o < outSize; o++) {
-    const seed = zeros(out.shape, { dtype: out.dtype });
-    seed.storage[o] = 1;
+    const seed = zeros(out.shape, { dtype: out.dtype, device: 'cpu' });
+    hostStorage(seed, 'gradcheck', 'dataAsync')[o] = 1;
     const grads = out.requiresGrad
       ? runBackward([out], [seed], { inputs: xs, retainGraph: true })
       : xs.map(() => null);
@@ -84,13 +90,14 @@ export function gradcheck(
     });
   }
   xs.forEach((x, i) => {
+    const values = hostStorage(x, 'gradcheck', 'dataAsync');
     for (let k = 0; k < x.size; k++) {
-      const original = x.storage[k]!;
-      x.storage[k] = original + eps;
+      const original = values[k]!;
+      values[k] = original + eps;
       const plus = noGrad(() => f(...args)).data();
-      x.storage[k] = original - eps;
+      values[k] = original - eps;
       const minus = noGrad(() => f(...args)).data();
-      x.storage[k] = original;
+      values[k] = original;
       for (let o = 0; o < outSize; o++) {
         const numerical = (plus[o]! - minus[o]!) / (2 * eps);
         const a = analytic[i]![o * x.size + k]!;

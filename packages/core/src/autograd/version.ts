@@ -1,4 +1,4 @@
-import type { TypedArray } from '../dtype.js';
+import type { Storage } from '../device.js';
 import { AutogradError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import type { Node } from './node.js';
@@ -12,7 +12,7 @@ interface StorageVersion {
   last: number;
 }
 
-const versions = new WeakMap<TypedArray, StorageVersion>();
+const versions = new WeakMap<Storage, StorageVersion>();
 
 // Every in-place write anywhere gets the next number. A node remembers the number current when it
 // was made: if no write has happened since, none of its saved tensors can have changed, so the

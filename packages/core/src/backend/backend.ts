@@ -2,10 +2,13 @@ import type { DType, TypedArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
 import { backendFromEnv, chooseBackend } from './select.js';
 
-/** What a kernel reads: storage plus shape, strides and offset (a Tensor is one). */
-export interface StridedView {
-  /** The typed array holding the elements. */
-  readonly storage: TypedArray;
+/**
+ * What a kernel reads: storage plus shape, strides and offset (a Tensor is one). `S` is the
+ * storage: a typed array for the cpu and wasm backends, a GPU buffer for webgpu.
+ */
+export interface StridedView<S = TypedArray> {
+  /** The elements (a typed array on the cpu device). */
+  readonly storage: S;
   /** Size of each dimension. */
   readonly shape: Shape;
   /** Storage step per dimension (0 for a broadcast dim). */
@@ -91,13 +94,13 @@ export interface SgdStep {
 }
 
 /** Adam's state buffers. */
-export interface AdamMoments {
+export interface AdamMoments<S = TypedArray> {
   /** The running mean of the gradient. */
-  readonly expAvg: StridedView;
+  readonly expAvg: StridedView<S>;
   /** The running mean of its square. */
-  readonly expAvgSq: StridedView;
+  readonly expAvgSq: StridedView<S>;
   /** The running maximum of `expAvgSq` (AMSGrad), else null. */
-  readonly maxExpAvgSq: StridedView | null;
+  readonly maxExpAvgSq: StridedView<S> | null;
 }
 
 /** The scalars of one Adam step. */
@@ -135,13 +138,13 @@ export interface AdagradStep {
 }
 
 /** RMSprop's state buffers. */
-export interface RmspropBuffers {
+export interface RmspropBuffers<S = TypedArray> {
   /** The running mean of the gradient's square. */
-  readonly squareAvg: StridedView;
+  readonly squareAvg: StridedView<S>;
   /** The momentum buffer, or null without momentum. */
-  readonly momentumBuffer: StridedView | null;
+  readonly momentumBuffer: StridedView<S> | null;
   /** The running mean of the gradient (centered RMSprop). */
-  readonly gradAvg: StridedView | null;
+  readonly gradAvg: StridedView<S> | null;
 }
 
 /** The scalars of one RMSprop step. */
@@ -161,63 +164,72 @@ export interface RmspropStep {
 }
 
 /**
- * The kernels every op runs on, grouped by family. Results are fresh contiguous row-major arrays;
- * inputs may be any strided view (broadcast dims have stride 0). A backend never sees autograd:
+ * The kernels every op runs on, grouped by family. Results are fresh contiguous row-major storage
+ * (typed arrays on the cpu backends; `S` is the storage type); inputs may be any strided view
+ * (broadcast dims have stride 0). Index results (argReduce, maxPoolIndices) are int32. A backend never sees autograd:
  * ops own the chain rule, backends only compute values, so a faster backend slots in unchanged.
  */
-export interface Backend {
+export interface Backend<S = TypedArray> {
   /** A short name for messages and benchmarks, e.g. `'cpu'`. */
   readonly name: string;
+  /** A fresh contiguous array of `length` elements of `dtype`, all `value` (zeros, pads, seeds). */
+  full(length: number, value: number, dtype: DType): S;
   /** Elementwise `op(x)` with up to two scalar parameters (slope, alpha, clamp bounds). */
-  unary(op: UnaryOp, x: StridedView, outDtype: DType, p0?: number, p1?: number): TypedArray;
+  unary(op: UnaryOp, x: StridedView<S>, outDtype: DType, p0?: number, p1?: number): S;
   /** Elementwise `op(a, b)`; `a` and `b` already broadcast to `outShape` through their strides. */
-  binary(op: BinaryOp, a: StridedView, b: StridedView, outShape: Shape, outDtype: DType): TypedArray;
+  binary(op: BinaryOp, a: StridedView<S>, b: StridedView<S>, outShape: Shape, outDtype: DType): S;
   /** `cond != 0 ? a : b`, all three broadcast to `outShape` through their strides. */
-  select(cond: StridedView, a: StridedView, b: StridedView, outShape: Shape, outDtype: DType): TypedArray;
+  select(cond: StridedView<S>, a: StridedView<S>, b: StridedView<S>, outShape: Shape, outDtype: DType): S;
   /** Reduces over sorted `dims`; the result has the input's shape without them. */
-  reduce(op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType): TypedArray;
+  reduce(op: ReduceOp, x: StridedView<S>, dims: readonly number[], outDtype: DType): S;
   /** Index of the first maximum (or minimum) along `dim`; the result drops `dim`. */
-  argReduce(op: 'argmax' | 'argmin', x: StridedView, dim: number): Int32Array;
+  argReduce(op: 'argmax' | 'argmin', x: StridedView<S>, dim: number): S;
   /**
    * Batched matrix product of `[...batch, m, k]` and `[...batch, k, n]` (same batch shape); a
    * `bias` of n elements is added to every row of the result (a linear layer's epilogue, rounded
    * once to `outDtype` as an add kernel would).
    */
-  matmul(a: StridedView, b: StridedView, outDtype: DType, bias?: StridedView): TypedArray;
+  matmul(a: StridedView<S>, b: StridedView<S>, outDtype: DType, bias?: StridedView<S>): S;
   /** Copies `src` into the strided `dst` of the same shape. */
-  copy(src: StridedView, dst: StridedView): void;
+  copy(src: StridedView<S>, dst: StridedView<S>): void;
   /** `out[i][j] = x[i][index[i][j]]` along `dim` (PyTorch's gather); the result has index's shape. */
-  gather(x: StridedView, dim: number, index: StridedView, outDtype: DType): TypedArray;
+  gather(x: StridedView<S>, dim: number, index: StridedView<S>, outDtype: DType): S;
   /** Zeros of `outShape` with `src` added at `index` along `dim` (the adjoint of gather). */
-  scatterAdd(src: StridedView, dim: number, index: StridedView, outShape: Shape, outDtype: DType): TypedArray;
+  scatterAdd(src: StridedView<S>, dim: number, index: StridedView<S>, outShape: Shape, outDtype: DType): S;
   /** The slices of `x` along `dim` that the 1-D int32 `index` names, in its order (a batch's rows). */
-  indexSelect(x: StridedView, dim: number, index: StridedView, outDtype: DType): TypedArray;
+  indexSelect(x: StridedView<S>, dim: number, index: StridedView<S>, outDtype: DType): S;
   /** im2col: NCHW input to `[N, C*kh*kw, outH*outW]` columns; out-of-bounds reads give `padValue`. */
-  unfold(x: StridedView, g: WindowGeometry, padValue: number, outDtype: DType): TypedArray;
+  unfold(x: StridedView<S>, g: WindowGeometry, padValue: number, outDtype: DType): S;
   /** col2im, the adjoint of unfold: columns summed back into NCHW. */
-  fold(cols: StridedView, g: WindowGeometry, outDtype: DType): TypedArray;
+  fold(cols: StridedView<S>, g: WindowGeometry, outDtype: DType): S;
   /**
    * Max pooling's routing: the flat index into NCHW `x` of each window's first maximum, as
    * PyTorch's max_pool2d picks it, given the pooled `out` (`[N, C, outH, outW]`) of the same windows.
    */
-  maxPoolIndices(x: StridedView, out: StridedView, g: WindowGeometry): Int32Array;
+  maxPoolIndices(x: StridedView<S>, out: StridedView<S>, g: WindowGeometry): S;
   /** Per row of `[N, C]` logits, `logsumexp(x) − x[target]` against int32 class indices `[N]`. */
-  crossEntropy(logits: StridedView, target: StridedView, outDtype: DType): TypedArray;
+  crossEntropy(logits: StridedView<S>, target: StridedView<S>, outDtype: DType): S;
   /** Cross-entropy's gradient `(softmax(x) − onehot(target)) · dy[:, None]`, `[N, C]`. */
-  crossEntropyGrad(logits: StridedView, target: StridedView, dy: StridedView, outDtype: DType): TypedArray;
+  crossEntropyGrad(logits: StridedView<S>, target: StridedView<S>, dy: StridedView<S>, outDtype: DType): S;
   /** One SGD step in place (PyTorch's order); `momentumBuffer` is null without momentum. */
-  sgdStep(param: StridedView, grad: StridedView, momentumBuffer: StridedView | null, o: SgdStep): void;
+  sgdStep(
+    param: StridedView<S>,
+    grad: StridedView<S>,
+    momentumBuffer: StridedView<S> | null,
+    o: SgdStep,
+  ): void;
   /** One Adam or AdamW step in place; `maxExpAvgSq` is null without AMSGrad. */
-  adamStep(param: StridedView, grad: StridedView, moments: AdamMoments, o: AdamStep): void;
+  adamStep(param: StridedView<S>, grad: StridedView<S>, moments: AdamMoments<S>, o: AdamStep): void;
   /** One Adagrad step in place. */
-  adagradStep(param: StridedView, grad: StridedView, sum: StridedView, o: AdagradStep): void;
+  adagradStep(param: StridedView<S>, grad: StridedView<S>, sum: StridedView<S>, o: AdagradStep): void;
   /** One RMSprop step in place; unused buffers are null. */
-  rmspropStep(param: StridedView, grad: StridedView, buffers: RmspropBuffers, o: RmspropStep): void;
+  rmspropStep(param: StridedView<S>, grad: StridedView<S>, buffers: RmspropBuffers<S>, o: RmspropStep): void;
 }
 
 // Every kernel a backend must have; `satisfies` makes a kernel added to the interface but not
 // listed here a compile error.
 const KERNEL_NAMES = {
+  full: true,
   unary: true,
   binary: true,
   select: true,

@@ -1,5 +1,6 @@
 import { attach, type BackwardRule, type RuleTable, recording, SAVES_NOTHING } from '../autograd/node.js';
-import { getBackend, type WindowGeometry } from '../backend/backend.js';
+import type { WindowGeometry } from '../backend/backend.js';
+import { kernelsFor } from '../backend/dispatch.js';
 import { checkNumel, expectNumbers, expectOptionalTensor, expectOptions, expectTensor } from '../checks.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
@@ -73,14 +74,19 @@ function geometry(
 // im2col as a differentiable op: [N, C, H, W] -> [N, C*kh*kw, outH*outW]. Its adjoint is fold.
 function unfold(x: Tensor, g: WindowGeometry, padValue: number): Tensor {
   const shape = [g.batch, g.channels * g.kernel[0] * g.kernel[1], g.outHeight * g.outWidth];
-  const out = new Tensor(getBackend().unfold(x, g, padValue, x.dtype), shape);
+  const out = new Tensor(kernelsFor('unfold', x).unfold(x, g, padValue, x.dtype), shape);
   if (recording('unfold', out, x)) attach(out, 'unfold', [x], SAVES_NOTHING, RULES.unfold, g);
   return out;
 }
 
 function fold(cols: Tensor, g: WindowGeometry): Tensor {
   const dense = contiguous(cols);
-  const out = new Tensor(getBackend().fold(dense, g, cols.dtype), [g.batch, g.channels, g.height, g.width]);
+  const out = new Tensor(kernelsFor('fold', dense).fold(dense, g, cols.dtype), [
+    g.batch,
+    g.channels,
+    g.height,
+    g.width,
+  ]);
   if (recording('fold', out, cols)) attach(out, 'fold', [cols], SAVES_NOTHING, RULES.fold, g);
   return out;
 }

@@ -6,9 +6,9 @@ import {
   SAVES_NOTHING,
   savedForProduct,
 } from '../autograd/node.js';
-import { getBackend } from '../backend/backend.js';
+import { kernelsFor } from '../backend/dispatch.js';
 import { checkAllFit, checkNumel, expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
-import { allocate, type DType, floatingOf, promote } from '../dtype.js';
+import { type DType, floatingOf, promote } from '../dtype.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { binaryKernel, floatKernel, operands, scalarOf, unaryKernel } from './kernels.js';
@@ -370,7 +370,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   // The kernel reads a NaN bound as none, which is PyTorch's rule for a lone bound only.
   const nanBound = min != null && max != null && (Number.isNaN(min) || Number.isNaN(max));
   const out = nanBound
-    ? new Tensor(allocate(dtype, x.size).fill(Number.NaN), x.shape)
+    ? new Tensor(kernelsFor('clamp', x).full(x.size, Number.NaN, dtype), x.shape)
     : unaryKernel('clamp', x, dtype, min ?? Number.NaN, max ?? Number.NaN);
   if (recording('clamp', out, x)) attach(out, 'clamp', [x], x, RULES.clamp, { min, max });
   return out;
@@ -398,14 +398,14 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   // Two plain numbers have no tensor to take a dtype from: they take cond's floating dtype.
   const pair: [Tensor, Tensor] =
     typeof a === 'number' && typeof b === 'number'
-      ? [scalarOf(a, floatingOf(cond.dtype)), scalarOf(b, floatingOf(cond.dtype))]
+      ? [scalarOf(a, floatingOf(cond.dtype), cond), scalarOf(b, floatingOf(cond.dtype), cond)]
       : operands(a, b, 'where');
   const x = pair[0];
   const y = pair[1];
   const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, 'where'), y.shape, 'where');
   const dtype = promote(x.dtype, y.dtype);
   checkNumel('where', sizeOf(shape), dtype, shape);
-  const out = new Tensor(getBackend().select(cond, x, y, shape, dtype), shape);
+  const out = new Tensor(kernelsFor('where', cond, x, y).select(cond, x, y, shape, dtype), shape);
   if (recording('where', out, x, y)) attach(out, 'where', [x, y], [cond], RULES.where, cond);
   return out;
 }
@@ -413,7 +413,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 // d where(c, x, y) = dy where c, else 0 (to x); the other way round to y
 const whereBackward: BackwardRule<Tensor> = (dy, n) => {
   const cond = n.params;
-  const zero = scalarOf(0, dy.dtype);
+  const zero = scalarOf(0, dy.dtype, dy);
   return [
     n.inputs[0]!.requiresGrad ? where(cond, dy, zero) : null,
     n.inputs[1]!.requiresGrad ? where(cond, zero, dy) : null,

@@ -1,6 +1,6 @@
 import { isGradEnabled, withGradMode } from '../autograd/grad-mode.js';
 import { bumpVersion } from '../autograd/version.js';
-import { getBackend } from '../backend/backend.js';
+import { kernelsFor } from '../backend/dispatch.js';
 import {
   checkAllFit,
   checkFits,
@@ -76,7 +76,7 @@ function write(op: string, target: Tensor, values: Tensor): void {
     }
     src = expand(src, target.shape);
   }
-  getBackend().copy(src, target);
+  kernelsFor(op, src, target).copy(src, target);
   bumpVersion(target);
 }
 

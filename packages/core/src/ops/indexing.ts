@@ -1,5 +1,5 @@
 import { attach, type BackwardRule, type RuleTable, recording } from '../autograd/node.js';
-import { getBackend } from '../backend/backend.js';
+import { kernelsFor } from '../backend/dispatch.js';
 import { checkNumel, expectIndexList, expectInteger, expectTensor } from '../checks.js';
 import { DTypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
 import { normalizeDim, sizeOf } from '../shape.js';
@@ -7,6 +7,7 @@ import { Tensor } from '../tensor.js';
 import { binaryKernel } from './kernels.js';
 import { expand, reshape, unsqueeze } from './movement.js';
 import type { IndexingOpName } from './op-names.js';
+import { onDeviceOf } from './transfer.js';
 
 function checkIndexTensor(op: string, index: Tensor): void {
   if (index.dtype !== 'int32')
@@ -32,7 +33,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
       `gather: index of shape ${fmtShape(index.shape)} must have as many dims as input ${fmtShape(x.shape)}`,
     );
   }
-  const out = new Tensor(getBackend().gather(x, d, index, x.dtype), index.shape);
+  const out = new Tensor(kernelsFor('gather', x, index).gather(x, d, index, x.dtype), index.shape);
   if (recording('gather', out, x)) attach(out, 'gather', [x], index, RULES.gather, { d, index });
   return out;
 }
@@ -44,7 +45,10 @@ const gatherBackward: BackwardRule<{ d: number; index: Tensor }> = (dy, { inputs
 
 /** @internal The adjoint of gather: zeros of `shape` with `src` added at `index` along `dim`. */
 export function scatterAdd(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
-  const out = new Tensor(getBackend().scatterAdd(src, dim, index, shape, src.dtype), shape);
+  const out = new Tensor(
+    kernelsFor('scatterAdd', src, index).scatterAdd(src, dim, index, shape, src.dtype),
+    shape,
+  );
   if (recording('scatterAdd', out, src))
     attach(out, 'scatterAdd', [src], index, RULES.scatterAdd, { dim, index });
   return out;
@@ -66,14 +70,15 @@ const scatterAddBackward: BackwardRule<{ dim: number; index: Tensor }> = (dy, { 
 export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
   expectTensor('indexSelect', 'input', x);
   if (!(index instanceof Tensor)) expectIndexList('indexSelect', 'index', index);
-  const idx = index instanceof Tensor ? index : new Tensor(Int32Array.from(index), [index.length]);
+  const idx =
+    index instanceof Tensor ? index : onDeviceOf(new Tensor(Int32Array.from(index), [index.length]), x);
   checkIndexTensor('indexSelect', idx);
   if (idx.ndim !== 1)
     throw new ShapeError(`indexSelect: index must be 1-D, got shape ${fmtShape(idx.shape)}`);
   const d = normalizeDim(dim, x.ndim, 'indexSelect');
   const shape = x.shape.map((s, i) => (i === d ? idx.size : s));
   checkNumel('indexSelect', sizeOf(shape), x.dtype, shape);
-  const out = new Tensor(getBackend().indexSelect(x, d, idx, x.dtype), shape);
+  const out = new Tensor(kernelsFor('indexSelect', x, idx).indexSelect(x, d, idx, x.dtype), shape);
   if (recording('indexSelect', out, x)) attach(out, 'indexSelect', [x], idx, RULES.indexSelect, { d, idx });
   return out;
 }
@@ -108,15 +113,23 @@ export function oneHot(x: Tensor, numClasses: number): Tensor {
   expectInteger('oneHot', 'numClasses', numClasses, 0);
   checkNumel('oneHot', x.size * numClasses, 'float32', [...x.shape, numClasses]);
   checkIndexTensor('oneHot', x);
-  const values = x.data();
-  for (const v of values) {
-    if (v < 0 || v >= numClasses) {
-      throw new IndexError(`oneHot: class index ${v} is out of range for ${numClasses} classes`);
-    }
-  }
-  const classes = new Tensor(
-    Int32Array.from({ length: numClasses }, (_, i) => i),
-    [numClasses],
+  const classes = onDeviceOf(
+    new Tensor(
+      Int32Array.from({ length: numClasses }, (_, i) => i),
+      [numClasses],
+    ),
+    x,
   );
+  if (x.device === 'cpu') {
+    for (const v of x.data()) {
+      if (v < 0 || v >= numClasses) {
+        throw new IndexError(`oneHot: class index ${v} is out of range for ${numClasses} classes`);
+      }
+    }
+  } else {
+    // The indices are on the GPU: selecting them from the classes records one out of range as a
+    // fault, thrown at the next read (see backend/webgpu/faults.ts).
+    indexSelect(classes, 0, reshape(x, [x.size]));
+  }
   return binaryKernel('eq', unsqueeze(x, -1), classes, 'float32', 'oneHot');
 }

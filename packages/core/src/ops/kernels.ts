@@ -1,24 +1,28 @@
-import { type BinaryOp, getBackend, type UnaryOp } from '../backend/backend.js';
+import type { BinaryOp, UnaryOp } from '../backend/backend.js';
+import { kernelsFor } from '../backend/dispatch.js';
 import { checkFits, checkNumel, expectTensor, isTensor, operandError } from '../checks.js';
 import { allocate, type DType, floatingOf, promote } from '../dtype.js';
 import { broadcastShapes, type Shape, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 
-/** A 0-d tensor of `dtype` holding `value`. */
-export function scalarOf(value: number, dtype: DType): Tensor {
-  const data = allocate(dtype, 1);
-  data[0] = value;
-  return new Tensor(data, []);
+/** A 0-d tensor of `dtype` holding `value`, on the device of `like` (the cpu without one). */
+export function scalarOf(value: number, dtype: DType, like?: Tensor): Tensor {
+  if (like === undefined || ArrayBuffer.isView(like.storage)) {
+    const data = allocate(dtype, 1);
+    data[0] = value;
+    return new Tensor(data, []);
+  }
+  return new Tensor(kernelsFor('scalar', like).full(1, value, dtype), []);
 }
 
 // A plain number takes the tensor's dtype (PyTorch's "weak" scalars), except that a fractional
 // number next to an int32 tensor makes it float32; an integer int32 cannot hold is refused, as
 // PyTorch refuses it, rather than wrapped around.
 function numberOperand(value: number, like: Tensor, op: string): Tensor {
-  if (like.dtype !== 'int32') return scalarOf(value, like.dtype);
-  if (!Number.isInteger(value)) return scalarOf(value, 'float32');
+  if (like.dtype !== 'int32') return scalarOf(value, like.dtype, like);
+  if (!Number.isInteger(value)) return scalarOf(value, 'float32', like);
   checkFits(op, 'int32', value);
-  return scalarOf(value, 'int32');
+  return scalarOf(value, 'int32', like);
 }
 
 /**
@@ -57,7 +61,7 @@ export function floatKernel(op: UnaryOp, x: Tensor): Tensor {
 function runUnary(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number): Tensor {
   // Only a broadcast view can be larger than a tensor may be.
   checkNumel(op, x.size, dtype, x.shape);
-  return new Tensor(getBackend().unary(op, x, dtype, p0, p1), x.shape);
+  return new Tensor(kernelsFor(op, x).unary(op, x, dtype, p0, p1), x.shape);
 }
 
 /** Runs the binary kernel `op` with broadcasting; `name` is the op named in a shape error. */
@@ -65,7 +69,7 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, dtype?: DType, 
   const shape = broadcastShapes(a.shape, b.shape, name);
   const outDtype = dtype ?? promote(a.dtype, b.dtype);
   checkBroadcastSize(name, a, b, shape, outDtype);
-  return new Tensor(getBackend().binary(op, a, b, shape, outDtype), shape);
+  return new Tensor(kernelsFor(name, a, b).binary(op, a, b, shape, outDtype), shape);
 }
 
 // Out of binaryKernel's body, which V8 should inline into every binary op.

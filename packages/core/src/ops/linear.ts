@@ -6,7 +6,7 @@ import {
   recordingAll,
   savedForProduct,
 } from '../autograd/node.js';
-import { getBackend } from '../backend/backend.js';
+import { kernelsFor } from '../backend/dispatch.js';
 import { expectOptionalTensor, expectTensor } from '../checks.js';
 import { promote } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
@@ -52,7 +52,12 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   // Raw values only: detached views, so the forward records nothing but this op's own node.
   const x2 = reshape(x.detach(), [m, inF]);
   const dtype = promote(promote(x.dtype, weight.dtype), bias?.dtype ?? x.dtype);
-  const data = getBackend().matmul(x2, transpose(weight.detach(), 0, 1), dtype, bias ?? undefined);
+  const data = kernelsFor('linear', x2, weight, bias ?? undefined).matmul(
+    x2,
+    transpose(weight.detach(), 0, 1),
+    dtype,
+    bias ?? undefined,
+  );
   const out = new Tensor(data, [...lead, outF]);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   if (recordingAll('linear', out, inputs))

@@ -1,5 +1,5 @@
 import { attach, type BackwardRule, type RuleTable, recording, savedForProduct } from '../autograd/node.js';
-import { getBackend } from '../backend/backend.js';
+import { kernelsFor } from '../backend/dispatch.js';
 import { checkNumel, expectTensor } from '../checks.js';
 import { promote } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
@@ -12,7 +12,7 @@ import type { MatmulOpName } from './op-names.js';
 function bmm(a: Tensor, b: Tensor): Tensor {
   const nd = a.ndim;
   const shape = [...a.shape.slice(0, nd - 1), b.shape[nd - 1]!];
-  const out = new Tensor(getBackend().matmul(a, b, promote(a.dtype, b.dtype)), shape);
+  const out = new Tensor(kernelsFor('matmul', a, b).matmul(a, b, promote(a.dtype, b.dtype)), shape);
   if (recording('matmul', out, a, b)) attach(out, 'matmul', [a, b], savedForProduct(a, b), RULES.matmul);
   return out;
 }

@@ -1,5 +1,6 @@
 import { attach, type BackwardRule, type RuleTable, recording } from '../autograd/node.js';
-import { getBackend, type WindowGeometry } from '../backend/backend.js';
+import type { WindowGeometry } from '../backend/backend.js';
+import { kernelsFor } from '../backend/dispatch.js';
 import { Tensor } from '../tensor.js';
 import { scatterAdd } from './indexing.js';
 import { reshape } from './movement.js';
@@ -12,7 +13,7 @@ import type { PoolOpName } from './op-names.js';
  * NaN dy reaches its element alone).
  */
 export function maxPoolOp(x4: Tensor, g: WindowGeometry): Tensor {
-  const backend = getBackend();
+  const backend = kernelsFor('maxPool2d', x4);
   const k = g.kernel[0] * g.kernel[1];
   const l = g.outHeight * g.outWidth;
   const cols = new Tensor(backend.unfold(x4, g, Number.NEGATIVE_INFINITY, x4.dtype), [
@@ -35,7 +36,7 @@ export function maxPoolOp(x4: Tensor, g: WindowGeometry): Tensor {
 const maxPoolBackward: BackwardRule<{ out: Tensor; g: WindowGeometry }> = (dy, n) => {
   const x4 = n.inputs[0]!;
   const { out, g } = n.params;
-  const at = new Tensor(getBackend().maxPoolIndices(x4, out, g), [out.size]);
+  const at = new Tensor(kernelsFor('maxPool2d', x4).maxPoolIndices(x4, out, g), [out.size]);
   return [reshape(scatterAdd(reshape(dy, [out.size]), 0, at, [x4.size]), x4.shape)];
 };
 

@@ -6,8 +6,9 @@ import {
   recordingAll,
   SAVES_NOTHING,
 } from '../autograd/node.js';
-import { getBackend } from '../backend/backend.js';
+import { kernelsFor } from '../backend/dispatch.js';
 import {
+  checkNumel,
   expectBound,
   expectNumber,
   expectNumbers,
@@ -15,7 +16,7 @@ import {
   expectTensor,
   expectTensors,
 } from '../checks.js';
-import { allocate, promote } from '../dtype.js';
+import { promote } from '../dtype.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { contiguousStrides, inferShape, normalizeDim, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -24,8 +25,10 @@ import type { MovementOpName } from './op-names.js';
 /** @internal A differentiable dense copy (or `x` itself when already dense and no copy is forced). */
 export function contiguous(x: Tensor, forceCopy = false): Tensor {
   if (!forceCopy && x.isContiguous()) return x;
-  const out = new Tensor(allocate(x.dtype, x.size, 'contiguous'), x.shape);
-  getBackend().copy(x, out);
+  checkNumel('contiguous', x.size, x.dtype, x.shape);
+  const kernels = kernelsFor('contiguous', x);
+  const out = new Tensor(kernels.full(x.size, 0, x.dtype), x.shape);
+  kernels.copy(x, out);
   if (recording('contiguous', out, x)) attach(out, 'contiguous', [x], SAVES_NOTHING, RULES.contiguous);
   return out;
 }
@@ -278,14 +281,16 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
     before[d] = padding[2 * k]!;
     shape[d] = x.shape[d]! + padding[2 * k]! + padding[2 * k + 1]!;
   }
-  const out = new Tensor(allocate(x.dtype, sizeOf(shape), 'pad').fill(value), shape);
+  checkNumel('pad', sizeOf(shape), x.dtype, shape);
+  const kernels = kernelsFor('pad', x);
+  const out = new Tensor(kernels.full(sizeOf(shape), value, x.dtype), shape);
   const interior = new Tensor(
     out.storage,
     x.shape,
     out.strides,
     before.reduce((o, b, d) => o + b * out.strides[d]!, 0),
   );
-  getBackend().copy(x, interior);
+  kernels.copy(x, interior);
   if (recording('pad', out, x)) attach(out, 'pad', [x], SAVES_NOTHING, RULES.pad, before);
   return out;
 }
@@ -324,13 +329,15 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   const dtype = tensors.reduce((dt, t) => promote(dt, t.dtype), first.dtype);
   const shape = first.shape.map((s, k) => (k === d ? tensors.reduce((n, t) => n + t.shape[d]!, 0) : s));
-  const out = new Tensor(allocate(dtype, sizeOf(shape), 'cat'), shape);
+  checkNumel('cat', sizeOf(shape), dtype, shape);
+  const kernels = kernelsFor('cat', first);
+  const out = new Tensor(kernels.full(sizeOf(shape), 0, dtype), shape);
   const starts: number[] = [];
   let at = 0;
   for (const t of tensors) {
     starts.push(at);
     const part = new Tensor(out.storage, t.shape, out.strides, at * out.strides[d]!);
-    getBackend().copy(t, part);
+    kernelsFor('cat', t, part).copy(t, part);
     at += t.shape[d]!;
   }
   if (recordingAll('cat', out, tensors))

@@ -67,6 +67,9 @@ export type ConvOpName = 'unfold' | 'fold';
 /** Ops of max-pool.ts. */
 export type PoolOpName = 'maxPool2d';
 
+/** Ops of transfer.ts (copies between devices). */
+export type TransferOpName = 'toDevice';
+
 /** Every built-in op that records a node. */
 export type OpName =
   | ActivationOpName
@@ -77,4 +80,5 @@ export type OpName =
   | MatmulOpName
   | LinearOpName
   | ConvOpName
-  | PoolOpName;
+  | PoolOpName
+  | TransferOpName;

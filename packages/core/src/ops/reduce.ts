@@ -1,12 +1,14 @@
 import { withGradMode } from '../autograd/grad-mode.js';
 import { attach, type BackwardRule, type RuleTable, recording, SAVES_NOTHING } from '../autograd/node.js';
-import { getBackend, type ReduceOp } from '../backend/backend.js';
+import type { ReduceOp } from '../backend/backend.js';
+import { kernelsFor } from '../backend/dispatch.js';
 import { expectOptionalNumber, expectOptions, expectTensor } from '../checks.js';
 import { normalizeDim, normalizeDims, reducedShape, type Shape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { div, mul, sqrt, square, sub, where } from './elementwise.js';
 import { expand, reshape } from './movement.js';
 import type { ReduceOpName } from './op-names.js';
+import { onDeviceOf } from './transfer.js';
 
 type Dims = number | readonly number[] | undefined;
 
@@ -22,7 +24,7 @@ function keptShape(x: Tensor, dims: readonly number[], g: Tensor): Tensor {
 }
 
 function reduceKernel(op: ReduceOp, x: Tensor, dims: readonly number[], keepDim: boolean): Tensor {
-  return new Tensor(getBackend().reduce(op, x, dims, x.dtype), reducedShape(x.shape, dims, keepDim));
+  return new Tensor(kernelsFor(op, x).reduce(op, x, dims, x.dtype), reducedShape(x.shape, dims, keepDim));
 }
 
 /**
@@ -110,13 +112,16 @@ const extremumBackward: BackwardRule<ExtremumParams> = (dy, { inputs, params }) 
 // A mask of x's shape, 1 at the first maximum (or minimum) along d: position == argmax(x, d).
 function firstExtreme(op: 'max' | 'min', x: Tensor, d: number): Tensor {
   const index = new Tensor(
-    getBackend().argReduce(op === 'max' ? 'argmax' : 'argmin', x, d),
+    kernelsFor(op, x).argReduce(op === 'max' ? 'argmax' : 'argmin', x, d),
     reducedShape(x.shape, [d], true),
   );
   const n = x.shape[d]!;
-  const positions = new Tensor(
-    Int32Array.from({ length: n }, (_, i) => i),
-    x.shape.map((s, i) => (i === d ? s : 1)),
+  const positions = onDeviceOf(
+    new Tensor(
+      Int32Array.from({ length: n }, (_, i) => i),
+      x.shape.map((s, i) => (i === d ? s : 1)),
+    ),
+    x,
   );
   return positions.eq(index);
 }
@@ -153,7 +158,7 @@ export function min(x: Tensor, dim?: Dims, keepDim = false): Tensor {
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepDim: boolean): Tensor {
   if (dim === undefined) {
     const flat = reshape(x.detach(), [x.size]);
-    const index = new Tensor(getBackend().argReduce(op, flat, 0), []);
+    const index = new Tensor(kernelsFor(op, flat).argReduce(op, flat, 0), []);
     return keepDim
       ? reshape(
           index,
@@ -163,7 +168,8 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
   }
   const d = normalizeDim(dim, x.ndim, op);
   const dims = x.ndim === 0 ? [] : [d];
-  const data = x.ndim === 0 ? new Int32Array(1) : getBackend().argReduce(op, x, d);
+  const kernels = kernelsFor(op, x);
+  const data = x.ndim === 0 ? kernels.full(1, 0, 'int32') : kernels.argReduce(op, x, d);
   return new Tensor(data, reducedShape(x.shape, dims, keepDim));
 }
 

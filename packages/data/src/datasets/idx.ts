@@ -1,4 +1,4 @@
-import { type DType, type Tensor, ValueError, zeros } from '@backprop/core';
+import { type DType, type Tensor, type TypedArray, ValueError, zeros } from '@backprop/core';
 
 // IDX (the MNIST files' format): two zero bytes, a type code, the number of dims, then each dim as a
 // big-endian uint32, then the values in row-major order, big-endian.
@@ -69,8 +69,8 @@ export function readIdx(bytes: Uint8Array): Tensor {
     );
   }
   // zeros() also names a size no tensor can hold.
-  const out = zeros(shape, { dtype: type.dtype });
-  const values = out.storage;
+  const out = zeros(shape, { dtype: type.dtype, device: 'cpu' });
+  const values = out.storage as TypedArray; // a cpu tensor's storage is its typed array
   if (bytes[2] === 0x08) {
     values.set(bytes.subarray(headerBytes)); // unsigned bytes: one block copy
   } else {

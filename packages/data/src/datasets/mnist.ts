@@ -1,4 +1,4 @@
-import { BackpropError, Tensor, ValueError } from '@backprop/core';
+import { BackpropError, Tensor, type TypedArray, ValueError } from '@backprop/core';
 import { TensorDataset } from '../dataset.js';
 import { readIdx } from './idx.js';
 import { packageFile, readable, readDataFile } from './payload.js';
@@ -91,9 +91,9 @@ async function loadSplit(
   }
   const n = Math.min(limit ?? count, count);
   const pixels = new Float32Array(n * 28 * 28);
-  const bytes = images.storage;
+  const bytes = images.storage as TypedArray; // read on the cpu
   for (let i = 0; i < pixels.length; i++) pixels[i] = bytes[i]! / 255;
-  const y = new Int32Array(labels.storage.subarray(0, n));
+  const y = new Int32Array((labels.storage as TypedArray).subarray(0, n));
   return new TensorDataset(new Tensor(pixels, [n, 1, 28, 28]), new Tensor(y, [n]));
 }
 

@@ -1,4 +1,4 @@
-import { customOp, DTypeError, getBackend, ShapeError, Tensor, ValueError } from '@backprop/core';
+import { customOp, DTypeError, kernelsFor, ShapeError, Tensor, ValueError } from '@backprop/core';
 import { checkSameShape, fmtShape } from '../shape-check.js';
 import { checkClassTargets, type ReductionOptions, reduce, reduceWeighted } from './reduction.js';
 
@@ -23,7 +23,7 @@ const fusedCrossEntropy = customOp({
   name: 'crossEntropy',
   forward: (ctx, logits, target) => {
     ctx.saveForBackward(logits, target);
-    const rows = getBackend().crossEntropy(logits, target, logits.dtype);
+    const rows = kernelsFor('crossEntropy', logits, target).crossEntropy(logits, target, logits.dtype);
     return new Tensor(rows, [logits.shape[0]!]);
   },
   backward: (ctx, dy) => {
@@ -39,7 +39,12 @@ const crossEntropyGrad = customOp({
   name: 'crossEntropyBackward',
   forward: (ctx, logits, target, dy) => {
     ctx.saveForBackward(logits, target, dy);
-    const grad = getBackend().crossEntropyGrad(logits, target, dy, logits.dtype);
+    const grad = kernelsFor('crossEntropy', logits, target, dy).crossEntropyGrad(
+      logits,
+      target,
+      dy,
+      logits.dtype,
+    );
     return new Tensor(grad, logits.shape);
   },
   backward: (ctx, g) => {

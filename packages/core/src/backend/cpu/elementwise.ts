@@ -4,6 +4,13 @@ import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
 import { binaryConstRun, binaryRun, unaryRun } from './loops.js';
 import { isDense, planFlat } from './rows.js';
 
+export function full(length: number, value: number, dtype: DType): TypedArray {
+  const out = allocate(dtype, length);
+  // allocate zero-fills: most fills are zeros.
+  if (value !== 0) out.fill(value);
+  return out;
+}
+
 export function unary(op: UnaryOp, x: StridedView, outDtype: DType, p0 = 0, p1 = 0): TypedArray {
   const n = sizeOf(x.shape);
   const out = allocate(outDtype, n);

@@ -1,7 +1,7 @@
 import type { Backend } from '../backend.js';
 import { fold, unfold } from './conv.js';
 import { crossEntropy, crossEntropyGrad } from './cross-entropy.js';
-import { binary, copy, select, unary } from './elementwise.js';
+import { binary, copy, full, select, unary } from './elementwise.js';
 import { gather, indexSelect, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim.js';
@@ -18,6 +18,7 @@ import { argReduce, reduce } from './reduce.js';
  */
 export const cpuBackend: Backend = {
   name: 'cpu',
+  full,
   unary,
   binary,
   select,

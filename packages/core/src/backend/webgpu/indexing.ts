@@ -1,0 +1,161 @@
+import type { DType } from '../../dtype.js';
+import { fmtShape, IndexError } from '../../errors.js';
+import { contiguousStrides, type Shape, sizeOf } from '../../shape.js';
+import { full } from './elementwise.js';
+import { checks, reportIndex } from './faults.js';
+import type { GpuStorage } from './storage.js';
+import {
+  allocateGpu,
+  binding,
+  contextOf,
+  entry,
+  type GpuView,
+  HEADER,
+  launch,
+  VIEWS,
+  viewsHeader,
+  wgslType,
+} from './wgsl.js';
+
+// Gather, scatter-add and index-select. An index out of range cannot be refused when the op is
+// called (the indices are on the GPU): the kernel records it in the device's fault word, the
+// element reads as NaN (0 for int32) or adds nothing, and the next read of any tensor throws an
+// IndexError naming the op, the index and the size, as CUDA's device-side asserts do.
+
+export function gather(x: GpuView, dim: number, index: GpuView, outDtype: DType): GpuStorage {
+  for (let d = 0; d < x.shape.length; d++) {
+    if (d !== dim && index.shape[d]! > x.shape[d]!) {
+      throw new IndexError(
+        `gather: index shape ${fmtShape(index.shape)} is larger than input shape ${fmtShape(x.shape)} in dim ${d}`,
+      );
+    }
+  }
+  const ctx = contextOf(x);
+  const n = sizeOf(index.shape);
+  const out = allocateGpu(ctx, outDtype, n, 'gather');
+  const xT = wgslType(x.storage.dtype, 'gather');
+  const outT = wgslType(outDtype, 'gather');
+  // View 0 walks x without dim (its stride 0), view 1 walks the index; then dim's size and stride.
+  const base = { strides: x.strides.map((s, d) => (d === dim ? 0 : s)), offset: x.offset };
+  launch(
+    ctx,
+    `gather:${xT}:${outT}`,
+    () =>
+      HEADER +
+      VIEWS +
+      checks(4) +
+      binding(1, 'x', xT) +
+      binding(2, 'index', 'i32') +
+      binding(3, 'out', outT, 'read_write') +
+      entry(`
+  let r = info[1];
+  let size = info[2u + r + 2u * (r + 1u)];
+  let step = info[3u + r + 2u * (r + 1u)];
+  let k = index[at(i, 1u)];
+  if (k < 0 || u32(k) >= size) {
+    fault(${reportIndex('gather')}, k, size);
+    out[i] = ${outT === 'f32' ? 'nan()' : '0'};
+    return;
+  }
+  out[i] = ${outT}(x[at(i, 0u) + u32(k) * step]);`),
+    [...viewsHeader(index.shape, [base, index]), x.shape[dim]!, x.strides[dim]!],
+    [x.storage, index.storage, out, ctx.faults],
+    n,
+  );
+  return out;
+}
+
+// f32 addition into a u32 word by compare-and-swap (WGSL has integer atomics only).
+const ATOMIC_ADD_F32 = /* wgsl */ `
+fn addTo(p: u32, v: f32) {
+  var old = atomicLoad(&out[p]);
+  loop {
+    let r = atomicCompareExchangeWeak(&out[p], old, bitcast<u32>(bitcast<f32>(old) + v));
+    if (r.exchanged) { break; }
+    old = r.old_value;
+  }
+}
+`;
+
+export function scatterAdd(
+  src: GpuView,
+  dim: number,
+  index: GpuView,
+  outShape: Shape,
+  outDtype: DType,
+): GpuStorage {
+  const ctx = contextOf(src);
+  const out = full(sizeOf(outShape), 0, outDtype);
+  const n = sizeOf(index.shape);
+  const sT = wgslType(src.storage.dtype, 'scatterAdd');
+  const outT = wgslType(outDtype, 'scatterAdd');
+  const strides = contiguousStrides(outShape);
+  const base = { strides: strides.map((s, d) => (d === dim ? 0 : s)), offset: 0 };
+  const add = outT === 'f32' ? 'addTo(p, f32(src[at(i, 2u)]));' : 'atomicAdd(&out[p], i32(src[at(i, 2u)]));';
+  launch(
+    ctx,
+    `scatterAdd:${sT}:${outT}`,
+    () =>
+      HEADER +
+      VIEWS +
+      checks(4) +
+      binding(1, 'index', 'i32') +
+      binding(2, 'src', sT) +
+      `@group(0) @binding(3) var<storage, read_write> out: array<atomic<${outT === 'f32' ? 'u32' : 'i32'}>>;\n` +
+      (outT === 'f32' ? ATOMIC_ADD_F32 : '') +
+      entry(`
+  let r = info[1];
+  let size = info[2u + r + 3u * (r + 1u)];
+  let step = info[3u + r + 3u * (r + 1u)];
+  let k = index[at(i, 1u)];
+  if (k < 0 || u32(k) >= size) {
+    fault(${reportIndex('scatterAdd')}, k, size);
+    return;
+  }
+  let p = at(i, 0u) + u32(k) * step;
+  ${add}`),
+    [...viewsHeader(index.shape, [base, index, src]), outShape[dim]!, strides[dim]!],
+    [index.storage, src.storage, out, ctx.faults],
+    n,
+  );
+  return out;
+}
+
+export function indexSelect(x: GpuView, dim: number, index: GpuView, outDtype: DType): GpuStorage {
+  const ctx = contextOf(x);
+  const count = sizeOf(index.shape);
+  const outShape = x.shape.map((s, d) => (d === dim ? count : s));
+  const n = sizeOf(outShape);
+  const out = allocateGpu(ctx, outDtype, n, 'indexSelect');
+  const xT = wgslType(x.storage.dtype, 'indexSelect');
+  const outT = wgslType(outDtype, 'indexSelect');
+  // View 0 walks x without dim; view 1 walks the 1-D index along dim only.
+  const base = { strides: x.strides.map((s, d) => (d === dim ? 0 : s)), offset: x.offset };
+  const idx = { strides: outShape.map((_, d) => (d === dim ? index.strides[0]! : 0)), offset: index.offset };
+  launch(
+    ctx,
+    `indexSelect:${xT}:${outT}`,
+    () =>
+      HEADER +
+      VIEWS +
+      checks(4) +
+      binding(1, 'x', xT) +
+      binding(2, 'index', 'i32') +
+      binding(3, 'out', outT, 'read_write') +
+      entry(`
+  let r = info[1];
+  let size = info[2u + r + 2u * (r + 1u)];
+  let step = info[3u + r + 2u * (r + 1u)];
+  let k = index[at(i, 1u)];
+  if (k < 0 || u32(k) >= size) {
+    fault(${reportIndex('indexSelect')}, k, size);
+    out[i] = ${outT === 'f32' ? 'nan()' : '0'};
+    return;
+  }
+  out[i] = ${outT}(x[at(i, 0u) + u32(k) * step]);`),
+    [...viewsHeader(outShape, [base, idx]), x.shape[dim]!, x.strides[dim]!],
+    [x.storage, index.storage, out, ctx.faults],
+    n,
+  );
+  return out;
+}
