@@ -393,6 +393,21 @@ export class Tensor {
   }
 
   /**
+   * Makes this tensor share `source`'s storage, shape, strides and offset (PyTorch's `set_`); the
+   * object stays the same, so an optimizer holding it sees the change. Same dtype only; on a
+   * tensor that requires grad it throws unless run inside `noGrad`. Returns `this`.
+   *
+   * @example
+   * ```ts
+   * noGrad(() => w.set_(w.detach().to('webgpu'))); // what model.to('webgpu') does per parameter
+   * ```
+   */
+  set_(source: Tensor): this {
+    inPlace.set_(this, source);
+    return this;
+  }
+
+  /**
    * Fills this tensor with `value` in place; returns `this`.
    *
    * @example

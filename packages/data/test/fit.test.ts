@@ -1,5 +1,6 @@
-import { Generator, randn, type Tensor, tensor, ValueError } from '@backprop/core';
-import { describe, expect, it } from 'vitest';
+import { Generator, noGrad, randn, type Tensor, tensor, ValueError } from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startWebGPU } from '../../core/test/webgpu-setup.js';
 import {
   accuracy,
   DataLoader,
@@ -412,5 +413,41 @@ describe('the smallest perceptron', () => {
       }
     }
     expect(w).toBeCloseTo(1.0047, 3);
+  });
+});
+
+describe('fit on the webgpu device', () => {
+  beforeAll(startWebGPU, 60_000);
+
+  it('moves each batch to the model device, reads losses back asynchronously and matches the cpu run', async () => {
+    const run = async (device: 'cpu' | 'webgpu') => {
+      const model = new TinyLinear(2, 2);
+      noGrad(() => {
+        for (const p of model.parameters()) p.set_(p.detach().to(device));
+      });
+      const history = await fit(model, {
+        train: new DataLoader(separable(64, 1), {
+          batchSize: 16,
+          shuffle: true,
+          generator: new Generator(0),
+        }),
+        validation: new DataLoader(separable(32, 2), { batchSize: 32 }),
+        loss: crossEntropy,
+        optimizer: tinySgd(model.parameters(), 0.5),
+        epochs: 3,
+        metrics: { accuracy },
+        ...quiet,
+      });
+      expect(model.w.device).toBe(device);
+      return history;
+    };
+    const cpu = await run('cpu');
+    const gpu = await run('webgpu');
+    for (const [i, record] of gpu.entries()) {
+      expect(record.trainLoss).toBeCloseTo(cpu[i]!.trainLoss, 4);
+      expect(record.valLoss!).toBeCloseTo(cpu[i]!.valLoss!, 4);
+      expect(record.valAccuracy).toBe(cpu[i]!.valAccuracy);
+    }
+    expect(gpu.at(-1)!.trainLoss).toBeLessThan(gpu[0]!.trainLoss);
   });
 });

@@ -120,11 +120,16 @@ export abstract class BatchNormBase extends Module {
     const count = this.numBatchesTracked;
     if (!runningMean || !runningVar || !count) return;
     noGrad(() => {
-      count.fill_(count.item() + 1);
-      const m = this.momentum ?? 1 / count.item();
+      count.add_(1);
+      // Without momentum the average is cumulative: m = 1 / count, a tensor on the count's device
+      // (reading a GPU count back would stall every training step).
+      const m: Tensor | number =
+        this.momentum ?? (count.device === 'cpu' ? 1 / count.item() : count.to('float32').reciprocal());
       const c = this.numFeatures;
-      runningMean.copy_(runningMean.mul(1 - m).add(mean.reshape([c]).mul(m)));
-      runningVar.copy_(runningVar.mul(1 - m).add(variance.reshape([c]).mul((m * n) / (n - 1))));
+      const keep = typeof m === 'number' ? 1 - m : m.neg().add(1);
+      const unbiased = typeof m === 'number' ? (m * n) / (n - 1) : m.mul(n / (n - 1));
+      runningMean.copy_(runningMean.mul(keep).add(mean.reshape([c]).mul(m)));
+      runningVar.copy_(runningVar.mul(keep).add(variance.reshape([c]).mul(unbiased)));
     });
   }
 

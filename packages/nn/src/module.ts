@@ -1,4 +1,4 @@
-import { noGrad, ShapeError, Tensor, ValueError } from '@backprop/core';
+import { type Device, noGrad, ShapeError, Tensor, ValueError } from '@backprop/core';
 import { Parameter } from './parameter.js';
 import { fmtShape } from './shape-check.js';
 
@@ -204,6 +204,31 @@ export abstract class Module {
    */
   eval(): this {
     return this.train(false);
+  }
+
+  /**
+   * Moves every parameter, gradient and buffer to `device` in place (`'cpu'` or `'webgpu'`) and
+   * returns `this`. The `Parameter` objects stay the same, so an optimizer built before still
+   * updates them; its state follows on its next step. From webgpu back to the cpu the values can
+   * only be read asynchronously, so that direction throws (read `stateDict()` values with
+   * `dataAsync()` instead).
+   *
+   * @example
+   * ```ts
+   * await initWebGPU();
+   * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 1)).to('webgpu');
+   * ```
+   */
+  to(device: Device): this {
+    noGrad(() => {
+      for (const p of this.parameters()) {
+        if (p.device === device) continue;
+        p.set_(p.detach().to(device));
+        if (p.grad !== null) p.grad = p.grad.to(device);
+      }
+      for (const [, b] of this.namedBuffers()) if (b.device !== device) b.set_(b.to(device));
+    });
+    return this;
   }
 
   /**

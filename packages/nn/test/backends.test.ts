@@ -1,5 +1,6 @@
-// The same seeded training on the cpu backend (float64 sums in matmul) and the wasm backend (float32
-// sums): the losses must agree within float32 tolerance step by step, for an MLP and a small CNN.
+// The same seeded training on the cpu backend (float64 sums in matmul), the wasm backend (float32
+// sums) and the webgpu device (WGSL kernels; SwiftShader without a GPU): the losses must agree
+// within float32 tolerance step by step, for an MLP and a small CNN.
 import {
   type Backend,
   cpuBackend,
@@ -12,7 +13,8 @@ import {
   type Tensor,
   wasmBackend,
 } from '@backprop/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startWebGPU } from '../../core/test/webgpu-setup.js';
 import {
   Conv2d,
   crossEntropy,
@@ -49,14 +51,40 @@ function train(backend: Backend, build: Build, shape: number[], classes: number,
   return losses;
 }
 
+/** The same training with the model and data moved to the webgpu device; losses read back async. */
+async function trainOnWebGPU(build: Build, shape: number[], classes: number, lr: number): Promise<number[]> {
+  setBackend(cpuBackend);
+  const g = new Generator(7);
+  const model = build(g).to('webgpu');
+  const x = randn(shape, { generator: g }).to('webgpu');
+  const y = randint(0, classes, [shape[0]!], { generator: g }).to('webgpu');
+  const losses: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    model.zeroGrad();
+    const loss = crossEntropy(model.forward(x) as Tensor, y);
+    loss.backward();
+    noGrad(() => {
+      for (const p of model.parameters()) p.copy_(p.sub(p.grad!.mul(lr)));
+    });
+    losses.push(await loss.itemAsync());
+  }
+  expect(model.parameters().every((p) => p.device === 'webgpu')).toBe(true);
+  return losses;
+}
+
 function expectSameCurve(build: Build, shape: number[], classes: number, lr: number): void {
   const cpu = train(cpuBackend, build, shape, classes, lr);
   const wasm = train(wasmBackend, build, shape, classes, lr);
+  expectCloseCurves(cpu, wasm, 'wasm');
+}
+
+function expectCloseCurves(cpu: number[], other: number[], name: string): void {
+  const wasm = other;
   expect(cpu.at(-1)!).toBeLessThan(cpu[0]! * 0.8); // it learns, so the steps matter
   for (let i = 0; i < cpu.length; i++) {
     // Float32 sums differ from float64 ones by about 1e-7 relative per product; over 20 steps the
     // gap measured here stays below 1e-6. A 1e-4 bound is float32 agreement; a wrong kernel is far off.
-    expect(Math.abs(wasm[i]! - cpu[i]!), `step ${i}: wasm ${wasm[i]} vs cpu ${cpu[i]}`).toBeLessThan(
+    expect(Math.abs(wasm[i]! - cpu[i]!), `step ${i}: ${name} ${wasm[i]} vs cpu ${cpu[i]}`).toBeLessThan(
       1e-4 * Math.abs(cpu[i]!),
     );
   }
@@ -87,5 +115,37 @@ describe('training agrees across backends', () => {
         new Linear(8 * 6 * 6, 5, { generator: g }),
       );
     expectSameCurve(build, [6, 1, 12, 12], 5, 0.05);
+  });
+});
+
+describe('training agrees on the webgpu device', () => {
+  beforeAll(startWebGPU, 60_000);
+  const mlp: Build = (g) =>
+    new Sequential(new Linear(300, 32, { generator: g }), new ReLU(), new Linear(32, 10, { generator: g }));
+  const cnn: Build = (g) =>
+    new Sequential(
+      new Conv2d(1, 4, 3, { padding: 1, generator: g }),
+      new ReLU(),
+      new MaxPool2d(2),
+      new Conv2d(4, 8, 3, { padding: 1, generator: g }),
+      new ReLU(),
+      new Flatten(),
+      new Linear(8 * 6 * 6, 5, { generator: g }),
+    );
+
+  it('an MLP 300-32-10, 20 SGD steps', async () => {
+    expectCloseCurves(
+      train(cpuBackend, mlp, [48, 300], 10, 0.5),
+      await trainOnWebGPU(mlp, [48, 300], 10, 0.5),
+      'webgpu',
+    );
+  });
+
+  it('a CNN (conv, ReLU, pool, conv, linear), 20 SGD steps', async () => {
+    expectCloseCurves(
+      train(cpuBackend, cnn, [6, 1, 12, 12], 5, 0.05),
+      await trainOnWebGPU(cnn, [6, 1, 12, 12], 5, 0.05),
+      'webgpu',
+    );
   });
 });

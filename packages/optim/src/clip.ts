@@ -1,4 +1,4 @@
-import { noGrad, Tensor, ValueError } from '@backprop/core';
+import { DeviceError, noGrad, stack, Tensor, ValueError } from '@backprop/core';
 import { describe, gradFits, gradMismatch } from './params.js';
 
 /**
@@ -56,7 +56,8 @@ function gradNorm(g: Tensor, p: number): number {
  * Scales the gradients of `params` in place so that their total `normType`-norm (the norm of the
  * per-parameter norms, as if all gradients were one vector) is at most `maxNorm`, as PyTorch's
  * `clip_grad_norm_`: each gradient is multiplied by min(1, maxNorm / (total + 1e-6)). Returns the
- * total norm before clipping. Parameters without a gradient are ignored; a `.grad` whose shape or
+ * total norm before clipping: a number for cpu parameters, a 0-d tensor on the device for webgpu
+ * ones (no host read inside a training step). Parameters without a gradient are ignored; a `.grad` whose shape or
  * dtype differs from its parameter's throws before any gradient is scaled.
  *
  * @example
@@ -71,12 +72,13 @@ export function clipGradNorm_(
   maxNorm: number,
   normType = 2,
   options: ClipGradNormOptions = {},
-): number {
+): number | Tensor {
   if (!(maxNorm >= 0)) throw new ValueError(`clipGradNorm_: maxNorm must be >= 0, got ${maxNorm}`);
   if (!(normType > 0))
     throw new ValueError(`clipGradNorm_: normType must be > 0 or Infinity, got ${normType}`);
   const grads = gradsOf('clipGradNorm_', params);
   if (grads.length === 0) return 0;
+  if (grads[0]!.device !== 'cpu') return clipOnDevice(grads, maxNorm, normType, options);
   const total = pNorm(
     grads.map((g) => gradNorm(g, normType)),
     normType,
@@ -95,6 +97,48 @@ export function clipGradNorm_(
     });
   }
   return total;
+}
+
+// On the GPU the norm stays there (a host number would stall the queue every step): the same
+// arithmetic in tensor ops, in float32, returning the total norm as a 0-d tensor.
+function clipOnDevice(
+  grads: Tensor[],
+  maxNorm: number,
+  normType: number,
+  options: ClipGradNormOptions,
+): Tensor {
+  if (options.errorIfNonfinite) {
+    throw new DeviceError(
+      'clipGradNorm_: errorIfNonfinite needs the norm on the host, which webgpu gradients give only asynchronously; ' +
+        'check await norm.itemAsync() instead',
+    );
+  }
+  const inf = normType === Number.POSITIVE_INFINITY;
+  return noGrad(() => {
+    const norms = grads.map((g) => {
+      const a = g.detach().abs().reshape([g.size]);
+      if (inf) return a.size === 0 ? a.sum() : a.max();
+      return normType === 2
+        ? a.square().sum().sqrt()
+        : a
+            .pow(normType)
+            .sum()
+            .pow(1 / normType);
+    });
+    const all = stack(norms);
+    const total = inf
+      ? all.max()
+      : normType === 2
+        ? all.square().sum().sqrt()
+        : all
+            .pow(normType)
+            .sum()
+            .pow(1 / normType);
+    // min(1, maxNorm / (total + 1e-6)): a factor of 1 changes nothing; NaN still spreads.
+    const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(null, 1);
+    for (const g of grads) g.mul_(coef);
+    return total;
+  });
 }
 
 /**

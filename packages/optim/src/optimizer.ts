@@ -1,4 +1,4 @@
-import { enableGrad, Tensor, ValueError } from '@backprop/core';
+import { DeviceError, enableGrad, Tensor, ValueError } from '@backprop/core';
 import { cloneAs } from './dense.js';
 import {
   checkDisjoint,
@@ -139,6 +139,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
           state = {};
           this.state.set(p, state);
         }
+        moveState(state, p);
         this.updateParam(p, p.grad, state, group);
       }
     }
@@ -155,6 +156,17 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
         const p = params[j]!;
         if (p.grad !== null && !gradFits(p, p.grad)) {
           throw gradMismatch(`${this.optimizerName}.step`, `parameter ${j} of group ${g}`, p, p.grad);
+        }
+        const state = this.state.get(p);
+        if (
+          p.device === 'cpu' &&
+          state &&
+          Object.values(state).some((v) => v instanceof Tensor && v.device !== 'cpu')
+        ) {
+          throw new DeviceError(
+            `${this.optimizerName}.step: parameter ${j} of group ${g} is on the cpu but its state is on webgpu, which ` +
+              'cannot be read back synchronously; build a new optimizer (or load a state dict) after moving the model',
+          );
         }
       }
     }
@@ -308,4 +320,12 @@ function copyState(state: ParamState, copyTensor: (t: Tensor, name: string) => T
     out[name] = typeof value === 'number' ? value : copyTensor(value, name);
   }
   return out;
+}
+
+// State follows its parameter to the GPU (model.to('webgpu') after some steps): buffers are
+// uploaded once, on the next step. The other direction was refused by checkGrads.
+function moveState(state: ParamState, p: Tensor): void {
+  for (const [key, value] of Object.entries(state)) {
+    if (value instanceof Tensor && value.device !== p.device) state[key] = value.to(p.device);
+  }
 }

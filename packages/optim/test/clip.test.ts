@@ -1,6 +1,7 @@
-import { type Tensor, tensor } from '@backprop/core';
-import { clipGradNorm_, clipGradValue_ } from '@backprop/optim';
-import { describe, expect, it } from 'vitest';
+import { noGrad, Tensor, tensor } from '@backprop/core';
+import { clipGradNorm_, clipGradValue_, SGD } from '@backprop/optim';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startWebGPU } from '../../core/test/webgpu-setup.js';
 
 function withGrad(g: number[]): Tensor {
   const p = tensor(
@@ -85,5 +86,57 @@ describe('clipGradValue_', () => {
     expect(Array.from(a.grad!.data())).toEqual([-1, -0.5, 0, 0.25, 1]);
     expect(none.grad).toBeNull();
     expect(() => clipGradValue_([a], -1)).toThrow('clipGradValue_: clipValue must be >= 0, got -1');
+  });
+});
+
+describe('on the webgpu device', () => {
+  beforeAll(startWebGPU, 60_000);
+
+  it('clipGradNorm_ keeps the norm on the device as a 0-d tensor and scales as on the cpu', async () => {
+    const make = (device: 'cpu' | 'webgpu') => {
+      const w = tensor([3, 4], { device }).requiresGrad_();
+      const b = tensor([[12]], { device }).requiresGrad_();
+      w.mul(w.detach()).sum().add(b.mul(b.detach()).sum()).backward(); // grads 2w, 2b: norm 26
+      return [w, b] as const;
+    };
+    const [cw, cb] = make('cpu');
+    const cpuNorm = clipGradNorm_([cw, cb], 13);
+    const [gw, gb] = make('webgpu');
+    const norm = clipGradNorm_([gw, gb], 13);
+    expect(typeof cpuNorm).toBe('number');
+    expect(norm).toBeInstanceOf(Tensor);
+    const t = norm as Tensor;
+    expect(t.device).toBe('webgpu');
+    expect(t.shape).toEqual([]);
+    expect(await t.itemAsync()).toBeCloseTo(cpuNorm as number, 4);
+    expect(Array.from(await gw.grad!.dataAsync())).toEqual(
+      Array.from(cw.grad!.data()).map((v) => expect.closeTo(v, 5)),
+    );
+    expect((await gb.grad!.dataAsync())[0]).toBeCloseTo(cb.grad!.data()[0]!, 5);
+    expect(() => clipGradNorm_([gw], 1, 2, { errorIfNonfinite: true })).toThrow(
+      /errorIfNonfinite needs the norm on the host/,
+    );
+  });
+
+  it("an optimizer's state follows its parameters to the GPU; back to the cpu is refused before any write", async () => {
+    const w = tensor([1, 2]).requiresGrad_();
+    const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+    w.sum().backward();
+    opt.step(); // momentum buffer made on the cpu
+    noGrad(() => w.set_(w.detach().to('webgpu')));
+    w.grad = w.grad!.to('webgpu');
+    opt.step();
+    expect(opt.state.get(w)?.momentumBuffer).toBeInstanceOf(Tensor);
+    expect((opt.state.get(w)!.momentumBuffer as Tensor).device).toBe('webgpu');
+    // Two steps of momentum SGD with gradient 1: 1 - 0.1 - 0.19, 2 - 0.1 - 0.19.
+    const got = await w.dataAsync();
+    expect(got[0]).toBeCloseTo(0.71, 5);
+    expect(got[1]).toBeCloseTo(1.71, 5);
+    const v = tensor([1]).requiresGrad_();
+    const opt2 = new SGD([v], { lr: 0.1, momentum: 0.9 });
+    opt2.state.set(v, { momentumBuffer: tensor([1]).to('webgpu') });
+    v.grad = tensor([1]);
+    expect(() => opt2.step()).toThrow(/is on the cpu but its state is on webgpu/);
+    expect(Array.from(v.data())).toEqual([1]);
   });
 });

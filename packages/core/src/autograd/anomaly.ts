@@ -1,4 +1,4 @@
-import { AutogradError } from '../errors.js';
+import { AutogradError, DeviceError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import type { Node } from './node.js';
 
@@ -49,6 +49,12 @@ export function detectAnomaly<T>(fn: () => T): T {
 }
 
 function firstNonFinite(t: Tensor): number {
+  if (t.device !== 'cpu') {
+    throw new DeviceError(
+      `detectAnomaly runs on the cpu device only: it reads every result on the host, which a webgpu tensor allows ` +
+        'only asynchronously; reproduce the problem on the cpu device',
+    );
+  }
   const data = t.data();
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
   return -1;

@@ -10,13 +10,14 @@ import {
   expectTensorLike,
 } from '../checks.js';
 import { type DType, isFloating } from '../dtype.js';
-import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { AutogradError, DeviceError, DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { relu } from './activation.js';
 import { add, clamp, div, mul, sub, where } from './elementwise.js';
 import { scalarOf } from './kernels.js';
 import { expand } from './movement.js';
+import { toDevice } from './transfer.js';
 
 // In-place ops write the out-of-place result into the tensor's storage and bump its version, so
 // that a backward pass that saved this storage refuses to run instead of using the new values.
@@ -92,12 +93,48 @@ function operate(op: string, target: Tensor, others: readonly TensorLike[], comp
 function copyInto(op: string, target: Tensor, src: TensorLike): Tensor {
   refuseGraphWrite(op, target, [src]);
   refuseOverlap(op, target);
-  const values =
-    typeof src === 'number' ? scalarOf(src, isFloating(target.dtype) ? target.dtype : 'float64') : src;
+  const host = target.device === 'cpu';
+  const numberType = isFloating(target.dtype) ? target.dtype : host ? 'float64' : 'int32';
+  const values = typeof src === 'number' ? scalarOf(src, numberType, target) : src;
   // copy_ converts any dtype as PyTorch does, but a value an int32 tensor cannot hold is refused.
   if (typeof src === 'number') checkFits(op, target.dtype, src);
-  else if (target.dtype === 'int32') checkAllFit(op, target.dtype, values.data());
-  write(op, target, values);
+  else if (target.dtype === 'int32' && values.device === 'cpu') checkAllFit(op, target.dtype, values.data());
+  write(op, target, values.device === target.device ? values : toTargetDevice(op, values, target));
+  return target;
+}
+
+// copy_ copies across devices, as PyTorch's does: host values are converted to the target's dtype
+// and uploaded. GPU values reach the host only asynchronously, so the other way is refused.
+function toTargetDevice(op: string, values: Tensor, target: Tensor): Tensor {
+  if (target.device === 'cpu') {
+    throw new DeviceError(
+      `${op}: cannot copy a webgpu tensor into a cpu tensor synchronously; read it with await src.dataAsync() and copy that`,
+    );
+  }
+  return toDevice(values.dtype === target.dtype ? values : values.to(target.dtype), target.device);
+}
+
+/**
+ * `target.set_(source)`: see `Tensor.set_`. Makes `target` a view of `source`'s storage with its
+ * shape, strides and offset (how `Module.to(device)` moves a parameter and keeps the object).
+ */
+export function set_(target: Tensor, source: Tensor): Tensor {
+  expectTensor('set_', 'source', source);
+  refuseGraphWrite('set_', target, [source]);
+  if (source.dtype !== target.dtype) {
+    throw new DTypeError(
+      `set_: the source's dtype ${source.dtype} differs from the tensor's dtype ${target.dtype}`,
+    );
+  }
+  const fields = target as unknown as {
+    -readonly [K in 'storage' | 'shape' | 'strides' | 'offset' | 'size']: Tensor[K];
+  };
+  fields.storage = source.storage;
+  fields.shape = source.shape;
+  fields.strides = source.strides;
+  fields.offset = source.offset;
+  fields.size = source.size;
+  bumpVersion(target);
   return target;
 }
 

@@ -1,6 +1,6 @@
 // One pass over a set of batches, for training or for evaluation, accumulating example-weighted
 // means of the loss and of every metric.
-import { noGrad, type Tensor, ValueError } from '@backprop/core';
+import { type Device, noGrad, Tensor, ValueError } from '@backprop/core';
 import type { Example } from '../dataset.js';
 import type { Batches, LossFn, Metric, OptimizerLike, SchedulerLike, TrainableModel } from './types.js';
 
@@ -89,21 +89,25 @@ function nonFinite(value: number, epoch: number, step: number): ValueError {
 export async function trainPass(pass: TrainPass): Promise<PassResult> {
   const running = new Running();
   pass.model.train();
+  const device = deviceOf(pass.model);
   for (const batch of pass.batches) {
+    const [x, y] = onDevice(batch, device);
     pass.optimizer.zeroGrad();
-    const output = pass.model.forward(batch[0]);
-    const loss = pass.loss(output, batch[1]);
-    const value = loss.item();
+    const output = pass.model.forward(x);
+    const loss = pass.loss(output, y);
+    // The one read back per step: the loss must be known finite before the step writes parameters.
+    const value = device === 'cpu' ? loss.item() : await loss.itemAsync();
     if (!Number.isFinite(value) && !pass.continueOnNonFinite) {
       throw nonFinite(value, pass.epoch, running.batches + 1);
     }
     loss.backward();
     pass.optimizer.step();
     pass.batchScheduler?.step(value);
+    const outputs = await onHost(output, pass.metrics);
     running.add(
       value,
       batchSize(batch),
-      noGrad(() => measure(pass.metrics, output, batch[1])),
+      noGrad(() => measure(pass.metrics, outputs, batch[1])),
     );
     pass.onBatch?.(running.batches, running);
     await breathe();
@@ -120,13 +124,39 @@ export async function evaluatePass(
 ): Promise<PassResult> {
   const running = new Running();
   model.eval();
+  const device = deviceOf(model);
   for (const batch of batches) {
+    const [x, y] = onDevice(batch, device);
     // Each batch gets its own noGrad scope: grad mode is global, so it must not span an await.
-    noGrad(() => {
-      const output = model.forward(batch[0]);
-      running.add(loss(output, batch[1]).item(), batchSize(batch), measure(metrics, output, batch[1]));
+    const [output, value] = noGrad(() => {
+      const out = model.forward(x);
+      return [out, loss(out, y)] as const;
     });
+    const lossValue = device === 'cpu' ? value.item() : await value.itemAsync();
+    const outputs = await onHost(output, metrics);
+    running.add(
+      lossValue,
+      batchSize(batch),
+      noGrad(() => measure(metrics, outputs, batch[1])),
+    );
     await breathe();
   }
   return running.result();
+}
+
+// The device the model's parameters are on (the cpu for a model without any).
+function deviceOf(model: TrainableModel): Device {
+  for (const p of model.parameters()) return p.device;
+  return 'cpu';
+}
+
+// A batch (made on the host by the loader) on the model's device.
+function onDevice(batch: readonly [Tensor, Tensor], device: Device): [Tensor, Tensor] {
+  return device === 'cpu' ? [batch[0], batch[1]] : [batch[0].to(device), batch[1].to(device)];
+}
+
+// The outputs where metrics can read them: the host (metrics count on typed arrays).
+async function onHost(output: Tensor, metrics: Record<string, Metric>): Promise<Tensor> {
+  if (output.device === 'cpu' || Object.keys(metrics).length === 0) return output;
+  return new Tensor(await output.dataAsync(), [...output.shape]);
 }

@@ -47,7 +47,8 @@ const bce = customOp({
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
   checkSameShape('binaryCrossEntropy', input, target);
-  const values = input.data();
+  // Values on the GPU are not read back to check them: a probability outside [0, 1] gives NaN there.
+  const values = input.device === 'cpu' ? input.data() : new Float32Array(0);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!(v >= 0 && v <= 1)) {

@@ -9,6 +9,8 @@ export interface HingeOptions extends ReductionOptions {
 }
 
 function checkSignTargets(op: string, targets: Tensor): void {
+  // Values on the GPU are not read back to check them (that would stall every step).
+  if (targets.device !== 'cpu') return;
   const values = targets.data();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;

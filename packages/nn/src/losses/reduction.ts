@@ -41,6 +41,9 @@ export function checkClassTargets(op: string, input: Tensor, target: Tensor): nu
       `${op}: target of shape ${fmtShape(target.shape)} does not match input ${fmtShape(input.shape)} (expected [${n}])`,
     );
   }
+  // On the GPU the kernels that read the targets record one out of range as a fault, thrown at the
+  // next read (a host check here would stall the queue every step).
+  if (target.device !== 'cpu') return c;
   const values = target.data();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;

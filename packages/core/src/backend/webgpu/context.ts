@@ -45,6 +45,9 @@ export class GpuContext {
   private readonly maxGroups: number;
   /** Set when the device was lost: every later call names the reason instead of failing obscurely. */
   lostReason: string | null = null;
+  // The first WebGPU error the device raised (a kernel that failed to compile or to bind): such a
+  // kernel writes nothing, so the next read throws it rather than return stale numbers.
+  private deviceError: string | null = null;
 
   constructor(device: GpuDeviceHandle) {
     this.device = device;
@@ -55,6 +58,11 @@ export class GpuContext {
       usage: BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_DST,
     });
     this.faults = { buffer: device.createBuffer({ size: 16, usage: STORAGE_USAGE }) };
+    const onError = (event: { error?: { message?: string } }): void => {
+      this.deviceError ??= event.error?.message ?? 'an unknown WebGPU error';
+    };
+    if (device.addEventListener !== undefined) device.addEventListener('uncapturederror', onError);
+    else device.onuncapturederror = onError;
     void device.lost.then((info) => {
       this.lostReason = info.message || 'the device was lost';
     });
@@ -167,6 +175,13 @@ export class GpuContext {
       await staging.mapAsync(MAP_READ_MODE);
       this.checkAlive();
       const mapped = staging.getMappedRange(0, size + 16);
+      if (this.deviceError !== null) {
+        const message = this.deviceError;
+        this.deviceError = null;
+        throw new BackpropError(
+          `webgpu: a kernel failed, so results computed since the last read are not valid: ${message}`,
+        );
+      }
       const fault = faultError(new Uint32Array(mapped, size, 4));
       if (fault !== null) {
         this.device.queue.writeBuffer(this.faults.buffer, 0, new Uint32Array(4));

@@ -24,7 +24,7 @@ function rowCode(xT: string, outT: string, grad: boolean): string {
   }`
     : `
   if (l == 0u) { out[row] = ${outT}(shift + log(part[0]) - value(row, u32(t))); }`;
-  return /* wgsl */ `${HEADER}${binding(1, 'x', xT)}${binding(2, 'target', 'i32')}${dyBinding}${outBinding}${checks(grad ? 5 : 4)}
+  return /* wgsl */ `${HEADER}${binding(1, 'x', xT)}${binding(2, 'targets', 'i32')}${dyBinding}${outBinding}${checks(grad ? 5 : 4)}
 var<workgroup> part: array<f32, ${WORKGROUP}>;
 fn value(row: u32, j: u32) -> f32 { return f32(x[info[2] + row * info[3] + j * info[4]]); }
 @compute @workgroup_size(${WORKGROUP})
@@ -44,7 +44,7 @@ fn main(@builtin(workgroup_id) w: vec3u, @builtin(num_workgroups) nw: vec3u, @bu
     workgroupBarrier();
   }
   let top = part[0];
-  let shift = select(0.0, top, abs(top) <= 3.4028235e38);
+  let shift = select(0.0, top, abs(top) < infinity());
   workgroupBarrier();
   var sum = 0.0;
   for (var j = l; j < C; j += ${WORKGROUP}u) { sum += exp(value(row, j) - shift); }
@@ -54,7 +54,7 @@ fn main(@builtin(workgroup_id) w: vec3u, @builtin(num_workgroups) nw: vec3u, @bu
     if (l < s) { part[l] += part[l + s]; }
     workgroupBarrier();
   }
-  let t = target[info[5] + row * info[6]];
+  let t = targets[info[5] + row * info[6]];
   if (t < 0 || u32(t) >= C) {
     if (l == 0u) { fault(${reportIndex('crossEntropy')}, t, C); }
     for (var j = l; j < ${grad ? 'C' : '1u'}; j += ${WORKGROUP}u) { out[${grad ? 'row * C + j' : 'row'}] = ${outT}(nan()); }

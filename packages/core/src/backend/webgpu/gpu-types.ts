@@ -83,8 +83,11 @@ export interface GpuDeviceHandle {
   }): GpuPipelineHandle;
   createBindGroup(descriptor: { layout: unknown; entries: GpuBindingEntry[] }): unknown;
   createCommandEncoder(): GpuEncoder;
-  pushErrorScope(filter: 'validation' | 'out-of-memory' | 'internal'): undefined;
-  popErrorScope(): Promise<{ readonly message: string } | null>;
+  addEventListener?(
+    type: 'uncapturederror',
+    listener: (event: { error?: { message?: string } }) => void,
+  ): undefined;
+  onuncapturederror?: ((event: { error?: { message?: string } }) => void) | null;
 }
 
 /** A WebGPU adapter (`GPUAdapter`), the members backprop uses. */

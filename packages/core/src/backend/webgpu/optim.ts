@@ -85,8 +85,8 @@ export function adagradStep(param: GpuView, grad: GpuView, sum: GpuView, o: Adag
   var gi = ${o.maximize ? '-' : ''}g[gAt];
   if (wd != 0.0) { gi = gi + wd * th[thAt]; }
   acc[accAt] = acc[accAt] + gi * gi;
-  let std = sqrt(acc[accAt]) + eps;
-  th[thAt] = th[thAt] + (-clr * gi) / std;`,
+  let deviation = sqrt(acc[accAt]) + eps;
+  th[thAt] = th[thAt] + (-clr * gi) / deviation;`,
   );
 }
 
