@@ -11,7 +11,8 @@ stages=(
   "API docs check|pnpm docs:check"
   "docs outputs and pictures (drift)|pnpm docs:outputs --check"
   "TypeDoc reference|pnpm run docs"
-  "vitest (default backend)|vitest run"
+  "WebGPU prerequisites (SwiftShader)|bash scripts/ensure-webgpu.sh"
+  "vitest (default backend; webgpu on SwiftShader)|vitest run"
   "vitest core+nn (cpu backend)|BACKPROP_BACKEND=cpu vitest run packages/core packages/nn"
   "browser test (Chromium)|pnpm test:browser"
 )

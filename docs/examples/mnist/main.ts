@@ -7,6 +7,8 @@
  *   pnpm start [--quick] [--seeds 3] [--model lenet5] [--dataset fashion-mnist] ... (--help for all)
  */
 
+import { existsSync } from 'node:fs';
+import { initWebGPU } from '@backprop/core';
 import { parseArgs, USAGE } from './options.js';
 import { writeReport } from './report.js';
 import { caption, formatTable, goalLines, runMnistTable } from './run.js';
@@ -16,6 +18,12 @@ async function main(): Promise<void> {
   if (options === null) {
     console.log(USAGE);
     return;
+  }
+  if (options.device === 'webgpu') {
+    // Without a GPU, Dawn (the npm package webgpu) can run on SwiftShader, which Debian's chromium ships.
+    const swiftShader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+    if (process.env.VK_ICD_FILENAMES === undefined && existsSync(swiftShader)) process.env.VK_ICD_FILENAMES = swiftShader;
+    await initWebGPU();
   }
   const started = performance.now();
   const rows = await runMnistTable(options);

@@ -19,6 +19,8 @@ export interface MainOptions {
   /** Which digits: MNIST (default) or Fashion-MNIST. */
   dataset: 'mnist' | 'fashion-mnist';
   quick: boolean;
+  /** Where the models train: the cpu (TypeScript or WebAssembly kernels) or a WebGPU device. */
+  device: 'cpu' | 'webgpu';
   /** Random shift of training images by up to this many pixels (0: none); undefined means each model's default. */
   shift: number | undefined;
   out: string;
@@ -44,6 +46,8 @@ Usage: pnpm start [options]          (or: npx tsx docs/examples/mnist/main.ts [o
                       others 0; 0 turns it off)
   --quick             a small run for CI (under a minute: 5,000 training, 1,000 validation and
                       2,000 test images, every row once)
+  --device <name>     cpu (default) or webgpu: train on the GPU through WebGPU (Node: the
+                      optional npm package webgpu; without a GPU, SwiftShader runs it slowly)
   --out <dir>         where the tables, curves and pictures go (default out/mnist)
   --help              this text
 `;
@@ -83,6 +87,7 @@ export function parseArgs(args: string[]): MainOptions | null {
     seeds: 1,
     dataset: 'mnist',
     quick,
+    device: 'cpu',
     shift: undefined,
     out: 'out/mnist',
   };
@@ -100,6 +105,7 @@ export function parseArgs(args: string[]): MainOptions | null {
     else if (flag === '--seed') o.seed = v === '0' ? 0 : positiveNumber(flag, v, true);
     else if (flag === '--dataset') o.dataset = oneOf(flag, v, ['mnist', 'fashion-mnist'] as const);
     else if (flag === '--out') o.out = v;
+    else if (flag === '--device') o.device = oneOf(flag, v, ['cpu', 'webgpu'] as const);
     else if (flag === '--shift') o.shift = v === '0' ? 0 : positiveNumber(flag, v, true);
     else throw new Error(`unknown option '${flag}' (see --help)`);
   }

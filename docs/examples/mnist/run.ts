@@ -1,4 +1,4 @@
-import { cat, Generator, manualSeed, noGrad, oneHot, type Tensor } from '@backprop/core';
+import { cat, type Device, Generator, manualSeed, noGrad, oneHot, type Tensor, tensor } from '@backprop/core';
 import {
   accuracy,
   confusionMatrix,
@@ -88,12 +88,14 @@ export async function loadSplits(options: MainOptions): Promise<Splits> {
   };
 }
 
-// Evaluates in chunks so the convolutions' im2col buffers stay small.
-function predictAll(model: Module, x: Tensor): Tensor {
+// Evaluates in chunks so the convolutions' im2col buffers stay small; the outputs come back to the
+// host (from the GPU asynchronously) for the error rates and pictures.
+async function predictAll(model: Module, x: Tensor, device: Device): Promise<Tensor> {
   const outs: Tensor[] = [];
-  noGrad(() => {
-    for (let i = 0; i < x.shape[0]!; i += 500) outs.push(model.forward(x.slice(0, i, i + 500)));
-  });
+  for (let i = 0; i < x.shape[0]!; i += 500) {
+    const out = noGrad(() => model.forward(x.slice(0, i, i + 500).to(device)));
+    outs.push(device === 'cpu' ? out : tensor(await out.dataAsync(), { shape: out.shape }));
+  }
   return cat(outs, 0);
 }
 
@@ -146,7 +148,8 @@ async function trainOne(
 ): Promise<{ run: Run; parameters: number }> {
   const { train, validation: held, test } = splits;
   manualSeed(seed);
-  const model = buildModel(name);
+  // Built (and initialized by the seeded generator) on the host, then moved: the same weights on every device.
+  const model = buildModel(name).to(options.device);
   const recipe = recipeFor(name, options);
   const loader = new DataLoader(new TensorDataset(inputsFor(train.x, name), train.y), {
     batchSize: options.batchSize,
@@ -189,7 +192,7 @@ async function trainOne(
   });
   model.loadStateDict(best.state);
   // The one look at the test digits.
-  const outputs = predictAll(model, inputsFor(test.x, name));
+  const outputs = await predictAll(model, inputsFor(test.x, name), options.device);
   const seconds = history.reduce((s, h) => s + h.seconds, 0);
   const run: Run = {
     seed,
@@ -253,7 +256,8 @@ export function caption(options: MainOptions): string {
     options.seeds === 1
       ? '1 seed per row (run --seeds 3 for mean ± std)'
       : `${options.seeds} seeds per row, test error as mean ± std`;
-  return `${options.dataset}${options.quick ? ' (--quick subset)' : ''}: ${optimizer}, learning rate ÷10 at half and at three quarters of the epochs, weights kept from the epoch of lowest validation error; ${seeds}`;
+  const device = options.device === 'cpu' ? '' : ` on ${options.device}`;
+  return `${options.dataset}${options.quick ? ' (--quick subset)' : ''}${device}: ${optimizer}, learning rate ÷10 at half and at three quarters of the epochs, weights kept from the epoch of lowest validation error; ${seeds}`;
 }
 
 function paperCell(model: ModelName): string {

@@ -27,7 +27,7 @@ export type {
 } from './backend/backend.js';
 export { getBackend, setBackend } from './backend/backend.js';
 export { cpuBackend } from './backend/cpu/index.js';
-export { type AnyView, kernelsFor } from './backend/dispatch.js';
+export { kernelsFor } from './backend/dispatch.js';
 export { wasmBackend } from './backend/wasm/index.js';
 export type { GpuAdapterHandle, GpuDeviceHandle } from './backend/webgpu/gpu-types.js';
 export { webgpuBackend } from './backend/webgpu/index.js';

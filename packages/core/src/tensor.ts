@@ -103,7 +103,8 @@ export class Tensor {
 
   /** Where the elements are: `'cpu'` (a typed array) or `'webgpu'` (a GPU buffer). */
   get device(): Device {
-    return deviceOf(this.storage);
+    // A GPU storage names its device; a typed array has no such property.
+    return (this.storage as { readonly device?: Device }).device ?? 'cpu';
   }
 
   /** Number of dimensions (`shape.length`). */

@@ -1,34 +1,41 @@
-import { type Device, deviceOf, type Storage } from '../device.js';
+import type { Device, Storage } from '../device.js';
 import { DeviceError } from '../errors.js';
-import { type Backend, getBackend, type StridedView } from './backend.js';
+import type { Tensor } from '../tensor.js';
+import { type Backend, getBackend } from './backend.js';
 import { webgpuBackend } from './webgpu/index.js';
-
-/** A strided view on any device (a Tensor is one). */
-export type AnyView = StridedView<Storage>;
+import { gpuStarted } from './webgpu/runtime.js';
 
 /**
  * The backend for tensors on one device: the active cpu backend (TypeScript or wasm) for typed
  * arrays, webgpu for GPU buffers. Operands on different devices are refused, naming both: an op
  * never copies between devices behind the user's back.
  */
-export function kernelsFor(op: string, a: AnyView, b?: AnyView, c?: AnyView): Backend<Storage> {
-  const cpu = ArrayBuffer.isView(a.storage);
-  if (
-    (b !== undefined && ArrayBuffer.isView(b.storage) !== cpu) ||
-    (c !== undefined && ArrayBuffer.isView(c.storage) !== cpu)
-  ) {
-    throw mixedDevices(op, [a, b, c]);
-  }
-  // The cpu backends are Backend<TypedArray>: sound here, since every view given is on the cpu.
-  return cpu ? (getBackend() as Backend<Storage>) : (webgpuBackend as Backend<Storage>);
+export function kernelsFor(op: string, a: Tensor, b?: Tensor, c?: Tensor): Backend<Storage> {
+  // Until a GPU device is started every tensor is on the cpu, and the hot path (each op of a
+  // scalar graph) is one flag test: testing every operand cost 8-10% of a scalar graph's
+  // instructions. The cpu backends are Backend<TypedArray>: sound while every operand is there.
+  return gpuStarted() ? checkedKernels(op, a, b, c) : (getBackend() as Backend<Storage>);
 }
 
-/** The error for an op given tensors on different devices. */
-export function mixedDevices(op: string, views: readonly (AnyView | undefined)[]): DeviceError {
+function checkedKernels(op: string, a: Tensor, b?: Tensor, c?: Tensor): Backend<Storage> {
+  if (
+    a.device === 'cpu' &&
+    (b === undefined || b.device === 'cpu') &&
+    (c === undefined || c.device === 'cpu')
+  ) {
+    return getBackend() as Backend<Storage>;
+  }
+  return deviceKernels(op, a, b, c);
+}
+
+// Some operand is on the GPU: all must be.
+function deviceKernels(op: string, a: Tensor, b?: Tensor, c?: Tensor): Backend<Storage> {
   const devices: Device[] = [];
-  for (const v of views)
-    if (v !== undefined && !devices.includes(deviceOf(v.storage))) devices.push(deviceOf(v.storage));
-  return new DeviceError(
-    `${op}: expected all tensors on one device, got ${devices.join(' and ')}; move them with .to('${devices[0]}')`,
-  );
+  for (const t of [a, b, c]) if (t !== undefined && !devices.includes(t.device)) devices.push(t.device);
+  if (devices.length > 1) {
+    throw new DeviceError(
+      `${op}: expected all tensors on one device, got ${devices.join(' and ')}; move them with .to('${devices[0]}')`,
+    );
+  }
+  return webgpuBackend as Backend<Storage>;
 }

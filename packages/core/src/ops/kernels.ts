@@ -7,7 +7,7 @@ import { Tensor, type TensorLike } from '../tensor.js';
 
 /** A 0-d tensor of `dtype` holding `value`, on the device of `like` (the cpu without one). */
 export function scalarOf(value: number, dtype: DType, like?: Tensor): Tensor {
-  if (like === undefined || ArrayBuffer.isView(like.storage)) {
+  if (like === undefined || like.device === 'cpu') {
     const data = allocate(dtype, 1);
     data[0] = value;
     return new Tensor(data, []);

@@ -102,6 +102,11 @@ export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<void>
   context = new GpuContext(device);
 }
 
+/** Whether initWebGPU has run: before it, no tensor can be on the GPU. */
+export function gpuStarted(): boolean {
+  return context !== null;
+}
+
 /** The running webgpu context; `op` names the caller in the error when there is none. */
 export function gpuContext(op: string): GpuContext {
   if (context === null) {

@@ -11,6 +11,8 @@ let registry: FinalizationRegistry<{ context: GpuContext; buffer: GpuBufferHandl
  * buffer's start. A Tensor whose `storage` is one of these has `device === 'webgpu'`.
  */
 export class GpuStorage {
+  /** Always `'webgpu'`: a Tensor reads its device from its storage. */
+  readonly device = 'webgpu' as const;
   /** The buffer holding the elements (possibly larger: buffers come from a pool in size steps). */
   readonly buffer: GpuBufferHandle;
   /** Element type. */
