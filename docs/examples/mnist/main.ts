@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   if (options.device === 'webgpu') {
     // Without a GPU, Dawn (the npm package webgpu) can run on SwiftShader, which Debian's chromium ships.
     const swiftShader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-    if (process.env.VK_ICD_FILENAMES === undefined && existsSync(swiftShader)) process.env.VK_ICD_FILENAMES = swiftShader;
+    if (process.env.VK_ICD_FILENAMES === undefined && existsSync(swiftShader))
+      process.env.VK_ICD_FILENAMES = swiftShader;
     await initWebGPU();
   }
   const started = performance.now();

@@ -11,11 +11,6 @@ export const DEVICES: readonly Device[] = ['cpu', 'webgpu'];
 /** A tensor's elements: a typed array on the cpu device, a GPU buffer on webgpu. */
 export type Storage = TypedArray | GpuStorage;
 
-/** The device a storage is on. */
-export function deviceOf(storage: Storage): Device {
-  return ArrayBuffer.isView(storage) ? 'cpu' : 'webgpu';
-}
-
 let defaultDevice: Device = 'cpu';
 
 /** The device creation functions use when their options name none. */

@@ -3,7 +3,7 @@ import type { GradHook, Node } from './autograd/node.js';
 import { bumpVersion, versionOf } from './autograd/version.js';
 import { kernelsFor } from './backend/dispatch.js';
 import { expectOptions, expectTensorLike, wrongType } from './checks.js';
-import { type Device, deviceOf, hostStorage, type Storage } from './device.js';
+import { type Device, hostStorage, type Storage } from './device.js';
 import { type DType, dtypeOf, isFloating, type TypedArray } from './dtype.js';
 import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
 import * as act from './ops/activation.js';
