@@ -256,7 +256,8 @@ export function caption(options: MainOptions): string {
     options.seeds === 1
       ? '1 seed per row (run --seeds 3 for mean ± std)'
       : `${options.seeds} seeds per row, test error as mean ± std`;
-  const device = options.device === 'cpu' ? '' : ` on ${options.device}`;
+  // Tables of runs saved before devices existed have no device: they ran on the cpu.
+  const device = (options.device ?? 'cpu') === 'cpu' ? '' : ` on ${options.device}`;
   return `${options.dataset}${options.quick ? ' (--quick subset)' : ''}${device}: ${optimizer}, learning rate ÷10 at half and at three quarters of the epochs, weights kept from the epoch of lowest validation error; ${seeds}`;
 }
 

@@ -13,7 +13,15 @@ export type Storage = TypedArray | GpuStorage;
 
 let defaultDevice: Device = 'cpu';
 
-/** The device creation functions use when their options name none. */
+/**
+ * The device creation functions use when their options name none (`'cpu'` unless
+ * `setDefaultDevice` changed it).
+ *
+ * @example
+ * ```ts
+ * getDefaultDevice(); // 'cpu'
+ * ```
+ */
 export function getDefaultDevice(): Device {
   return defaultDevice;
 }

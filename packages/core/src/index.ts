@@ -30,9 +30,8 @@ export { cpuBackend } from './backend/cpu/index.js';
 export { kernelsFor } from './backend/dispatch.js';
 export { wasmBackend } from './backend/wasm/index.js';
 export type { GpuAdapterHandle, GpuDeviceHandle } from './backend/webgpu/gpu-types.js';
-export { webgpuBackend } from './backend/webgpu/index.js';
 export { type InitWebGPUOptions, initWebGPU, webgpuAvailable } from './backend/webgpu/runtime.js';
-export { GpuStorage } from './backend/webgpu/storage.js';
+export type { GpuStorage } from './backend/webgpu/storage.js';
 export {
   arange,
   eye,

@@ -8,7 +8,13 @@ import { gpuStarted } from './webgpu/runtime.js';
 /**
  * The backend for tensors on one device: the active cpu backend (TypeScript or wasm) for typed
  * arrays, webgpu for GPU buffers. Operands on different devices are refused, naming both: an op
- * never copies between devices behind the user's back.
+ * never copies between devices behind the user's back. Packages that call kernels directly (nn's
+ * cross-entropy, the optimizers) get them here; `op` names the caller in the error.
+ *
+ * @example
+ * ```ts
+ * const rows = kernelsFor('crossEntropy', logits, target).crossEntropy(logits, target, logits.dtype);
+ * ```
  */
 export function kernelsFor(op: string, a: Tensor, b?: Tensor, c?: Tensor): Backend<Storage> {
   // Until a GPU device is started every tensor is on the cpu, and the hot path (each op of a

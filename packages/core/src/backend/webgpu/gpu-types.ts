@@ -72,27 +72,42 @@ export interface GpuLimits {
 
 /** A WebGPU device (`GPUDevice`), the members backprop uses. */
 export interface GpuDeviceHandle {
+  /** The limits the device was created with. */
   readonly limits: GpuLimits;
+  /** The queue work is submitted to. */
   readonly queue: GpuQueueHandle;
-  readonly lost: Promise<{ readonly message: string }>;
+  /** Resolves when the device is lost. */
+  readonly lost: Promise<{
+    /** Why. */
+    readonly message: string;
+  }>;
+  /** Makes a buffer. */
   createBuffer(descriptor: { size: number; usage: number; mappedAtCreation?: boolean }): GpuBufferHandle;
+  /** Compiles WGSL. */
   createShaderModule(descriptor: { code: string }): unknown;
+  /** Makes a compute pipeline. */
   createComputePipeline(descriptor: {
     layout: 'auto';
     compute: { module: unknown; entryPoint: string };
   }): GpuPipelineHandle;
+  /** Binds buffers for a dispatch. */
   createBindGroup(descriptor: { layout: unknown; entries: GpuBindingEntry[] }): unknown;
+  /** Starts recording commands. */
   createCommandEncoder(): GpuEncoder;
+  /** Listens for errors no error scope caught (browsers and Dawn). */
   addEventListener?(
     type: 'uncapturederror',
     listener: (event: { error?: { message?: string } }) => void,
   ): undefined;
+  /** The same, as a handler property. */
   onuncapturederror?: ((event: { error?: { message?: string } }) => void) | null;
 }
 
 /** A WebGPU adapter (`GPUAdapter`), the members backprop uses. */
 export interface GpuAdapterHandle {
+  /** The most the adapter can give. */
   readonly limits: GpuLimits;
+  /** Makes a device. */
   requestDevice(descriptor?: { requiredLimits?: Record<string, number> }): Promise<GpuDeviceHandle>;
 }
 

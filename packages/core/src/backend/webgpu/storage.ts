@@ -9,6 +9,12 @@ let registry: FinalizationRegistry<{ context: GpuContext; buffer: GpuBufferHandl
 /**
  * A tensor's elements in a WebGPU buffer: `length` elements of `dtype` (float32 or int32) from the
  * buffer's start. A Tensor whose `storage` is one of these has `device === 'webgpu'`.
+ *
+ * @example
+ * ```ts
+ * const s = tensor([1, 2, 3]).to('webgpu').storage as GpuStorage;
+ * s.length; // 3
+ * ```
  */
 export class GpuStorage {
   /** Always `'webgpu'`: a Tensor reads its device from its storage. */
