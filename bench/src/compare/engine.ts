@@ -4,7 +4,14 @@ import type { Workload } from './spec.js';
 import type { TimingPlan, WorkloadResult } from './timing.js';
 
 /** Engine names, in table order: backprop first, then the peers it is divided by. */
-export const ENGINES = ['backprop', 'tfjs-wasm', 'tfjs-cpu', 'jax-js', 'micrograd'] as const;
+export const ENGINES = [
+  'backprop',
+  'backprop-webgpu',
+  'tfjs-wasm',
+  'tfjs-cpu',
+  'jax-js',
+  'micrograd',
+] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /** Runs one workload under a timing plan and reports what it measured. */
@@ -31,6 +38,8 @@ export async function loadEngine(name: EngineName): Promise<Engine> {
   switch (name) {
     case 'backprop':
       return (await import('./engines/backprop.js')).engine;
+    case 'backprop-webgpu':
+      return (await import('./engines/backprop.js')).webgpuEngine;
     case 'tfjs-wasm':
       return (await import('./engines/tfjs.js')).tfjsEngine('wasm');
     case 'tfjs-cpu':
@@ -44,7 +53,7 @@ export async function loadEngine(name: EngineName): Promise<Engine> {
 
 /**
  * Which engines run which workload: every engine runs its own workloads; micrograd only has the
- * scalar graph.
+ * scalar graph, and backprop on webgpu everything but it.
  *
  * @example
  * ```ts
@@ -52,6 +61,7 @@ export async function loadEngine(name: EngineName): Promise<Engine> {
  * ```
  */
 export function runsWorkload(engine: EngineName, workload: Workload): boolean {
+  if (engine === 'backprop-webgpu') return workload !== 'scalar';
   return engine !== 'micrograd' || workload === 'scalar';
 }
 

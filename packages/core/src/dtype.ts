@@ -49,8 +49,8 @@ function checkLength(op: string, dtype: DType, length: number): void {
 export function dtypeOf(data: TypedArray | { readonly dtype: DType }): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
-  if (data instanceof Int32Array) return 'int32';
-  return data.dtype;
+  // An Int32Array has no `dtype` property; a GPU storage names its own.
+  return (data as { readonly dtype?: DType }).dtype ?? 'int32';
 }
 
 export function isFloating(dtype: DType): boolean {

@@ -1,5 +1,6 @@
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { kernelsFor } from '../backend/dispatch.js';
+import { gpuStarted } from '../backend/webgpu/runtime.js';
 import { checkFits, checkNumel, expectTensor, isTensor, operandError } from '../checks.js';
 import { allocate, type DType, floatingOf, promote } from '../dtype.js';
 import { broadcastShapes, type Shape, sizeOf } from '../shape.js';
@@ -7,7 +8,8 @@ import { Tensor, type TensorLike } from '../tensor.js';
 
 /** A 0-d tensor of `dtype` holding `value`, on the device of `like` (the cpu without one). */
 export function scalarOf(value: number, dtype: DType, like?: Tensor): Tensor {
-  if (like === undefined || like.device === 'cpu') {
+  // gpuStarted first: until a GPU device exists every tensor is on the cpu (one flag test).
+  if (like === undefined || !gpuStarted() || like.device === 'cpu') {
     const data = allocate(dtype, 1);
     data[0] = value;
     return new Tensor(data, []);

@@ -21,6 +21,9 @@ import {
 // combine their partial results through workgroup memory in a tree, so a sum over many elements is
 // parallel and rounds far less than one running f32 sum would.
 
+// Reductions over at most this many elements take one thread per output.
+const SHORT = 64;
+
 const COMBINE: Record<ReduceOp, string> = {
   sum: 'a + b',
   // NaN wins (a != a only for NaN), as PyTorch's max and min.
@@ -76,6 +79,33 @@ export function reduce(op: ReduceOp, x: GpuView, dims: readonly number[], outDty
   const T = wgslType(outDtype, op);
   const header = viewsHeader(keptShape, [{ strides: keptStrides, offset: x.offset }]);
   const meta = [...header, redShape.length, ...redShape, ...redStrides, group];
+  // A short reduction (a pooling window, a batch of a few rows) is one thread per output: a
+  // workgroup per output would leave most of its threads idle.
+  if (group <= SHORT) {
+    launch(
+      ctx,
+      `reduceShort:${op}:${inT}:${T}`,
+      () =>
+        HEADER +
+        VIEWS +
+        REDUCED +
+        binding(1, 'x', inT) +
+        binding(2, 'out', T, 'read_write') +
+        `fn combine(a: ${T}, b: ${T}) -> ${T} { return ${COMBINE[op]}; }\n` +
+        entry(`
+  let r = info[1];
+  let base = 2u + r + r + 1u;
+  let count = info[base + 1u + 2u * info[base]];
+  let start = at(i, 0u);
+  var acc = ${initial(op, T)};
+  for (var j = 0u; j < count; j++) { acc = combine(acc, ${T}(x[start + red(j, base)])); }
+  out[i] = acc;`),
+      meta,
+      [x.storage, out],
+      outSize,
+    );
+    return out;
+  }
   launch(
     ctx,
     `reduce:${op}:${inT}:${T}`,
