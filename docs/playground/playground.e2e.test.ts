@@ -23,6 +23,9 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // WebGPU on SwiftShader (a CPU Vulkan), so the device choice can be tested without a GPU.
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
 ];
 
 let built: BuildResult = { files: [], inputs: {} };
@@ -137,6 +140,30 @@ describe('backprop playground in Chromium', () => {
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'playground.png'), fullPage: true });
     writeFileSync(join(OUT, 'playground-bundle.json'), `${JSON.stringify(built.files, null, 2)}\n`);
+  });
+
+  it('trains XOR on the GPU when WebGPU is chosen, drawing from the weights read back', async () => {
+    expect(await page.isDisabled('select[name=device] option[value=webgpu]')).toBe(false);
+    await page.selectOption('select[name=device]', 'webgpu');
+    await page.waitForFunction(
+      () => window.__playground?.snapshot?.device === 'webgpu' && window.__playground.snapshot.step === 0,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const before = await status('train-loss');
+    await page.click('#train');
+    await page.waitForFunction(
+      () => document.getElementById('status')?.dataset.trainAccuracy === '1',
+      undefined,
+      { timeout: 40_000 },
+    );
+    await page.click('#pause');
+    await page.waitForSelector('#status[data-state="paused"]');
+    expect(await status('step')).toBeGreaterThan(0);
+    expect(await status('train-loss')).toBeLessThan(before / 2);
+    expect((await pixelsUnderPoints()).map((p) => p.label)).toEqual([0, 1, 1, 0]);
+    expect(problems).toEqual([]);
+    await page.selectOption('select[name=device]', 'cpu');
   });
 
   it('draws every weight with its value and gradient, and every node with its δ', async () => {

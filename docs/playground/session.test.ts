@@ -1,7 +1,8 @@
 // The training logic the worker runs, driven directly: data sets, steps, batches, optimizers,
 // snapshots and the decision boundary.
 import { Adam, SGD } from '@backprop/optim';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startWebGPU } from '../../packages/core/test/webgpu-setup.js';
 import { boundaryOf, gridInputs } from './src/boundary.js';
 import { DATASETS, DEFAULT_CONFIG, LOSSES, type PlaygroundConfig } from './src/config.js';
 import { loadDataset } from './src/datasets.js';
@@ -154,5 +155,27 @@ describe('decision boundary', () => {
     // (0, 1) -> 1, (1, 1) -> 0, (0, 0) -> 0, (1, 0) -> 1
     expect(Array.from(b.classes)).toEqual([1, 0, 0, 1]);
     expect(Math.min(...b.confidence)).toBeGreaterThanOrEqual(0.5);
+  });
+});
+
+describe('on the webgpu device', () => {
+  beforeAll(startWebGPU, 60_000);
+
+  it('trains the GPU twin and copies its weights into the drawn network, matching the cpu run', async () => {
+    const cpu = session({ dataset: 'xor' });
+    const gpu = session({ dataset: 'xor', device: 'webgpu' });
+    expect(gpu.trained).not.toBe(gpu.net);
+    expect(gpu.trained.parameters().every((p) => p.device === 'webgpu')).toBe(true);
+    for (let i = 0; i < 50; i++) {
+      cpu.step();
+      expect(gpu.step()).toBeNull(); // no read back per step
+    }
+    await gpu.syncFromDevice();
+    const want = weights(cpu).flat();
+    const got = weights(gpu).flat();
+    for (let i = 0; i < want.length; i++) expect(got[i]!).toBeCloseTo(want[i]!, 4);
+    const snap = gpu.snapshot(0);
+    expect(snap.device).toBe('webgpu');
+    expect(snap.trainLoss).toBeCloseTo(cpu.snapshot(0).trainLoss, 4);
   });
 });

@@ -18,11 +18,14 @@ export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu'] as co
 export const LOSSES = ['cross-entropy', 'mse', 'hinge'] as const;
 /** Optimizers: plain SGD, SGD with momentum 0.9, Adam. */
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
+/** Where the network trains: the CPU, or the GPU through WebGPU where the browser has it. */
+export const DEVICES = ['cpu', 'webgpu'] as const;
 
 export type DatasetName = (typeof DATASETS)[number];
 export type ActivationName = (typeof ACTIVATIONS)[number];
 export type LossName = (typeof LOSSES)[number];
 export type OptimizerName = (typeof OPTIMIZERS)[number];
+export type DeviceName = (typeof DEVICES)[number];
 
 /**
  * Everything that defines one training run. Changing any field starts a new run.
@@ -45,6 +48,8 @@ export interface PlaygroundConfig {
   weightDecay: number;
   /** Seeds the initial weights and the shuffling; the data sets themselves are fixed. */
   seed: number;
+  /** Where the network trains (the pictures are always drawn from a copy on the CPU). */
+  device: DeviceName;
 }
 
 /**
@@ -65,6 +70,7 @@ export const DEFAULT_CONFIG: PlaygroundConfig = {
   batchSize: 16,
   weightDecay: 0,
   seed: 0,
+  device: 'cpu',
 };
 
 /** Limits that keep a run small enough to redraw every frame. */
@@ -127,6 +133,7 @@ export function parseConfig(raw: RawConfig): ParseResult {
       batchSize: number('batch size', raw.batchSize, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
       weightDecay: number('weight decay', raw.weightDecay, (n) => n >= 0 && n <= 10, 'in [0, 10]'),
       seed: number('seed', raw.seed, (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, 'an integer >= 0'),
+      device: oneOf('device', raw.device, DEVICES),
     };
     return { ok: true, config };
   } catch (e) {
@@ -153,5 +160,6 @@ export function formatConfig(config: PlaygroundConfig): RawConfig {
     batchSize: String(config.batchSize),
     weightDecay: String(config.weightDecay),
     seed: String(config.seed),
+    device: config.device,
   };
 }

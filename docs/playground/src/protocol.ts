@@ -83,6 +83,8 @@ export interface History {
  * ```
  */
 export interface Snapshot {
+  /** Where the network trains. */
+  device: PlaygroundConfig['device'];
   step: number;
   epoch: number;
   trainLoss: number;

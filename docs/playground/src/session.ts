@@ -1,6 +1,6 @@
 // One training run: the data, the network, the optimizer and the batch order, stepped one batch at
 // a time. The worker drives it; the unit tests drive it directly, with no browser.
-import { Generator, noGrad, type Tensor } from '@backprop/core';
+import { Generator, noGrad, type Tensor, tensor } from '@backprop/core';
 import { DataLoader, type Example, type TensorDataset } from '@backprop/data';
 import { Adam, type Optimizer, SGD } from '@backprop/optim';
 import { boundaryOf } from './boundary.js';
@@ -41,7 +41,10 @@ export interface Evaluation {
  */
 export class Session {
   readonly data: PlaygroundData;
+  /** The network the pictures are drawn from, on the CPU (a copy of the trained one on WebGPU). */
   readonly net: PlaygroundNet;
+  /** The network the optimizer trains: `net` itself on the CPU, its twin on the GPU on webgpu. */
+  readonly trained: PlaygroundNet;
   readonly optimizer: Optimizer;
   readonly loader: DataLoader;
   readonly history: History = { steps: [], train: [], validation: [] };
@@ -51,12 +54,14 @@ export class Session {
   constructor(readonly config: PlaygroundConfig) {
     this.data = loadDataset(config.dataset);
     const inputs = this.data.inputs.length;
-    this.net = new PlaygroundNet(
-      [inputs, ...config.hidden, outputUnits(this.data.classes)],
-      config.activation,
-      config.seed,
-    );
-    this.optimizer = makeOptimizer(config.optimizer, this.net, config.lr, config.weightDecay);
+    const sizes = [inputs, ...config.hidden, outputUnits(this.data.classes)];
+    this.net = new PlaygroundNet(sizes, config.activation, config.seed);
+    // The same seed gives the GPU twin the same initial weights (made on the host, then moved).
+    this.trained =
+      config.device === 'cpu'
+        ? this.net
+        : new PlaygroundNet(sizes, config.activation, config.seed).to(config.device);
+    this.optimizer = makeOptimizer(config.optimizer, this.trained, config.lr, config.weightDecay);
     const batchSize = Math.min(config.batchSize, this.data.train.length);
     // Its own generator, so the shuffles depend on the seed field and on nothing else.
     const generator = new Generator(config.seed + 1);
@@ -69,20 +74,41 @@ export class Session {
     return Math.floor(this.steps / this.loader.length);
   }
 
-  /** Takes one optimizer step on the next batch; returns that batch's loss. */
-  step(): number {
+  /**
+   * Takes one optimizer step on the next batch; returns that batch's loss on the CPU, null on
+   * WebGPU (reading it back would wait for the GPU every step: `syncFromDevice` reads per frame).
+   */
+  step(): number | null {
     let next = this.#batches.next();
     if (next.done) {
       this.#batches = this.loader[Symbol.iterator]();
       next = this.#batches.next();
     }
     const [x, labels] = next.value as Example;
+    const device = this.config.device;
     this.optimizer.zeroGrad();
-    const loss = lossOf(this.config.loss, this.data.classes, this.net.forward(x), labels);
+    const loss = lossOf(
+      this.config.loss,
+      this.data.classes,
+      this.trained.forward(x.to(device)),
+      labels.to(device),
+    );
     loss.backward();
     this.optimizer.step();
     this.steps += 1;
-    return loss.item();
+    return device === 'cpu' ? loss.item() : null;
+  }
+
+  /** On WebGPU, copies the trained weights into `net`, which the pictures read; nothing on the CPU. */
+  async syncFromDevice(): Promise<void> {
+    if (this.trained === this.net) return;
+    const from = this.trained.parameters();
+    const values = await Promise.all(from.map((p) => p.dataAsync()));
+    noGrad(() => {
+      this.net.parameters().forEach((p, i) => {
+        p.copy_(tensor(values[i]!, { shape: p.shape }));
+      });
+    });
   }
 
   /** Loss, accuracy and predictions on a whole split. */
@@ -112,6 +138,7 @@ export class Session {
     this.#record(train.loss, validation.loss);
     const { classes, plane, fixedInputs } = this.data;
     return {
+      device: this.config.device,
       step: this.steps,
       epoch: this.epoch,
       trainLoss: train.loss,

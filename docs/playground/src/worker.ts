@@ -1,5 +1,6 @@
 // The training worker: owns the Session, steps it in slices of about a frame, and posts a snapshot
 // after each slice. Training never runs on the page's thread, so the page never freezes.
+import { initWebGPU } from '@backprop/core';
 import type { FromWorker, Snapshot, ToWorker } from './protocol.js';
 import { Session } from './session.js';
 
@@ -25,9 +26,11 @@ function post(message: FromWorker): void {
   scope.postMessage(message);
 }
 
-// A snapshot, or a stop with the reason when the loss has stopped being a number.
-function publish(): void {
+// A snapshot, or a stop with the reason when the loss has stopped being a number. On WebGPU the
+// weights are read back first (once per frame, not per step).
+async function publish(): Promise<void> {
   if (!session) return;
+  await session.syncFromDevice();
   const snapshot: Snapshot = session.snapshot(example);
   if (!Number.isFinite(snapshot.trainLoss)) {
     running = false;
@@ -39,17 +42,20 @@ function publish(): void {
   post({ type: 'snapshot', snapshot, running });
 }
 
-// Runs fn, turning anything it throws into an error message (training stops).
-function guarded(fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
+// Runs fn, turning anything it throws (or rejects with) into an error message (training stops).
+function guarded(fn: () => void | Promise<void>): void {
+  const fail = (e: unknown): void => {
     running = false;
     post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  };
+  try {
+    fn()?.catch(fail);
+  } catch (e) {
+    fail(e);
   }
 }
 
-function slice(): void {
+async function slice(): Promise<void> {
   if (!running || !session) return;
   const start = performance.now();
   let steps = 0;
@@ -57,19 +63,21 @@ function slice(): void {
     session.step();
     steps += 1;
   } while (steps < stepsPerSlice && performance.now() - start < SLICE_MS);
-  publish();
+  await publish();
   // A macrotask between slices lets 'pause' and 'select' messages in.
   if (running) setTimeout(() => guarded(slice), Number.isFinite(stepsPerSlice) ? FRAME_MS : 0);
 }
 
-function handle(message: ToWorker): void {
+async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'reset':
       running = false;
       example = message.example;
+      // The GPU device starts once, on the first run that asks for it.
+      if (message.config.device === 'webgpu') await initWebGPU();
       session = new Session(message.config);
       post({ type: 'data', info: session.info() });
-      publish();
+      await publish();
       return;
     case 'train':
       if (!running) {
@@ -79,19 +87,19 @@ function handle(message: ToWorker): void {
       return;
     case 'pause':
       running = false;
-      publish();
+      await publish();
       return;
     case 'step':
       running = false;
       session?.step();
-      publish();
+      await publish();
       return;
     case 'speed':
       stepsPerSlice = message.stepsPerSlice;
       return;
     case 'select':
       example = message.example;
-      if (!running) publish();
+      if (!running) await publish();
       return;
   }
 }

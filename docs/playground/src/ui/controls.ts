@@ -5,6 +5,8 @@ import {
   type ActivationName,
   DATASETS,
   type DatasetName,
+  DEVICES,
+  type DeviceName,
   LOSSES,
   type LossName,
   OPTIMIZERS,
@@ -40,6 +42,11 @@ const OPTIMIZER_LABELS: Record<OptimizerName, string> = {
   adam: 'Adam',
 };
 
+const DEVICE_LABELS: Record<DeviceName, string> = {
+  cpu: 'CPU',
+  webgpu: 'GPU (WebGPU)',
+};
+
 const FIELDS: (keyof RawConfig)[] = [
   'dataset',
   'hidden',
@@ -50,6 +57,7 @@ const FIELDS: (keyof RawConfig)[] = [
   'batchSize',
   'weightDecay',
   'seed',
+  'device',
 ];
 
 function field(form: HTMLFormElement, name: keyof RawConfig): HTMLInputElement | HTMLSelectElement {
@@ -83,6 +91,13 @@ export function setupControls(form: HTMLFormElement): void {
   fill(field(form, 'activation'), ACTIVATIONS, ACTIVATION_LABELS);
   fill(field(form, 'loss'), LOSSES, LOSS_LABELS);
   fill(field(form, 'optimizer'), OPTIMIZERS, OPTIMIZER_LABELS);
+  const device = field(form, 'device');
+  fill(device, DEVICES, DEVICE_LABELS);
+  // Offered only where the browser has WebGPU (Chrome and Edge 113+, Safari 26).
+  const gpu = (navigator as { gpu?: unknown }).gpu !== undefined;
+  for (const option of Array.from((device as HTMLSelectElement).options)) {
+    if (option.value === 'webgpu') option.disabled = !gpu;
+  }
 }
 
 /**
