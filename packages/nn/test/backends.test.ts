@@ -90,6 +90,18 @@ function expectCloseCurves(cpu: number[], other: number[], name: string): void {
   }
 }
 
+// conv, ReLU, pool, conv, linear: every window kernel, forward and backward.
+const cnn: Build = (g) =>
+  new Sequential(
+    new Conv2d(1, 4, 3, { padding: 1, generator: g }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(4, 8, 3, { padding: 1, generator: g }),
+    new ReLU(),
+    new Flatten(),
+    new Linear(8 * 6 * 6, 5, { generator: g }),
+  );
+
 describe('training agrees across backends', () => {
   it('an MLP 300-32-16-10 (k > 256: two k-slices in the first layer), 20 SGD steps', () => {
     const build: Build = (g) =>
@@ -104,17 +116,7 @@ describe('training agrees across backends', () => {
   });
 
   it('a CNN (conv, ReLU, pool, conv, linear), 20 SGD steps', () => {
-    const build: Build = (g) =>
-      new Sequential(
-        new Conv2d(1, 4, 3, { padding: 1, generator: g }),
-        new ReLU(),
-        new MaxPool2d(2),
-        new Conv2d(4, 8, 3, { padding: 1, generator: g }),
-        new ReLU(),
-        new Flatten(),
-        new Linear(8 * 6 * 6, 5, { generator: g }),
-      );
-    expectSameCurve(build, [6, 1, 12, 12], 5, 0.05);
+    expectSameCurve(cnn, [6, 1, 12, 12], 5, 0.05);
   });
 });
 
@@ -122,16 +124,6 @@ describe('training agrees on the webgpu device', () => {
   beforeAll(startWebGPU, 60_000);
   const mlp: Build = (g) =>
     new Sequential(new Linear(300, 32, { generator: g }), new ReLU(), new Linear(32, 10, { generator: g }));
-  const cnn: Build = (g) =>
-    new Sequential(
-      new Conv2d(1, 4, 3, { padding: 1, generator: g }),
-      new ReLU(),
-      new MaxPool2d(2),
-      new Conv2d(4, 8, 3, { padding: 1, generator: g }),
-      new ReLU(),
-      new Flatten(),
-      new Linear(8 * 6 * 6, 5, { generator: g }),
-    );
 
   it('an MLP 300-32-10, 20 SGD steps', async () => {
     expectCloseCurves(

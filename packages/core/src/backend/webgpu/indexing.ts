@@ -30,39 +30,9 @@ export function gather(x: GpuView, dim: number, index: GpuView, outDtype: DType)
       );
     }
   }
-  const ctx = contextOf(x);
-  const n = sizeOf(index.shape);
-  const out = allocateGpu(ctx, outDtype, n, 'gather');
-  const xT = wgslType(x.storage.dtype, 'gather');
-  const outT = wgslType(outDtype, 'gather');
-  // View 0 walks x without dim (its stride 0), view 1 walks the index; then dim's size and stride.
+  // View 0 walks x without dim (its stride 0), view 1 walks the index.
   const base = { strides: x.strides.map((s, d) => (d === dim ? 0 : s)), offset: x.offset };
-  launch(
-    ctx,
-    `gather:${xT}:${outT}`,
-    () =>
-      HEADER +
-      VIEWS +
-      checks(4) +
-      binding(1, 'x', xT) +
-      binding(2, 'index', 'i32') +
-      binding(3, 'out', outT, 'read_write') +
-      entry(`
-  let r = info[1];
-  let size = info[2u + r + 2u * (r + 1u)];
-  let step = info[3u + r + 2u * (r + 1u)];
-  let k = index[at(i, 1u)];
-  if (k < 0 || u32(k) >= size) {
-    fault(${reportIndex('gather')}, k, size);
-    out[i] = ${outT === 'f32' ? 'nan()' : '0'};
-    return;
-  }
-  out[i] = ${outT}(x[at(i, 0u) + u32(k) * step]);`),
-    [...viewsHeader(index.shape, [base, index]), x.shape[dim]!, x.strides[dim]!],
-    [x.storage, index.storage, out, ctx.faults],
-    n,
-  );
-  return out;
+  return pickAlong('gather', x, dim, index, [base, index], index.shape, outDtype);
 }
 
 // f32 addition into a u32 word by compare-and-swap (WGSL has integer atomics only).
@@ -122,19 +92,33 @@ export function scatterAdd(
 }
 
 export function indexSelect(x: GpuView, dim: number, index: GpuView, outDtype: DType): GpuStorage {
-  const ctx = contextOf(x);
   const count = sizeOf(index.shape);
   const outShape = x.shape.map((s, d) => (d === dim ? count : s));
-  const n = sizeOf(outShape);
-  const out = allocateGpu(ctx, outDtype, n, 'indexSelect');
-  const xT = wgslType(x.storage.dtype, 'indexSelect');
-  const outT = wgslType(outDtype, 'indexSelect');
   // View 0 walks x without dim; view 1 walks the 1-D index along dim only.
   const base = { strides: x.strides.map((s, d) => (d === dim ? 0 : s)), offset: x.offset };
   const idx = { strides: outShape.map((_, d) => (d === dim ? index.strides[0]! : 0)), offset: index.offset };
+  return pickAlong('indexSelect', x, dim, index, [base, idx], outShape, outDtype);
+}
+
+// out[i] = x[at(i, 0) + index[at(i, 1)] · stride of dim]: gather and indexSelect differ only in
+// how the two views walk the output.
+function pickAlong(
+  op: 'gather' | 'indexSelect',
+  x: GpuView,
+  dim: number,
+  index: GpuView,
+  views: readonly { strides: readonly number[]; offset: number }[],
+  outShape: readonly number[],
+  outDtype: DType,
+): GpuStorage {
+  const ctx = contextOf(x);
+  const n = sizeOf(outShape);
+  const out = allocateGpu(ctx, outDtype, n, op);
+  const xT = wgslType(x.storage.dtype, op);
+  const outT = wgslType(outDtype, op);
   launch(
     ctx,
-    `indexSelect:${xT}:${outT}`,
+    `${op}:${xT}:${outT}`,
     () =>
       HEADER +
       VIEWS +
@@ -148,12 +132,12 @@ export function indexSelect(x: GpuView, dim: number, index: GpuView, outDtype: D
   let step = info[3u + r + 2u * (r + 1u)];
   let k = index[at(i, 1u)];
   if (k < 0 || u32(k) >= size) {
-    fault(${reportIndex('indexSelect')}, k, size);
+    fault(${reportIndex(op)}, k, size);
     out[i] = ${outT === 'f32' ? 'nan()' : '0'};
     return;
   }
   out[i] = ${outT}(x[at(i, 0u) + u32(k) * step]);`),
-    [...viewsHeader(outShape, [base, idx]), x.shape[dim]!, x.strides[dim]!],
+    [...viewsHeader(outShape, views), x.shape[dim]!, x.strides[dim]!],
     [x.storage, index.storage, out, ctx.faults],
     n,
   );
