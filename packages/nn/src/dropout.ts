@@ -38,7 +38,12 @@ export class Dropout extends Module {
     if (!this.training || this.p === 0) return x;
     if (this.p === 1) return x.mul(0);
     const dtype = x.dtype === 'float64' ? 'float64' : 'float32';
-    const u = rand(x.shape, this.#generator ? { dtype, generator: this.#generator } : { dtype });
+    // Drawn on the host (seeded draws are the same on every device), then put on x's device.
+    const device = x.device;
+    const u = rand(
+      x.shape,
+      this.#generator ? { dtype, device, generator: this.#generator } : { dtype, device },
+    );
     // u >= p keeps an element with probability 1 - p; the mask is a constant, so gradients are masked too.
     return x.mul(u.ge(this.p).mul(1 / (1 - this.p)));
   }

@@ -2,7 +2,7 @@
 import { DeviceError, Generator, randn, tensor } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startWebGPU } from '../../core/test/webgpu-setup.js';
-import { BatchNorm1d, Linear, mseLoss, ReLU, Sequential } from '../src/index.js';
+import { BatchNorm1d, Dropout, Linear, mseLoss, ReLU, Sequential } from '../src/index.js';
 
 beforeAll(startWebGPU, 60_000);
 
@@ -43,5 +43,15 @@ describe('Module.to', () => {
     expect(Array.from(await target.weight.dataAsync())).toEqual(Array.from(source.weight.data()));
     expect(target.weight.device).toBe('webgpu');
     expect(() => target.to('cpu')).toThrow(DeviceError);
+  });
+});
+
+describe('layers that draw random numbers', () => {
+  it('Dropout draws its mask on the input device, the same numbers as on the cpu', async () => {
+    const x = tensor([[1, 2, 3, 4, 5, 6, 7, 8]]);
+    const cpu = new Dropout(0.5, { generator: new Generator(5) }).forward(x);
+    const gpu = new Dropout(0.5, { generator: new Generator(5) }).forward(x.to('webgpu'));
+    expect(gpu.device).toBe('webgpu');
+    expect(Array.from(await gpu.dataAsync())).toEqual(Array.from(cpu.data()));
   });
 });
