@@ -8,6 +8,7 @@ import {
 } from '../autograd/node.js';
 import { kernelsFor } from '../backend/dispatch.js';
 import { checkAllFit, checkNumel, expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
+import { float64Error } from '../device.js';
 import { type DType, floatingOf, promote } from '../dtype.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -433,7 +434,8 @@ export function to(x: Tensor, dtype: DType): Tensor {
   expectDType('to', dtype);
   checkNumel('to', x.size, dtype, x.shape);
   if (x.dtype === dtype) return x;
-  if (dtype === 'int32') checkAllFit('to', dtype, x.data());
+  if (dtype === 'float64' && x.device !== 'cpu') throw float64Error("to('float64')");
+  if (dtype === 'int32' && x.device === 'cpu') checkAllFit('to', dtype, x.data());
   const out = unaryKernel('identity', x, dtype);
   if (dtype !== 'int32' && recording('to', out, x)) attach(out, 'to', [x], SAVES_NOTHING, RULES.to);
   return out;

@@ -7,6 +7,7 @@ import {
   type GpuDeviceHandle,
   type GpuEncoder,
   type GpuPipelineHandle,
+  MAP_READ,
 } from './gpu-types.js';
 
 /** Threads per workgroup of every elementwise-style kernel (WGSL code uses the same constant). */
@@ -172,7 +173,7 @@ export class GpuContext {
     this.copy(this.faults.buffer, 0, staging, size, 16);
     this.flush();
     try {
-      await staging.mapAsync(MAP_READ_MODE);
+      await staging.mapAsync(MAP_READ);
       this.checkAlive();
       const mapped = staging.getMappedRange(0, size + 16);
       if (this.deviceError !== null) {
@@ -223,8 +224,6 @@ export class GpuContext {
     }
   }
 }
-
-const MAP_READ_MODE = 0x1;
 
 // Buffer sizes in steps that keep the pool's buckets few: multiples of 256 bytes up to 64 KiB, then
 // eighths of a power of two (at most 12.5% unused).
