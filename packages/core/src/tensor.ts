@@ -544,6 +544,9 @@ export class Tensor {
   toString(): string {
     const grad = this.requiresGrad ? ', requiresGrad=true' : '';
     const dtype = this.dtype === 'float32' ? '' : `, dtype=${this.dtype}`;
+    // A GPU tensor's values are not readable synchronously: its text says where and what it is.
+    if (this.device !== 'cpu')
+      return `tensor(<shape ${fmtShape(this.shape)} on ${this.device}>${dtype}${grad})`;
     return `tensor(${JSON.stringify(this.toArray())}${dtype}${grad})`;
   }
 

@@ -51,6 +51,8 @@ describe('moving and reading', () => {
     expect(() => x.toArray()).toThrow('use await t.toArrayAsync()');
     expect(() => x.sum().item()).toThrow('use await t.itemAsync()');
     expect(() => x.to('cpu')).toThrow(/to\('cpu'\).*dataAsync/);
+    // Printing one must not throw: it says what and where the tensor is.
+    expect(String(x.requiresGrad_())).toBe('tensor(<shape [2] on webgpu>, requiresGrad=true)');
   });
 
   it('refuses operands on two devices, naming both', () => {
