@@ -5,7 +5,11 @@
 # exactly what to do. The tests point VK_ICD_FILENAMES at SwiftShader themselves.
 set -euo pipefail
 icd=/usr/lib/chromium/vk_swiftshader_icd.json
-have_loader() { ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1'; }
+# ldconfig lives in /sbin, which a non-root PATH may lack.
+have_loader() {
+  ls /usr/lib/*-linux-gnu/libvulkan.so.1 >/dev/null 2>&1 ||
+    { PATH="$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1'; }
+}
 if [ -f "$icd" ] && have_loader; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing SwiftShader for the webgpu tests (apt-get install -y chromium libvulkan1)"
