@@ -4,6 +4,7 @@
 import {
   type Backend,
   cpuBackend,
+  type Device,
   Generator,
   getBackend,
   noGrad,
@@ -31,33 +32,24 @@ afterEach(() => setBackend(initial));
 
 type Build = (g: Generator) => Module;
 
-/** The loss at each of 20 plain SGD steps (no optimizer package here: nn depends on core only). */
-function train(backend: Backend, build: Build, shape: number[], classes: number, lr: number): number[] {
+/**
+ * The loss at each of 20 plain SGD steps (no optimizer package here: nn depends on core only), with
+ * the model and data on `device` (built on the host first, so every run starts from the same
+ * weights); losses are read with itemAsync, which serves both devices.
+ */
+async function train(
+  backend: Backend,
+  build: Build,
+  shape: number[],
+  classes: number,
+  lr: number,
+  device: Device = 'cpu',
+): Promise<number[]> {
   setBackend(backend);
   const g = new Generator(7);
-  const model = build(g);
-  const x = randn(shape, { generator: g });
-  const y = randint(0, classes, [shape[0]!], { generator: g });
-  const losses: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    model.zeroGrad();
-    const loss = crossEntropy(model.forward(x) as Tensor, y);
-    loss.backward();
-    noGrad(() => {
-      for (const p of model.parameters()) p.copy_(p.sub(p.grad!.mul(lr)));
-    });
-    losses.push(loss.item());
-  }
-  return losses;
-}
-
-/** The same training with the model and data moved to the webgpu device; losses read back async. */
-async function trainOnWebGPU(build: Build, shape: number[], classes: number, lr: number): Promise<number[]> {
-  setBackend(cpuBackend);
-  const g = new Generator(7);
-  const model = build(g).to('webgpu');
-  const x = randn(shape, { generator: g }).to('webgpu');
-  const y = randint(0, classes, [shape[0]!], { generator: g }).to('webgpu');
+  const model = build(g).to(device);
+  const x = randn(shape, { generator: g }).to(device);
+  const y = randint(0, classes, [shape[0]!], { generator: g }).to(device);
   const losses: number[] = [];
   for (let i = 0; i < 20; i++) {
     model.zeroGrad();
@@ -68,13 +60,13 @@ async function trainOnWebGPU(build: Build, shape: number[], classes: number, lr:
     });
     losses.push(await loss.itemAsync());
   }
-  expect(model.parameters().every((p) => p.device === 'webgpu')).toBe(true);
+  expect(model.parameters().every((p) => p.device === device)).toBe(true);
   return losses;
 }
 
-function expectSameCurve(build: Build, shape: number[], classes: number, lr: number): void {
-  const cpu = train(cpuBackend, build, shape, classes, lr);
-  const wasm = train(wasmBackend, build, shape, classes, lr);
+async function expectSameCurve(build: Build, shape: number[], classes: number, lr: number): Promise<void> {
+  const cpu = await train(cpuBackend, build, shape, classes, lr);
+  const wasm = await train(wasmBackend, build, shape, classes, lr);
   expectCloseCurves(cpu, wasm, 'wasm');
 }
 
@@ -103,7 +95,7 @@ const cnn: Build = (g) =>
   );
 
 describe('training agrees across backends', () => {
-  it('an MLP 300-32-16-10 (k > 256: two k-slices in the first layer), 20 SGD steps', () => {
+  it('an MLP 300-32-16-10 (k > 256: two k-slices in the first layer), 20 SGD steps', async () => {
     const build: Build = (g) =>
       new Sequential(
         new Linear(300, 32, { generator: g }),
@@ -112,11 +104,11 @@ describe('training agrees across backends', () => {
         new ReLU(),
         new Linear(16, 10, { generator: g }),
       );
-    expectSameCurve(build, [48, 300], 10, 0.5);
+    await expectSameCurve(build, [48, 300], 10, 0.5);
   });
 
-  it('a CNN (conv, ReLU, pool, conv, linear), 20 SGD steps', () => {
-    expectSameCurve(cnn, [6, 1, 12, 12], 5, 0.05);
+  it('a CNN (conv, ReLU, pool, conv, linear), 20 SGD steps', async () => {
+    await expectSameCurve(cnn, [6, 1, 12, 12], 5, 0.05);
   });
 });
 
@@ -127,16 +119,16 @@ describe('training agrees on the webgpu device', () => {
 
   it('an MLP 300-32-10, 20 SGD steps', async () => {
     expectCloseCurves(
-      train(cpuBackend, mlp, [48, 300], 10, 0.5),
-      await trainOnWebGPU(mlp, [48, 300], 10, 0.5),
+      await train(cpuBackend, mlp, [48, 300], 10, 0.5),
+      await train(cpuBackend, mlp, [48, 300], 10, 0.5, 'webgpu'),
       'webgpu',
     );
   });
 
   it('a CNN (conv, ReLU, pool, conv, linear), 20 SGD steps', async () => {
     expectCloseCurves(
-      train(cpuBackend, cnn, [6, 1, 12, 12], 5, 0.05),
-      await trainOnWebGPU(cnn, [6, 1, 12, 12], 5, 0.05),
+      await train(cpuBackend, cnn, [6, 1, 12, 12], 5, 0.05),
+      await train(cpuBackend, cnn, [6, 1, 12, 12], 5, 0.05, 'webgpu'),
       'webgpu',
     );
   });

@@ -139,7 +139,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
           state = {};
           this.state.set(p, state);
         }
-        moveState(state, p);
+        if (stateElsewhere(state, p)) moveState(state, p);
         this.updateParam(p, p.grad, state, group);
       }
     }
@@ -158,11 +158,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
           throw gradMismatch(`${this.optimizerName}.step`, `parameter ${j} of group ${g}`, p, p.grad);
         }
         const state = this.state.get(p);
-        if (
-          p.device === 'cpu' &&
-          state &&
-          Object.values(state).some((v) => v instanceof Tensor && v.device !== 'cpu')
-        ) {
+        if (p.device === 'cpu' && state && stateElsewhere(state, p)) {
           throw new DeviceError(
             `${this.optimizerName}.step: parameter ${j} of group ${g} is on the cpu but its state is on webgpu, which ` +
               'cannot be read back synchronously; build a new optimizer (or load a state dict) after moving the model',
@@ -320,6 +316,16 @@ function copyState(state: ParamState, copyTensor: (t: Tensor, name: string) => T
     out[name] = typeof value === 'number' ? value : copyTensor(value, name);
   }
   return out;
+}
+
+// Whether a state buffer is on another device than its parameter. Runs per parameter per step,
+// so it walks the keys without making an array.
+function stateElsewhere(state: ParamState, p: Tensor): boolean {
+  for (const key in state) {
+    const value = state[key];
+    if (value instanceof Tensor && value.device !== p.device) return true;
+  }
+  return false;
 }
 
 // State follows its parameter to the GPU (model.to('webgpu') after some steps): buffers are

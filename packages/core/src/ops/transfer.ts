@@ -27,7 +27,7 @@ export function toDevice(x: Tensor, device: Device): Tensor {
   if (x.dtype === 'float64') throw float64Error("to('webgpu')");
   const host = x.data();
   const storage = new GpuStorage(gpuContext("to('webgpu')"), x.dtype, x.size);
-  if (host.length > 0) storage.context.device.queue.writeBuffer(storage.buffer, 0, host);
+  storage.context.upload(storage.buffer, host);
   const out = new Tensor(storage, x.shape);
   if (recording('toDevice', out, x)) attach(out, 'toDevice', [x], SAVES_NOTHING, RULES.toDevice);
   return out;

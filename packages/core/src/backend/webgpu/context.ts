@@ -83,6 +83,15 @@ export class GpuContext {
     return this.device.createBuffer({ size, usage: STORAGE_USAGE });
   }
 
+  /**
+   * Writes host values to the start of a buffer from `acquire`. Safe ahead of the recorded batch:
+   * a pooled buffer was last used by a batch already submitted (see release).
+   */
+  upload(buffer: GpuBufferHandle, data: ArrayBufferView): void {
+    this.checkAlive();
+    if (data.byteLength > 0) this.device.queue.writeBuffer(buffer, 0, data);
+  }
+
   /** Returns a buffer no tensor holds any more; reusable once the recorded batch is submitted. */
   release(buffer: GpuBufferHandle): void {
     this.released.push(buffer);

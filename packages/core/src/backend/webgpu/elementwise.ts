@@ -120,7 +120,7 @@ fn powC(a: f32, b: f32) -> f32 {
 }
 `;
 
-/** Each binary op as a WGSL expression of `a` and `b` in type `T`. */
+/** Each binary op as a WGSL expression of `a` and `b`; comparisons give 1/0 in the output type `O`. */
 const BINARY: Record<BinaryOp, string> = {
   add: 'a + b',
   sub: 'a - b',
@@ -130,12 +130,12 @@ const BINARY: Record<BinaryOp, string> = {
   // NaN wins, as in PyTorch (a != a is true only for NaN).
   maximum: 'select(b, a, a > b || a != a)',
   minimum: 'select(b, a, a < b || a != a)',
-  eq: 'select(0, 1, a == b)',
-  ne: 'select(0, 1, a != b)',
-  lt: 'select(0, 1, a < b)',
-  le: 'select(0, 1, a <= b)',
-  gt: 'select(0, 1, a > b)',
-  ge: 'select(0, 1, a >= b)',
+  eq: 'select(O(0), O(1), a == b)',
+  ne: 'select(O(0), O(1), a != b)',
+  lt: 'select(O(0), O(1), a < b)',
+  le: 'select(O(0), O(1), a <= b)',
+  gt: 'select(O(0), O(1), a > b)',
+  ge: 'select(O(0), O(1), a >= b)',
 };
 
 const FLOAT_ONLY = new Set<BinaryOp>(['div', 'pow']);
@@ -148,7 +148,6 @@ export function binary(op: BinaryOp, a: GpuView, b: GpuView, outShape: Shape, ou
   const bT = wgslType(b.storage.dtype, op);
   const outT = wgslType(outDtype, op);
   const T = aT === 'i32' && bT === 'i32' && !FLOAT_ONLY.has(op) ? 'i32' : 'f32';
-  const expr = BINARY[op].replace(/select\(0, 1,/, `select(${outT}(0), ${outT}(1),`);
   launch(
     ctx,
     `binary:${op}:${aT}:${bT}:${outT}`,
@@ -159,10 +158,11 @@ export function binary(op: BinaryOp, a: GpuView, b: GpuView, outShape: Shape, ou
       binding(1, 'xa', aT) +
       binding(2, 'xb', bT) +
       binding(3, 'out', outT, 'read_write') +
+      `alias O = ${outT};\n` +
       entry(`
   let a = ${T}(xa[at(i, 0u)]);
   let b = ${T}(xb[at(i, 1u)]);
-  out[i] = ${outT}(${expr});`),
+  out[i] = O(${BINARY[op]});`),
     viewsHeader(outShape, [broadcastTo(a, outShape), broadcastTo(b, outShape)]),
     [a.storage, b.storage, out],
     n,

@@ -30,9 +30,7 @@ export function gather(x: GpuView, dim: number, index: GpuView, outDtype: DType)
       );
     }
   }
-  // View 0 walks x without dim (its stride 0), view 1 walks the index.
-  const base = { strides: x.strides.map((s, d) => (d === dim ? 0 : s)), offset: x.offset };
-  return pickAlong('gather', x, dim, index, [base, index], index.shape, outDtype);
+  return pickAlong('gather', x, dim, index, index, index.shape, outDtype);
 }
 
 // f32 addition into a u32 word by compare-and-swap (WGSL has integer atomics only).
@@ -60,7 +58,7 @@ export function scatterAdd(
   const sT = wgslType(src.storage.dtype, 'scatterAdd');
   const outT = wgslType(outDtype, 'scatterAdd');
   const strides = contiguousStrides(outShape);
-  const base = { strides: strides.map((s, d) => (d === dim ? 0 : s)), offset: 0 };
+  const base = withoutDim({ strides, offset: 0 }, dim);
   const add = outT === 'f32' ? 'addTo(p, f32(src[at(i, 2u)]));' : 'atomicAdd(&out[p], i32(src[at(i, 2u)]));';
   launch(
     ctx,
@@ -94,20 +92,20 @@ export function scatterAdd(
 export function indexSelect(x: GpuView, dim: number, index: GpuView, outDtype: DType): GpuStorage {
   const count = sizeOf(index.shape);
   const outShape = x.shape.map((s, d) => (d === dim ? count : s));
-  // View 0 walks x without dim; view 1 walks the 1-D index along dim only.
-  const base = { strides: x.strides.map((s, d) => (d === dim ? 0 : s)), offset: x.offset };
+  // The 1-D index is walked along dim only.
   const idx = { strides: outShape.map((_, d) => (d === dim ? index.strides[0]! : 0)), offset: index.offset };
-  return pickAlong('indexSelect', x, dim, index, [base, idx], outShape, outDtype);
+  return pickAlong('indexSelect', x, dim, index, idx, outShape, outDtype);
 }
 
-// out[i] = x[at(i, 0) + index[at(i, 1)] · stride of dim]: gather and indexSelect differ only in
-// how the two views walk the output.
+// out[i] = x[at(i, 0) + index[at(i, 1)] · stride of dim], where view 0 walks x without dim (its
+// stride 0) and view 1 is `walk`, the index as it steps through the output: gather and indexSelect
+// differ only there.
 function pickAlong(
   op: 'gather' | 'indexSelect',
   x: GpuView,
   dim: number,
   index: GpuView,
-  views: readonly { strides: readonly number[]; offset: number }[],
+  walk: { readonly strides: readonly number[]; readonly offset: number },
   outShape: readonly number[],
   outDtype: DType,
 ): GpuStorage {
@@ -137,9 +135,14 @@ function pickAlong(
     return;
   }
   out[i] = ${outT}(x[at(i, 0u) + u32(k) * step]);`),
-    [...viewsHeader(outShape, views), x.shape[dim]!, x.strides[dim]!],
+    [...viewsHeader(outShape, [withoutDim(x, dim), walk]), x.shape[dim]!, x.strides[dim]!],
     [x.storage, index.storage, out, ctx.faults],
     n,
   );
   return out;
+}
+
+// A view's walk with `dim` stepped by 0: the kernel adds the picked index's offset along it.
+function withoutDim(view: { readonly strides: readonly number[]; readonly offset: number }, dim: number) {
+  return { strides: view.strides.map((s, d) => (d === dim ? 0 : s)), offset: view.offset };
 }

@@ -4,7 +4,6 @@ import type { Shape } from '../../shape.js';
 import type { StridedView } from '../backend.js';
 import { type GpuContext, WORKGROUP } from './context.js';
 import type { GpuBufferHandle } from './gpu-types.js';
-import { gpuContext } from './runtime.js';
 import { GpuStorage } from './storage.js';
 
 // Shared pieces of the WGSL kernels. Every kernel binds its metadata (sizes, strides, offsets and
@@ -127,7 +126,7 @@ export function allocateGpu(context: GpuContext, dtype: DType, length: number, o
 
 /** The context of the views' buffers (all on one device: dispatch checked). */
 export function contextOf(view: GpuView): GpuContext {
-  return view.storage.context ?? gpuContext('webgpu');
+  return view.storage.context;
 }
 
 /** Records one dispatch of the kernel `key` (compiled from `code()` once) over `threads` threads. */
