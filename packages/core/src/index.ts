@@ -82,6 +82,7 @@ export {
   type Pair,
   type Pool2dOptions,
 } from './ops/conv.js';
+export { einsum } from './ops/einsum.js';
 export {
   abs,
   add,
@@ -106,6 +107,7 @@ export {
 export { gather, indexSelect, oneHot } from './ops/indexing.js';
 export { linear } from './ops/linear.js';
 export { matmul, t } from './ops/matmul.js';
+export { type GeluOptions, gelu, hardtanh, logSigmoid, mish, silu } from './ops/modern-activations.js';
 export {
   cat,
   expand,
@@ -120,7 +122,10 @@ export {
   unsqueeze,
   view,
 } from './ops/movement.js';
+export { chunk, flip, narrow, outer, repeat, roll, split, tril, triu } from './ops/rearrange.js';
 export {
+  amax,
+  amin,
   argmax,
   argmin,
   max,
@@ -133,6 +138,10 @@ export {
   variance,
   variance as var,
 } from './ops/reduce.js';
+export { cumprod, cumsum } from './ops/scan.js';
+export { type IndexAddOptions, indexAdd, maskedFill, scatter, scatterAdd } from './ops/scatter.js';
+export { argsort, type SortResult, sort, topk } from './ops/sort.js';
+export { erf, expm1, log1p, rsqrt } from './ops/special.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
 export type { Shape } from './shape.js';
 export {

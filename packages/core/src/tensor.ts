@@ -12,8 +12,14 @@ import * as ew from './ops/elementwise.js';
 import * as inPlace from './ops/in-place.js';
 import * as idx from './ops/indexing.js';
 import * as mm from './ops/matmul.js';
+import * as modern from './ops/modern-activations.js';
 import * as mv from './ops/movement.js';
+import * as re from './ops/rearrange.js';
 import * as red from './ops/reduce.js';
+import * as scan from './ops/scan.js';
+import * as sc from './ops/scatter.js';
+import * as srt from './ops/sort.js';
+import * as special from './ops/special.js';
 import * as transfer from './ops/transfer.js';
 import { readAsync } from './ops/transfer.js';
 import { contiguousStrides, isContiguous, type Shape, shapesEqual, sizeOf } from './shape.js';
@@ -781,8 +787,8 @@ export class Tensor {
     return mv.expand(this, shape);
   }
   /** {@inheritDoc @backprop/core!slice} */
-  slice(dim: number, start?: number | null, end?: number | null): Tensor {
-    return mv.slice(this, dim, start, end);
+  slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor {
+    return mv.slice(this, dim, start, end, step);
   }
   /** {@inheritDoc @backprop/core!pad} */
   pad(padding: readonly number[], value?: number): Tensor {
@@ -799,6 +805,122 @@ export class Tensor {
   /** {@inheritDoc @backprop/core!oneHot} */
   oneHot(numClasses: number): Tensor {
     return idx.oneHot(this, numClasses);
+  }
+  /** {@inheritDoc @backprop/core!split} */
+  split(sizeOrSizes: number | readonly number[], dim?: number): Tensor[] {
+    return re.split(this, sizeOrSizes, dim);
+  }
+  /** {@inheritDoc @backprop/core!chunk} */
+  chunk(chunks: number, dim?: number): Tensor[] {
+    return re.chunk(this, chunks, dim);
+  }
+  /** {@inheritDoc @backprop/core!narrow} */
+  narrow(dim: number, start: number, length: number): Tensor {
+    return re.narrow(this, dim, start, length);
+  }
+  /** {@inheritDoc @backprop/core!flip} */
+  flip(dims: number | readonly number[]): Tensor {
+    return re.flip(this, dims);
+  }
+  /** {@inheritDoc @backprop/core!roll} */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return re.roll(this, shifts, dims);
+  }
+  /** {@inheritDoc @backprop/core!repeat} */
+  repeat(reps: readonly number[]): Tensor {
+    return re.repeat(this, reps);
+  }
+  /** {@inheritDoc @backprop/core!tril} */
+  tril(k?: number): Tensor {
+    return re.tril(this, k);
+  }
+  /** {@inheritDoc @backprop/core!triu} */
+  triu(k?: number): Tensor {
+    return re.triu(this, k);
+  }
+  /** {@inheritDoc @backprop/core!outer} */
+  outer(other: Tensor): Tensor {
+    return re.outer(this, other);
+  }
+  /** {@inheritDoc @backprop/core!cumsum} */
+  cumsum(dim: number): Tensor {
+    return scan.cumsum(this, dim);
+  }
+  /** {@inheritDoc @backprop/core!cumprod} */
+  cumprod(dim: number): Tensor {
+    return scan.cumprod(this, dim);
+  }
+  /** {@inheritDoc @backprop/core!sort} */
+  sort(dim?: number, descending?: boolean): srt.SortResult {
+    return srt.sort(this, dim, descending);
+  }
+  /** {@inheritDoc @backprop/core!argsort} */
+  argsort(dim?: number, descending?: boolean): Tensor {
+    return srt.argsort(this, dim, descending);
+  }
+  /** {@inheritDoc @backprop/core!topk} */
+  topk(k: number, dim?: number, largest?: boolean): srt.SortResult {
+    return srt.topk(this, k, dim, largest);
+  }
+  /** {@inheritDoc @backprop/core!scatter} */
+  scatter(dim: number, index: Tensor, src: TensorLike): Tensor {
+    return sc.scatter(this, dim, index, src);
+  }
+  /** {@inheritDoc @backprop/core!scatterAdd} */
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return sc.scatterAdd(this, dim, index, src);
+  }
+  /** {@inheritDoc @backprop/core!indexAdd} */
+  indexAdd(dim: number, index: Tensor, src: Tensor, options?: sc.IndexAddOptions): Tensor {
+    return sc.indexAdd(this, dim, index, src, options);
+  }
+  /** {@inheritDoc @backprop/core!maskedFill} */
+  maskedFill(mask: Tensor, value: TensorLike): Tensor {
+    return sc.maskedFill(this, mask, value);
+  }
+  /** {@inheritDoc @backprop/core!erf} */
+  erf(): Tensor {
+    return special.erf(this);
+  }
+  /** {@inheritDoc @backprop/core!log1p} */
+  log1p(): Tensor {
+    return special.log1p(this);
+  }
+  /** {@inheritDoc @backprop/core!expm1} */
+  expm1(): Tensor {
+    return special.expm1(this);
+  }
+  /** {@inheritDoc @backprop/core!rsqrt} */
+  rsqrt(): Tensor {
+    return special.rsqrt(this);
+  }
+  /** {@inheritDoc @backprop/core!gelu} */
+  gelu(options?: modern.GeluOptions): Tensor {
+    return modern.gelu(this, options);
+  }
+  /** {@inheritDoc @backprop/core!silu} */
+  silu(): Tensor {
+    return modern.silu(this);
+  }
+  /** {@inheritDoc @backprop/core!mish} */
+  mish(): Tensor {
+    return modern.mish(this);
+  }
+  /** {@inheritDoc @backprop/core!logSigmoid} */
+  logSigmoid(): Tensor {
+    return modern.logSigmoid(this);
+  }
+  /** {@inheritDoc @backprop/core!hardtanh} */
+  hardtanh(minVal?: number, maxVal?: number): Tensor {
+    return modern.hardtanh(this, minVal, maxVal);
+  }
+  /** {@inheritDoc @backprop/core!amax} */
+  amax(dim?: number | readonly number[], keepDim?: boolean): Tensor {
+    return red.amax(this, dim, keepDim);
+  }
+  /** {@inheritDoc @backprop/core!amin} */
+  amin(dim?: number | readonly number[], keepDim?: boolean): Tensor {
+    return red.amin(this, dim, keepDim);
   }
 }
 

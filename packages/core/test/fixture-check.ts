@@ -34,7 +34,8 @@ export interface Summary {
 export interface FixtureTensor {
   shape: number[];
   dtype: 'float64' | 'int64';
-  data?: number[];
+  /** JSON has no NaN or infinities: the generator writes them as `'nan'`, `'inf'`, `'-inf'`. */
+  data?: (number | 'nan' | 'inf' | '-inf')[];
   gen?: Formula;
   summary?: Summary;
 }
@@ -50,7 +51,7 @@ export interface FixtureArgs {
   max?: number;
   shape?: number[];
   startDim?: number;
-  dims?: number[];
+  dims?: number | number[];
   dim0?: number;
   dim1?: number;
   start?: number;
@@ -63,6 +64,20 @@ export interface FixtureArgs {
   dilation?: number | [number, number];
   groups?: number;
   kernelSize?: number | [number, number];
+  step?: number;
+  length?: number;
+  size?: number | number[];
+  piece?: number;
+  chunks?: number;
+  shifts?: number | number[];
+  reps?: number[];
+  k?: number;
+  descending?: boolean;
+  largest?: boolean;
+  approximate?: 'none' | 'tanh';
+  minVal?: number;
+  maxVal?: number;
+  equation?: string;
 }
 
 /** One step from a stored input to the view the op is given (each a view in both libraries). */
@@ -96,9 +111,11 @@ export function loadFixtures(file: string): FixtureCase[] {
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
 
+const NON_FINITE = { nan: Number.NaN, inf: Number.POSITIVE_INFINITY, '-inf': Number.NEGATIVE_INFINITY };
+
 /** The elements of a data or formula fixture tensor, row-major. */
 export function fixtureValues(t: FixtureTensor): number[] {
-  if (t.data) return t.data;
+  if (t.data) return t.data.map((v) => (typeof v === 'number' ? v : NON_FINITE[v]));
   const g = t.gen;
   if (!g) throw new Error(`fixture tensor of shape [${t.shape}] has neither data nor a formula`);
   return Array.from({ length: sizeOf(t.shape) }, (_, i) => (((i * g.a + g.c) % g.p) + g.offset) * g.scale);

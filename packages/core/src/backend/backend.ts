@@ -37,7 +37,11 @@ export type UnaryOp =
   | 'leakyRelu'
   | 'elu'
   | 'clamp'
-  | 'identity';
+  | 'identity'
+  | 'erf'
+  | 'log1p'
+  | 'expm1'
+  | 'rsqrt';
 
 /** Names of the elementwise two-input kernels (comparisons included). */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | CompareOp;
@@ -196,6 +200,18 @@ export interface Backend<S = TypedArray> {
   gather(x: StridedView<S>, dim: number, index: StridedView<S>, outDtype: DType): S;
   /** Zeros of `outShape` with `src` added at `index` along `dim` (the adjoint of gather). */
   scatterAdd(src: StridedView<S>, dim: number, index: StridedView<S>, outShape: Shape, outDtype: DType): S;
+  /**
+   * A copy of `x` with `src` written at `index` along `dim` (PyTorch's scatter); `src` is read over
+   * index's shape. Where indices repeat, one of the writes wins (the last on the cpu backends).
+   */
+  scatter(x: StridedView<S>, dim: number, index: StridedView<S>, src: StridedView<S>, outDtype: DType): S;
+  /** Running sum or product along `dim` (from the end of each line when `reverse`), x's shape. */
+  cumulative(op: 'sum' | 'prod', x: StridedView<S>, dim: number, reverse: boolean, outDtype: DType): S;
+  /**
+   * The int32 positions along `dim` that sort each line of `x`, stably (ties keep index order, in
+   * either direction); NaN sorts above every number.
+   */
+  argsort(x: StridedView<S>, dim: number, descending: boolean): S;
   /** The slices of `x` along `dim` that the 1-D int32 `index` names, in its order (a batch's rows). */
   indexSelect(x: StridedView<S>, dim: number, index: StridedView<S>, outDtype: DType): S;
   /** im2col: NCHW input to `[N, C*kh*kw, outH*outW]` columns; out-of-bounds reads give `padValue`. */
@@ -239,6 +255,9 @@ const KERNEL_NAMES = {
   copy: true,
   gather: true,
   scatterAdd: true,
+  scatter: true,
+  cumulative: true,
+  argsort: true,
   indexSelect: true,
   unfold: true,
   fold: true,

@@ -4,7 +4,7 @@ import { checkNumel, expectIndexList, expectInteger, expectTensor } from '../che
 import { DTypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
 import { normalizeDim, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { binaryKernel } from './kernels.js';
+import { binaryKernel, scalarOf } from './kernels.js';
 import { expand, reshape, unsqueeze } from './movement.js';
 import type { IndexingOpName } from './op-names.js';
 import { onDeviceOf } from './transfer.js';
@@ -40,11 +40,11 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 
 // d gather = dy scattered back (added) to the positions it was read from
 const gatherBackward: BackwardRule<{ d: number; index: Tensor }> = (dy, { inputs, params }) => [
-  scatterAdd(dy, params.d, params.index, inputs[0]!.shape),
+  scatterAddZeros(dy, params.d, params.index, inputs[0]!.shape),
 ];
 
 /** @internal The adjoint of gather: zeros of `shape` with `src` added at `index` along `dim`. */
-export function scatterAdd(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
+export function scatterAddZeros(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
   const out = new Tensor(
     kernelsFor('scatterAdd', src, index).scatterAdd(src, dim, index, shape, src.dtype),
     shape,
@@ -91,10 +91,31 @@ const indexSelectBackward: BackwardRule<{ d: number; idx: Tensor }> = (dy, { inp
     idx,
     x.shape.map((_, i) => (i === d ? idx.size : 1)),
   );
-  return [scatterAdd(dy, d, expand(lined, dy.shape), x.shape)];
+  return [scatterAddZeros(dy, d, expand(lined, dy.shape), x.shape)];
+};
+
+/**
+ * @internal PyTorch's scatter with checked operands: a copy of `x` with `src` (index's shape)
+ * written at `index` along `d`.
+ */
+export function scatterInto(x: Tensor, d: number, index: Tensor, src: Tensor): Tensor {
+  const out = new Tensor(kernelsFor('scatter', x, index, src).scatter(x, d, index, src, x.dtype), x.shape);
+  if (recording('scatter', out, x, src)) attach(out, 'scatter', [x, src], index, RULES.scatter, { d, index });
+  return out;
+}
+
+// d scatter: to x, dy with the overwritten positions zeroed; to src, dy read where src was written
+const scatterBackward: BackwardRule<{ d: number; index: Tensor }> = (dy, { inputs, params }) => {
+  const { d, index } = params;
+  const zeros = expand(scalarOf(0, dy.dtype, dy), index.shape);
+  return [
+    inputs[0]!.requiresGrad ? scatterInto(dy, d, index, zeros) : null,
+    inputs[1]!.requiresGrad ? gather(dy, d, index) : null,
+  ];
 };
 
 const RULES = {
+  scatter: scatterBackward,
   gather: gatherBackward,
   scatterAdd: scatterAddBackward,
   indexSelect: indexSelectBackward,

@@ -2,7 +2,7 @@ import { attach, type BackwardRule, type RuleTable, recording } from '../autogra
 import type { WindowGeometry } from '../backend/backend.js';
 import { kernelsFor } from '../backend/dispatch.js';
 import { Tensor } from '../tensor.js';
-import { scatterAdd } from './indexing.js';
+import { scatterAddZeros } from './indexing.js';
 import { reshape } from './movement.js';
 import type { PoolOpName } from './op-names.js';
 
@@ -37,7 +37,7 @@ const maxPoolBackward: BackwardRule<{ out: Tensor; g: WindowGeometry }> = (dy, n
   const x4 = n.inputs[0]!;
   const { out, g } = n.params;
   const at = new Tensor(kernelsFor('maxPool2d', x4).maxPoolIndices(x4, out, g), [out.size]);
-  return [reshape(scatterAdd(reshape(dy, [out.size]), 0, at, [x4.size]), x4.shape)];
+  return [reshape(scatterAddZeros(reshape(dy, [out.size]), 0, at, [x4.size]), x4.shape)];
 };
 
 const RULES = { maxPool2d: maxPoolBackward } satisfies RuleTable<PoolOpName>;

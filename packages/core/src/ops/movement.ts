@@ -10,6 +10,7 @@ import { kernelsFor } from '../backend/dispatch.js';
 import {
   checkNumel,
   expectBound,
+  expectInteger,
   expectNumber,
   expectNumbers,
   expectShape,
@@ -218,33 +219,48 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 /**
- * Elements `start..end-1` along `dim` (a view); negative and out-of-range bounds behave as Python's.
+ * Elements `start, start + step, …` below `end` along `dim` (a view, as Python's `x[start:end:step]`);
+ * negative and out-of-range bounds behave as Python's, and `step` is a positive integer.
  *
  * @example
  * ```ts
  * arange(5).slice(0, 1, 3).toArray(); // [1, 2]
+ * arange(6).slice(0, 0, null, 2).toArray(); // [0, 2, 4]
  * ```
  */
-export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null): Tensor {
+export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
   expectTensor('slice', 'input', x);
   expectBound('slice', 'start', start);
   expectBound('slice', 'end', end);
+  expectInteger('slice', 'step', step, 1);
   const d = normalizeDim(dim, x.ndim, 'slice');
   const n = x.shape[d]!;
   const clampIndex = (i: number) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
   const lo = clampIndex(start ?? 0);
   const hi = Math.max(clampIndex(end ?? n), lo);
-  const shape = x.shape.map((s, i) => (i === d ? hi - lo : s));
-  const out = new Tensor(x.storage, shape, x.strides, x.offset + lo * x.strides[d]!);
-  if (recording('slice', out, x))
-    attach(out, 'slice', [x], SAVES_NOTHING, RULES.slice, { d, lo, after: n - hi });
+  const count = Math.ceil((hi - lo) / step);
+  const shape = x.shape.map((s, i) => (i === d ? count : s));
+  const strides = step === 1 ? x.strides : x.strides.map((s, i) => (i === d ? s * step : s));
+  const out = new Tensor(x.storage, shape, strides, x.offset + lo * x.strides[d]!);
+  if (recording('slice', out, x)) attach(out, 'slice', [x], SAVES_NOTHING, RULES.slice, { d, lo, n, step });
   return out;
 }
 
-// d slice = dy placed back at its position, zeros elsewhere
-const sliceBackward: BackwardRule<{ d: number; lo: number; after: number }> = (dy, { params: p }) => [
-  padDim(dy, p.d, p.lo, p.after, 0),
-];
+// d slice = dy placed back at its positions, zeros elsewhere. With a step, each element of dy is
+// first followed by step − 1 zeros (a pad of a new dim, then a reshape), which lands it on its own
+// position; the spread is then trimmed to the input and padded at both ends like a plain slice.
+const sliceBackward: BackwardRule<{ d: number; lo: number; n: number; step: number }> = (
+  dy,
+  { params: p },
+) => {
+  const { d, lo, n, step } = p;
+  if (step === 1) return [padDim(dy, d, lo, n - lo - dy.shape[d]!, 0)];
+  const count = dy.shape[d]!;
+  const spreadShape = dy.shape.map((s, i) => (i === d ? count * step : s));
+  const spread = reshape(padDim(unsqueeze(dy, d + 1), d + 1, 0, step - 1, 0), spreadShape);
+  const kept = Math.min(count * step, n - lo);
+  return [padDim(slice(spread, d, 0, kept), d, lo, n - lo - kept, 0)];
+};
 
 function padDim(x: Tensor, dim: number, before: number, after: number, value: number): Tensor {
   const spec = new Array<number>(2 * (x.ndim - dim)).fill(0);

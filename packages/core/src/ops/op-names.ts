@@ -38,6 +38,12 @@ export type ElementwiseOpName =
   | 'where'
   | 'to';
 
+/** Ops of special.ts (special functions). */
+export type SpecialOpName = 'erf' | 'log1p' | 'expm1' | 'rsqrt';
+
+/** Ops of scan.ts (running sums and products along a dim). */
+export type ScanOpName = 'cumsum' | 'cumprod';
+
 /** Ops of movement.ts (views and copies that move elements). */
 export type MovementOpName =
   | 'contiguous'
@@ -53,7 +59,7 @@ export type MovementOpName =
 export type ReduceOpName = 'sum' | 'max' | 'min' | 'norm';
 
 /** Ops of indexing.ts. */
-export type IndexingOpName = 'gather' | 'scatterAdd' | 'indexSelect';
+export type IndexingOpName = 'gather' | 'scatterAdd' | 'indexSelect' | 'scatter';
 
 /** Ops of matmul.ts. */
 export type MatmulOpName = 'matmul';
@@ -74,6 +80,8 @@ export type TransferOpName = 'toDevice';
 export type OpName =
   | ActivationOpName
   | ElementwiseOpName
+  | SpecialOpName
+  | ScanOpName
   | MovementOpName
   | ReduceOpName
   | IndexingOpName

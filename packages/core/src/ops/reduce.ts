@@ -155,6 +155,33 @@ export function min(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   return extremum('min', x, dim, keepDim);
 }
 
+/**
+ * Largest value over `dim` (a dim or a list of dims; all when omitted). At ties the gradient is
+ * split evenly among the maxima of each reduced group, as PyTorch's `amax`.
+ *
+ * @example
+ * ```ts
+ * amax(tensor([[1, 5], [7, 2]]), 0).toArray(); // [7, 5]
+ * ```
+ */
+export function amax(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  expectTensor('amax', 'input', x);
+  return extremum('max', x, normalizeDims(dim, x.ndim, 'amax'), keepDim);
+}
+
+/**
+ * Smallest value over `dim` (a dim or a list; all when omitted); ties as in `amax`.
+ *
+ * @example
+ * ```ts
+ * amin(tensor([[1, 5], [7, 2]]), 1).toArray(); // [1, 2]
+ * ```
+ */
+export function amin(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  expectTensor('amin', 'input', x);
+  return extremum('min', x, normalizeDims(dim, x.ndim, 'amin'), keepDim);
+}
+
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepDim: boolean): Tensor {
   if (dim === undefined) {
     const flat = reshape(x.detach(), [x.size]);

@@ -2,7 +2,8 @@ import type { Backend } from '../backend.js';
 import { fold, unfold } from './conv.js';
 import { crossEntropy, crossEntropyGrad } from './cross-entropy.js';
 import { binary, copy, full, select, unary } from './elementwise.js';
-import { gather, indexSelect, scatterAdd } from './indexing.js';
+import { gather, indexSelect, scatter, scatterAdd } from './indexing.js';
+import { argsort, cumulative } from './lines.js';
 import { matmul } from './matmul.js';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim.js';
 import { maxPoolIndices } from './pool.js';
@@ -28,6 +29,9 @@ export const cpuBackend: Backend = {
   copy,
   gather,
   scatterAdd,
+  scatter,
+  cumulative,
+  argsort,
   indexSelect,
   unfold,
   fold,

@@ -72,6 +72,25 @@ export function scatterAdd(
   return out;
 }
 
+/** A copy of `x` with `src` (read over index's shape) written at `index` along `dim`; the last write wins. */
+export function scatter(
+  x: StridedView,
+  dim: number,
+  index: StridedView,
+  src: StridedView,
+  outDtype: DType,
+): TypedArray {
+  const out = allocate(outDtype, sizeOf(x.shape));
+  const strides = contiguousStrides(x.shape);
+  copy(x, { storage: out, shape: x.shape, strides, offset: 0 });
+  const srcOffsets = elementOffsets(index.shape, src.strides, src.offset);
+  const sd = src.storage;
+  walk('scatter', { shape: x.shape, strides, offset: 0 }, dim, index, (o, p) => {
+    out[p] = sd[srcOffsets[o]!]!;
+  });
+  return out;
+}
+
 // out[index[i]] += src[i] over dense 1-D operands: max pooling's backward routes every window's
 // gradient this way, so it gets a loop without the general walk's offset tables and callback.
 function addAt(src: StridedView, index: StridedView, out: TypedArray): void {

@@ -1,5 +1,6 @@
 import type { TypedArray } from '../../dtype.js';
 import type { BinaryOp, UnaryOp } from '../backend.js';
+import { erf } from './erf.js';
 
 type Unary = (x: number, p0: number, p1: number) => number;
 type Binary = (a: number, b: number) => number;
@@ -43,6 +44,10 @@ export const UNARY: Record<UnaryOp, Unary> = {
     return y > hi ? hi : y;
   },
   identity: (x) => x,
+  erf,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  rsqrt: (x) => 1 / Math.sqrt(x),
 };
 
 /**
@@ -162,6 +167,18 @@ export function unaryRun(
         const v = x[p]!;
         out[o] = v > 0 ? v : p0 * Math.expm1(v);
       }
+      return;
+    case 'erf':
+      for (; o < end; o++, p += s) out[o] = erf(x[p]!);
+      return;
+    case 'log1p':
+      for (; o < end; o++, p += s) out[o] = Math.log1p(x[p]!);
+      return;
+    case 'expm1':
+      for (; o < end; o++, p += s) out[o] = Math.expm1(x[p]!);
+      return;
+    case 'rsqrt':
+      for (; o < end; o++, p += s) out[o] = 1 / Math.sqrt(x[p]!);
       return;
     case 'clamp':
       // As UNARY.clamp: NaN bounds pass x through, and max wins when min > max.

@@ -46,7 +46,58 @@ const UNARY: Record<UnaryOp, string> = {
   elu: 'select(p0 * (exp(v) - 1.0), v, v > 0.0)',
   clamp: 'min(max(v, p0), p1)',
   identity: 'v',
+  erf: 'erfF(v)',
+  log1p: 'log1pF(v)',
+  expm1: 'expm1F(v)',
+  rsqrt: '1.0 / sqrt(v)',
 };
+
+// erf, log1p and expm1, which WGSL lacks. erf takes the cpu kernel's two expansions (see cpu/erf.ts)
+// to float32 accuracy; log1p and expm1 correct the rounding of 1 + v and of exp(v) (Kahan's trick),
+// which keeps their accuracy for tiny v where the naive formulas return 0.
+const SPECIAL = /* wgsl */ `
+fn erfF(v: f32) -> f32 {
+  let a = abs(v);
+  if (a >= 4.0) { return sign(v); }
+  if (a < 2.5) {
+    let x2 = v * v;
+    var term = v;
+    var total = v;
+    for (var n = 1; n < 64; n++) {
+      term *= 2.0 * x2 / f32(2 * n + 1);
+      total += term;
+      if (abs(term) <= 1e-8 * abs(total)) { break; }
+    }
+    return 1.1283791671 * exp(-x2) * total;
+  }
+  var f = a;
+  var c = a;
+  var d = 0.0;
+  for (var k = 1; k < 128; k++) {
+    let ak = 0.5 * f32(k);
+    d = 1.0 / (a + ak * d);
+    c = a + ak / c;
+    let delta = c * d;
+    f *= delta;
+    if (abs(delta - 1.0) <= 1e-7) { break; }
+  }
+  return sign(v) * (1.0 - 0.5641895835 * exp(-a * a) / f);
+}
+fn log1pF(v: f32) -> f32 {
+  let u = 1.0 + v;
+  if (u == 1.0) { return v; }
+  if (u > 1e30) { return log(u); }
+  return log(u) * (v / (u - 1.0));
+}
+fn expm1F(v: f32) -> f32 {
+  let u = exp(v);
+  if (u == 1.0) { return v; }
+  let um1 = u - 1.0;
+  if (um1 == -1.0 || u > 1e30) { return um1; }
+  return um1 * (v / log(u));
+}
+`;
+const NEEDS_SPECIAL = new Set<UnaryOp>(['erf', 'log1p', 'expm1']);
 
 // sin and cos to float32 accuracy. WGSL promises only 2^-11 absolute error for its own (SwiftShader
 // is off by 1e-4), so these reduce by π/2 in three parts (Cody-Waite) and use Cephes' sinf/cosf
@@ -93,6 +144,7 @@ export function unary(op: UnaryOp, x: GpuView, outDtype: DType, p0 = 0, p1 = 0):
       HEADER +
       VIEWS +
       (op === 'sin' || op === 'cos' ? TRIG : '') +
+      (NEEDS_SPECIAL.has(op) ? SPECIAL : '') +
       binding(1, 'x', inT) +
       binding(2, 'out', outT, 'read_write') +
       `alias T = ${T};\n` +

@@ -5,7 +5,7 @@ import { type BackpropError, IndexError } from '../../errors.js';
 // size), and the next read back to the host throws it, as CUDA reports a device-side assert at
 // the next synchronization.
 
-const OPS = ['gather', 'scatterAdd', 'indexSelect', 'crossEntropy'] as const;
+const OPS = ['gather', 'scatterAdd', 'indexSelect', 'crossEntropy', 'scatter'] as const;
 
 /** The fault code kernels of `op` record for an index out of range. */
 export function reportIndex(op: (typeof OPS)[number]): string {

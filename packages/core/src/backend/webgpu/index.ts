@@ -1,7 +1,8 @@
 import type { Backend } from '../backend.js';
 import { crossEntropy, crossEntropyGrad } from './cross-entropy.js';
 import { binary, copy, full, select, unary } from './elementwise.js';
-import { gather, indexSelect, scatterAdd } from './indexing.js';
+import { gather, indexSelect, scatter, scatterAdd } from './indexing.js';
+import { argsort, cumulative } from './lines.js';
 import { matmul } from './matmul.js';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim.js';
 import { argReduce, reduce } from './reduce.js';
@@ -25,6 +26,9 @@ export const webgpuBackend: Backend<GpuStorage> = {
   copy,
   gather,
   scatterAdd,
+  scatter,
+  cumulative,
+  argsort,
   indexSelect,
   unfold,
   fold,

@@ -1,7 +1,7 @@
 import type { DType } from '../../dtype.js';
 import { fmtShape, IndexError } from '../../errors.js';
 import { contiguousStrides, type Shape, sizeOf } from '../../shape.js';
-import { full } from './elementwise.js';
+import { full, unary } from './elementwise.js';
 import { checks, reportIndex } from './faults.js';
 import type { GpuStorage } from './storage.js';
 import {
@@ -85,6 +85,44 @@ export function scatterAdd(
     [...viewsHeader(index.shape, [base, index, src]), outShape[dim]!, strides[dim]!],
     [index.storage, src.storage, out, ctx.faults],
     n,
+  );
+  return out;
+}
+
+export function scatter(x: GpuView, dim: number, index: GpuView, src: GpuView, outDtype: DType): GpuStorage {
+  const ctx = contextOf(x);
+  const out = unary('identity', x, outDtype);
+  const sT = wgslType(src.storage.dtype, 'scatter');
+  const outT = wgslType(outDtype, 'scatter');
+  const strides = contiguousStrides(x.shape);
+  // Repeated indices race, so one of their writes wins, as on CUDA.
+  launch(
+    ctx,
+    `scatter:${sT}:${outT}`,
+    () =>
+      HEADER +
+      VIEWS +
+      checks(4) +
+      binding(1, 'index', 'i32') +
+      binding(2, 'src', sT) +
+      binding(3, 'out', outT, 'read_write') +
+      entry(`
+  let r = info[1];
+  let size = info[2u + r + 3u * (r + 1u)];
+  let step = info[3u + r + 3u * (r + 1u)];
+  let k = index[at(i, 1u)];
+  if (k < 0 || u32(k) >= size) {
+    fault(${reportIndex('scatter')}, k, size);
+    return;
+  }
+  out[at(i, 0u) + u32(k) * step] = ${outT}(src[at(i, 2u)]);`),
+    [
+      ...viewsHeader(index.shape, [withoutDim({ strides, offset: 0 }, dim), index, src]),
+      x.shape[dim]!,
+      strides[dim]!,
+    ],
+    [index.storage, src.storage, out, ctx.faults],
+    sizeOf(index.shape),
   );
   return out;
 }
