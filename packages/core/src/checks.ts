@@ -19,7 +19,7 @@ import { Tensor } from './tensor.js';
 export const MAX_BYTES = 2 ** 32;
 
 // Bytes per element; typed by DType, so a new dtype without an entry fails to compile.
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -190,7 +190,7 @@ export function expectDType(op: string, v: unknown): asserts v is DType {
   if (!DTYPES.includes(v as DType)) {
     const got = typeof v === 'string' ? `'${v}'` : describe(v);
     throw new DTypeError(
-      `${op}: unknown dtype ${got}: use 'float32', 'float64' or 'int32' (int32 for indices)`,
+      `${op}: unknown dtype ${got}: use 'float32', 'float64', 'int32' (indices) or 'bool' (masks)`,
     );
   }
 }

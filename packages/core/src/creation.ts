@@ -12,7 +12,7 @@ import {
   fits,
 } from './checks.js';
 import { type Device, expectDevice, float64Error, getDefaultDevice } from './device.js';
-import { allocate, type DType, type TypedArray } from './dtype.js';
+import { allocate, type DType, isFloating, type TypedArray } from './dtype.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
 import { toDevice } from './ops/transfer.js';
 import { defaultGenerator, Generator } from './random.js';
@@ -53,12 +53,18 @@ function checkOptions(op: string, options: TensorOptions, fallback: DType = 'flo
   if (options.device !== undefined) expectDevice(op, options.device);
   if (dtype === 'float64' && (options.device ?? getDefaultDevice()) === 'webgpu') throw float64Error(op);
   // requiresGrad_ would refuse it too, but only after the storage was allocated and filled.
-  if (options.requiresGrad && dtype === 'int32') {
+  if (options.requiresGrad && !isFloating(dtype)) {
     throw new DTypeError(
       `${op}: requiresGrad: only floating-point tensors can require gradients, got ${dtype}`,
     );
   }
   return dtype;
+}
+
+function firstLeaf(data: NestedArray): NestedArray | undefined {
+  let probe: NestedArray | undefined = data;
+  while (Array.isArray(probe)) probe = probe[0];
+  return probe;
 }
 
 // Reads the shape from the first element at each depth, then checks every sub-array against it.
@@ -78,6 +84,10 @@ function flattenNested(data: NestedArray, shape: readonly number[], out: TypedAr
   let pos = 0;
   const visit = (node: NestedArray, depth: number, path: number[]): void => {
     if (depth === shape.length) {
+      if (typeof node === 'boolean') {
+        out[pos++] = node ? 1 : 0;
+        return;
+      }
       if (typeof node !== 'number') {
         if (Array.isArray(node)) {
           throw new ShapeError(`tensor: ragged nested array: expected a number at index [${path.join(',')}]`);
@@ -86,7 +96,8 @@ function flattenNested(data: NestedArray, shape: readonly number[], out: TypedAr
       }
       // The label is built only for a value that does not fit: this runs once per element.
       if (!fits(dtype, node)) checkFits('tensor', dtype, node, `element [${path.join(',')}] =`);
-      out[pos++] = node;
+      // A bool element is true when non-zero (a Uint8Array would keep 2 as 2).
+      out[pos++] = dtype === 'bool' ? +(node !== 0) : node;
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
@@ -119,9 +130,10 @@ export function tensor(data: TensorData, options: TensorOptions & { shape?: Shap
       `tensor: data must be a number, a nested array of numbers or a typed array, got ${describe(data)}`,
     );
   }
-  const dtype = checkOptions('tensor', options);
   const nested = data as NestedArray;
   const shape = shapeOfNested(nested);
+  // Booleans make a bool tensor unless a dtype is given (PyTorch's inference).
+  const dtype = checkOptions('tensor', options, typeof firstLeaf(nested) === 'boolean' ? 'bool' : 'float32');
   const size = sizeOf(shape);
   // options.shape may hold one -1, as reshape's does.
   const target = options.shape ? inferShape(options.shape, size, 'tensor') : shape;
@@ -143,12 +155,16 @@ function fromTypedArray(data: ArrayBufferView, options: TensorOptions & { shape?
   }
   checkAllFit('tensor', dtype, values);
   const storage = allocate(dtype, values.length, 'tensor');
-  storage.set(values);
+  if (dtype === 'bool' && !(values instanceof Uint8Array)) {
+    for (let i = 0; i < values.length; i++) storage[i] = +(values[i] !== 0);
+  } else storage.set(values);
   return finish(new Tensor(storage, [...shape]), options);
 }
 
 function dtypeOfArray(data: TypedArray): DType {
-  return data instanceof Float64Array ? 'float64' : data instanceof Int32Array ? 'int32' : 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Int32Array) return 'int32';
+  return data instanceof Uint8Array ? 'bool' : 'float32';
 }
 
 /**
@@ -171,7 +187,7 @@ function filled(op: string, shape: Shape, value: number, options: TensorOptions)
   checkNumel(op, count, dtype, shape);
   checkFits(op, dtype, value);
   const storage = allocate(dtype, count, op);
-  if (value !== 0) storage.fill(value);
+  if (value !== 0) storage.fill(dtype === 'bool' ? 1 : value);
   return finish(new Tensor(storage, [...shape]), options);
 }
 

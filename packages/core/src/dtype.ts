@@ -1,14 +1,17 @@
 import { checkNumel } from './checks.js';
 import { DTypeError, ShapeError } from './errors.js';
 
-/** Element types a tensor can hold. `float32` is the default; `int32` holds indices and labels. */
-export type DType = 'float32' | 'float64' | 'int32';
+/**
+ * Element types a tensor can hold. `float32` is the default; `int32` holds indices and labels;
+ * `bool` holds masks (what comparisons return), stored as 0/1 bytes.
+ */
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 
 /** Every dtype, for checks of a dtype given at run time. */
-export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
-/** The typed array behind each dtype. */
-export type TypedArray = Float32Array | Float64Array | Int32Array;
+/** The typed array behind each dtype (a Uint8Array of 0/1 for bool). */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /**
  * Allocates a zero-filled typed array of `dtype`. Every tensor's storage comes from here, so this
@@ -27,10 +30,12 @@ export function allocate(dtype: DType, length: number, op = 'allocate'): TypedAr
       return new Float64Array(length);
     case 'int32':
       return new Int32Array(length);
+    case 'bool':
+      return new Uint8Array(length);
     default:
       // Reached only from untyped JavaScript (or a cast): name the bad dtype instead of crashing later.
       throw new DTypeError(
-        `${op}: unknown dtype '${String(dtype)}': use 'float32', 'float64' or 'int32' (int32 for indices)`,
+        `${op}: unknown dtype '${String(dtype)}': use 'float32', 'float64', 'int32' (indices) or 'bool' (masks)`,
       );
   }
 }
@@ -49,22 +54,24 @@ function checkLength(op: string, dtype: DType, length: number): void {
 export function dtypeOf(data: TypedArray | { readonly dtype: DType }): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Uint8Array) return 'bool';
   // An Int32Array has no `dtype` property; a GPU storage names its own.
   return (data as { readonly dtype?: DType }).dtype ?? 'int32';
 }
 
 export function isFloating(dtype: DType): boolean {
-  return dtype !== 'int32';
+  return dtype === 'float32' || dtype === 'float64';
 }
 
-// The result dtype of a binary op: float64 beats float32 beats int32, as in PyTorch.
+// The result dtype of a binary op: float64 beats float32 beats int32 beats bool, as in PyTorch.
+const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+
 export function promote(a: DType, b: DType): DType {
   if (a === b) return a;
-  if (a === 'float64' || b === 'float64') return 'float64';
-  return 'float32';
+  return RANK[a] > RANK[b] ? a : b;
 }
 
 /** The dtype a floating result takes from a possibly-integer input (int32 / int32 divides to float32). */
 export function floatingOf(dtype: DType): DType {
-  return dtype === 'int32' ? 'float32' : dtype;
+  return isFloating(dtype) ? dtype : 'float32';
 }

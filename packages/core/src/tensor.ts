@@ -29,8 +29,8 @@ const NO_STRIDES: readonly number[] = Object.freeze([]);
 /** A tensor or a plain number, which ops treat as a 0-d tensor of the other operand's dtype. */
 export type TensorLike = Tensor | number;
 
-/** Nested arrays of numbers, as `toArray()` returns and `tensor()` takes. */
-export type NestedArray = number | NestedArray[];
+/** Nested arrays of numbers (booleans for a bool tensor), as `toArray()` returns and `tensor()` takes. */
+export type NestedArray = number | boolean | NestedArray[];
 
 /** Options of `backward()`. */
 export interface BackwardCallOptions {
@@ -73,7 +73,7 @@ export class Tensor {
   declare readonly strides: readonly number[];
   /** Index in `storage` of the first element. */
   declare readonly offset: number;
-  /** Element type: `'float32'`, `'float64'` or `'int32'`. */
+  /** Element type: `'float32'`, `'float64'`, `'int32'` or `'bool'`. */
   declare readonly dtype: DType;
   /** Number of elements. */
   declare readonly size: number;
@@ -218,20 +218,21 @@ export class Tensor {
    * ```
    */
   async toArrayAsync(): Promise<NestedArray> {
-    return nest(await this.dataAsync(), this.shape);
+    return nest(await this.dataAsync(), this.shape, this.dtype === 'bool');
   }
 
   /**
-   * The elements as nested arrays (a number for a 0-d tensor).
+   * The elements as nested arrays (a number for a 0-d tensor); a bool tensor gives `true`/`false`.
    *
    * @example
    * ```ts
    * tensor([[1, 2], [3, 4]]).toArray(); // [[1, 2], [3, 4]]
+   * tensor([1, 2]).gt(1).toArray(); // [false, true]
    * ```
    */
   toArray(): NestedArray {
     hostStorage(this, 'toArray', 'toArrayAsync');
-    return nest(this.data(), this.shape);
+    return nest(this.data(), this.shape, this.dtype === 'bool');
   }
 
   /** True when the elements are row-major and dense in storage. */
@@ -937,14 +938,15 @@ function checkItem(t: Tensor): void {
   }
 }
 
-// Nested arrays of the row-major `flat` in `shape`.
-function nest(flat: TypedArray, shape: Shape): NestedArray {
-  if (shape.length === 0) return flat[0]!;
+// Nested arrays of the row-major `flat` in `shape` (booleans when `bool`).
+function nest(flat: TypedArray, shape: Shape, bool: boolean): NestedArray {
+  const value = (i: number): NestedArray => (bool ? flat[i] !== 0 : flat[i]!);
+  if (shape.length === 0) return value(0);
   let pos = 0;
   const build = (d: number): NestedArray[] => {
     const n = shape[d]!;
     const out: NestedArray[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = d === shape.length - 1 ? flat[pos++]! : build(d + 1);
+    for (let i = 0; i < n; i++) out[i] = d === shape.length - 1 ? value(pos++) : build(d + 1);
     return out;
   };
   return build(0);

@@ -33,7 +33,7 @@ export interface Summary {
 /** A tensor as the fixture generator writes it: float64 or int64 (indices), as data, formula or summary. */
 export interface FixtureTensor {
   shape: number[];
-  dtype: 'float64' | 'int64';
+  dtype: 'float64' | 'int64' | 'bool';
   /** JSON has no NaN or infinities: the generator writes them as `'nan'`, `'inf'`, `'-inf'`. */
   data?: (number | 'nan' | 'inf' | '-inf')[];
   gen?: Formula;
@@ -122,7 +122,7 @@ export function fixtureValues(t: FixtureTensor): number[] {
 }
 
 /**
- * A fixture tensor as a backprop tensor: int64 indices become int32, floats take `dtype`.
+ * A fixture tensor as a backprop tensor: int64 indices become int32, bool stays bool, floats take `dtype`.
  *
  * @example
  * ```ts
@@ -131,13 +131,15 @@ export function fixtureValues(t: FixtureTensor): number[] {
  */
 export function fromFixture(t: FixtureTensor, dtype: DType = 'float64'): Tensor {
   const values = fixtureValues(t);
-  const d: DType = t.dtype === 'int64' ? 'int32' : dtype;
+  const d: DType = t.dtype === 'int64' ? 'int32' : t.dtype === 'bool' ? 'bool' : dtype;
   const data =
     d === 'int32'
       ? Int32Array.from(values)
-      : d === 'float64'
-        ? Float64Array.from(values)
-        : Float32Array.from(values);
+      : d === 'bool'
+        ? Uint8Array.from(values)
+        : d === 'float64'
+          ? Float64Array.from(values)
+          : Float32Array.from(values);
   return new Tensor(data, [...t.shape]);
 }
 
@@ -234,6 +236,7 @@ function expectMatches(
 function checkForward(c: FixtureCase, fn: OpFn, dtype: DType, tol: Required<Tolerance>): Tensor {
   const out = call(c, fn, leaves(c, dtype));
   if (c.output.dtype === 'int64') expect(out.dtype, `${c.name}: index dtype`).toBe('int32');
+  else if (c.output.dtype === 'bool') expect(out.dtype, `${c.name}: mask dtype`).toBe('bool');
   else if (c.inputs.some((t) => t.dtype === 'float64')) expect(out.dtype, `${c.name}: dtype`).toBe(dtype);
   expectMatches(out, c.output, tol, `${c.name}: output`);
   return out;
@@ -322,6 +325,7 @@ export async function checkOpOnWebGPU(c: FixtureCase, fn: OpFn, tol: Required<To
   const out = call(c, fn, webgpuLeaves(c));
   expect(out.device, `${c.name}: output device`).toBe('webgpu');
   if (c.output.dtype === 'int64') expect(out.dtype, `${c.name}: index dtype`).toBe('int32');
+  if (c.output.dtype === 'bool') expect(out.dtype, `${c.name}: mask dtype`).toBe('bool');
   expectMatches(await onHost(out), c.output, tol, `${c.name}: output`);
   if (!c.upstream) return;
   const xs = webgpuLeaves(c);

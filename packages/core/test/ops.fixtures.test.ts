@@ -21,7 +21,7 @@ describe('PyTorch fixtures', () => {
     const ops = new Set(cases.map((c) => c.op));
     expect([...ops].filter((op) => !isOp(op))).toEqual([]);
     expect(Object.keys(FUNCTIONS).filter((op) => !ops.has(op))).toEqual([]);
-    expect(cases.length).toBe(431);
+    expect(cases.length).toBe(434);
   });
 });
 

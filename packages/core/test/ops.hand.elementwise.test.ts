@@ -221,25 +221,28 @@ describe('maximum, minimum, clamp, where', () => {
 
 describe('comparisons', () => {
   const a = tensor([1, 2, 3]);
-  it('give 1/0 float masks with broadcasting and numbers', () => {
-    expect(eq(a, 2).toArray()).toEqual([0, 1, 0]);
-    expect(ne(a, 2).toArray()).toEqual([1, 0, 1]);
-    expect(lt(a, 2).toArray()).toEqual([1, 0, 0]);
-    expect(le(a, 2).toArray()).toEqual([1, 1, 0]);
-    expect(gt(a, 2).toArray()).toEqual([0, 0, 1]);
-    expect(ge(a, 2).toArray()).toEqual([0, 1, 1]);
+  it('give bool masks with broadcasting and numbers', () => {
+    expect(eq(a, 2).toArray()).toEqual([false, true, false]);
+    expect(ne(a, 2).toArray()).toEqual([true, false, true]);
+    expect(lt(a, 2).toArray()).toEqual([true, false, false]);
+    expect(le(a, 2).toArray()).toEqual([true, true, false]);
+    expect(gt(a, 2).toArray()).toEqual([false, false, true]);
+    expect(ge(a, 2).toArray()).toEqual([false, true, true]);
     expect(a.lt(tensor([[2], [3]])).toArray()).toEqual([
-      [1, 0, 0],
-      [1, 1, 0],
+      [true, false, false],
+      [true, true, false],
     ]);
+    expect(Array.from(eq(a, 2).data())).toEqual([0, 1, 0]);
+    expect(eq(a, 2).data()).toBeInstanceOf(Uint8Array);
   });
 
-  it('are float32 masks (float64 with a float64 operand) that record no graph', () => {
-    expect(eq(tensor([1], { dtype: 'int32' }), 1).dtype).toBe('float32');
-    expect(eq(a, tensorF64([1, 2, 3])).dtype).toBe('float64');
+  it('are bool for every operand dtype, and record no graph', () => {
+    expect(eq(tensor([1], { dtype: 'int32' }), 1).dtype).toBe('bool');
+    expect(eq(a, tensorF64([1, 2, 3])).dtype).toBe('bool');
     const x = tensor([1, 2], { requiresGrad: true });
     const m = x.gt(1);
     expect(m.requiresGrad).toBe(false);
     expect(m.gradFn).toBeNull();
   });
 });
+

@@ -44,8 +44,9 @@ export class Dropout extends Module {
       x.shape,
       this.#generator ? { dtype, device, generator: this.#generator } : { dtype, device },
     );
-    // u >= p keeps an element with probability 1 - p; the mask is a constant, so gradients are masked too.
-    return x.mul(u.ge(this.p).mul(1 / (1 - this.p)));
+    // u >= p keeps an element with probability 1 - p; the mask is a constant, so gradients are masked
+    // too. The bool mask becomes x's float dtype before scaling, so float64 keeps 1 / (1 − p) exact.
+    return x.mul(u.ge(this.p).to(dtype).mul(1 / (1 - this.p)));
   }
 
   override describe(): string {

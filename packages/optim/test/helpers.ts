@@ -14,7 +14,7 @@ export function param(data: NestedArray): Tensor {
 
 /** Flattens nested arrays of numbers. */
 export function flat(data: NestedArray): number[] {
-  return Array.isArray(data) ? data.flatMap(flat) : [data];
+  return Array.isArray(data) ? data.flatMap(flat) : [Number(data)];
 }
 
 /** Every element within atol + rtol·|expected|, with the failing index in the message. */

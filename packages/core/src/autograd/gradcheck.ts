@@ -69,7 +69,7 @@ export function gradcheck(
     );
   }
   const args = inputs.map((t, i) => {
-    if (t.dtype === 'int32') return t;
+    if (!isFloating(t.dtype)) return t;
     const copy = new Tensor(Float64Array.from(t.data()), [...t.shape]);
     return checked[i] ? copy.requiresGrad_(true) : copy;
   });

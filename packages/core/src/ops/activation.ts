@@ -81,7 +81,7 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
 }
 
 // d leakyRelu = 1 where x > 0, else slope
-const leakyReluBackward: BackwardRule<number> = (dy, n) => [mul(dy, where(n.inputs[0]!.gt(0), 1, n.params))];
+const leakyReluBackward: BackwardRule<number> = (dy, n) => [where(n.inputs[0]!.gt(0), dy, mul(dy, n.params))];
 
 /**
  * Exponential linear unit: `x` where x > 0, else `alpha * (e^x - 1)`.

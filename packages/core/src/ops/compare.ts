@@ -1,22 +1,20 @@
 import type { CompareOp } from '../backend/backend.js';
-import { promote } from '../dtype.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { binaryKernel, operands } from './kernels.js';
 
-// Masks are 1/0 in float32 (float64 if an operand is), so `pred.eq(y).mean()` is an accuracy.
+// Masks are bool tensors, as PyTorch's: `where` and `maskedFill` take them, `sum` counts them, and
+// an accuracy is `pred.eq(y).to('float32').mean()`.
 function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
   const pair = operands(a, b, op);
-  const x = pair[0];
-  const y = pair[1];
-  return binaryKernel(op, x, y, promote(x.dtype, y.dtype) === 'float64' ? 'float64' : 'float32');
+  return binaryKernel(op, pair[0], pair[1], 'bool');
 }
 
 /**
- * Elementwise `a == b` as a 1/0 mask (not differentiable).
+ * Elementwise `a == b` as a bool mask (not differentiable).
  *
  * @example
  * ```ts
- * eq(tensor([1, 2]), 2).toArray(); // [0, 1]
+ * eq(tensor([1, 2]), 2).toArray(); // [false, true]
  * ```
  */
 export function eq(a: TensorLike, b: TensorLike): Tensor {
@@ -24,11 +22,11 @@ export function eq(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * Elementwise `a != b` as a 1/0 mask.
+ * Elementwise `a != b` as a bool mask.
  *
  * @example
  * ```ts
- * ne(tensor([1, 2]), 2).toArray(); // [1, 0]
+ * ne(tensor([1, 2]), 2).toArray(); // [true, false]
  * ```
  */
 export function ne(a: TensorLike, b: TensorLike): Tensor {
@@ -36,11 +34,11 @@ export function ne(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * Elementwise `a < b` as a 1/0 mask.
+ * Elementwise `a < b` as a bool mask.
  *
  * @example
  * ```ts
- * lt(tensor([1, 2]), 2).toArray(); // [1, 0]
+ * lt(tensor([1, 2]), 2).toArray(); // [true, false]
  * ```
  */
 export function lt(a: TensorLike, b: TensorLike): Tensor {
@@ -48,11 +46,11 @@ export function lt(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * Elementwise `a <= b` as a 1/0 mask.
+ * Elementwise `a <= b` as a bool mask.
  *
  * @example
  * ```ts
- * le(tensor([1, 2]), 2).toArray(); // [1, 1]
+ * le(tensor([1, 2]), 2).toArray(); // [true, true]
  * ```
  */
 export function le(a: TensorLike, b: TensorLike): Tensor {
@@ -60,11 +58,11 @@ export function le(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * Elementwise `a > b` as a 1/0 mask.
+ * Elementwise `a > b` as a bool mask.
  *
  * @example
  * ```ts
- * gt(tensor([1, 2]), 1).toArray(); // [0, 1]
+ * gt(tensor([1, 2]), 1).toArray(); // [false, true]
  * ```
  */
 export function gt(a: TensorLike, b: TensorLike): Tensor {
@@ -72,11 +70,11 @@ export function gt(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * Elementwise `a >= b` as a 1/0 mask.
+ * Elementwise `a >= b` as a bool mask.
  *
  * @example
  * ```ts
- * ge(tensor([1, 2]), 2).toArray(); // [0, 1]
+ * ge(tensor([1, 2]), 2).toArray(); // [false, true]
  * ```
  */
 export function ge(a: TensorLike, b: TensorLike): Tensor {

@@ -9,7 +9,7 @@ import {
 import { kernelsFor } from '../backend/dispatch.js';
 import { checkAllFit, checkNumel, expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
 import { float64Error } from '../device.js';
-import { type DType, floatingOf, promote } from '../dtype.js';
+import { type DType, floatingOf, isFloating, promote } from '../dtype.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { binaryKernel, floatKernel, operands, scalarOf, unaryKernel } from './kernels.js';
@@ -436,8 +436,10 @@ export function to(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   if (dtype === 'float64' && x.device !== 'cpu') throw float64Error("to('float64')");
   if (dtype === 'int32' && x.device === 'cpu') checkAllFit('to', dtype, x.data());
+  // To bool: true where non-zero (NaN included), as PyTorch's conversion.
+  if (dtype === 'bool') return binaryKernel('ne', x, scalarOf(0, x.dtype, x), 'bool', 'to');
   const out = unaryKernel('identity', x, dtype);
-  if (dtype !== 'int32' && recording('to', out, x)) attach(out, 'to', [x], SAVES_NOTHING, RULES.to);
+  if (isFloating(dtype) && recording('to', out, x)) attach(out, 'to', [x], SAVES_NOTHING, RULES.to);
   return out;
 }
 

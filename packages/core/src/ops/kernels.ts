@@ -3,6 +3,7 @@ import { kernelsFor } from '../backend/dispatch.js';
 import { gpuStarted } from '../backend/webgpu/runtime.js';
 import { checkFits, checkNumel, expectTensor, isTensor, operandError } from '../checks.js';
 import { allocate, type DType, floatingOf, promote } from '../dtype.js';
+import { DTypeError } from '../errors.js';
 import { broadcastShapes, type Shape, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 
@@ -18,10 +19,10 @@ export function scalarOf(value: number, dtype: DType, like?: Tensor): Tensor {
 }
 
 // A plain number takes the tensor's dtype (PyTorch's "weak" scalars), except that a fractional
-// number next to an int32 tensor makes it float32; an integer int32 cannot hold is refused, as
-// PyTorch refuses it, rather than wrapped around.
+// number next to an int32 or bool tensor makes it float32 and an integer next to a bool tensor
+// int32; an integer int32 cannot hold is refused, as PyTorch refuses it, rather than wrapped around.
 function numberOperand(value: number, like: Tensor, op: string): Tensor {
-  if (like.dtype !== 'int32') return scalarOf(value, like.dtype, like);
+  if (like.dtype === 'float32' || like.dtype === 'float64') return scalarOf(value, like.dtype, like);
   if (!Number.isInteger(value)) return scalarOf(value, 'float32', like);
   checkFits(op, 'int32', value);
   return scalarOf(value, 'int32', like);
@@ -51,6 +52,9 @@ function mixedOperands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tenso
 export function unaryKernel(op: UnaryOp, x: Tensor, dtype?: DType, p0?: number, p1?: number): Tensor {
   // The first thing most unary ops do is call this or floatKernel, so it is their argument check.
   expectTensor(op, 'input', x);
+  if (op === 'neg' && x.dtype === 'bool') {
+    throw new DTypeError('neg: negation of a bool tensor is not supported; eq(mask, 0) inverts a mask');
+  }
   return runUnary(op, x, dtype ?? x.dtype, p0, p1);
 }
 
@@ -70,8 +74,21 @@ function runUnary(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number
 export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, dtype?: DType, name: string = op): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
   const outDtype = dtype ?? promote(a.dtype, b.dtype);
+  if (outDtype === 'bool' && !COMPARISONS.has(op)) return boolArithmetic(op, a, b, name);
   checkBroadcastSize(name, a, b, shape, outDtype);
   return new Tensor(kernelsFor(name, a, b).binary(op, a, b, shape, outDtype), shape);
+}
+
+const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+// Arithmetic of two bool tensors stays bool, as PyTorch's: add and maximum are a logical or, mul
+// and minimum a logical and (worked out in int32, then compared with 0); subtraction is refused.
+function boolArithmetic(op: BinaryOp, a: Tensor, b: Tensor, name: string): Tensor {
+  if (op === 'sub') {
+    throw new DTypeError(`${name}: subtraction of two bool tensors is not supported; use ne(a, b) for a logical xor`);
+  }
+  const counts = binaryKernel(op, a, b, 'int32', name);
+  return binaryKernel('ne', counts, scalarOf(0, 'int32', counts), 'bool', name);
 }
 
 // Out of binaryKernel's body, which V8 should inline into every binary op.

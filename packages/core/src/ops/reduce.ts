@@ -3,6 +3,7 @@ import { attach, type BackwardRule, type RuleTable, recording, SAVES_NOTHING } f
 import type { ReduceOp } from '../backend/backend.js';
 import { kernelsFor } from '../backend/dispatch.js';
 import { expectOptionalNumber, expectOptions, expectTensor } from '../checks.js';
+import { DTypeError } from '../errors.js';
 import { normalizeDim, normalizeDims, reducedShape, type Shape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { div, mul, sqrt, square, sub, where } from './elementwise.js';
@@ -23,12 +24,15 @@ function keptShape(x: Tensor, dims: readonly number[], g: Tensor): Tensor {
   return reshape(g, reducedShape(x.shape, dims, true));
 }
 
+// A sum of bool counts in int32 (PyTorch's int64); max and min of bool stay bool.
 function reduceKernel(op: ReduceOp, x: Tensor, dims: readonly number[], keepDim: boolean): Tensor {
-  return new Tensor(kernelsFor(op, x).reduce(op, x, dims, x.dtype), reducedShape(x.shape, dims, keepDim));
+  const dtype = op === 'sum' && x.dtype === 'bool' ? 'int32' : x.dtype;
+  return new Tensor(kernelsFor(op, x).reduce(op, x, dims, dtype), reducedShape(x.shape, dims, keepDim));
 }
 
 /**
  * Sum over `dim` (a dim, a list of dims, or all when omitted); negative dims count from the end.
+ * A bool tensor's sum counts its true elements, as int32.
  *
  * @example
  * ```ts
@@ -70,6 +74,9 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
  */
 export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   expectTensor('mean', 'input', x);
+  if (x.dtype === 'bool') {
+    throw new DTypeError("mean: a bool tensor has no mean (as in PyTorch); convert it first: x.to('float32').mean()");
+  }
   const dims = normalizeDims(dim, x.ndim, 'mean');
   const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
   return div(sum(x, dims, keepDim), count);

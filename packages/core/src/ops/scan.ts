@@ -26,8 +26,11 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   return alongDim('cumsum', x, dim, (v, d) => runningSum(v, d, false));
 }
 
+// A bool input counts in int32, as its sum does.
+const countingType = (x: Tensor) => (x.dtype === 'bool' ? 'int32' : x.dtype);
+
 function runningSum(x: Tensor, d: number, reverse: boolean): Tensor {
-  const out = new Tensor(kernelsFor('cumsum', x).cumulative('sum', x, d, reverse, x.dtype), x.shape);
+  const out = new Tensor(kernelsFor('cumsum', x).cumulative('sum', x, d, reverse, countingType(x)), x.shape);
   if (recording('cumsum', out, x)) attach(out, 'cumsum', [x], SAVES_NOTHING, RULES.cumsum, { d, reverse });
   return out;
 }
@@ -51,7 +54,7 @@ export function cumprod(x: Tensor, dim: number): Tensor {
 }
 
 function runningProduct(x: Tensor, d: number): Tensor {
-  const out = new Tensor(kernelsFor('cumprod', x).cumulative('prod', x, d, false, x.dtype), x.shape);
+  const out = new Tensor(kernelsFor('cumprod', x).cumulative('prod', x, d, false, countingType(x)), x.shape);
   if (recording('cumprod', out, x)) attach(out, 'cumprod', [x], [x, out], RULES.cumprod, { d, out });
   return out;
 }
@@ -63,8 +66,8 @@ function runningProduct(x: Tensor, d: number): Tensor {
 const cumprodBackward: BackwardRule<{ d: number; out: Tensor }> = (dy, { inputs, params }) => {
   const x = inputs[0]!;
   const { d, out } = params;
-  const zero = where(x.eq(0), 1, 0);
-  const firstZero = where(runningSum(zero, d, false).eq(1), zero, 0);
+  const zero = x.eq(0);
+  const firstZero = mul(zero, runningSum(zero, d, false).eq(1)); // bool and: the first zero of its line
   const beforeZero = where(zero, 0, div(runningSum(mul(dy, out), d, true), where(zero, 1, x)));
   const atZero = runningSum(mul(dy, runningProduct(where(firstZero, 1, x), d)), d, true);
   return [where(firstZero, atZero, beforeZero)];

@@ -25,7 +25,8 @@ export function toDevice(x: Tensor, device: Device): Tensor {
     );
   }
   if (x.dtype === 'float64') throw float64Error("to('webgpu')");
-  const host = x.data();
+  // A GPU element is 4 bytes: bool masks travel as int32 0/1 (WGSL storage has no bytes).
+  const host = x.dtype === 'bool' ? Int32Array.from(x.data()) : x.data();
   const storage = new GpuStorage(gpuContext("to('webgpu')"), x.dtype, x.size);
   storage.context.upload(storage.buffer, host);
   const out = new Tensor(storage, x.shape);
@@ -61,6 +62,6 @@ export async function readAsync(x: Tensor): Promise<TypedArray> {
   const storage = dense.storage as GpuStorage;
   const bytes = await storage.context.read(storage.buffer, dense.offset * 4, dense.size * 4);
   const out = allocate(x.dtype, x.size, 'dataAsync');
-  out.set(x.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes));
+  out.set(x.dtype === 'int32' || x.dtype === 'bool' ? new Int32Array(bytes) : new Float32Array(bytes));
   return out;
 }

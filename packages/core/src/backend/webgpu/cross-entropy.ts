@@ -35,12 +35,12 @@ fn main(@builtin(workgroup_id) w: vec3u, @builtin(num_workgroups) nw: vec3u, @bu
   var m = -infinity();
   for (var j = l; j < C; j += ${WORKGROUP}u) {
     let v = value(row, j);
-    m = select(m, v, v > m || v != v);
+    m = select(m, v, v > m || isNanF(v));
   }
   part[l] = m;
   workgroupBarrier();
   for (var s = ${WORKGROUP / 2}u; s > 0u; s >>= 1u) {
-    if (l < s) { let a = part[l]; let b = part[l + s]; part[l] = select(a, b, b > a || b != b); }
+    if (l < s) { let a = part[l]; let b = part[l + s]; part[l] = select(a, b, b > a || isNanF(b)); }
     workgroupBarrier();
   }
   let top = part[0];

@@ -14,6 +14,7 @@ import {
   type GpuView,
   HEADER,
   launch,
+  nanTest,
   VIEWS,
   viewsHeader,
   wgslType,
@@ -179,15 +180,15 @@ const BINARY: Record<BinaryOp, string> = {
   mul: 'a * b',
   div: 'a / b',
   pow: 'powC(a, b)',
-  // NaN wins, as in PyTorch (a != a is true only for NaN).
-  maximum: 'select(b, a, a > b || a != a)',
-  minimum: 'select(b, a, a < b || a != a)',
-  eq: 'select(O(0), O(1), a == b)',
-  ne: 'select(O(0), O(1), a != b)',
-  lt: 'select(O(0), O(1), a < b)',
-  le: 'select(O(0), O(1), a <= b)',
-  gt: 'select(O(0), O(1), a > b)',
-  ge: 'select(O(0), O(1), a >= b)',
+  // NaN wins, as in PyTorch (a + b is NaN when either is); comparisons with NaN are false but !=.
+  maximum: 'select(select(b, a, a > b), a + b, isNanT(a) || isNanT(b))',
+  minimum: 'select(select(b, a, a < b), a + b, isNanT(a) || isNanT(b))',
+  eq: 'select(O(0), O(1), a == b && !(isNanT(a) || isNanT(b)))',
+  ne: 'select(O(0), O(1), a != b || isNanT(a) || isNanT(b))',
+  lt: 'select(O(0), O(1), a < b && !(isNanT(a) || isNanT(b)))',
+  le: 'select(O(0), O(1), a <= b && !(isNanT(a) || isNanT(b)))',
+  gt: 'select(O(0), O(1), a > b && !(isNanT(a) || isNanT(b)))',
+  ge: 'select(O(0), O(1), a >= b && !(isNanT(a) || isNanT(b)))',
 };
 
 const FLOAT_ONLY = new Set<BinaryOp>(['div', 'pow']);
@@ -210,6 +211,7 @@ export function binary(op: BinaryOp, a: GpuView, b: GpuView, outShape: Shape, ou
       binding(1, 'xa', aT) +
       binding(2, 'xb', bT) +
       binding(3, 'out', outT, 'read_write') +
+      nanTest(T) +
       `alias O = ${outT};\n` +
       entry(`
   let a = ${T}(xa[at(i, 0u)]);

@@ -12,6 +12,7 @@ import {
   type GpuView,
   HEADER,
   launch,
+  nanTest,
   VIEWS,
   viewsHeader,
   wgslType,
@@ -26,9 +27,9 @@ const SHORT = 64;
 
 const COMBINE: Record<ReduceOp, string> = {
   sum: 'a + b',
-  // NaN wins (a != a only for NaN), as PyTorch's max and min.
-  max: 'select(b, a, a > b || a != a)',
-  min: 'select(b, a, a < b || a != a)',
+  // NaN wins, as PyTorch's max and min (a + b is NaN when either is).
+  max: 'select(select(b, a, a > b), a + b, isNanT(a) || isNanT(b))',
+  min: 'select(select(b, a, a < b), a + b, isNanT(a) || isNanT(b))',
 };
 
 function initial(op: ReduceOp, T: 'f32' | 'i32'): string {
@@ -91,6 +92,7 @@ export function reduce(op: ReduceOp, x: GpuView, dims: readonly number[], outDty
         REDUCED +
         binding(1, 'x', inT) +
         binding(2, 'out', T, 'read_write') +
+        nanTest(T) +
         `fn combine(a: ${T}, b: ${T}) -> ${T} { return ${COMBINE[op]}; }\n` +
         entry(`
   let r = info[1];
@@ -111,7 +113,7 @@ export function reduce(op: ReduceOp, x: GpuView, dims: readonly number[], outDty
     `reduce:${op}:${inT}:${T}`,
     () => /* wgsl */ `${HEADER}${VIEWS}${REDUCED}${binding(1, 'x', inT)}${binding(2, 'out', T, 'read_write')}
 var<workgroup> part: array<${T}, ${WORKGROUP}>;
-fn combine(a: ${T}, b: ${T}) -> ${T} { return ${COMBINE[op]}; }
+${nanTest(T)}fn combine(a: ${T}, b: ${T}) -> ${T} { return ${COMBINE[op]}; }
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(workgroup_id) w: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) l: u32) {
   let o = w.y * nw.x + w.x;
@@ -155,6 +157,7 @@ export function argReduce(op: 'argmax' | 'argmin', x: GpuView, dim: number): Gpu
       VIEWS +
       binding(1, 'x', inT) +
       binding(2, 'out', 'i32', 'read_write') +
+      nanTest(inT) +
       entry(`
   let r = info[1];
   let len = info[2u + r + r + 1u];
@@ -163,10 +166,10 @@ export function argReduce(op: 'argmax' | 'argmin', x: GpuView, dim: number): Gpu
   var best = x[p];
   var k = 0u;
   // The first NaN is the extreme, as PyTorch's argmax/argmin.
-  for (var j = 1u; j < len && best == best; j++) {
+  for (var j = 1u; j < len && !isNanT(best); j++) {
     p += step;
     let v = x[p];
-    if (${better} || v != v) { best = v; k = j; }
+    if (${better} || isNanT(v)) { best = v; k = j; }
   }
   out[i] = i32(k);`),
     [...viewsHeader(keptShape, [{ strides: keptStrides, offset: x.offset }]), len, x.strides[dim]!],

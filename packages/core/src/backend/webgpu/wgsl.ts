@@ -13,10 +13,10 @@ import { GpuStorage } from './storage.js';
 /** A strided view whose elements are in a GPU buffer. */
 export type GpuView = StridedView<GpuStorage>;
 
-/** The WGSL element type of a dtype on the GPU (float64 has none). */
+/** The WGSL element type of a dtype on the GPU (float64 has none; bool is held as i32 0/1). */
 export function wgslType(dtype: DType, op: string): 'f32' | 'i32' {
   if (dtype === 'float64') throw float64Error(op);
-  return dtype === 'int32' ? 'i32' : 'f32';
+  return dtype === 'float32' ? 'f32' : 'i32';
 }
 
 /** The metadata binding and the thread index of a 1-D kernel. */
@@ -26,7 +26,14 @@ fn metaF(j: u32) -> f32 { return bitcast<f32>(info[j]); }
 // Infinity and NaN made at run time: WGSL refuses them as constants. (info[0] & 0u is 0.)
 fn infinity() -> f32 { return bitcast<f32>(0x7f800000u | (info[0] & 0u)); }
 fn nan() -> f32 { return bitcast<f32>(0x7fc00000u | (info[0] & 0u)); }
+// NaN by its bits: shader compilers may assume no NaN and fold v != v to false (SwiftShader does).
+fn isNanF(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
 `;
+
+/** `isNanT(v)` for element type `T` (an i32 is never NaN), so one expression serves both types. */
+export function nanTest(T: 'f32' | 'i32'): string {
+  return `fn isNanT(v: ${T}) -> bool { return ${T === 'f32' ? 'isNanF(v)' : 'false'}; }\n`;
+}
 
 /** The entry point of a kernel with one thread per element of `info[0]` elements; `i` is the thread's element. */
 export function entry(body: string): string {

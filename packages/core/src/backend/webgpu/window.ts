@@ -10,6 +10,7 @@ import {
   type GpuView,
   HEADER,
   launch,
+  nanTest,
   wgslType,
 } from './wgsl.js';
 
@@ -141,6 +142,7 @@ export function maxPoolIndices(x: GpuView, out: GpuView, g: WindowGeometry): Gpu
       binding(1, 'x', xT) +
       binding(2, 'pooled', yT) +
       binding(3, 'at', 'i32', 'read_write') +
+      nanTest(xT) +
       entry(`
   let g = geo();
   let ox = i % g.ow;
@@ -149,7 +151,7 @@ export function maxPoolIndices(x: GpuView, out: GpuView, g: WindowGeometry): Gpu
   let b = plane / g.c;
   let c = plane % g.c;
   let m = ${xT}(pooled[info[20] + b * info[21] + c * info[22] + oy * info[23] + ox * info[24]]);
-  let isNan = m != m;
+  let isNan = isNanT(m);
   var k = -1;
   // The first element equal to the window's max, or the last NaN when the max is NaN (PyTorch's pick).
   for (var ky = 0u; ky < g.kh; ky++) {
@@ -161,7 +163,7 @@ export function maxPoolIndices(x: GpuView, out: GpuView, g: WindowGeometry): Gpu
       let v = x[g.off + b * g.s0 + c * g.s1 + u32(y) * g.s2 + u32(xx) * g.s3];
       let flat = i32(plane * g.h * g.w + u32(y) * g.w + u32(xx));
       if (v == m) { k = flat; break; }
-      if (isNan && v != v) { k = flat; }
+      if (isNan && isNanT(v)) { k = flat; }
     }
     if (k >= 0 && !isNan) { break; }
   }
