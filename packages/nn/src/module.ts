@@ -232,6 +232,22 @@ export abstract class Module {
   }
 
   /**
+   * Sets `requiresGrad` on every parameter of this module and its submodules and returns `this`
+   * (PyTorch's `requires_grad_`): `false` freezes them, so backward leaves their `.grad` alone,
+   * `true` (the default) unfreezes them. Gradients already accumulated are kept.
+   *
+   * @example
+   * ```ts
+   * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
+   * model.children()[0]!.requiresGrad_(false); // train only the last layer
+   * ```
+   */
+  requiresGrad_(flag = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(flag);
+    return this;
+  }
+
+  /**
    * Clears every parameter's gradient (sets `.grad` to null, as PyTorch's default).
    *
    * @example

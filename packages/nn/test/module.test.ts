@@ -251,3 +251,45 @@ describe('Parameter', () => {
     expect(weights.reduce((n, [, p]) => n + p.size, 0)).toBe(20);
   });
 });
+
+describe('Module.requiresGrad_', () => {
+  it('freezes a submodule: its parameters get no .grad, the others still do; returns this', () => {
+    const first = new Linear(3, 4);
+    const last = new Linear(4, 2);
+    const model = new Sequential(first, new ReLU(), last);
+    expect(first.requiresGrad_(false)).toBe(first);
+    expect(model.parameters().map((p) => p.requiresGrad)).toEqual([false, false, true, true]);
+    model
+      .forward(tensor([[1, -2, 0.5]]))
+      .square()
+      .sum()
+      .backward();
+    expect([first.weight.grad, first.bias!.grad]).toEqual([null, null]);
+    expect(last.weight.grad).not.toBeNull();
+    expect(last.bias!.grad).not.toBeNull();
+  });
+
+  it('applies recursively, defaults to true, and unfreezing trains the parameters again', () => {
+    const block = new Block();
+    const model = new Sequential(block, new Linear(3, 1));
+    expect(model.requiresGrad_(false)).toBe(model);
+    expect(model.parameters().every((p) => !p.requiresGrad)).toBe(true);
+    const out = model.forward(tensor([[1, 2, 3]]));
+    expect(out.requiresGrad).toBe(false); // nothing to differentiate: a frozen model records no graph
+    block.requiresGrad_();
+    expect(model.namedParameters().map(([n, p]) => [n, p.requiresGrad])).toEqual([
+      ['0.scale', true],
+      ['0.fc.weight', true],
+      ['0.fc.bias', true],
+      ['1.weight', false],
+      ['1.bias', false],
+    ]);
+    model
+      .forward(tensor([[1, 2, 3]]))
+      .sum()
+      .backward();
+    expect(block.scale.grad).not.toBeNull();
+    expect(block.fc.weight.grad).not.toBeNull();
+    expect(model.parameters()[3]!.grad).toBeNull();
+  });
+});

@@ -1,15 +1,35 @@
-import { customOp, DTypeError, kernelsFor, ShapeError, Tensor, ValueError } from '@backprop/core';
+import { customOp, DTypeError, kernelsFor, ShapeError, Tensor, ValueError, where } from '@backprop/core';
 import { checkSameShape, fmtShape } from '../shape-check.js';
-import { checkClassTargets, type ReductionOptions, reduce, reduceWeighted } from './reduction.js';
+import {
+  checkClassWeight,
+  checkIgnoreIndex,
+  checkIndexTargets,
+  classRows,
+  reduceRows,
+} from './class-targets.js';
+import { checkClassTargets, type ReductionOptions, reduce } from './reduction.js';
 
-/** Options of `crossEntropy` and `nllLoss`. */
+/** Options of `nllLoss` (PyTorch's defaults). */
 export interface ClassLossOptions extends ReductionOptions {
-  /** Per-class weights `[C]`; the mean then divides by the sum of the weights of the targets. */
+  /** Per-class weights `[C]`; the mean then divides by the sum of the weights of the targets kept. */
   weight?: Tensor;
+  /** Targets equal to it add nothing and are left out of the mean (default −100, as PyTorch). */
+  ignoreIndex?: number;
+}
+
+/** Options of `crossEntropy` (PyTorch's defaults). */
+export interface CrossEntropyOptions extends ClassLossOptions {
+  /**
+   * In [0, 1] (default 0): the target becomes `(1 − ε)·onehot + ε / C` (class weights and ignored
+   * targets apply to the smoothed term too, as PyTorch).
+   */
+  labelSmoothing?: number;
 }
 
 /** Options of `multiMarginLoss` (PyTorch's defaults). */
-export interface MultiMarginOptions extends ClassLossOptions {
+export interface MultiMarginOptions extends ReductionOptions {
+  /** Per-class weights `[C]`, scaling each example's loss by the weight of its target. */
+  weight?: Tensor;
   /** 1 (default) or 2: the power of each hinge term. */
   p?: 1 | 2;
   /** The margin each wrong class's score must stay below the right one's by (default 1). */
@@ -58,50 +78,105 @@ const crossEntropyGrad = customOp({
 });
 
 /**
- * Cross-entropy of raw scores `[N, C]` against int32 class indices `[N]`: log-softmax and negative
- * log-likelihood fused into one stable op (finite for logits of ±1000). Targets may instead be class
- * probabilities of the same shape as the logits. Unbatched `[C]` logits take a 0-d target.
+ * Cross-entropy of raw scores against int32 class indices, as PyTorch's `cross_entropy`: scores
+ * `[N, C]` with targets `[N]`, `[N, C, d1, ...]` with `[N, d1, ...]` (class dim 1), or unbatched `[C]`
+ * with a 0-d target. Targets may instead be class probabilities of the scores' shape (soft labels).
+ * The plain case is one fused, stable op (finite for logits of ±1000). Options as PyTorch's:
+ * per-class `weight` (the mean divides by the summed weights of the targets kept), `ignoreIndex`
+ * (default −100; those targets add 0 and leave the mean's denominator; all ignored gives NaN) and
+ * `labelSmoothing` (`(1 − ε)·nll + ε/C·Σ_c w_c·(−log p_c)`; for probability targets, `t(1 − ε) + ε/C`).
  *
  * @example
  * ```ts
  * const logits = tensor([[2, 0, 0], [0, 0, 3]], { requiresGrad: true });
- * const loss = crossEntropy(logits, tensor([0, 2], { dtype: 'int32' }));
+ * const loss = crossEntropy(logits, tensor([0, 2], { dtype: 'int32' }), { labelSmoothing: 0.1 });
  * loss.backward();
+ * crossEntropy(logits, tensor([0, -100], { dtype: 'int32' })).item(); // row 0's loss only: 0.2395
  * ```
  */
-export function crossEntropy(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
-  if (input.ndim === 1) {
-    const batched = crossEntropy(input.unsqueeze(0), target.unsqueeze(0), options);
-    return options.reduction === 'none' ? batched.squeeze(0) : batched;
+export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing <= 1)) {
+    throw new ValueError(`crossEntropy: labelSmoothing must be in [0, 1], got ${smoothing}`);
   }
-  if (target.dtype !== 'int32') {
-    if (target.ndim !== input.ndim) {
-      throw new DTypeError(
-        `crossEntropy: class-index targets must be int32, got ${target.dtype} of shape ${fmtShape(target.shape)} (probability targets must have the logits' shape ${fmtShape(input.shape)})`,
-      );
-    }
-    return softCrossEntropy(input, target, options);
-  }
-  const classes = checkClassTargets('crossEntropy', input, target);
+  const ignoreIndex = checkIgnoreIndex('crossEntropy', options.ignoreIndex ?? -100);
   // Integer scores (which cannot require grad) are read as float32, as the composed ops would.
-  const losses = fusedCrossEntropy(input.dtype === 'int32' ? input.to('float32') : input, target);
-  return reduceWeighted('crossEntropy', losses, target, classes, options.weight, options.reduction);
+  const x = input.dtype === 'int32' ? input.to('float32') : input;
+  if (target.dtype === 'int32') return indexCrossEntropy(x, target, options, smoothing, ignoreIndex);
+  if (target.ndim !== input.ndim) {
+    throw new DTypeError(
+      `crossEntropy: class-index targets must be int32, got ${target.dtype} of shape ${fmtShape(target.shape)} (probability targets must have the logits' shape ${fmtShape(input.shape)})`,
+    );
+  }
+  if (ignoreIndex >= 0) {
+    throw new ValueError(
+      `crossEntropy: ignoreIndex is not supported for probability targets, got ${ignoreIndex}`,
+    );
+  }
+  return softCrossEntropy(x, target, options, smoothing);
 }
 
-// Probability targets: -sum_c w_c t_c log softmax(x)_c per example; the mean divides by N (as PyTorch).
-function softCrossEntropy(input: Tensor, target: Tensor, options: ClassLossOptions): Tensor {
-  checkSameShape('crossEntropy', input, target, ['logits', 'probability target']);
-  if (input.ndim !== 2) {
-    throw new ShapeError(`crossEntropy: expected input of shape [N, C], got ${fmtShape(input.shape)}`);
+// Class-index targets. Without smoothing each row is the fused op (ignored rows read class 0, then
+// are zeroed by the mask); with smoothing, (1 - ε) w_t (-log p_t) + ε/C Σ_c w_c (-log p_c) from one
+// log-softmax. Where no target is ignored (known on the cpu, where the targets are read for the range
+// check anyway) no mask is built, so the plain case stays one fused op and a mean. On the GPU the
+// targets are not read back (that would stall the queue), so the mask is always built: a few O(N)
+// kernels beside the O(N·C) fused one.
+function indexCrossEntropy(
+  x: Tensor,
+  target: Tensor,
+  options: CrossEntropyOptions,
+  smoothing: number,
+  ignoreIndex: number,
+): Tensor {
+  const { classes, anyIgnored } = checkIndexTargets('crossEntropy', x, target, ignoreIndex);
+  const weight = options.weight && checkClassWeight('crossEntropy', options.weight, classes, x.dtype);
+  const rows = classRows(x);
+  const t = target.ndim === 1 ? target : target.reshape([-1]);
+  const keep = anyIgnored === false ? null : t.ne(ignoreIndex);
+  const safe = keep ? where(keep, t, 0) : t;
+  const w = weight ? weight.indexSelect(0, safe) : null;
+  let losses: Tensor;
+  if (smoothing === 0) {
+    losses = fusedCrossEntropy(rows, safe);
+    if (w) losses = losses.mul(w);
+  } else {
+    const logP = rows.logSoftmax(1);
+    const nll = logP.gather(1, safe.unsqueeze(1)).squeeze(1).neg();
+    const uniform = (weight ? logP.mul(weight) : logP).sum(1).neg();
+    losses = (w ? nll.mul(w) : nll).mul(1 - smoothing).add(uniform.mul(smoothing / classes));
   }
-  let terms = target.mul(input.logSoftmax(1));
-  if (options.weight) terms = terms.mul(options.weight);
-  return reduce('crossEntropy', terms.sum(1).neg(), options.reduction);
+  if (keep) losses = where(keep, losses, 0);
+  return reduceRows('crossEntropy', losses, target.shape, keep, w, options.reduction);
+}
+
+// Probability targets: -Σ_c w_c t_c log softmax(x)_c over the class dim; the mean divides by the
+// number of rows (N·d1·...), as PyTorch.
+function softCrossEntropy(
+  x: Tensor,
+  target: Tensor,
+  options: CrossEntropyOptions,
+  smoothing: number,
+): Tensor {
+  checkSameShape('crossEntropy', x, target, ['logits', 'probability target']);
+  if (x.ndim === 0) {
+    throw new ShapeError('crossEntropy: expected input of shape [C], [N, C] or [N, C, d1, ...], got []');
+  }
+  const dim = x.ndim === 1 ? 0 : 1;
+  const classes = x.shape[dim]!;
+  const t = smoothing > 0 ? target.mul(1 - smoothing).add(smoothing / classes) : target;
+  let terms = x.logSoftmax(dim).mul(t);
+  if (options.weight) {
+    const weight = checkClassWeight('crossEntropy', options.weight, classes, x.dtype);
+    terms = terms.mul(weight.reshape([classes, ...Array<number>(x.ndim - dim - 1).fill(1)]));
+  }
+  return reduce('crossEntropy', terms.sum(dim).neg(), options.reduction);
 }
 
 /**
- * Negative log-likelihood of log-probabilities `[N, C]` (e.g. from `LogSoftmax`) against int32
- * class indices `[N]`: `-input[n, target[n]]`.
+ * Negative log-likelihood of log-probabilities (e.g. from `LogSoftmax`) against int32 class indices:
+ * `-input[n, target[n]]`, with the shapes, `weight` and `ignoreIndex` (default −100) of
+ * `crossEntropy`.
  *
  * @example
  * ```ts
@@ -109,9 +184,17 @@ function softCrossEntropy(input: Tensor, target: Tensor, options: ClassLossOptio
  * ```
  */
 export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
-  const classes = checkClassTargets('nllLoss', input, target);
-  const losses = input.gather(1, target.unsqueeze(1)).squeeze(1).neg();
-  return reduceWeighted('nllLoss', losses, target, classes, options.weight, options.reduction);
+  const ignoreIndex = checkIgnoreIndex('nllLoss', options.ignoreIndex ?? -100);
+  const { classes, anyIgnored } = checkIndexTargets('nllLoss', input, target, ignoreIndex);
+  const weight = options.weight && checkClassWeight('nllLoss', options.weight, classes, input.dtype);
+  const t = target.ndim === 1 ? target : target.reshape([-1]);
+  const keep = anyIgnored === false ? null : t.ne(ignoreIndex);
+  const safe = keep ? where(keep, t, 0) : t;
+  const w = weight ? weight.indexSelect(0, safe) : null;
+  let losses = classRows(input).gather(1, safe.unsqueeze(1)).squeeze(1).neg();
+  if (w) losses = losses.mul(w);
+  if (keep) losses = where(keep, losses, 0);
+  return reduceRows('nllLoss', losses, target.shape, keep, w, options.reduction);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ShapeError, sub, type Tensor, ValueError } from '@backprop/core';
+import { ShapeError, sub, type Tensor, ValueError, where } from '@backprop/core';
 import { checkSameShape, fmtShape } from '../shape-check.js';
 import { type ReductionOptions, reduce } from './reduction.js';
 
@@ -65,4 +65,48 @@ export function zeroOneLoss(scores: Tensor, targets: Tensor, options: ReductionO
     );
   }
   return reduce('zeroOneLoss', wrong.to('float32'), options.reduction);
+}
+
+/** Options of `cosineEmbeddingLoss` (PyTorch's defaults). */
+export interface CosineEmbeddingOptions extends ReductionOptions {
+  /** Dissimilar pairs (y = −1) cost nothing once their cosine is at most this (default 0). */
+  margin?: number;
+}
+
+/**
+ * The cosine embedding loss, as PyTorch's `cosine_embedding_loss`: for each pair of rows of `x1`
+ * and `x2` (`[N, D]` with labels `y` `[N]`, or `[D]` with a 0-d label), `1 − cos` where `y = 1`
+ * (similar) and `max(0, cos − margin)` where `y = −1` (dissimilar), averaged by default. As
+ * PyTorch, `cos = x1·x2 / sqrt((|x1|² + ε)(|x2|² + ε))` with ε = 1e-12, so a zero vector has cos 0.
+ *
+ * @example
+ * ```ts
+ * const a = tensor([[1, 0], [1, 0]]);
+ * const b = tensor([[1, 1], [0, 1]]);
+ * cosineEmbeddingLoss(a, b, tensor([1, -1]), { reduction: 'none' }).toArray(); // [1 − 1/√2, 0]
+ * ```
+ */
+export function cosineEmbeddingLoss(
+  x1: Tensor,
+  x2: Tensor,
+  y: Tensor,
+  options: CosineEmbeddingOptions = {},
+): Tensor {
+  checkSameShape('cosineEmbeddingLoss', x1, x2, ['x1', 'x2']);
+  const dim = y.ndim;
+  if (dim > 1 || x1.ndim !== dim + 1 || (dim === 1 && y.shape[0] !== x1.shape[0])) {
+    throw new ShapeError(
+      `cosineEmbeddingLoss: expected inputs [N, D] with labels [N] or inputs [D] with a 0-d label, got ${fmtShape(x1.shape)} and labels ${fmtShape(y.shape)}`,
+    );
+  }
+  checkSignTargets('cosineEmbeddingLoss', y);
+  const EPSILON = 1e-12;
+  const dot = x1.mul(x2).sum(dim);
+  const norms = x1.square().sum(dim).add(EPSILON).mul(x2.square().sum(dim).add(EPSILON)).sqrt();
+  const cos = dot.div(norms);
+  // Two masks, as PyTorch's: a label that is neither 1 nor −1 (possible only on the GPU, where the
+  // labels are not read back) adds 0.
+  const similar = where(y.eq(1), sub(1, cos), 0);
+  const dissimilar = where(y.eq(-1), cos.sub(options.margin ?? 0).clamp(0), 0);
+  return reduce('cosineEmbeddingLoss', similar.add(dissimilar), options.reduction);
 }

@@ -52,24 +52,3 @@ export function checkClassTargets(op: string, input: Tensor, target: Tensor): nu
   }
   return c;
 }
-
-/**
- * Reduces per-example losses `[N]` scaled by class weights `weight[target]`; the weighted mean
- * divides by the sum of the weights used, as PyTorch.
- */
-export function reduceWeighted(
-  op: string,
-  losses: Tensor,
-  target: Tensor,
-  classes: number,
-  weight: Tensor | undefined,
-  reduction: Reduction = 'mean',
-): Tensor {
-  if (!weight) return reduce(op, losses, reduction);
-  if (weight.ndim !== 1 || weight.shape[0] !== classes) {
-    throw new ShapeError(`${op}: weight must have shape [${classes}], got ${fmtShape(weight.shape)}`);
-  }
-  const w = weight.indexSelect(0, target);
-  const weighted = losses.mul(w);
-  return reduction === 'mean' ? weighted.sum().div(w.sum()) : reduce(op, weighted, reduction);
-}
