@@ -1,24 +1,10 @@
-import { type DType, Tensor, type TypedArray, ValueError } from '@backprop/core';
+import { DeviceError, Tensor, ValueError } from '@backprop/core';
 import type { StateDict } from './module.js';
+import { decode, type Encoded, encode, READ } from './safetensors-dtypes.js';
 import { fmtShape } from './shape-check.js';
 
-interface DTypeInfo {
-  dtype: DType;
-  bytes: number;
-}
-
-// Safetensors dtype codes we read. I64 (PyTorch's num_batches_tracked) is read into int32.
-const READ: Record<string, DTypeInfo> = {
-  F32: { dtype: 'float32', bytes: 4 },
-  F64: { dtype: 'float64', bytes: 8 },
-  I32: { dtype: 'int32', bytes: 4 },
-  I64: { dtype: 'int32', bytes: 8 },
-};
-const WRITE: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32' };
 const MAX_HEADER = 100_000_000; // the reference implementation's limit
 const MAX_DEPTH = 64; // a real header nests 3 deep (object, entry, shape)
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 interface Entry {
   key: string;
@@ -41,25 +27,16 @@ function entriesOf(stateDict: StateDict | ReadonlyMap<string, Tensor>): [string,
   return stateDict instanceof Map ? [...stateDict] : Object.entries(stateDict);
 }
 
-// Writes a typed array's elements as little-endian bytes at `pos`.
-function writeLE(out: Uint8Array, pos: number, data: TypedArray): void {
-  if (LITTLE_ENDIAN) {
-    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
-    return;
-  }
-  const view = new DataView(out.buffer, out.byteOffset + pos, data.byteLength);
-  const size = data.BYTES_PER_ELEMENT;
-  for (let i = 0; i < data.length; i++) {
-    if (data instanceof Float64Array) view.setFloat64(i * size, data[i]!, true);
-    else if (data instanceof Float32Array) view.setFloat32(i * size, data[i]!, true);
-    else view.setInt32(i * size, data[i]!, true);
-  }
-}
-
 /**
- * Serializes a state dict to the safetensors format: an 8-byte little-endian header length, a JSON
- * header (`dtype` F32/F64/I32, `shape`, `data_offsets`, optional string `__metadata__`) padded with
- * spaces to 8 bytes, then the raw little-endian data. PyTorch's `safetensors` package reads it.
+ * Serializes a state dict to the safetensors format, laid out as the reference writer lays it out:
+ * an 8-byte little-endian header length; a JSON header (per tensor `dtype`, `shape`,
+ * `data_offsets`, in the state dict's order, plus an optional `__metadata__` of strings) padded with
+ * spaces to a multiple of 8 bytes; then the little-endian data, ordered by element size, largest
+ * first, so every tensor's offset is a multiple of its element size. float32, float64, int32 and
+ * bool are written as F32, F64, I32 and BOOL; an int32 `num_batches_tracked` as I64, as PyTorch
+ * writes it.
+ * PyTorch's `safetensors` package reads the result. A value that is not a cpu tensor throws,
+ * naming its key, before anything is written.
  *
  * @example
  * ```ts
@@ -78,19 +55,18 @@ export function saveSafetensors(
     }
     header.__metadata__ = metadata;
   }
-  const chunks: TypedArray[] = [];
+  const tensors = entriesOf(stateDict).map(([key, t]) => ({ key, t, ...encodeEntry(key, t) }));
+  // Largest elements first (a stable sort: state-dict order within a size). Every size is a power
+  // of two and every tensor a whole number of elements, so each offset stays a multiple of the
+  // sizes that follow it; the header is padded to 8, so the file offsets are aligned too.
+  const offsets = new Map<string, [number, number]>();
   let offset = 0;
-  for (const [key, t] of entriesOf(stateDict)) {
-    if (!(t instanceof Tensor)) throw new ValueError(`saveSafetensors: value of '${key}' is not a Tensor`);
-    if (key === '__metadata__') throw new ValueError("saveSafetensors: '__metadata__' is reserved");
-    const data = t.data();
-    setEntry(header, key, {
-      dtype: WRITE[t.dtype],
-      shape: [...t.shape],
-      data_offsets: [offset, offset + data.byteLength],
-    });
-    chunks.push(data);
+  for (const { key, data } of [...tensors].sort((a, b) => b.bytes - a.bytes)) {
+    offsets.set(key, [offset, offset + data.byteLength]);
     offset += data.byteLength;
+  }
+  for (const { key, t, code } of tensors) {
+    setEntry(header, key, { dtype: code, shape: [...t.shape], data_offsets: offsets.get(key) });
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerLength = Math.ceil(json.length / 8) * 8;
@@ -100,12 +76,19 @@ export function saveSafetensors(
   view.setUint32(4, Math.floor(headerLength / 2 ** 32), true);
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + headerLength);
-  let pos = 8 + headerLength;
-  for (const data of chunks) {
-    writeLE(out, pos, data);
-    pos += data.byteLength;
-  }
+  for (const { key, data } of tensors) out.set(data, 8 + headerLength + offsets.get(key)![0]);
   return out;
+}
+
+function encodeEntry(key: string, t: Tensor): Encoded {
+  if (!(t instanceof Tensor)) throw new ValueError(`saveSafetensors: value of '${key}' is not a Tensor`);
+  if (key === '__metadata__') throw new ValueError("saveSafetensors: '__metadata__' is reserved");
+  if (t.device !== 'cpu') {
+    throw new DeviceError(
+      `saveSafetensors: '${key}' is on the ${t.device} device; save a cpu copy (read its values with await t.dataAsync())`,
+    );
+  }
+  return encode(key, t.dtype, t.data());
 }
 
 const QUOTE = 0x22;
@@ -211,7 +194,7 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 function parseEntry(key: string, info: unknown): Entry {
   const { dtype, shape, data_offsets: offsets } = (info ?? {}) as Record<string, unknown>;
   if (typeof dtype !== 'string') return fail(`entry '${key}' has no dtype`);
-  const known = READ[dtype];
+  const known = Object.hasOwn(READ, dtype) ? READ[dtype] : undefined;
   if (!known)
     return fail(`entry '${key}' has unsupported dtype ${dtype} (supported: ${Object.keys(READ).join(', ')})`);
   if (!Array.isArray(shape) || !shape.every(isCount)) return fail(`entry '${key}' has an invalid shape`);
@@ -248,46 +231,17 @@ function checkLayout(entries: Entry[], dataLength: number): void {
     fail(`${dataLength - expected} bytes after the last tensor belong to no tensor`);
 }
 
-function decode(e: Entry, bytes: Uint8Array): Tensor {
-  const { dtype, bytes: size } = READ[e.code]!;
-  const count = (e.end - e.begin) / size;
-  const view = new DataView(bytes.buffer, bytes.byteOffset + e.begin, e.end - e.begin);
-  if (e.code === 'I64') {
-    const out = new Int32Array(count);
-    for (let i = 0; i < count; i++) {
-      const v = view.getBigInt64(i * 8, true);
-      if (v > 2147483647n || v < -2147483648n) fail(`I64 value ${v} of '${e.key}' does not fit in int32`);
-      out[i] = Number(v);
-    }
-    return new Tensor(out, e.shape);
-  }
-  const out =
-    dtype === 'float64'
-      ? new Float64Array(count)
-      : dtype === 'float32'
-        ? new Float32Array(count)
-        : new Int32Array(count);
-  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes.subarray(e.begin, e.end));
-  else {
-    for (let i = 0; i < count; i++) {
-      out[i] =
-        e.code === 'F64'
-          ? view.getFloat64(i * 8, true)
-          : e.code === 'F32'
-            ? view.getFloat32(i * 4, true)
-            : view.getInt32(i * 4, true);
-    }
-  }
-  return new Tensor(out, e.shape);
-}
-
 /**
- * Reads safetensors bytes into a state dict (F32, F64, I32, and I64 read as int32), validating
- * everything first: a truncated file, a header pointing past the end or longer than 100 MB, bad
- * JSON, JSON nested deeper than 64 levels (refused before parsing), a key given twice, metadata
- * that is not an object of strings (`__metadata__: null` reads as none), an unknown dtype, a byte
- * count that disagrees with the shape, and overlapping or non-contiguous data each throw a clear
- * error.
+ * Reads safetensors bytes into a state dict: F32 and F64 as themselves; F16 and BF16 into float32
+ * (exactly: subnormals, infinities and NaN included); I32, U8 and I64 into int32 (an I64 value
+ * outside int32 throws, naming the key and the value); BOOL into bool. The tensors are read wherever
+ * `data_offsets` put them, whatever the header's key order or their alignment, and come back in
+ * the header's order. Everything is validated before a tensor is returned: a truncated file, a
+ * header pointing past the end or longer than 100 MB, bad JSON, JSON nested deeper than 64 levels
+ * (refused before parsing), a key given twice, metadata that is not an object of strings
+ * (`__metadata__: null` reads as none), an unknown dtype, a byte count that disagrees with the
+ * shape, and overlapping or non-contiguous data each throw a `ValueError` naming the key and the
+ * problem.
  *
  * @example
  * ```ts
@@ -306,7 +260,9 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): StateDict {
   const data = all.subarray(dataStart);
   checkLayout(entries, data.length);
   const out: StateDict = {};
-  for (const e of entries) setEntry(out, e.key, decode(e, data));
+  for (const e of entries) {
+    setEntry(out, e.key, new Tensor(decode(e.key, e.code, data.subarray(e.begin, e.end)), e.shape));
+  }
   return out;
 }
 

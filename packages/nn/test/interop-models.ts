@@ -65,6 +65,25 @@ export function torchAvailable(): boolean {
   return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
 }
 
+/** A tensor as fixtures/read_safetensors.py --values prints it (NaN and infinities as strings). */
+export interface TorchValues {
+  dtype: string;
+  shape: number[];
+  data: (number | string | boolean)[];
+}
+
+/** Runs fixtures/read_safetensors.py --values on `bytes`: every tensor as torch reads it. */
+export function readerValues(bytes: Uint8Array): Record<string, TorchValues> {
+  const file = join(mkdtempSync(join(tmpdir(), 'backprop-interop-')), 'values.safetensors');
+  writeFileSync(file, bytes);
+  const run = spawnSync(PYTHON, ['-B', join(FIXTURES, 'read_safetensors.py'), file, '--values'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (run.status !== 0) throw new Error(`read_safetensors.py --values failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as Record<string, TorchValues>;
+}
+
 /** Runs fixtures/read_safetensors.py on `bytes` and returns PyTorch's output for `input`. */
 export function runReader(bytes: Uint8Array, arch: Arch, input: Tensor): { shape: number[]; data: number[] } {
   const dir = mkdtempSync(join(tmpdir(), 'backprop-interop-'));

@@ -1,7 +1,7 @@
 // safetensors interop with PyTorch, both ways (see fixtures/*.py and fixtures/generate_backprop_interop.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Tensor } from '@backprop/core';
+import { Tensor, tensor } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { loadSafetensors, saveSafetensors } from '../src/index.js';
 import { expectClose, readFixture } from './helpers.js';
@@ -10,6 +10,7 @@ import {
   buildArch,
   FIXTURES,
   fixedModel,
+  readerValues,
   runReader,
   sha256,
   torchAvailable,
@@ -71,4 +72,38 @@ describe('a safetensors file written by backprop loads into PyTorch', () => {
       if (live) expectClose(ours, flat(runReader(bytes, arch, input)), 1e-5, 1e-4);
     });
   }
+});
+
+describe('PyTorch reads every dtype backprop writes', () => {
+  // Only where /usr/bin/python3 has torch (CI has not): safetensors.test.ts checks the same layout
+  // by parsing the bytes in TypeScript.
+  it.skipIf(!torchAvailable())(
+    'exact values, torch dtypes, and offsets aligned (read_safetensors.py checks)',
+    () => {
+      const sd = {
+        single: tensor([1.5, -0, Number.NaN, -Number.POSITIVE_INFINITY, 1e-45, 3.4028234663852886e38]),
+        double: tensor([0.1, 5e-324, -1e-300], { dtype: 'float64' }),
+        int: tensor([[-2147483648], [2147483647]], { dtype: 'int32' }),
+        'bn.num_batches_tracked': tensor(12, { dtype: 'int32' }),
+        mask: tensor([[true, false, false]]),
+      };
+      const torch = readerValues(saveSafetensors(sd));
+      const show = (v: number | string | boolean) => (Object.is(v, -0) ? '-0' : String(v));
+      const spelled = (v: number) =>
+        Number.isNaN(v) ? 'nan' : Math.abs(v) === Infinity ? (v > 0 ? 'inf' : '-inf') : v;
+      const dtypes = {
+        single: 'float32',
+        double: 'float64',
+        int: 'int32',
+        'bn.num_batches_tracked': 'int64',
+        mask: 'bool',
+      };
+      for (const [key, t] of Object.entries(sd)) {
+        expect(torch[key]!.dtype, key).toBe(dtypes[key as keyof typeof dtypes]);
+        expect(torch[key]!.shape, key).toEqual(t.shape);
+        const ours = [...t.data()].map((v) => (t.dtype === 'bool' ? v === 1 : spelled(v)));
+        expect(torch[key]!.data.map(show), key).toEqual(ours.map(show));
+      }
+    },
+  );
 });

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ValueError } from '@backprop/core';
+import { type Tensor, tensor, ValueError } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import {
   BatchNorm1d,
@@ -70,5 +70,22 @@ describe('save and load (Node)', () => {
     await save(path, new MLP([2, 1]));
     expect(readdirSync(dir).sort()).toEqual(['m.safetensors', ...others].sort());
     expect(Object.keys(loadSafetensors(readFileSync(path)))).toEqual(['0.weight', '0.bias']);
+  });
+
+  it('a save that fails leaves the old file as it was and no temporary file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backprop-io-'));
+    const path = join(dir, 'm.safetensors');
+    writeFileSync(path, 'previous checkpoint');
+    // A bad value is refused before any file is opened, naming its key.
+    await expect(save(path, { w: tensor([1]), b: [2] as unknown as Tensor })).rejects.toThrow(
+      "saveSafetensors: value of 'b' is not a Tensor",
+    );
+    // A rename that fails (the target is a directory) removes the temporary file it wrote.
+    const target = join(dir, 'taken');
+    mkdirSync(target);
+    await expect(save(target, new MLP([2, 1]))).rejects.toThrow();
+    expect(readdirSync(dir).sort()).toEqual(['m.safetensors', 'taken']);
+    expect(readdirSync(target)).toEqual([]);
+    expect(readFileSync(path, 'utf8')).toBe('previous checkpoint');
   });
 });
