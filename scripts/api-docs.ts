@@ -41,16 +41,21 @@ function entriesOf(pkg: string): Entry[] {
   const source = program.getSourceFile(entry);
   const moduleSymbol = source && checker.getSymbolAtLocation(source);
   if (!moduleSymbol) return [];
+  const entriesFor = (name: string, exported: ts.Symbol): Entry[] => {
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    const decl = symbol.declarations?.[0];
+    // A namespace export (`export * as functional from ...`): its members, as `functional.name`.
+    if (decl && ts.isSourceFile(decl)) {
+      return checker.getExportsOfModule(symbol).flatMap((m) => entriesFor(`${name}.${m.name}`, m));
+    }
+    const summary = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
+    const exampleTag = symbol.getJsDocTags(checker).find((tag) => tag.name === 'example');
+    const example = exampleTag ? ts.displayPartsToString(exampleTag.text).trim() : null;
+    return [{ name, kind: decl ? kindOf(decl) : 'other', summary, example }];
+  };
   return checker
     .getExportsOfModule(moduleSymbol)
-    .map((exported) => {
-      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-      const decl = symbol.declarations?.[0];
-      const summary = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
-      const exampleTag = symbol.getJsDocTags(checker).find((tag) => tag.name === 'example');
-      const example = exampleTag ? ts.displayPartsToString(exampleTag.text).trim() : null;
-      return { name: exported.name, kind: decl ? kindOf(decl) : 'other', summary, example };
-    })
+    .flatMap((exported) => entriesFor(exported.name, exported))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -78,6 +78,8 @@ export {
   avgPool2d,
   type Conv2dOptions,
   conv2d,
+  type FoldOptions,
+  fold,
   maxPool2d,
   type Pair,
   type Pool2dOptions,

@@ -4,6 +4,14 @@ import { Linear, type LinearOptions } from './linear.js';
 import { Module } from './module.js';
 
 /**
+ * Registers `module` as a child of `owner` under `name`: an own enumerable property, which the
+ * Module walker finds and names (numeric names `'0'`, `'1'` give PyTorch's `0.weight` keys).
+ */
+export function setChild(owner: Module, name: string, module: Module): void {
+  Object.defineProperty(owner, name, { value: module, enumerable: true, writable: true, configurable: true });
+}
+
+/**
  * Runs modules one after another. Children are named `'0'`, `'1'`, … as PyTorch's `nn.Sequential`,
  * so state dicts carry the same keys (`0.weight`, `2.bias`); `seq[i]` is the i-th module.
  *
@@ -39,13 +47,7 @@ export class Sequential extends Module {
     if (!(module instanceof Module)) {
       throw new ValueError(`Sequential: item ${this.#count} is not a Module (got ${String(module)})`);
     }
-    // An own enumerable numeric property, which the Module walker names '0', '1', ...
-    Object.defineProperty(this, String(this.#count), {
-      value: module,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setChild(this, String(this.#count), module);
     this.#count += 1;
     return this;
   }

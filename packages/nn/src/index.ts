@@ -4,12 +4,18 @@
  *
  * @module @backprop/nn
  */
+
 export { ELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Step, Tanh } from './activations.js';
+export { AdaptiveAvgPool2d } from './adaptive-pool.js';
 export { BatchNorm1d, BatchNorm2d, BatchNormBase, type BatchNormOptions } from './batchnorm.js';
 export { type Activation, type ActivationName, MLP, type MLPOptions, Sequential } from './container.js';
 export { AvgPool2d, Conv2d, type Conv2dLayerOptions, MaxPool2d, type PoolLayerOptions } from './conv.js';
-export { Dropout, type DropoutOptions } from './dropout.js';
+export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from './conv-transpose.js';
+export { Conv1d, type Conv1dLayerOptions } from './conv1d.js';
+export { Dropout, Dropout2d, type DropoutOptions } from './dropout.js';
+export { Embedding, type EmbeddingLayerOptions } from './embedding.js';
 export { Flatten } from './flatten.js';
+export * as functional from './functional/index.js';
 export {
   type FanMode,
   type InitOptions,
@@ -23,5 +29,16 @@ export { type LayerOptions, Linear, type LinearOptions } from './linear.js';
 export * from './losses/index.js';
 export { Maxout } from './maxout.js';
 export { type LoadStateDictOptions, type LoadStateDictResult, Module, type StateDict } from './module.js';
+export { ModuleDict } from './module-dict.js';
+export { ModuleList } from './module-list.js';
+export {
+  GroupNorm,
+  type GroupNormOptions,
+  LayerNorm,
+  type LayerNormOptions,
+  RMSNorm,
+  type RMSNormOptions,
+} from './normalization.js';
 export { Parameter } from './parameter.js';
 export { loadSafetensors, loadSafetensorsMetadata, saveSafetensors } from './safetensors.js';
+export { Upsample } from './upsample.js';

@@ -47,9 +47,10 @@ function pair(op: string, name: string, v: Pair, min: number): [number, number] 
   return p;
 }
 
+// The windows over an NCHW image of `shape` (the input of unfold, the output of fold).
 function geometry(
   op: string,
-  x: Tensor,
+  x: { readonly shape: readonly number[]; readonly dtype: Tensor['dtype'] },
   kernel: [number, number],
   stride: [number, number],
   padding: [number, number],
@@ -79,7 +80,7 @@ function unfold(x: Tensor, g: WindowGeometry, padValue: number): Tensor {
   return out;
 }
 
-function fold(cols: Tensor, g: WindowGeometry): Tensor {
+function foldColumns(cols: Tensor, g: WindowGeometry): Tensor {
   const dense = contiguous(cols);
   const out = new Tensor(kernelsFor('fold', dense).fold(dense, g, cols.dtype), [
     g.batch,
@@ -92,7 +93,7 @@ function fold(cols: Tensor, g: WindowGeometry): Tensor {
 }
 
 // unfold and fold are each other's adjoints: d unfold = fold(dy), d fold = unfold(dy) (zero padding)
-const unfoldBackward: BackwardRule<WindowGeometry> = (dy, { params: g }) => [fold(dy, g)];
+const unfoldBackward: BackwardRule<WindowGeometry> = (dy, { params: g }) => [foldColumns(dy, g)];
 const foldBackward: BackwardRule<WindowGeometry> = (dy, { params: g }) => [unfold(dy, g, 0)];
 
 const RULES = { unfold: unfoldBackward, fold: foldBackward } satisfies RuleTable<ConvOpName>;
@@ -147,6 +148,61 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     const y = reshape(matmul(w, cols), [g.batch, outC, g.outHeight, g.outWidth]);
     return bias ? add(y, reshape(bias, [outC, 1, 1])) : y;
   });
+}
+
+/** Options of `fold`. */
+export interface FoldOptions {
+  /** Spacing between kernel taps, one number or `[dh, dw]` (default 1). */
+  dilation?: Pair;
+  /** Zeros that were added on each side, cropped off again, one number or `[ph, pw]` (default 0). */
+  padding?: Pair;
+  /** Step of the window, one number or `[sh, sw]` (default 1). */
+  stride?: Pair;
+}
+
+/**
+ * Sums sliding-window columns back into an image (col2im, PyTorch's `F.fold`): input
+ * `[N, C·kh·kw, L]` (or unbatched `[C·kh·kw, L]`), one column per window position of an
+ * `outputSize` image, gives `[N, C, H, W]`, where overlapping taps add up. It is the adjoint of the
+ * im2col that `conv2d` runs (its gradient is that im2col), so a transposed convolution is a matmul
+ * followed by a fold.
+ *
+ * @example
+ * ```ts
+ * fold(ones([1, 4, 4]), [3, 3], 2).toArray(); // [[[[1, 2, 1], [2, 4, 2], [1, 2, 1]]]]
+ * ```
+ */
+export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, options: FoldOptions = {}): Tensor {
+  expectTensor('fold', 'input', x);
+  expectOptions('fold', options);
+  const [height, width] = pair('fold', 'outputSize', outputSize, 1);
+  const kernel = pair('fold', 'kernelSize', kernelSize, 1);
+  const stride = pair('fold', 'stride', options.stride ?? 1, 1);
+  const padding = pair('fold', 'padding', options.padding ?? 0, 0);
+  const dilation = pair('fold', 'dilation', options.dilation ?? 1, 1);
+  if (x.ndim === 2) return squeeze(fold(unsqueeze(x, 0), outputSize, kernelSize, options), 0);
+  if (x.ndim !== 3) {
+    throw new ShapeError(
+      `fold: expected input of shape [N, C*kh*kw, L] or [C*kh*kw, L], got ${fmtShape(x.shape)}`,
+    );
+  }
+  const [batch, rows, blocks] = x.shape as [number, number, number];
+  const taps = kernel[0] * kernel[1];
+  const span = (i: 0 | 1) => dilation[i] * (kernel[i] - 1) + 1;
+  if (rows % taps !== 0 || height + 2 * padding[0] < span(0) || width + 2 * padding[1] < span(1)) {
+    throw new ShapeError(
+      `fold: input ${fmtShape(x.shape)} does not fit kernel ${fmtShape(kernel)} over output ${fmtShape([height, width])} (dim 1 must be a multiple of ${taps}, and the padded output at least as large as the dilated kernel)`,
+    );
+  }
+  const image = { shape: [batch, rows / taps, height, width], dtype: x.dtype };
+  const g = geometry('fold', image, kernel, stride, padding, dilation);
+  if (blocks !== g.outHeight * g.outWidth) {
+    throw new ShapeError(
+      `fold: input ${fmtShape(x.shape)} has ${blocks} columns but kernel ${fmtShape(kernel)} with stride ${fmtShape(stride)}, padding ${fmtShape(padding)} and dilation ${fmtShape(dilation)} has ${g.outHeight * g.outWidth} positions over output ${fmtShape([height, width])}`,
+    );
+  }
+  checkNumel('fold', batch * (rows / taps) * height * width, x.dtype, image.shape);
+  return foldColumns(x, g);
 }
 
 function checkPoolPadding(op: string, kernel: [number, number], padding: [number, number]): void {
