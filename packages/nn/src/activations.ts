@@ -1,4 +1,14 @@
-import type { Tensor } from '@backprop/core';
+import {
+  type GeluOptions,
+  gelu,
+  hardtanh,
+  mish,
+  silu,
+  softplus,
+  type Tensor,
+  ValueError,
+  where,
+} from '@backprop/core';
 import { Module } from './module.js';
 
 /**
@@ -161,5 +171,131 @@ export class Step extends Module {
 export class Identity extends Module {
   forward(x: Tensor): Tensor {
     return x;
+  }
+}
+
+/**
+ * Gaussian error linear unit `x·Φ(x)`; `{ approximate: 'tanh' }` for the tanh approximation.
+ *
+ * @example
+ * ```ts
+ * new GELU().forward(tensor([1])).toArray(); // [0.8413]
+ * ```
+ */
+export class GELU extends Module {
+  /** `'none'` (exact, default) or `'tanh'`. */
+  readonly approximate: 'none' | 'tanh';
+
+  /** @param options `approximate`: `'none'` (default) or `'tanh'`. */
+  constructor(options: GeluOptions = {}) {
+    super();
+    this.approximate = options.approximate ?? 'none';
+    if (this.approximate !== 'none' && this.approximate !== 'tanh') {
+      throw new ValueError(
+        `GELU: approximate must be 'none' or 'tanh', got ${JSON.stringify(this.approximate)}`,
+      );
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    return gelu(x, { approximate: this.approximate });
+  }
+
+  override describe(): string {
+    return this.approximate === 'none' ? 'GELU()' : `GELU(approximate='${this.approximate}')`;
+  }
+}
+
+/**
+ * Sigmoid linear unit (swish) `x·σ(x)`.
+ *
+ * @example
+ * ```ts
+ * new SiLU().forward(tensor([1])).toArray(); // [0.7311]
+ * ```
+ */
+export class SiLU extends Module {
+  forward(x: Tensor): Tensor {
+    return silu(x);
+  }
+}
+
+/**
+ * Mish `x·tanh(softplus(x))`.
+ *
+ * @example
+ * ```ts
+ * new Mish().forward(tensor([1])).toArray(); // [0.8651]
+ * ```
+ */
+export class Mish extends Module {
+  forward(x: Tensor): Tensor {
+    return mish(x);
+  }
+}
+
+/**
+ * Softplus `log(1 + e^(βx)) / β`, linear where `βx > threshold` (PyTorch's defaults β = 1,
+ * threshold = 20).
+ *
+ * @example
+ * ```ts
+ * new Softplus().forward(tensor([0])).toArray(); // [0.6931]
+ * new Softplus(2).forward(tensor([0])).toArray(); // [0.3466]
+ * ```
+ */
+export class Softplus extends Module {
+  /**
+   * @param beta Sharpness (default 1).
+   * @param threshold Above `βx > threshold` the output is `x` (default 20).
+   */
+  constructor(
+    readonly beta = 1,
+    readonly threshold = 20,
+  ) {
+    super();
+    if (!(beta > 0) || !Number.isFinite(beta))
+      throw new ValueError(`Softplus: beta must be positive, got ${beta}`);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (this.beta === 1 && this.threshold === 20) return softplus(x);
+    const bx = x.mul(this.beta);
+    return where(bx.gt(this.threshold), x, softplus(bx).div(this.beta));
+  }
+
+  override describe(): string {
+    return `Softplus(beta=${this.beta}, threshold=${this.threshold})`;
+  }
+}
+
+/**
+ * `x` clipped to `[minVal, maxVal]` (default `[−1, 1]`), with no gradient at the bounds.
+ *
+ * @example
+ * ```ts
+ * new Hardtanh().forward(tensor([-2, 0.5, 3])).toArray(); // [-1, 0.5, 1]
+ * ```
+ */
+export class Hardtanh extends Module {
+  /**
+   * @param minVal Lower bound (default −1).
+   * @param maxVal Upper bound (default 1).
+   */
+  constructor(
+    readonly minVal = -1,
+    readonly maxVal = 1,
+  ) {
+    super();
+    if (!(minVal <= maxVal))
+      throw new ValueError(`Hardtanh: minVal ${minVal} must not exceed maxVal ${maxVal}`);
+  }
+
+  forward(x: Tensor): Tensor {
+    return hardtanh(x, this.minVal, this.maxVal);
+  }
+
+  override describe(): string {
+    return `Hardtanh(minVal=${this.minVal}, maxVal=${this.maxVal})`;
   }
 }

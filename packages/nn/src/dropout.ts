@@ -1,5 +1,5 @@
-import { type Generator, rand, ShapeError, type Tensor, ValueError } from '@backprop/core';
-import { dropout2d } from './functional/dropout.js';
+import { type Generator, ShapeError, type Tensor, ValueError } from '@backprop/core';
+import { dropout, dropout2d } from './functional/dropout.js';
 import { Module } from './module.js';
 import { fmtShape } from './shape-check.js';
 
@@ -37,18 +37,7 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (!this.training || this.p === 0) return x;
-    if (this.p === 1) return x.mul(0);
-    const dtype = x.dtype === 'float64' ? 'float64' : 'float32';
-    // Drawn on the host (seeded draws are the same on every device), then put on x's device.
-    const device = x.device;
-    const u = rand(
-      x.shape,
-      this.#generator ? { dtype, device, generator: this.#generator } : { dtype, device },
-    );
-    // u >= p keeps an element with probability 1 - p; the mask is a constant, so gradients are masked
-    // too. The bool mask becomes x's float dtype before scaling, so float64 keeps 1 / (1 − p) exact.
-    return x.mul(u.ge(this.p).to(dtype).mul(1 / (1 - this.p)));
+    return dropout(x, this.p, { training: this.training, generator: this.#generator });
   }
 
   override describe(): string {

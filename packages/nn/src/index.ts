@@ -5,8 +5,28 @@
  * @module @backprop/nn
  */
 
-export { ELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Step, Tanh } from './activations.js';
+export {
+  ELU,
+  GELU,
+  Hardtanh,
+  Identity,
+  LeakyReLU,
+  LogSoftmax,
+  Mish,
+  ReLU,
+  Sigmoid,
+  SiLU,
+  Softmax,
+  Softplus,
+  Step,
+  Tanh,
+} from './activations.js';
 export { AdaptiveAvgPool2d } from './adaptive-pool.js';
+export {
+  MultiheadAttention,
+  type MultiheadAttentionForwardOptions,
+  type MultiheadAttentionOptions,
+} from './attention.js';
 export { BatchNorm1d, BatchNorm2d, BatchNormBase, type BatchNormOptions } from './batchnorm.js';
 export { type Activation, type ActivationName, MLP, type MLPOptions, Sequential } from './container.js';
 export { AvgPool2d, Conv2d, type Conv2dLayerOptions, MaxPool2d, type PoolLayerOptions } from './conv.js';
@@ -28,7 +48,13 @@ export { load, save } from './io.js';
 export { type LayerOptions, Linear, type LinearOptions } from './linear.js';
 export * from './losses/index.js';
 export { Maxout } from './maxout.js';
-export { type LoadStateDictOptions, type LoadStateDictResult, Module, type StateDict } from './module.js';
+export {
+  type AnyModule,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  Module,
+  type StateDict,
+} from './module.js';
 export { ModuleDict } from './module-dict.js';
 export { ModuleList } from './module-list.js';
 export {
@@ -40,5 +66,12 @@ export {
   type RMSNormOptions,
 } from './normalization.js';
 export { Parameter } from './parameter.js';
+export { GRU, LSTM, RecurrentBase, type RecurrentOptions, RNN, type RNNOptions } from './recurrent.js';
 export { loadSafetensors, loadSafetensorsMetadata, saveSafetensors } from './safetensors.js';
+export {
+  type TransformerActivation,
+  type TransformerEncoderForwardOptions,
+  TransformerEncoderLayer,
+  type TransformerEncoderLayerOptions,
+} from './transformer.js';
 export { Upsample } from './upsample.js';

@@ -24,16 +24,16 @@ export interface LoadStateDictResult {
 
 interface OwnMembers {
   params: [string, Parameter][];
-  children: [string, Module][];
+  children: [string, AnyModule][];
 }
 
 // A module's parameters and submodules are found by walking its own enumerable properties in
 // insertion order: Parameters are parameters, Modules are children, and arrays of either are
 // numbered `name.0`, `name.1` (PyTorch's ModuleList / ParameterList naming). Plain tensors are
 // neither: state that is not learned goes through `registerBuffer`.
-function ownMembers(module: Module): OwnMembers {
+function ownMembers(module: AnyModule): OwnMembers {
   const params: [string, Parameter][] = [];
-  const children: [string, Module][] = [];
+  const children: [string, AnyModule][] = [];
   const visit = (name: string, value: unknown): void => {
     if (value instanceof Parameter) params.push([name, value]);
     else if (value instanceof Module) children.push([name, value]);
@@ -46,6 +46,13 @@ function ownMembers(module: Module): OwnMembers {
 }
 
 const join = (prefix: string, name: string): string => (prefix === '' ? name : `${prefix}.${name}`);
+
+/**
+ * Any module, whatever its `forward` takes and returns: what traversals (`children()`,
+ * `namedModules()`, `apply`) and containers of mixed layers hold. Call `forward` on a module of a
+ * known class; a plain `Module` is one whose `forward` maps tensors to a tensor.
+ */
+export type AnyModule = Module<never[], unknown>;
 
 /**
  * Base class of every layer and model. Subclasses create their parameters and submodules as
@@ -65,13 +72,17 @@ const join = (prefix: string, name: string): string => (prefix === '' ? name : `
  * net.namedParameters().map(([name]) => name); // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
  * ```
  */
-export abstract class Module {
+export abstract class Module<Inputs extends unknown[] = Tensor[], Output = Tensor> {
   /** True in training mode (the default), false after `eval()`; read by Dropout and BatchNorm. */
   training = true;
   readonly #buffers = new Map<string, Tensor | null>();
 
-  /** Computes the module's output. */
-  abstract forward(...inputs: Tensor[]): Tensor;
+  /**
+   * Computes the module's output. Most layers map tensors to one tensor (the defaults of the type
+   * parameters); attention and recurrent layers take options or states and return tuples, as
+   * PyTorch's (`MultiheadAttention` is a `Module<[q, k, v, options?], [output, weights]>`).
+   */
+  abstract forward(...inputs: Inputs): Output;
 
   /**
    * Registers state that is saved in the state dict but not trained (BatchNorm's running
@@ -94,7 +105,7 @@ export abstract class Module {
    * new Sequential(new Linear(2, 2), new ReLU()).namedChildren().map(([n]) => n); // ['0', '1']
    * ```
    */
-  namedChildren(): [string, Module][] {
+  namedChildren(): [string, AnyModule][] {
     return ownMembers(this).children;
   }
 
@@ -106,7 +117,7 @@ export abstract class Module {
    * model.children().length;
    * ```
    */
-  children(): Module[] {
+  children(): AnyModule[] {
     return this.namedChildren().map(([, m]) => m);
   }
 
@@ -118,10 +129,10 @@ export abstract class Module {
    * model.namedModules().map(([name, m]) => `${name}: ${m.constructor.name}`);
    * ```
    */
-  namedModules(prefix = ''): [string, Module][] {
-    const out: [string, Module][] = [];
-    const seen = new Set<Module>();
-    const visit = (name: string, module: Module): void => {
+  namedModules(prefix = ''): [string, AnyModule][] {
+    const out: [string, AnyModule][] = [];
+    const seen = new Set<AnyModule>();
+    const visit = (name: string, module: AnyModule): void => {
       if (seen.has(module)) return;
       seen.add(module);
       out.push([name, module]);
@@ -267,7 +278,7 @@ export abstract class Module {
    * model.apply((m) => { if (m instanceof Linear) init.zeros_(m.weight); });
    * ```
    */
-  apply(fn: (module: Module) => void): this {
+  apply(fn: (module: AnyModule) => void): this {
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
@@ -284,7 +295,7 @@ export abstract class Module {
    */
   stateDict(): StateDict {
     const out: StateDict = {};
-    const visit = (prefix: string, module: Module, path: Set<Module>): void => {
+    const visit = (prefix: string, module: AnyModule, path: Set<AnyModule>): void => {
       if (path.has(module)) return; // a module that refers back to an ancestor: stop the cycle
       path.add(module);
       const { params, children } = ownMembers(module);

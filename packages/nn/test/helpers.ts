@@ -29,7 +29,7 @@ import {
 /** A tensor as the Python generators write it. */
 export interface Encoded {
   shape: number[];
-  dtype: 'float64' | 'int64';
+  dtype: 'float64' | 'int64' | 'bool';
   data: number[];
 }
 
@@ -45,9 +45,14 @@ export function readFixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
 }
 
-/** float64 for float data, int32 for int64 indices (backprop's label dtype). */
+/** float64 for float data, int32 for int64 indices (backprop's label dtype), bool for masks. */
 export function decode(e: Encoded): Tensor {
-  const data = e.dtype === 'int64' ? Int32Array.from(e.data) : Float64Array.from(e.data);
+  const data =
+    e.dtype === 'int64'
+      ? Int32Array.from(e.data)
+      : e.dtype === 'bool'
+        ? Uint8Array.from(e.data)
+        : Float64Array.from(e.data);
   return new Tensor(data, e.shape);
 }
 

@@ -1,12 +1,43 @@
 import { type Generator, rand, ShapeError, type Tensor, ValueError, where } from '@backprop/core';
 import { fmtShape } from '../shape-check.js';
 
-/** Options of `dropout2d`. */
+/** Options of `dropout` and `dropout2d`. */
 export interface Dropout2dOptions {
   /** Apply dropout (default true); false returns the input, as in eval mode. */
   training?: boolean;
   /** Generator for the mask (default: the global one `manualSeed` seeds). */
   generator?: Generator | undefined;
+}
+
+/** Options of `dropout` (those of `dropout2d`). */
+export type DropoutFunctionOptions = Dropout2dOptions;
+
+/**
+ * Dropout (PyTorch's `F.dropout`): in training, zeroes each element with probability `p` and scales
+ * the rest by 1 / (1 − p), so the expected output equals the input. The mask is drawn on the host
+ * from the seeded generator (the same numbers on every device) and put on x's device.
+ *
+ * @example
+ * ```ts
+ * dropout(ones([4]), 0.5); // some zeros, the rest 2
+ * dropout(ones([4]), 0.5, { training: false }); // [1, 1, 1, 1]
+ * ```
+ */
+export function dropout(x: Tensor, p = 0.5, options: DropoutFunctionOptions = {}): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new ValueError(`dropout: p must be in [0, 1], got ${p}`);
+  const { training = true, generator } = options;
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  const dtype = x.dtype === 'float64' ? 'float64' : 'float32';
+  const u = rand(x.shape, { dtype, device: x.device, generator });
+  // u >= p keeps an element with probability 1 − p; the mask is a constant, so gradients are masked
+  // too. The bool mask becomes x's float dtype before scaling, so float64 keeps 1 / (1 − p) exact.
+  return x.mul(
+    u
+      .ge(p)
+      .to(dtype)
+      .mul(1 / (1 - p)),
+  );
 }
 
 /**

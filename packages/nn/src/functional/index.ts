@@ -4,8 +4,9 @@
  *
  * @module functional
  */
+export { type ScaledDotProductAttentionOptions, scaledDotProductAttention } from './attention.js';
 export { type Conv1dOptions, type ConvTranspose2dOptions, conv1d, convTranspose2d } from './conv.js';
-export { type Dropout2dOptions, dropout2d } from './dropout.js';
+export { type Dropout2dOptions, type DropoutFunctionOptions, dropout, dropout2d } from './dropout.js';
 export { type EmbeddingOptions, embedding } from './embedding.js';
 export { type InterpolateMode, type InterpolateOptions, interpolate } from './interpolate.js';
 export { groupNorm, layerNorm, type NormalizedShape, rmsNorm } from './normalization.js';
