@@ -245,4 +245,3 @@ describe('comparisons', () => {
     expect(m.gradFn).toBeNull();
   });
 });
-

@@ -85,7 +85,9 @@ const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 // and minimum a logical and (worked out in int32, then compared with 0); subtraction is refused.
 function boolArithmetic(op: BinaryOp, a: Tensor, b: Tensor, name: string): Tensor {
   if (op === 'sub') {
-    throw new DTypeError(`${name}: subtraction of two bool tensors is not supported; use ne(a, b) for a logical xor`);
+    throw new DTypeError(
+      `${name}: subtraction of two bool tensors is not supported; use ne(a, b) for a logical xor`,
+    );
   }
   const counts = binaryKernel(op, a, b, 'int32', name);
   return binaryKernel('ne', counts, scalarOf(0, 'int32', counts), 'bool', name);

@@ -75,7 +75,9 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
 export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   expectTensor('mean', 'input', x);
   if (x.dtype === 'bool') {
-    throw new DTypeError("mean: a bool tensor has no mean (as in PyTorch); convert it first: x.to('float32').mean()");
+    throw new DTypeError(
+      "mean: a bool tensor has no mean (as in PyTorch); convert it first: x.to('float32').mean()",
+    );
   }
   const dims = normalizeDims(dim, x.ndim, 'mean');
   const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
