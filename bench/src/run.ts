@@ -8,8 +8,9 @@ import { cnnSuite } from './suites/cnn.js';
 import { matmulSuite } from './suites/matmul.js';
 import { mlpSuite } from './suites/mlp.js';
 import { scalarSuite } from './suites/scalar.js';
+import { sequenceSuite } from './suites/sequence.js';
 
-const SUITES: readonly BenchSuite[] = [scalarSuite, matmulSuite, mlpSuite, cnnSuite];
+const SUITES: readonly BenchSuite[] = [scalarSuite, matmulSuite, mlpSuite, cnnSuite, sequenceSuite];
 const RESULTS = fileURLToPath(new URL('../results.json', import.meta.url));
 
 /** A bad command line: printed without a stack trace. */
