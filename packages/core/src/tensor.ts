@@ -157,7 +157,7 @@ export class Tensor {
   }
 
   /**
-   * The single value of a one-element tensor.
+   * The single value of a one-element tensor (a number: 1 or 0 for a bool tensor).
    *
    * @example
    * ```ts

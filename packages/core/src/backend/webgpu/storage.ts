@@ -7,8 +7,9 @@ import type { GpuBufferHandle } from './gpu-types.js';
 let registry: FinalizationRegistry<{ context: GpuContext; buffer: GpuBufferHandle }> | null = null;
 
 /**
- * A tensor's elements in a WebGPU buffer: `length` elements of `dtype` (float32, int32, or bool as int32 0/1) from the
- * buffer's start. A Tensor whose `storage` is one of these has `device === 'webgpu'`.
+ * A tensor's elements in a WebGPU buffer: `length` elements of `dtype` (float32, int32, or bool held
+ * as int32 0/1) from the buffer's start. A Tensor whose `storage` is one of these has
+ * `device === 'webgpu'`.
  *
  * @example
  * ```ts
