@@ -1,5 +1,5 @@
 /**
- * Runs one example of docs/examples by name: `pnpm example xor --quick`.
+ * Runs one example of docs/examples by name: `npx --yes pnpm@9.15.9 example xor --quick`.
  * Lists the examples when given no name.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,9 @@ const examples = readdirSync('docs/examples', { withFileTypes: true })
   .sort();
 if (!name || !examples.includes(name)) {
   if (name) console.error(`no example named '${name}'`);
-  console.log(`usage: pnpm example <name> [--quick] [options]\n\nexamples:\n  ${examples.join('\n  ')}`);
+  console.log(
+    `usage: npx --yes pnpm@9.15.9 example <name> [--quick] [options]\n\nexamples:\n  ${examples.join('\n  ')}`,
+  );
   process.exit(name ? 1 : 0);
 }
 const result = spawnSync(process.execPath, ['--import', 'tsx', `docs/examples/${name}/main.ts`, ...rest], {

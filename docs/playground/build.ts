@@ -44,7 +44,7 @@ function newestMtime(dir: string): number {
  *
  * @example
  * ```ts
- * staleBuilds(); // [] after `pnpm build`
+ * staleBuilds(); // [] after `npx --yes pnpm@9.15.9 build`
  * ```
  */
 export function staleBuilds(): string[] {
@@ -107,7 +107,7 @@ export async function buildPlayground(outDir = DIST): Promise<BuildResult> {
   const missing = PACKAGES.filter((pkg) => !existsSync(entry(pkg)));
   if (missing.length > 0) {
     throw new Error(
-      `playground build: no dist for ${missing.join(', ')}; run \`npx pnpm@9.15.9 build\` first`,
+      `playground build: no dist for ${missing.join(', ')}; run \`npx --yes pnpm@9.15.9 build\` first`,
     );
   }
   rmSync(outDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 // End-to-end: builds the playground from the packages' dist, serves it on localhost, and drives it
-// in headless Chromium. Run with `pnpm test:e2e` (it builds the packages first); writes
+// in headless Chromium. Run with `npx --yes pnpm@9.15.9 test:e2e` (it builds the packages first); writes
 // out/playground.png and out/playground-bundle.json (the bundle's sizes).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -37,9 +37,10 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  // `pnpm test:e2e` builds first; run directly, the test says when it tests an old build.
+  // `npx --yes pnpm@9.15.9 test:e2e` builds first; run directly, the test says when it tests an old build.
   const stale = staleBuilds();
-  if (stale.length > 0) console.warn(`${stale.join(', ')}: dist is older than src; run \`pnpm build\``);
+  if (stale.length > 0)
+    console.warn(`${stale.join(', ')}: dist is older than src; run \`npx --yes pnpm@9.15.9 build\``);
   built = await buildPlayground();
   const served = await serveStatic(DIST, 0);
   server = served.server;

@@ -1,4 +1,4 @@
-// `pnpm playground`: builds the playground and serves it on localhost (PORT, default 5173).
+// `npx --yes pnpm@9.15.9 playground`: builds the playground and serves it on localhost (PORT, default 5173).
 //   npx tsx docs/playground/serve.ts               build, then serve until Ctrl-C
 //   npx tsx docs/playground/serve.ts --build-only  build and print the bundle sizes
 import { buildPlayground, DIST, staleBuilds } from './build.js';
@@ -8,7 +8,9 @@ const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 const stale = staleBuilds();
 if (stale.length > 0) {
-  console.warn(`warning: ${stale.join(', ')} changed since the last build; run \`npx pnpm@9.15.9 build\``);
+  console.warn(
+    `warning: ${stale.join(', ')} changed since the last build; run \`npx --yes pnpm@9.15.9 build\``,
+  );
 }
 const { files } = await buildPlayground();
 for (const f of files)

@@ -1,4 +1,4 @@
-// The static server `pnpm playground` runs: files under its folder, nothing outside it.
+// The static server `npx --yes pnpm@9.15.9 playground` runs: files under its folder, nothing outside it.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';

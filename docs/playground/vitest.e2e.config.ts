@@ -1,5 +1,5 @@
-// The browser tests (the playground's, and WebGPU in a page), run on their own: `pnpm test:e2e`
-// (which runs `pnpm build` first). They need Chromium at /usr/bin/chromium (Debian: `apt-get
+// The browser tests (the playground's, and WebGPU in a page), run on their own: `npx --yes pnpm@9.15.9 test:e2e`
+// (which runs `npx --yes pnpm@9.15.9 build` first). They need Chromium at /usr/bin/chromium (Debian: `apt-get
 // install -y chromium`) or at $CHROMIUM_PATH.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';

@@ -1,7 +1,7 @@
 /**
  * The activation functions of lessons 001 and 003 with their derivatives, computed by autograd.
  *
- *   pnpm example activations [--quick] [--out out/activations]
+ *   npx --yes pnpm@9.15.9 example activations [--quick] [--out out/activations]
  */
 import { runMain } from '../shared/cli.js';
 import { formatTable, runActivations } from './run.js';

@@ -2,7 +2,7 @@
  * Lesson 003's feature visualization: PCA and t-SNE of an MNIST MLP's hidden layer, both written
  * with backprop (t-SNE by autograd and an optimizer), plotted coloured by digit.
  *
- *   pnpm example feature-visualization [--quick] [--out out/feature-visualization] [--seed 0]
+ *   npx --yes pnpm@9.15.9 example feature-visualization [--quick] [--out out/feature-visualization] [--seed 0]
  */
 import { runMain } from '../shared/cli.js';
 import { formatTable, runFeatureVisualization } from './run.js';

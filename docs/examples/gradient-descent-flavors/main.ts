@@ -2,7 +2,7 @@
  * Lesson 000's gradient descent flavors: full batch, mini-batch and stochastic descent on one
  * problem, with their loss curves per epoch and per update on one chart.
  *
- *   pnpm example gradient-descent-flavors [--quick] [--out out/gradient-descent-flavors] [--seed 0]
+ *   npx --yes pnpm@9.15.9 example gradient-descent-flavors [--quick] [--out out/gradient-descent-flavors] [--seed 0]
  */
 import { runMain } from '../shared/cli.js';
 import { formatReport, runFlavors } from './run.js';

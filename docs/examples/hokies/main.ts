@@ -3,7 +3,7 @@
  * conflicting table with one layer and learns it with a hidden one; and the lesson's three input
  * scalings compared.
  *
- *   pnpm example hokies [--quick] [--out out/hokies] [--seed 0]
+ *   npx --yes pnpm@9.15.9 example hokies [--quick] [--out out/hokies] [--seed 0]
  */
 import { runMain } from '../shared/cli.js';
 import { formatReport } from './report.js';

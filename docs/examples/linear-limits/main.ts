@@ -2,7 +2,7 @@
  * Lesson 003's hard cases: a linear classifier fails on the quadrants, the ring and three modes,
  * an MLP succeeds; decision regions drawn side by side.
  *
- *   pnpm example linear-limits [--quick] [--out out/linear-limits] [--seed 0]
+ *   npx --yes pnpm@9.15.9 example linear-limits [--quick] [--out out/linear-limits] [--seed 0]
  */
 import { runMain } from '../shared/cli.js';
 import { fileName, formatTable, runLinearLimits } from './run.js';

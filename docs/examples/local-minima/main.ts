@@ -1,7 +1,7 @@
 /**
  * Lesson 003's local minima: the same 2-2-1 network on XOR from several seeds ends at different losses.
  *
- *   pnpm example local-minima [--quick] [--out out/local-minima] [--seed 0]
+ *   npx --yes pnpm@9.15.9 example local-minima [--quick] [--out out/local-minima] [--seed 0]
  */
 import { runMain } from '../shared/cli.js';
 import { formatSummary, formatTable, runLocalMinima } from './run.js';

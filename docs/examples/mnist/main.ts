@@ -4,7 +4,7 @@
  * paper's figure. Prints the table and writes it, with curves, confusion matrices and the most
  * confidently misclassified digits, to out/.
  *
- *   pnpm start [--quick] [--seeds 3] [--model lenet5] [--dataset fashion-mnist] ... (--help for all)
+ *   npx --yes pnpm@9.15.9 start [--quick] [--seeds 3] [--model lenet5] [--dataset fashion-mnist] ... (--help for all)
  */
 
 import { existsSync } from 'node:fs';

@@ -6,7 +6,7 @@ import { Conv2d, Flatten, Linear, MaxPool2d, type Module, ReLU, Sequential, Tanh
  */
 export type ModelName = 'linear-mse' | 'linear' | 'nn-300' | 'nn-300-100' | 'lenet5' | 'cnn';
 
-/** Every model `--model` accepts, in table order; a plain `pnpm start` runs them all. */
+/** Every model `--model` accepts, in table order; a plain `npx --yes pnpm@9.15.9 start` runs them all. */
 export const MODEL_NAMES: readonly ModelName[] = [
   'linear-mse',
   'linear',

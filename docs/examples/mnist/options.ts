@@ -28,7 +28,7 @@ export interface MainOptions {
 
 export const USAGE = `MNIST with backprop: the 1998 paper's error table (lesson 004), reproduced on the full data.
 
-Usage: pnpm start [options]          (or: npx tsx docs/examples/mnist/main.ts [options])
+Usage: npx --yes pnpm@9.15.9 start [options]          (or: npx tsx docs/examples/mnist/main.ts [options])
 
   --model <name>      linear-mse, linear, nn-300, nn-300-100, lenet5, cnn (default: all of them);
                       repeat or comma-separate for several

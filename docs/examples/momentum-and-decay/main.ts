@@ -2,7 +2,7 @@
  * Lesson 004's momentum, weight decay and learning-rate decay in steps, on one problem, with the
  * curves on one chart.
  *
- *   pnpm example momentum-and-decay [--quick] [--out out/momentum-and-decay] [--seed 0]
+ *   npx --yes pnpm@9.15.9 example momentum-and-decay [--quick] [--out out/momentum-and-decay] [--seed 0]
  */
 import { runMain } from '../shared/cli.js';
 import { compareMomentum } from './momentum.js';

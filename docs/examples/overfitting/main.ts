@@ -2,7 +2,7 @@
  * Lesson 004's hyper-parameters: training and validation curves parting, weight decay chosen on
  * the validation set, and the test set read once for the chosen value.
  *
- *   pnpm example overfitting [--quick] [--out out/overfitting] [--seed 0]
+ *   npx --yes pnpm@9.15.9 example overfitting [--quick] [--out out/overfitting] [--seed 0]
  */
 import { runMain } from '../shared/cli.js';
 import { formatReport, runOverfitting } from './run.js';

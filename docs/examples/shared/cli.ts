@@ -14,7 +14,7 @@ export interface ExampleOptions {
 export function usage(name: string, summary: string): string {
   return `${summary}
 
-Usage: pnpm example ${name} [options]     (or: npx tsx docs/examples/${name}/main.ts [options])
+Usage: npx --yes pnpm@9.15.9 example ${name} [options]     (or: npx tsx docs/examples/${name}/main.ts [options])
 
   --quick        a small run (seconds) that still checks the lesson's outcome
   --out <dir>    where the pictures go (default out/${name})

@@ -12,7 +12,7 @@ describe('parseExampleArgs', () => {
       seed: 7,
     });
     expect(parseExampleArgs(['--help'], 'ring')).toBeNull();
-    expect(usage('ring', 'A ring.')).toContain('pnpm example ring');
+    expect(usage('ring', 'A ring.')).toContain('npx --yes pnpm@9.15.9 example ring');
   });
 
   it('names the flag at fault', () => {

@@ -2,7 +2,7 @@
  * Lesson 003's three-layer sigmoid network: f([1, −1]) = [0.62, 0.83] and f([0, 0]) = [0.51, 0.85],
  * layer by layer, with its computation graph drawn to graph.svg.
  *
- *   pnpm example sigmoid-network [--out out/sigmoid-network]
+ *   npx --yes pnpm@9.15.9 example sigmoid-network [--out out/sigmoid-network]
  */
 import { runMain } from '../shared/cli.js';
 import { formatReport, runSigmoidNetwork } from './run.js';

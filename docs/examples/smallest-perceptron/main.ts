@@ -2,7 +2,7 @@
  * Lesson 003's world's smallest perceptron, y = w·x, trained by w ← w + η(y − ŷ)x to the
  * least-squares weight 1.0047.
  *
- *   pnpm example smallest-perceptron [--quick] [--out out/smallest-perceptron]
+ *   npx --yes pnpm@9.15.9 example smallest-perceptron [--quick] [--out out/smallest-perceptron]
  */
 import { runMain } from '../shared/cli.js';
 import { formatReport, runSmallestPerceptron } from './run.js';

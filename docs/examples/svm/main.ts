@@ -2,7 +2,7 @@
  * Lesson 003's maximum-margin classifier: hinge loss plus weight decay on seeded separable points,
  * printing the margin 2/‖w‖ and drawing the line with its two margin lines.
  *
- *   pnpm example svm [--quick] [--out out/svm] [--seed 0]
+ *   npx --yes pnpm@9.15.9 example svm [--quick] [--out out/svm] [--seed 0]
  */
 import { runMain } from '../shared/cli.js';
 import { formatReport, runSvm } from './run.js';

@@ -2,7 +2,7 @@
  * Lesson 002's one-iteration walk-through: every node's value, every weight's gradient (by autograd
  * and by the lesson's chain rule) and its update, and the computation graph drawn to graph.svg.
  *
- *   pnpm example tj-network [--out out/tj-network]
+ *   npx --yes pnpm@9.15.9 example tj-network [--out out/tj-network]
  */
 import { runMain } from '../shared/cli.js';
 import { formatReport, runTjNetwork } from './run.js';

@@ -2,7 +2,7 @@
  * Lesson 003's universality theorem (one hidden layer fits sin x) and "why deep, not fat?"
  * (fat-and-short against thin-and-tall at the same parameter count).
  *
- *   pnpm example universality [--quick] [--out out/universality] [--seed 0]
+ *   npx --yes pnpm@9.15.9 example universality [--quick] [--out out/universality] [--seed 0]
  */
 import { runMain } from '../shared/cli.js';
 import { formatTables, runUniversality } from './run.js';

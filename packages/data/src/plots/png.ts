@@ -1,6 +1,8 @@
 // Rasterising and writing charts: Node only. Both modules load on first use, through a specifier
-// bundlers do not follow, so a browser build never sees the native renderer or the file system.
+// bundlers do not follow, so a browser build never sees the native renderer or the file system. The
+// renderer, @resvg/resvg-js, is an optional peer dependency: only PNG output needs it.
 import { nodeImport } from '../env.js';
+import { importPeer } from '../peers.js';
 
 interface ResvgModule {
   Resvg: new (
@@ -28,7 +30,9 @@ export interface PngOptions {
 }
 
 /**
- * Renders an SVG string to PNG bytes with @resvg/resvg-js (Node only; text uses the system fonts).
+ * Renders an SVG string to PNG bytes with resvg (Node only; text uses the system fonts). The
+ * renderer is the optional peer dependency `@resvg/resvg-js`: without it installed, this throws an
+ * error that names the package and the command that installs it.
  *
  * @example
  * ```ts
@@ -36,7 +40,12 @@ export interface PngOptions {
  * ```
  */
 export async function svgToPng(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
-  const { Resvg } = await nodeImport<ResvgModule>('@resvg/resvg-js', 'svgToPng');
+  return renderPng(svg, options, 'svgToPng');
+}
+
+// The PNG of `svg`; `op` names the function the user called when the renderer is missing.
+async function renderPng(svg: string, options: PngOptions, op: string): Promise<Uint8Array> {
+  const { Resvg } = await importPeer<ResvgModule>('@resvg/resvg-js', op);
   const renderer = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: options.scale ?? 1 },
     font: { loadSystemFonts: true },
@@ -53,7 +62,7 @@ export async function svgToPng(svg: string, options: PngOptions = {}): Promise<U
  * ```
  */
 export interface WritePlotOptions extends PngOptions {
-  /** Also write a PNG beside the SVG (same name, `.png`). Default false. */
+  /** Also write a PNG beside the SVG (same name, `.png`; needs `@resvg/resvg-js`). Default false. */
   png?: boolean;
 }
 
@@ -76,13 +85,15 @@ export async function writePlot(
   const folder = path.replace(/[\\/][^\\/]*$/, '');
   if (folder !== path && folder !== '') await fs.mkdir(folder, { recursive: true });
   if (/\.png$/i.test(path)) {
-    await fs.writeFile(path, await svgToPng(svg, options));
+    await fs.writeFile(path, await renderPng(svg, options, 'writePlot'));
     return [path];
   }
   const svgPath = /\.svg$/i.test(path) ? path : `${path}.svg`;
+  // Rendered before anything is written: without the renderer, no half-written pair is left.
+  const png = options.png ? await renderPng(svg, options, 'writePlot') : null;
   await fs.writeFile(svgPath, svg);
-  if (!options.png) return [svgPath];
+  if (png === null) return [svgPath];
   const pngPath = svgPath.replace(/\.svg$/i, '.png');
-  await fs.writeFile(pngPath, await svgToPng(svg, options));
+  await fs.writeFile(pngPath, png);
   return [svgPath, pngPath];
 }
