@@ -11,6 +11,7 @@ export default defineConfig({
       '@backprop/nn': pkg('nn'),
       '@backprop/optim': pkg('optim'),
       '@backprop/data': pkg('data'),
+      '@backprop/onnx': pkg('onnx'),
     },
   },
   test: {

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ts from 'typescript';
 
-const packages = ['core', 'nn', 'optim', 'data'];
+const packages = ['core', 'nn', 'optim', 'data', 'onnx'];
 const check = process.argv.includes('--check');
 const problems: string[] = [];
 
@@ -63,7 +63,7 @@ function render(pkg: string, entries: Entry[]): string {
   const lines = [
     `# @backprop/${pkg} API`,
     '',
-    `Generated from the TSDoc in packages/${pkg}/src by \`pnpm docs:api\`.`,
+    `Generated from the TSDoc in packages/${pkg}/src by \`npx --yes pnpm@9.15.9 docs:api\`.`,
     '',
   ];
   for (const e of entries) {
@@ -91,7 +91,7 @@ for (const pkg of packages) {
   const text = render(pkg, entries);
   if (check) {
     if (!existsSync(path) || readFileSync(path, 'utf8') !== text)
-      problems.push(`${path} is out of date: run pnpm docs:api`);
+      problems.push(`${path} is out of date: run npx --yes pnpm@9.15.9 docs:api`);
   } else writeFileSync(path, text);
 }
 if (problems.length > 0) {

@@ -1,7 +1,9 @@
-// Builds one package (run from its folder): ESM and CJS bundles with esbuild, declarations with tsc.
+// Builds one package (run from its folder): ESM and CJS bundles with esbuild, declarations with tsc,
+// and a CommonJS twin of every declaration file (.d.cts) for `require`.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -26,3 +28,23 @@ await build({
 });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+writeCjsDeclarations('dist');
+
+// In a "type": "module" package every .d.ts describes an ES module, so TypeScript under node16
+// resolution refuses `require` of one (TS1479, "masquerading as ESM"). Each x.d.ts gets a twin
+// x.d.cts whose relative imports name x.cjs, which TypeScript resolves to the twin: the require
+// condition then sees a whole CommonJS declaration tree, and sibling packages resolve through
+// their own require condition.
+function writeCjsDeclarations(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) writeCjsDeclarations(path);
+    else if (entry.name.endsWith('.d.ts')) {
+      const text = readFileSync(path, 'utf8').replace(
+        /((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*)\.js\2/g,
+        (_, head, quote, stem) => `${head}${quote}${stem}.cjs${quote}`,
+      );
+      writeFileSync(`${path.slice(0, -'.d.ts'.length)}.d.cts`, text);
+    }
+  }
+}

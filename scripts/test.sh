@@ -15,6 +15,7 @@ stages=(
   "vitest (default backend; webgpu on SwiftShader)|vitest run"
   "vitest core+nn (cpu backend)|BACKPROP_BACKEND=cpu vitest run packages/core packages/nn"
   "browser test (Chromium)|pnpm test:browser"
+  "packages as users get them (tarballs, attw, publint, npm projects)|pnpm test:packages"
 )
 
 summary=()
