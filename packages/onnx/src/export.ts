@@ -1,5 +1,5 @@
 import { Tensor } from '@backprop/core';
-import type { AnyModule } from '@backprop/nn';
+import { type AnyModule, RecurrentBase } from '@backprop/nn';
 import { OnnxExportError } from './errors.js';
 import { elemType, GraphBuilder } from './graph-builder.js';
 import { type LayerCall, type LayerEmitter, layerEmitter } from './layers.js';
@@ -17,7 +17,9 @@ export interface ExportOnnxOptions {
   outputNames?: readonly string[];
   /**
    * Axes of inputs and outputs whose size may change, by name: `{ input: { 0: 'batch' } }` names
-   * axis 0 `batch`; a list `{ input: [0] }` names it `input_dim0`.
+   * axis 0 `batch`; a list `{ input: [0] }` names it `input_dim0`. A model with a recurrent layer
+   * (RNN, LSTM, GRU: unrolled over the example's sequence length, its zero initial state of the
+   * example's batch size) takes none.
    */
   dynamicAxes?: Readonly<Record<string, Readonly<Record<number, string>> | readonly number[]>>;
 }
@@ -101,6 +103,26 @@ function schedule(
   return order;
 }
 
+// A recurrent layer exports unrolled: one step per element of the example's sequence, from an initial
+// state of the example's batch size (zeros when none is given). No axis of such a model can change at
+// run time, so dynamic axes are refused rather than exported into a graph that fails (or broadcasts
+// a batch of 1 silently) at another size.
+function checkRecurrentAxes(
+  allCalls: readonly Pick<LayerCall, 'module' | 'path'>[],
+  options: ExportOnnxOptions,
+): void {
+  const dynamic = Object.values(options.dynamicAxes ?? {}).some((a) => Object.keys(a).length > 0);
+  if (!dynamic) return;
+  const call = allCalls.find((c) => c.module instanceof RecurrentBase);
+  if (call) {
+    throw new OnnxExportError(
+      `exportOnnx: layer '${call.path || '<model>'}' (${call.module.constructor.name}) exports unrolled over the example's ` +
+        'sequence length, with an initial state of its batch size: a model with a recurrent layer cannot have dynamicAxes; ' +
+        'export it for the shapes it will run at',
+    );
+  }
+}
+
 interface BuiltGraph {
   b: GraphBuilder;
   inputs: readonly Tensor[];
@@ -113,8 +135,9 @@ function buildGraph(
   model: AnyModule,
   exampleInputs: readonly Tensor[],
   options: ExportOnnxOptions,
+  sortsAllowed: GraphBuilder['sortsAllowed'] = null,
 ): BuiltGraph {
-  const { inputs, outputs, calls } = trace(model, exampleInputs);
+  const { inputs, outputs, calls, allCalls } = trace(model, exampleInputs);
   if (outputs.length === 0) throw new OnnxExportError('exportOnnx: forward returned no tensor');
   const inputNames = options.inputNames ?? defaultNames('input', inputs.length);
   const outputNames = options.outputNames ?? defaultNames('output', outputs.length);
@@ -125,12 +148,15 @@ function buildGraph(
       throw new OnnxExportError(`exportOnnx: dynamicAxes names '${key}', which is no input or output name`);
   }
 
+  checkRecurrentAxes(allCalls, options);
+
   const reserved = new Map<Tensor, string>();
   for (const [i, t] of outputs.entries()) if (!reserved.has(t)) reserved.set(t, outputNames[i]!);
   const state = new Map<Tensor, string>();
   for (const [name, p] of model.namedParameters()) state.set(p, name);
   for (const [name, t] of model.namedBuffers()) state.set(t, name);
   const b = new GraphBuilder(reserved, state);
+  b.sortsAllowed = sortsAllowed;
   for (const [i, t] of inputs.entries()) b.define(t, inputNames[i]!);
 
   for (const [t, plan, owner] of schedule(b, outputs, calls)) {
@@ -173,7 +199,10 @@ function perturbed(x: Tensor): Tensor {
 // The two traces must give the same nodes and the same constants; parameters and buffers are the
 // model's own and equal by construction.
 function checkSameGraph(a: GraphBuilder, b: GraphBuilder): void {
-  const ops = (g: GraphBuilder) => g.nodes.map((n) => `${n.op_type}(${n.input.join(',')})`).join(' ');
+  const attrs = (n: GraphBuilder['nodes'][number]) =>
+    n.attribute.map((a) => `${a.name}=${a.i ?? ''}${a.ints?.join(':') ?? ''}`).join(';');
+  const ops = (g: GraphBuilder) =>
+    g.nodes.map((n) => `${n.op_type}(${n.input.join(',')})[${attrs(n)}]`).join(' ');
   if (ops(a) !== ops(b)) {
     throw new OnnxExportError(
       'exportOnnx: forward computes a different graph for different inputs (control flow that depends on values); ONNX export needs one graph for every input',
@@ -203,10 +232,10 @@ function sameBytes(x: Uint8Array | undefined, y: Uint8Array | undefined): boolea
 /**
  * Exports `model` to ONNX: runs `model.forward(...exampleInputs)` once (in eval mode, modes restored
  * after) and writes what it computed as an ONNX `ModelProto` (opset 17), parameters and buffers as
- * initializers under their state-dict names. Convolutions, pools, BatchNorm (eval), LayerNorm,
- * Embedding and Flatten become one ONNX op each; everything else is exported op by op from the
- * autograd graph the forward recorded (Linear as Gemm, attention as MatMul and Softmax, GELU as its
- * erf formula). Values that do not depend on an input (masks built from constants) are folded into
+ * initializers under their state-dict names. Convolutions (transposed too), pools, BatchNorm (eval),
+ * LayerNorm, Embedding and Flatten become one ONNX op each; everything else is exported op by op from
+ * the autograd graph the forward recorded (Linear as Gemm, attention as MatMul and Softmax, GELU as
+ * its erf formula, sort and topk as TopK, recurrent layers unrolled over the example's sequence). Values that do not depend on an input (masks built from constants) are folded into
  * constants; a second trace on other inputs of the same shapes refuses a model where such a constant
  * would depend on the input (a mask from a comparison, which records nothing). An op ONNX cannot
  * express throws an `OnnxExportError` naming it and its layer.
@@ -230,11 +259,19 @@ export function exportOnnx(
 ): Uint8Array {
   const opset = options.opsetVersion ?? 17;
   if (opset !== 17) throw new OnnxExportError(`exportOnnx: opsetVersion ${opset} is not supported (only 17)`);
-  const first = buildGraph(model, exampleInputs, options);
+  let first = buildGraph(model, exampleInputs, options);
   // A value computed from an input by an op that records nothing (a comparison, an index) would be
   // frozen into the graph as a constant, right for the example and wrong for every other input. A
   // second trace on different inputs of the same shapes finds them: any such constant changes.
-  const second = buildGraph(model, exampleInputs.map(perturbed), options);
+  let second = buildGraph(model, exampleInputs.map(perturbed), options);
+  // A gather is a sort's TopK only where both traces found the same sort (a constant index may sort
+  // one example by chance, never both: the second input reverses the order).
+  const [s1, s2] = [first.b.sorts, second.b.sorts];
+  if (s1.length !== s2.length || s1.some((s, i) => s !== s2[i])) {
+    const agreed = s1.map((s, i) => (s === s2[i] ? s : null));
+    first = buildGraph(model, exampleInputs, options, agreed);
+    second = buildGraph(model, exampleInputs.map(perturbed), options, agreed);
+  }
   checkSameGraph(first.b, second.b);
   const { b, inputs, outputs, inputNames, outputNames } = first;
   return encodeModel({

@@ -58,6 +58,12 @@ export class GraphBuilder {
   /** Qualified names of the model's parameters and buffers, for their initializers. */
   readonly #stateNames: Map<Tensor, string>;
   #count = 0;
+  /**
+   * Which gathers (by their order of emission) were exported as a sort's TopK; `sortsAllowed`, when
+   * set, limits TopK to the gathers both traces of an export found to be sorts.
+   */
+  readonly sorts: ('largest' | 'smallest' | null)[] = [];
+  sortsAllowed: readonly ('largest' | 'smallest' | null)[] | null = null;
 
   constructor(reserved: Map<Tensor, string>, stateNames: Map<Tensor, string>) {
     this.#reserved = reserved;
@@ -149,6 +155,27 @@ export class GraphBuilder {
     this.nodes.push({ name, op_type: opType, input: [...inputs], output: [output], attribute: list });
     if (out) this.#names.set(out, output);
     return output;
+  }
+
+  /** As `node`, for an op with several outputs: one tensor (or none) per output; returns their names. */
+  nodeOutputs(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Record<string, Attr>,
+    outs: readonly (Tensor | undefined)[],
+    scope = '',
+  ): string[] {
+    const outputs = outs.map((out, i) => {
+      const reserved = out && this.#reserved.get(out);
+      const output =
+        reserved && !this.#names.has(out) ? reserved : this.unique(`${scope}/${opType}_output_${i}`);
+      if (out) this.#names.set(out, output);
+      return output;
+    });
+    const name = this.unique(`${scope}/${opType}`);
+    const list = Object.entries(attrs).map(([k, v]) => attribute(k, v));
+    this.nodes.push({ name, op_type: opType, input: [...inputs], output: outputs, attribute: list });
+    return outputs;
   }
 
   private tensorMessage(name: string, t: Tensor): TensorMessage {

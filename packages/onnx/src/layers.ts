@@ -10,6 +10,7 @@ import {
   BatchNormBase,
   Conv1d,
   Conv2d,
+  ConvTranspose2d,
   Embedding,
   Flatten,
   Hardtanh,
@@ -63,6 +64,23 @@ function conv2d(b: GraphBuilder, call: LayerCall, scope: string): void {
   const m = call.module as Conv2d;
   const g = { kernel: m.kernelSize, stride: m.stride, padding: m.padding, dilation: m.dilation };
   batched(b, call, scope, 4, 'Conv', convParams(b, m), { ...windowAttrs(g), group: { int: m.groups } });
+}
+
+// ConvTranspose2d's forward is a matmul and a fold (col2im, no ONNX op): as one ConvTranspose, whose
+// weight layout [inC, outC / groups, kh, kw] is PyTorch's.
+function convTranspose2d(b: GraphBuilder, call: LayerCall, scope: string): void {
+  const m = call.module as ConvTranspose2d;
+  const [ph, pw] = m.padding;
+  const attrs: Record<string, Attr> = {
+    kernel_shape: { ints: m.kernelSize },
+    strides: { ints: m.stride },
+    pads: { ints: [ph, pw, ph, pw] },
+    output_padding: { ints: m.outputPadding },
+    dilations: { ints: m.dilation },
+    group: { int: m.groups },
+  };
+  const params = [b.value(m.weight), ...(m.bias ? [b.value(m.bias)] : [])];
+  batched(b, call, scope, 4, 'ConvTranspose', params, attrs);
 }
 
 function conv1d(b: GraphBuilder, call: LayerCall, scope: string): void {
@@ -181,6 +199,7 @@ export function layerEmitter(call: LayerCall): LayerEmitter | null {
   const x = call.inputs[0];
   if (m instanceof Conv2d) return conv2d;
   if (m instanceof Conv1d) return conv1d;
+  if (m instanceof ConvTranspose2d) return convTranspose2d;
   if (m instanceof MaxPool2d) return pool('MaxPool');
   if (m instanceof AvgPool2d) return pool('AveragePool');
   if (m instanceof AdaptiveAvgPool2d) {
@@ -202,21 +221,4 @@ export function layerEmitter(call: LayerCall): LayerEmitter | null {
     return m.startDim === 1 && end === n - 1 && n >= 2 ? flatten : null;
   }
   return null;
-}
-
-/** Whether `m` is a layer `layerEmitter` may export as one op (its forward is watched in a trace). */
-export function isRecognisedLayer(m: AnyModule): boolean {
-  return [
-    Conv2d,
-    Conv1d,
-    MaxPool2d,
-    AvgPool2d,
-    AdaptiveAvgPool2d,
-    BatchNormBase,
-    LayerNorm,
-    Embedding,
-    Flatten,
-    Hardtanh,
-    Softplus,
-  ].some((cls) => m instanceof cls);
 }

@@ -1,7 +1,8 @@
 // How each recorded core op (a `gradFn` node: its name, inputs and params) becomes ONNX nodes. The
 // table has one entry per op of core's op-name union: an emitter, or the reason ONNX export
 // cannot express it, which the error names.
-import type { DType, Node, Tensor, WindowGeometry } from '@backprop/core';
+import { argsort, type DType, type Node, type Tensor, type WindowGeometry } from '@backprop/core';
+import { OnnxExportError } from './errors.js';
 import type { Attr, GraphBuilder } from './graph-builder.js';
 import { elemType } from './graph-builder.js';
 
@@ -82,6 +83,51 @@ const gatherLike =
     b.node(opType, [b.value(n.inputs[0]!), b.value(p[key]!)], { axis: { int: p.d } }, out);
   };
 
+// sort and topk record a gather of x at the positions argsort found (an index that records nothing):
+// such a gather, whose index is x's argsort along the dim (first k), is TopK, whose ties go to the
+// lower index first, as backprop's stable sort. The index tensor (sort's `indices`) becomes TopK's
+// indices (cast to int32), so a model that reads it after the values exports too. A gather at a
+// constant index that happens to sort the example is told apart by the export's second trace (on
+// other inputs): the gathers both traces find to be the same sort are TopK, the others gathers.
+function sortedBy(b: GraphBuilder, n: Node): 'largest' | 'smallest' | null {
+  const ordinal = b.sorts.length;
+  const found = sortDirection(n);
+  const allowed = b.sortsAllowed;
+  const by = allowed === null || allowed[ordinal] === found ? found : null;
+  b.sorts.push(by);
+  return by;
+}
+
+function sortDirection(n: Node): 'largest' | 'smallest' | null {
+  const { d, index } = n.params as { d: number; index: Tensor };
+  const x = n.inputs[0]!;
+  if (index.gradFn !== null || index.dtype !== 'int32' || x.ndim === 0 || index.ndim !== x.ndim) return null;
+  if (index.shape.some((s, i) => (i === d ? s > x.shape[i]! : s !== x.shape[i]))) return null;
+  const k = index.shape[d]!;
+  const want = index.data();
+  const matches = [true, false].map((descending) => {
+    const order = argsort(x.detach(), d, descending).slice(d, 0, k).data();
+    return order.every((v, i) => v === want[i]);
+  });
+  if (matches[0] && matches[1] && x.shape[d]! > 1) {
+    throw new OnnxExportError(
+      "exportOnnx: op 'gather' (sort or topk) reads values that all tie along dim " +
+        `${d} in the example input, where ascending and descending order agree: give example inputs with distinct values`,
+    );
+  }
+  return matches[0] ? 'largest' : matches[1] ? 'smallest' : null;
+}
+
+function topK(b: GraphBuilder, out: Tensor, n: Node, by: 'largest' | 'smallest'): void {
+  const { d, index } = n.params as { d: number; index: Tensor };
+  const attrs = { axis: { int: d }, largest: { int: by === 'largest' ? 1 : 0 }, sorted: { int: 1 } };
+  const [, positions] = b.nodeOutputs('TopK', [b.value(n.inputs[0]!), b.int64([index.shape[d]!])], attrs, [
+    out,
+    undefined,
+  ]);
+  if (!b.has(index)) b.node('Cast', [positions!], { to: { int: elemType('int32') } }, index);
+}
+
 const emitters: Record<string, OpEmitter | string> = {
   // activation.ts
   relu: unary('Relu'),
@@ -153,7 +199,8 @@ const emitters: Record<string, OpEmitter | string> = {
     const { d, reverse } = n.params as { d: number; reverse: boolean };
     b.node('CumSum', [b.value(n.inputs[0]!), b.int64([d], true)], { reverse: { int: reverse ? 1 : 0 } }, out);
   },
-  cumprod: 'ONNX has no cumulative product',
+  cumprod:
+    'ONNX (opset 17) has no cumulative product (CumProd); write it as exp(cumsum(log(x))) for positive x',
   // movement.ts
   contiguous: unary('Identity'),
   reshape: (b, out, n) => reshapeNode(b, b.value(n.inputs[0]!), n.inputs[0]!.shape, out.shape, out),
@@ -207,16 +254,32 @@ const emitters: Record<string, OpEmitter | string> = {
     const axes = { ints: (n.params as { dims: number[] }).dims };
     b.node('ReduceMin', [b.value(x)], { axes, ...reduceAttrs(x, out) }, out);
   },
-  norm: 'the norm records no order p; write it as x.square().sum().sqrt() for ONNX export',
+  // core's norm is the Frobenius (L2) norm over its dims.
+  norm: (b, out, n) => {
+    const x = n.inputs[0]!;
+    const axes = { ints: (n.params as { dims: number[] }).dims };
+    b.node('ReduceL2', [b.value(x)], { axes, ...reduceAttrs(x, out) }, out);
+  },
   // indexing.ts
-  gather: gatherLike('GatherElements', 'index'),
+  gather: (b, out, n) => {
+    const by = sortedBy(b, n);
+    if (by) topK(b, out, n, by);
+    else gatherLike('GatherElements', 'index')(b, out, n);
+  },
   indexSelect: gatherLike('Gather', 'idx'),
   scatter: (b, out, n) => {
     const { d, index } = n.params as { d: number; index: Tensor };
     const inputs = [b.value(n.inputs[0]!), b.value(index), b.value(n.inputs[1]!)];
     b.node('ScatterElements', inputs, { axis: { int: d } }, out);
   },
-  scatterAdd: 'scatterAdd into a new zero tensor is not exported (use scatter onto zeros)',
+  // Zeros of the output's shape with src added at index (public scatterAdd adds x to it).
+  scatterAdd: (b, out, n) => {
+    const { dim, index } = n.params as { dim: number; index: Tensor };
+    let base = b.node('ConstantOfShape', [b.int64(out.shape)]); // float32 zeros
+    if (out.dtype !== 'float32') base = b.node('Cast', [base], { to: { int: elemType(out.dtype) } });
+    const inputs = [base, b.value(index), b.value(n.inputs[0]!)];
+    b.node('ScatterElements', inputs, { axis: { int: dim }, reduction: { string: 'add' } }, out);
+  },
   // matmul.ts, linear.ts
   matmul: binary('MatMul'),
   linear: (b, out, n) => {
@@ -231,7 +294,7 @@ const emitters: Record<string, OpEmitter | string> = {
   // conv.ts, max-pool.ts
   unfold:
     'unfold (im2col) has no ONNX op; convolutions and pools export through the nn layers (Conv1d, Conv2d, MaxPool2d, AvgPool2d)',
-  fold: 'fold (col2im) has no ONNX op; use the nn layers (ConvTranspose2d is not exported yet)',
+  fold: 'fold (col2im) has no ONNX op; transposed convolutions export through the nn layer ConvTranspose2d',
   maxPool2d: (b, out, n) => {
     const { g } = n.params as { g: WindowGeometry };
     b.node('MaxPool', [b.value(n.inputs[0]!)], windowAttrs(g), out);

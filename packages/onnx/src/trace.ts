@@ -14,6 +14,8 @@ export interface Trace {
   readonly outputs: readonly Tensor[];
   /** Every module call, by the tensor it returned. */
   readonly calls: ReadonlyMap<Tensor, LayerCall>;
+  /** Every module call, in call order (those that return no tensor, as the recurrent layers, too). */
+  readonly allCalls: readonly Pick<LayerCall, 'module' | 'path'>[];
 }
 
 function tensorsOf(result: unknown, into: Tensor[]): Tensor[] {
@@ -30,12 +32,14 @@ export function trace(model: AnyModule, inputs: readonly Tensor[]): Trace {
   const modules = model.namedModules();
   const modes = modules.map(([, m]) => m.training);
   const calls = new Map<Tensor, LayerCall>();
+  const allCalls: Pick<LayerCall, 'module' | 'path'>[] = [];
   type Forward = (...args: unknown[]) => unknown;
   const own = modules.map(([, m]) => Object.getOwnPropertyDescriptor(m, 'forward'));
   for (const [path, m] of modules) {
     const forward = m.forward as Forward;
     (m as unknown as { forward: Forward }).forward = (...args: unknown[]) => {
       const out = forward.apply(m, args);
+      allCalls.push({ module: m, path });
       // A layer that hands back its input (Dropout in eval, Identity) adds nothing to the graph;
       // a container that hands back its last layer's output leaves that layer's call in place.
       if (out instanceof Tensor && !args.includes(out) && !calls.has(out)) {
@@ -50,7 +54,7 @@ export function trace(model: AnyModule, inputs: readonly Tensor[]): Trace {
   try {
     model.eval();
     const result = enableGrad(() => (model.forward as Forward)(...traced));
-    return { inputs: traced, outputs: tensorsOf(result, []), calls };
+    return { inputs: traced, outputs: tensorsOf(result, []), calls, allCalls };
   } finally {
     for (const [i, [, m]] of modules.entries()) {
       const descriptor = own[i];
