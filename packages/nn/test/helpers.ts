@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Tensor } from '@backprop/core';
 import { expect } from 'vitest';
+import { expectClose as expectAllClose, type Tolerance } from '../../core/test/helpers.js';
 import {
   AvgPool2d,
   BatchNorm1d,
@@ -113,4 +114,23 @@ export function build(spec: Spec): Module {
   const make = makers[spec.type];
   if (!make) throw new Error(`no builder for ${spec.type}`);
   return make();
+}
+
+/**
+ * Compares a tensor on any device (read with `dataAsync`) with a fixture tensor: shape, then every
+ * element within `tol`, naming `what` on failure.
+ */
+export async function expectMatches(
+  what: string,
+  actual: Tensor | null,
+  expected: Encoded,
+  tol: Tolerance,
+): Promise<void> {
+  expect(actual, what).not.toBeNull();
+  expect(actual!.shape, `${what}: shape`).toEqual(expected.shape);
+  try {
+    expectAllClose(Array.from(await actual!.dataAsync()), expected.data, tol);
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}`);
+  }
 }

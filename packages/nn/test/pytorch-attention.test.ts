@@ -18,7 +18,7 @@ import {
 } from '@backprop/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { F32 } from '../../core/test/fixture-check.js';
-import { expectClose, F64, type Tolerance } from '../../core/test/helpers.js';
+import { F64, type Tolerance } from '../../core/test/helpers.js';
 import { startWebGPU } from '../../core/test/webgpu-setup.js';
 import {
   functional,
@@ -31,7 +31,7 @@ import {
   Softplus,
   TransformerEncoderLayer,
 } from '../src/index.js';
-import { decode, decodeState, type Encoded, readFixture } from './helpers.js';
+import { decode, decodeState, type Encoded, expectMatches, readFixture } from './helpers.js';
 
 interface AttentionCase {
   name: string;
@@ -127,16 +127,6 @@ function activationModule(c: AttentionCase): Module {
   if (c.kind === 'Softplus') return new Softplus(a0, a1);
   if (c.kind === 'Hardtanh') return new Hardtanh(a0, a1);
   throw new Error(`no builder for ${c.kind}`);
-}
-
-async function expectMatches(what: string, actual: Tensor | null, expected: Encoded, tol: Tolerance) {
-  expect(actual, what).not.toBeNull();
-  expect(actual!.shape, `${what}: shape`).toEqual(expected.shape);
-  try {
-    expectClose(Array.from(await actual!.dataAsync()), expected.data, tol);
-  } catch (e) {
-    throw new Error(`${what}: ${(e as Error).message}`);
-  }
 }
 
 async function checkCase(c: AttentionCase, dtype: DType, tol: Tolerance, device: Device = 'cpu') {

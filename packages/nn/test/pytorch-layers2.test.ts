@@ -21,7 +21,7 @@ import {
 } from '@backprop/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { F32 } from '../../core/test/fixture-check.js';
-import { expectClose, F64, type Tolerance } from '../../core/test/helpers.js';
+import { F64, type Tolerance } from '../../core/test/helpers.js';
 import { startWebGPU } from '../../core/test/webgpu-setup.js';
 import {
   AdaptiveAvgPool2d,
@@ -35,7 +35,7 @@ import {
   RMSNorm,
   Upsample,
 } from '../src/index.js';
-import { decode, decodeState, type Encoded, readFixture } from './helpers.js';
+import { decode, decodeState, type Encoded, expectMatches, readFixture } from './helpers.js';
 
 interface LayerSpec {
   type: string;
@@ -84,18 +84,6 @@ function build(spec: LayerSpec, dtype: DType): Module {
   const make = makers[spec.type];
   if (!make) throw new Error(`no builder for ${spec.type}`);
   return make();
-}
-
-/** Compares a tensor on any device with a fixture tensor, naming what is compared on failure. */
-async function expectMatches(what: string, actual: Tensor | null, expected: Encoded, tol: Tolerance) {
-  expect(actual, what).not.toBeNull();
-  expect(actual!.shape, `${what}: shape`).toEqual(expected.shape);
-  const data = Array.from(await actual!.dataAsync());
-  try {
-    expectClose(data, expected.data, tol);
-  } catch (e) {
-    throw new Error(`${what}: ${(e as Error).message}`);
-  }
 }
 
 /** A float input as a leaf of `dtype` on `device` (int indices stay int32). */

@@ -27,7 +27,7 @@ import { F32 } from '../../core/test/fixture-check.js';
 import { expectClose, F64, type Tolerance } from '../../core/test/helpers.js';
 import { startWebGPU } from '../../core/test/webgpu-setup.js';
 import { GRU, LSTM, RNN, type RNNOptions } from '../src/index.js';
-import { decode, decodeState, type Encoded, readFixture } from './helpers.js';
+import { decode, decodeState, type Encoded, expectMatches, readFixture } from './helpers.js';
 
 interface RecurrentCase {
   name: string;
@@ -66,17 +66,6 @@ function run(module: AnyRecurrent, x: Tensor, initial: Tensor[]): [Tensor, Tenso
   }
   const [out, h] = module.forward(x, initial[0]);
   return [out, [h]];
-}
-
-async function expectMatches(what: string, actual: Tensor | null, expected: Encoded, tol: Tolerance) {
-  expect(actual, what).not.toBeNull();
-  expect(actual!.shape, `${what}: shape`).toEqual(expected.shape);
-  const data = Array.from(await actual!.dataAsync());
-  try {
-    expectClose(data, expected.data, tol);
-  } catch (e) {
-    throw new Error(`${what}: ${(e as Error).message}`);
-  }
 }
 
 const leaf = (e: Encoded, dtype: DType, device: Device): Tensor =>
