@@ -4,6 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The cpu-backend stage reruns what depends on the default backend. Suites that choose their backends
+# themselves (the PyTorch fixture suites run cpu, wasm and webgpu explicitly) or run on webgpu only
+# would repeat the first vitest stage's work exactly, so they are left out of it.
+CPU_STAGE_EXCLUDES="--exclude '**/ops.fixtures*.test.ts' --exclude '**/webgpu*.test.ts' \
+  --exclude '**/pytorch-layers2.test.ts' --exclude '**/pytorch-recurrent.test.ts' \
+  --exclude '**/pytorch-attention.test.ts' --exclude '**/pytorch-losses-extended.test.ts'"
+
 stages=(
   "build|pnpm build"
   "lint and format (biome)|pnpm lint"
@@ -13,7 +20,7 @@ stages=(
   "TypeDoc reference|pnpm run docs"
   "WebGPU prerequisites (SwiftShader)|bash scripts/ensure-webgpu.sh"
   "vitest (default backend; webgpu on SwiftShader)|vitest run"
-  "vitest core+nn (cpu backend)|BACKPROP_BACKEND=cpu vitest run packages/core packages/nn"
+  "vitest core+nn (cpu backend)|BACKPROP_BACKEND=cpu vitest run packages/core packages/nn $CPU_STAGE_EXCLUDES"
   "browser test (Chromium)|pnpm test:browser"
   "packages as users get them (tarballs, attw, publint, npm projects)|pnpm test:packages"
 )
