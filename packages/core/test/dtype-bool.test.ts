@@ -109,4 +109,12 @@ describe('bool tensors on webgpu', () => {
     expect(await m.add(tensor([false, true, false]).to('webgpu')).toArrayAsync()).toEqual([true, true, true]);
     expect(await m.to('float32').toArrayAsync()).toEqual([1, 0, 1]);
   });
+
+  it('fill_ and copy_ into a bool tensor on the device store true for any non-zero value', async () => {
+    const m = tensor([false, false, false]).to('webgpu');
+    m.fill_(0.5);
+    expect(await m.toArrayAsync()).toEqual([true, true, true]);
+    m.copy_(tensor([0, 0.25, -3]));
+    expect(await m.toArrayAsync()).toEqual([false, true, true]);
+  });
 });

@@ -95,9 +95,11 @@ function copyInto(op: string, target: Tensor, src: TensorLike): Tensor {
   refuseOverlap(op, target);
   const host = target.device === 'cpu';
   const numberType = isFloating(target.dtype) ? target.dtype : host ? 'float64' : 'int32';
-  const given = typeof src === 'number' ? scalarOf(src, numberType, target) : src;
-  // A bool target takes true for every non-zero value (a plain copy would store 2 as 2).
-  const values = target.dtype === 'bool' && given.dtype !== 'bool' ? given.ne(0) : given;
+  // A bool target takes true for every non-zero value (a plain copy would store 2 as 2, and an int32
+  // scalar on the GPU would first truncate 0.5 to 0).
+  const bool = target.dtype === 'bool';
+  const given = typeof src === 'number' ? scalarOf(bool ? +(src !== 0) : src, numberType, target) : src;
+  const values = bool && given.dtype !== 'bool' ? given.ne(0) : given;
   // copy_ converts any dtype as PyTorch does, but a value an int32 tensor cannot hold is refused.
   if (typeof src === 'number') checkFits(op, target.dtype, src);
   else if (target.dtype === 'int32' && values.device === 'cpu') checkAllFit(op, target.dtype, values.data());
