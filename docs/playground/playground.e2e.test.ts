@@ -110,10 +110,18 @@ describe('backprop playground in Chromium', () => {
       () => window.__playground?.snapshot?.graph.sizes[0] === 2 && window.__playground.info?.name === 'ring',
     );
     await page.selectOption('select[name=dataset]', 'xor');
-    await page.waitForFunction(
-      () => window.__playground?.info?.name === 'xor' && window.__playground.snapshot?.step === 0,
-    );
-    await page.waitForSelector('#status[data-step="0"]');
+    // The status line is drawn a frame after the snapshot arrives: until its loss is the new run's,
+    // data-step="0" may still be the previous data set's first step.
+    await page.waitForFunction(() => {
+      const p = window.__playground;
+      const line = document.getElementById('status');
+      return (
+        p?.info?.name === 'xor' &&
+        p.snapshot?.step === 0 &&
+        line?.dataset.step === '0' &&
+        line.dataset.trainLoss === String(p.snapshot.trainLoss)
+      );
+    });
     const before = await status('train-loss');
     await page.click('#train');
     await page.waitForFunction(
