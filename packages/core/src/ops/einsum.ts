@@ -1,12 +1,12 @@
 import { expectTensors } from '../checks.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { sizeOf } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { expand, permute, reshape } from './movement.js';
 import { sum } from './reduce.js';
-import { onDeviceOf } from './transfer.js';
+import { positionsOn } from './transfer.js';
 
 // einsum as a sequence of differentiable ops: each operand's repeated labels become diagonals, labels
 // that no later step needs are summed out early, and operands are contracted left to right, each
@@ -158,15 +158,14 @@ function diagonals(t: Term): Term {
     const p = labels.indexOf(labels[q]!);
     if (p === q) continue;
     const n = tensor.shape[q]!;
-    const grid = Array.from({ length: n * n }, (_, i) => (Math.floor(i / n) === i % n ? 1 : 0));
-    const eye = onDeviceOf(
-      new Tensor(
-        Float32Array.from(grid),
-        tensor.shape.map((_, i) => (i === p || i === q ? n : 1)),
-      ),
-      tensor,
-    );
-    tensor = sum(where(eye, tensor, 0), q);
+    const along = (dim: number) =>
+      positionsOn(
+        tensor,
+        n,
+        undefined,
+        tensor.shape.map((_, i) => (i === dim ? n : 1)),
+      );
+    tensor = sum(where(along(p).eq(along(q)), tensor, 0), q);
     labels = labels.filter((_, i) => i !== q);
     q--;
   }

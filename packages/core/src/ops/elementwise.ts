@@ -10,6 +10,7 @@ import { kernelsFor } from '../backend/dispatch.js';
 import { checkAllFit, checkNumel, expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
 import { float64Error } from '../device.js';
 import { type DType, floatingOf, isFloating, promote } from '../dtype.js';
+import { DTypeError } from '../errors.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { binaryKernel, floatKernel, operands, scalarOf, unaryKernel } from './kernels.js';
@@ -113,6 +114,10 @@ const divBackward: BackwardRule<Tensor> = (dy, n) => {
  * ```
  */
 export function neg(x: Tensor): Tensor {
+  // The kernel would store −1 as 255 in a bool tensor's bytes.
+  if (x?.dtype === 'bool') {
+    throw new DTypeError('neg: negation of a bool tensor is not supported; eq(mask, 0) inverts a mask');
+  }
   const out = unaryKernel('neg', x);
   if (recording('neg', out, x)) attach(out, 'neg', [x], SAVES_NOTHING, RULES.neg);
   return out;

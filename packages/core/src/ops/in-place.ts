@@ -94,12 +94,16 @@ function copyInto(op: string, target: Tensor, src: TensorLike): Tensor {
   refuseGraphWrite(op, target, [src]);
   refuseOverlap(op, target);
   const host = target.device === 'cpu';
-  const numberType = isFloating(target.dtype) ? target.dtype : host ? 'float64' : 'int32';
-  // A bool target takes true for every non-zero value (a plain copy would store 2 as 2, and an int32
-  // scalar on the GPU would first truncate 0.5 to 0).
+  // A bool target takes true for every non-zero value: a number becomes a bool scalar, a tensor a
+  // mask (a plain copy would store 2 as 2, and an int32 scalar on the GPU would truncate 0.5 to 0).
   const bool = target.dtype === 'bool';
-  const given = typeof src === 'number' ? scalarOf(bool ? +(src !== 0) : src, numberType, target) : src;
-  const values = bool && given.dtype !== 'bool' ? given.ne(0) : given;
+  const numberType = isFloating(target.dtype) || bool ? target.dtype : host ? 'float64' : 'int32';
+  const values =
+    typeof src === 'number'
+      ? scalarOf(bool ? +(src !== 0) : src, numberType, target)
+      : bool && src.dtype !== 'bool'
+        ? src.ne(0)
+        : src;
   // copy_ converts any dtype as PyTorch does, but a value an int32 tensor cannot hold is refused.
   if (typeof src === 'number') checkFits(op, target.dtype, src);
   else if (target.dtype === 'int32' && values.device === 'cpu') checkAllFit(op, target.dtype, values.data());

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor.js';
 import { binaryKernel, scalarOf } from './kernels.js';
 import { expand, reshape, unsqueeze } from './movement.js';
 import type { IndexingOpName } from './op-names.js';
-import { onDeviceOf } from './transfer.js';
+import { onDeviceOf, positionsOn } from './transfer.js';
 
 function checkIndexTensor(op: string, index: Tensor): void {
   if (index.dtype !== 'int32')
@@ -134,13 +134,7 @@ export function oneHot(x: Tensor, numClasses: number): Tensor {
   expectInteger('oneHot', 'numClasses', numClasses, 0);
   checkNumel('oneHot', x.size * numClasses, 'float32', [...x.shape, numClasses]);
   checkIndexTensor('oneHot', x);
-  const classes = onDeviceOf(
-    new Tensor(
-      Int32Array.from({ length: numClasses }, (_, i) => i),
-      [numClasses],
-    ),
-    x,
-  );
+  const classes = positionsOn(x, numClasses);
   if (x.device === 'cpu') {
     for (const v of x.data()) {
       if (v < 0 || v >= numClasses) {

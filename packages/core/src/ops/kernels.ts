@@ -52,9 +52,6 @@ function mixedOperands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tenso
 export function unaryKernel(op: UnaryOp, x: Tensor, dtype?: DType, p0?: number, p1?: number): Tensor {
   // The first thing most unary ops do is call this or floatKernel, so it is their argument check.
   expectTensor(op, 'input', x);
-  if (op === 'neg' && x.dtype === 'bool') {
-    throw new DTypeError('neg: negation of a bool tensor is not supported; eq(mask, 0) inverts a mask');
-  }
   return runUnary(op, x, dtype ?? x.dtype, p0, p1);
 }
 

@@ -1,11 +1,11 @@
 import { expectIndexList, expectInteger, expectTensor } from '../checks.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { normalizeDim, normalizeDims } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { mul, sub, where } from './elementwise.js';
 import { indexSelect } from './indexing.js';
 import { cat, expand, reshape, slice } from './movement.js';
-import { onDeviceOf } from './transfer.js';
+import { positionsOn } from './transfer.js';
 
 // Ops that rearrange elements, built from views (slice, reshape, expand) and copies (cat,
 // indexSelect, where), so each one's gradient comes from theirs.
@@ -88,16 +88,6 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return slice(x, d, from, from + length);
 }
 
-function positions(n: number, like: Tensor, at: (i: number) => number): Tensor {
-  return onDeviceOf(
-    new Tensor(
-      Int32Array.from({ length: n }, (_, i) => at(i)),
-      [n],
-    ),
-    like,
-  );
-}
-
 /**
  * Reverses the order of elements along each of `dims` (a copy).
  *
@@ -116,7 +106,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
       out = indexSelect(
         out,
         d,
-        positions(n, x, (i) => n - 1 - i),
+        positionsOn(x, n, (i) => n - 1 - i),
       );
   }
   return out;
@@ -202,11 +192,8 @@ function triangle(op: 'tril' | 'triu', x: Tensor, k: number): Tensor {
     throw new ShapeError(`${op}: input must have at least 2 dims, got shape ${fmtShape(x.shape)}`);
   const m = x.shape[x.ndim - 2]!;
   const n = x.shape[x.ndim - 1]!;
-  const rows = reshape(
-    positions(m, x, (i) => i),
-    [m, 1],
-  );
-  const cols = positions(n, x, (j) => j);
+  const rows = positionsOn(x, m, undefined, [m, 1]);
+  const cols = positionsOn(x, n);
   const offset = sub(cols, rows); // j − i
   return where(op === 'tril' ? offset.le(k) : offset.ge(k), x, 0);
 }

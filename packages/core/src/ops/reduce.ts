@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { div, mul, sqrt, square, sub, where } from './elementwise.js';
 import { expand, reshape } from './movement.js';
 import type { ReduceOpName } from './op-names.js';
-import { onDeviceOf } from './transfer.js';
+import { positionsOn } from './transfer.js';
 
 type Dims = number | readonly number[] | undefined;
 
@@ -125,12 +125,11 @@ function firstExtreme(op: 'max' | 'min', x: Tensor, d: number): Tensor {
     reducedShape(x.shape, [d], true),
   );
   const n = x.shape[d]!;
-  const positions = onDeviceOf(
-    new Tensor(
-      Int32Array.from({ length: n }, (_, i) => i),
-      x.shape.map((s, i) => (i === d ? s : 1)),
-    ),
+  const positions = positionsOn(
     x,
+    n,
+    undefined,
+    x.shape.map((s, i) => (i === d ? s : 1)),
   );
   return positions.eq(index);
 }

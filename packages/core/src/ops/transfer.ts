@@ -49,6 +49,25 @@ const toDeviceBackward: BackwardRule = (dy, n) => {
 
 const RULES = { toDevice: toDeviceBackward } satisfies RuleTable<TransferOpName>;
 
+/**
+ * The int32 positions `at(0), …, at(n − 1)` (default 0 … n − 1) in `shape` (default `[n]`), made on
+ * the host and put on the device of `like`: the index ranges flip, masks and one-hot compare with.
+ */
+export function positionsOn(
+  like: Tensor,
+  n: number,
+  at: (i: number) => number = (i) => i,
+  shape: readonly number[] = [n],
+): Tensor {
+  return onDeviceOf(
+    new Tensor(
+      Int32Array.from({ length: n }, (_, i) => at(i)),
+      shape,
+    ),
+    like,
+  );
+}
+
 /** `t` on the device of `like` (itself when already there): host-made index tensors for GPU ops. */
 export function onDeviceOf(t: Tensor, like: Tensor): Tensor {
   return t.device === like.device ? t : toDevice(t, like.device);

@@ -52,79 +52,75 @@ export function scatterAdd(
   outShape: Shape,
   outDtype: DType,
 ): GpuStorage {
-  const ctx = contextOf(src);
   const out = full(sizeOf(outShape), 0, outDtype);
-  const n = sizeOf(index.shape);
-  const sT = wgslType(src.storage.dtype, 'scatterAdd');
   const outT = wgslType(outDtype, 'scatterAdd');
-  const strides = contiguousStrides(outShape);
-  const base = withoutDim({ strides, offset: 0 }, dim);
-  const add = outT === 'f32' ? 'addTo(p, f32(src[at(i, 2u)]));' : 'atomicAdd(&out[p], i32(src[at(i, 2u)]));';
-  launch(
-    ctx,
-    `scatterAdd:${sT}:${outT}`,
-    () =>
-      HEADER +
-      VIEWS +
-      checks(4) +
-      binding(1, 'index', 'i32') +
-      binding(2, 'src', sT) +
-      `@group(0) @binding(3) var<storage, read_write> out: array<atomic<${outT === 'f32' ? 'u32' : 'i32'}>>;\n` +
-      (outT === 'f32' ? ATOMIC_ADD_F32 : '') +
-      entry(`
-  let r = info[1];
-  let size = info[2u + r + 3u * (r + 1u)];
-  let step = info[3u + r + 3u * (r + 1u)];
-  let k = index[at(i, 1u)];
-  if (k < 0 || u32(k) >= size) {
-    fault(${reportIndex('scatterAdd')}, k, size);
-    return;
-  }
-  let p = at(i, 0u) + u32(k) * step;
-  ${add}`),
-    [...viewsHeader(index.shape, [base, index, src]), outShape[dim]!, strides[dim]!],
-    [index.storage, src.storage, out, ctx.faults],
-    n,
-  );
+  const word = outT === 'f32' ? 'u32' : 'i32';
+  writeAt('scatterAdd', out, outShape, dim, index, src, {
+    binding: `@group(0) @binding(3) var<storage, read_write> out: array<atomic<${word}>>;\n`,
+    helpers: outT === 'f32' ? ATOMIC_ADD_F32 : '',
+    write: outT === 'f32' ? 'addTo(p, f32(v));' : 'atomicAdd(&out[p], i32(v));',
+  });
   return out;
 }
 
 export function scatter(x: GpuView, dim: number, index: GpuView, src: GpuView, outDtype: DType): GpuStorage {
-  const ctx = contextOf(x);
   const out = unary('identity', x, outDtype);
-  const sT = wgslType(src.storage.dtype, 'scatter');
   const outT = wgslType(outDtype, 'scatter');
-  const strides = contiguousStrides(x.shape);
   // Repeated indices race, so one of their writes wins, as on CUDA.
+  writeAt('scatter', out, x.shape, dim, index, src, {
+    binding: binding(3, 'out', outT, 'read_write'),
+    helpers: '',
+    write: `out[p] = ${outT}(v);`,
+  });
+  return out;
+}
+
+// One thread per index element: the value `v` of src at that element is written (or added) at
+// `p`, its index's position along `dim` in the dense `out` of `outShape`. An index out of range is
+// recorded as a fault and writes nothing. scatter and scatterAdd differ only in the write.
+function writeAt(
+  op: 'scatter' | 'scatterAdd',
+  out: GpuStorage,
+  outShape: Shape,
+  dim: number,
+  index: GpuView,
+  src: GpuView,
+  kernel: { binding: string; helpers: string; write: string },
+): void {
+  const ctx = contextOf(src);
+  const sT = wgslType(src.storage.dtype, op);
+  const strides = contiguousStrides(outShape);
   launch(
     ctx,
-    `scatter:${sT}:${outT}`,
+    `${op}:${sT}:${wgslType(out.dtype, op)}`,
     () =>
       HEADER +
       VIEWS +
       checks(4) +
       binding(1, 'index', 'i32') +
       binding(2, 'src', sT) +
-      binding(3, 'out', outT, 'read_write') +
+      kernel.binding +
+      kernel.helpers +
       entry(`
   let r = info[1];
   let size = info[2u + r + 3u * (r + 1u)];
   let step = info[3u + r + 3u * (r + 1u)];
   let k = index[at(i, 1u)];
   if (k < 0 || u32(k) >= size) {
-    fault(${reportIndex('scatter')}, k, size);
+    fault(${reportIndex(op)}, k, size);
     return;
   }
-  out[at(i, 0u) + u32(k) * step] = ${outT}(src[at(i, 2u)]);`),
+  let p = at(i, 0u) + u32(k) * step;
+  let v = src[at(i, 2u)];
+  ${kernel.write}`),
     [
       ...viewsHeader(index.shape, [withoutDim({ strides, offset: 0 }, dim), index, src]),
-      x.shape[dim]!,
+      outShape[dim]!,
       strides[dim]!,
     ],
     [index.storage, src.storage, out, ctx.faults],
     sizeOf(index.shape),
   );
-  return out;
 }
 
 export function indexSelect(x: GpuView, dim: number, index: GpuView, outDtype: DType): GpuStorage {
