@@ -22,6 +22,29 @@ describe('piecewise activations', () => {
     expect(gradsOf((x) => x.relu().sum(), [[-1, 0, 2]])[0]!.toArray()).toEqual([0, 0, 1]);
   });
 
+  it("relu's gradient passes dy where x is NaN and stops even an infinite dy where x <= 0 (PyTorch's threshold_backward)", () => {
+    const x = tensor([Number.NaN, -1, -0, 0.5], { requiresGrad: true });
+    const dy = tensor([2, Number.POSITIVE_INFINITY, Number.NaN, 3]);
+    x.relu().backward(dy);
+    const g = Array.from(x.grad!.data());
+    expect(g[0]).toBe(2);
+    expect(Object.is(g[1], 0)).toBe(true);
+    expect(Object.is(g[2], 0)).toBe(true);
+    expect(g[3]).toBe(3);
+  });
+
+  it("relu's gradient is differentiable in dy under createGraph (a gradient penalty)", () => {
+    // L = sum(relu(x) * w); dL/dx = w * [x > 0]; d/dw of sum((dL/dx)^2) = 2 w [x > 0].
+    const x = tensorF64([-2, 1, 3]).requiresGrad_();
+    const w = tensorF64([5, -4, 0.5]).requiresGrad_();
+    x.relu().mul(w).sum().backward(undefined, { createGraph: true });
+    const dx = x.grad!;
+    expectClose(dx, [0, -4, 0.5], { atol: 0 });
+    w.grad = null;
+    dx.square().sum().backward();
+    expectClose(w.grad!, [0, -8, 1], { atol: 0 });
+  });
+
   it('leakyRelu: default slope 0.01, or the one given', () => {
     expectClose(leakyRelu(tensor([-10, 0, 2])), [-0.1, 0, 2]);
     expectClose(leakyRelu(tensor([-10, 0, 2]), 0.1), [-1, 0, 2]);

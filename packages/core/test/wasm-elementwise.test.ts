@@ -32,7 +32,21 @@ function view(rng: Rng, shape: readonly number[], strided = false): StridedView 
   return { storage, shape, strides, offset };
 }
 
-const BINARY: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'maximum', 'pow'];
+const BINARY: BinaryOp[] = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'maximum',
+  'pow',
+  'reluGrad',
+];
 const UNARY: UnaryOp[] = ['relu', 'neg', 'abs', 'square', 'sqrt', 'exp', 'step'];
 
 // [output shape, left operand shape, right operand shape]: the broadcasts of training.

@@ -31,7 +31,15 @@ const CASES: [string, (a: Tensor, b: Tensor) => Tensor][] = [
   ['ge', (a, b) => a.ge(b)],
   ['sort puts NaN last', (a) => sort(a, 1).values],
   ['maxPool2d', (a) => maxPool2d(a.reshape([1, 1, 2, 4]), 2)],
+  ["relu's gradient passes dy where x is NaN", (a, b) => reluGradient(a, b)],
 ];
+
+/** x.relu()'s gradient for the upstream gradient dy, on dy's device. */
+function reluGradient(x: Tensor, dy: Tensor): Tensor {
+  const leaf = x.detach().requiresGrad_();
+  leaf.relu().backward(dy);
+  return leaf.grad!;
+}
 
 describe('NaN on webgpu matches the cpu', () => {
   beforeAll(startWebGPU, 60_000);

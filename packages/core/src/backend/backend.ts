@@ -43,8 +43,11 @@ export type UnaryOp =
   | 'expm1'
   | 'rsqrt';
 
-/** Names of the elementwise two-input kernels (comparisons included). */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | CompareOp;
+/**
+ * Names of the elementwise two-input kernels (comparisons included). `reluGrad` is relu's backward
+ * in one pass: `a` where not `b <= 0`, else 0 (a NaN `b` passes `a`), PyTorch's threshold_backward.
+ */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'reluGrad' | CompareOp;
 /** Names of the comparison kernels, which give 1/0 masks. */
 export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 /** Names of the reduction kernels. */

@@ -1,10 +1,10 @@
-import { withGradMode } from '../autograd/grad-mode.js';
+import { isGradEnabled, withGradMode } from '../autograd/grad-mode.js';
 import { attach, type BackwardRule, type RuleTable, recording, SAVES_NOTHING } from '../autograd/node.js';
 import { expectNumber, expectTensor } from '../checks.js';
 import { normalizeDim, normalizeDims, reducedShape, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, exp, log, mul, sub, where } from './elementwise.js';
-import { floatKernel, unaryKernel } from './kernels.js';
+import { binaryKernel, floatKernel, unaryKernel } from './kernels.js';
 import { reshape } from './movement.js';
 import type { ActivationOpName } from './op-names.js';
 import { max, sum } from './reduce.js';
@@ -23,10 +23,14 @@ export function relu(x: Tensor): Tensor {
   return out;
 }
 
-// d relu = dy where not x <= 0 (PyTorch's threshold_backward: a NaN input passes dy), as a product
-// with a 0/1 mask: three SIMD kernels cost a third of a branchy select over random signs. Unlike
-// PyTorch, an infinite dy where x <= 0 gives NaN (0 * Infinity), not 0.
-const reluBackward: BackwardRule = (dy, n) => [mul(dy, n.inputs[0]!.le(0).eq(0))];
+// d relu = dy where not x <= 0 (PyTorch's threshold_backward: a NaN input passes dy), in one kernel
+// pass. Under createGraph the gradient must itself be differentiable in dy, so it is a product with
+// a 0/1 mask there (which, unlike PyTorch, turns an infinite dy where x <= 0 into NaN).
+const reluBackward: BackwardRule = (dy, n) => {
+  const x = n.inputs[0]!;
+  if (isGradEnabled()) return [mul(dy, x.le(0).eq(0))];
+  return [binaryKernel('reluGrad', dy, x, dy.dtype)];
+};
 
 /**
  * Logistic sigmoid `1 / (1 + e^-x)`, computed without overflow.

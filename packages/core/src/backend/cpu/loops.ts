@@ -69,6 +69,7 @@ export const BINARY: Record<BinaryOp, Binary> = {
   pow: powC,
   maximum: (a, b) => (a > b || Number.isNaN(a) ? a : b),
   minimum: (a, b) => (a < b || Number.isNaN(a) ? a : b),
+  reluGrad: (a, b) => (b <= 0 ? 0 : a),
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),
   lt: (a, b) => (a < b ? 1 : 0),
@@ -236,6 +237,12 @@ export function binaryRun(
         const u = a[pa]!;
         const v = b[pb]!;
         out[o] = u < v || Number.isNaN(u) ? u : v;
+      }
+      return;
+    case 'reluGrad':
+      for (; o < end; o++, pa += sa, pb += sb) {
+        pick[1] = a[pa]!;
+        out[o] = pick[+!(b[pb]! <= 0)]!;
       }
       return;
     case 'ne':

@@ -25,6 +25,7 @@ const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
   le: 7,
   gt: 8,
   ge: 9,
+  reluGrad: 10,
 };
 
 /** The op with its operands swapped, for a broadcast left operand: `s < x` is `x > s`. */

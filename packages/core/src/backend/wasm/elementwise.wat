@@ -11,14 +11,15 @@
 
   ;; out[i] = op(a[i], b[i]) for i < n, reading b at a step of $bStep bytes per vector: 16 for a
   ;; dense b, 0 for a scalar stored four times. Ops: 0 add, 1 sub, 2 mul, 3 div, 4 eq, 5 ne, 6 lt,
-  ;; 7 le, 8 gt, 9 ge; comparisons give 1 or 0 (a lane mask ANDed with 1.0).
+  ;; 7 le, 8 gt, 9 ge, 10 reluGrad; comparisons give 1 or 0 (a lane mask ANDed with 1.0); reluGrad
+  ;; gives a where not b <= 0, else +0 (the lane mask of b <= 0 cleared from a's bits: a NaN b keeps a).
   (func (export "binary") (param $op i32) (param $a i32) (param $b i32) (param $bStep i32) (param $out i32)
     (param $n i32)
     (local $end i32) (local $one v128)
     (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (i32.add (local.get $n) (i32.const 3)) (i32.const -4)) (i32.const 2))))
     (local.set $one (f32x4.splat (f32.const 1)))
-    (block $ge (block $gt (block $le (block $lt (block $ne (block $eq (block $div (block $mul (block $sub (block $add
-      (br_table $add $sub $mul $div $eq $ne $lt $le $gt $ge (local.get $op)))
+    (block $reluGrad (block $ge (block $gt (block $le (block $lt (block $ne (block $eq (block $div (block $mul (block $sub (block $add
+      (br_table $add $sub $mul $div $eq $ne $lt $le $gt $ge $reluGrad (local.get $op)))
       (loop $l
         (v128.store (local.get $out) (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $b))))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
@@ -90,6 +91,14 @@
       (loop $l
         (v128.store (local.get $out)
           (v128.and (local.get $one) (f32x4.ge (v128.load (local.get $a)) (v128.load (local.get $b)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (local.get $bStep)))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (br_if $l (i32.lt_u (local.get $a) (local.get $end))))
+      (return))
+      (loop $l
+        (v128.store (local.get $out)
+          (v128.andnot (v128.load (local.get $a)) (f32x4.le (v128.load (local.get $b)) (v128.const f32x4 0 0 0 0))))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (local.set $b (i32.add (local.get $b) (local.get $bStep)))
         (local.set $a (i32.add (local.get $a) (i32.const 16)))

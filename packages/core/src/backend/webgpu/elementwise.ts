@@ -183,6 +183,7 @@ const BINARY: Record<BinaryOp, string> = {
   // NaN wins, as in PyTorch (a + b is NaN when either is); comparisons with NaN are false but !=.
   maximum: 'select(select(b, a, a > b), a + b, isNanT(a) || isNanT(b))',
   minimum: 'select(select(b, a, a < b), a + b, isNanT(a) || isNanT(b))',
+  reluGrad: 'select(O(a), O(0), b <= 0 && !isNanT(b))',
   eq: 'select(O(0), O(1), a == b && !(isNanT(a) || isNanT(b)))',
   ne: 'select(O(0), O(1), a != b || isNanT(a) || isNanT(b))',
   lt: 'select(O(0), O(1), a < b && !(isNanT(a) || isNanT(b)))',
