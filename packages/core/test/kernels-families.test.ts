@@ -1,12 +1,12 @@
-// The kernel families that replaced loops in ops, nn, optim and data: bias epilogue, pooling
-// routing, cross-entropy rows, batch gathering and the fused optimizer updates. Each is checked
-// against a naive reference on random strided inputs (see kernels.test.ts for the element kernels).
+// The kernel families that replaced loops in ops, nn, optim and data: bias epilogue, max pooling,
+// cross-entropy rows, batch gathering and the fused optimizer updates. Each is checked against a
+// naive reference on random strided inputs (see kernels.test.ts for the element kernels).
 import { describe, expect, it } from 'vitest';
-import type { StridedView } from '../src/backend/backend.js';
+import type { StridedView, WindowGeometry } from '../src/backend/backend.js';
 import { cpuBackend as cpu } from '../src/backend/cpu/index.js';
 import { wasmBackend as wasm } from '../src/backend/wasm/index.js';
 import { allocate, type DType } from '../src/dtype.js';
-import { expectSame, int, pick, seeded } from './seeded.js';
+import { expectSame, int, pick, type Rng, seeded } from './seeded.js';
 import { eachWindow, indices, randomGeometry, randomValue, randomView, read } from './strided-views.js';
 
 const FLOATS: DType[] = ['float32', 'float64'];
@@ -37,9 +37,9 @@ describe('matmul bias epilogue', () => {
   });
 });
 
-describe('maxPoolIndices', () => {
+describe('maxPool', () => {
   // PyTorch's max_pool2d loop: the first in-bounds tap, then each tap greater than the best or NaN.
-  function reference(x: StridedView, g: ReturnType<typeof randomGeometry>): [number[], number[]] {
+  function reference(x: StridedView, g: WindowGeometry): [number[], number[]] {
     const l = g.outHeight * g.outWidth;
     const best = new Array<number>(g.batch * g.channels * l).fill(Number.NEGATIVE_INFINITY);
     const at = new Array<number>(best.length).fill(-1);
@@ -48,13 +48,30 @@ describe('maxPoolIndices', () => {
       const o = (n * g.channels + c) * l + (col % l);
       const flat = ((n * g.channels + c) * g.height + y) * g.width + xx;
       const v = read(x, [n, c, y, xx]);
-      if (at[o] === -1) at[o] = flat;
+      if (at[o] === -1) [best[o], at[o]] = [v, flat];
       if (v > best[o]! || Number.isNaN(v)) [best[o], at[o]] = [v, flat];
     });
     return [best, at];
   }
 
-  it("finds each window's first maximum (last NaN) for any geometry, dilation and layout", () => {
+  function check(x: StridedView, g: WindowGeometry, dtype: DType, what: string): number {
+    const [best, at] = reference(x, g);
+    for (const backend of [cpu, wasm]) {
+      const withIndices = backend.maxPool(x, g, true);
+      expectSame(
+        withIndices.values,
+        allocate(dtype, best.length).map((_, i) => best[i]!),
+        `${backend.name} ${what}`,
+      );
+      expectSame(withIndices.indices!, at, `${backend.name} indices ${what}`);
+      const valuesOnly = backend.maxPool(x, g, false);
+      expect(valuesOnly.indices).toBeNull();
+      expectSame(valuesOnly.values, withIndices.values, `${backend.name} values only ${what}`);
+    }
+    return best.filter((b) => b === 1 || Number.isNaN(b)).length;
+  }
+
+  it("keeps each window's first maximum (last NaN) and its value, for any geometry, dilation and layout", () => {
     const rng = seeded(22);
     let windowsWithTies = 0;
     for (let trial = 0; trial < 400; trial++) {
@@ -62,13 +79,50 @@ describe('maxPoolIndices', () => {
       if (2 * g.padding[0] > g.kernel[0] || 2 * g.padding[1] > g.kernel[1]) continue;
       const dtype = pick(rng, FLOATS);
       const x = randomView(rng, [g.batch, g.channels, g.height, g.width], dtype, true);
-      const [best, at] = reference(x, g);
-      const out = dense(best, [g.batch, g.channels, g.outHeight, g.outWidth], dtype, int(rng, 0, 2));
-      expectSame(cpu.maxPoolIndices(x, out, g), at, `maxPoolIndices ${JSON.stringify(g)}`);
-      windowsWithTies += best.filter((b) => b === 1 || Number.isNaN(b)).length;
+      windowsWithTies += check(x, g, dtype, JSON.stringify(g));
     }
     // The special values (ties at 1, NaN) did reach the rule that picks among equal maxima.
     expect(windowsWithTies).toBeGreaterThan(100);
+  });
+
+  // 2x2 windows at stride 2 (wasm's vector kernel: four windows of a row at a time, then the rest)
+  // on odd and even sizes, with rows of fewer, exactly and more than four windows.
+  function twoByTwo(rng: Rng): WindowGeometry {
+    const [height, width] = [int(rng, 2, 9), int(rng, 2, 21)];
+    const [batch, channels] = [int(rng, 1, 2), int(rng, 1, 3)];
+    const [outHeight, outWidth] = [height >> 1, width >> 1];
+    return {
+      batch,
+      channels,
+      height,
+      width,
+      kernel: [2, 2],
+      stride: [2, 2],
+      padding: [0, 0],
+      dilation: [1, 1],
+      outHeight,
+      outWidth,
+    };
+  }
+
+  it('runs dense float32 inputs in WebAssembly with the same values and indices', () => {
+    const rng = seeded(23);
+    for (let trial = 0; trial < 120; trial++) {
+      const small = trial % 2 === 0 ? twoByTwo(rng) : randomGeometry(rng);
+      if (2 * small.padding[0] > small.kernel[0] || 2 * small.padding[1] > small.kernel[1]) continue;
+      // Enough images that the input passes wasm's size threshold (512 elements).
+      const plane = small.channels * small.height * small.width;
+      const g = { ...small, batch: Math.ceil(600 / plane) };
+      const shape = [g.batch, g.channels, g.height, g.width];
+      const values = randomView(rng, [shape.reduce((n, d) => n * d, 1)], 'float32', true);
+      const x = dense(
+        Array.from({ length: values.shape[0]! }, (_, i) => read(values, [i])),
+        shape,
+        'float32',
+        int(rng, 0, 3),
+      );
+      check(x, g, 'float32', `dense ${JSON.stringify(g)}`);
+    }
   });
 });
 

@@ -77,6 +77,12 @@ export interface WindowGeometry {
   readonly outWidth: number;
 }
 
+/** What a backend's `maxPool` gives: the pooled values, and the routing indices when asked. */
+export interface MaxPooled<S> {
+  readonly values: S;
+  readonly indices: S | null;
+}
+
 // Optimizer kernels update a parameter and its state in place, element by element in float64
 // arithmetic with one rounding per stored value. Every view they take is dense (contiguous) and of
 // the parameter's size; the optimizer works out the per-step scalars (bias corrections, decayed
@@ -173,7 +179,7 @@ export interface RmspropStep {
 /**
  * The kernels every op runs on, grouped by family. Results are fresh contiguous row-major storage
  * (typed arrays on the cpu backends; `S` is the storage type); inputs may be any strided view
- * (broadcast dims have stride 0). Index results (argReduce, maxPoolIndices) are int32. A backend never sees autograd:
+ * (broadcast dims have stride 0). Index results (argReduce, maxPool's indices) are int32. A backend never sees autograd:
  * ops own the chain rule, backends only compute values, so a faster backend slots in unchanged.
  */
 export interface Backend<S = TypedArray> {
@@ -222,10 +228,12 @@ export interface Backend<S = TypedArray> {
   /** col2im, the adjoint of unfold: columns summed back into NCHW. */
   fold(cols: StridedView<S>, g: WindowGeometry, outDtype: DType): S;
   /**
-   * Max pooling's routing: the flat index into NCHW `x` of each window's first maximum, as
-   * PyTorch's max_pool2d picks it, given the pooled `out` (`[N, C, outH, outW]`) of the same windows.
+   * Max pooling of NCHW `x` over the windows of `g` (padding never wins): the pooled values
+   * `[N, C, outH, outW]` in x's dtype and, when `withIndices`, backward's routing: the int32 flat
+   * index into `x` of each window's element PyTorch's max_pool2d picks, the first maximum in
+   * row-major order (the last NaN when the window holds one), whose value is the pooled one.
    */
-  maxPoolIndices(x: StridedView<S>, out: StridedView<S>, g: WindowGeometry): S;
+  maxPool(x: StridedView<S>, g: WindowGeometry, withIndices: boolean): MaxPooled<S>;
   /** Per row of `[N, C]` logits, `logsumexp(x) − x[target]` against int32 class indices `[N]`. */
   crossEntropy(logits: StridedView<S>, target: StridedView<S>, outDtype: DType): S;
   /** Cross-entropy's gradient `(softmax(x) − onehot(target)) · dy[:, None]`, `[N, C]`. */
@@ -264,7 +272,7 @@ const KERNEL_NAMES = {
   indexSelect: true,
   unfold: true,
   fold: true,
-  maxPoolIndices: true,
+  maxPool: true,
   crossEntropy: true,
   crossEntropyGrad: true,
   sgdStep: true,

@@ -6,7 +6,7 @@ import { gather, indexSelect, scatter, scatterAdd } from './indexing.js';
 import { argsort, cumulative } from './lines.js';
 import { matmul } from './matmul.js';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim.js';
-import { maxPoolIndices } from './pool.js';
+import { maxPool } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
 
 /**
@@ -35,7 +35,7 @@ export const cpuBackend: Backend = {
   indexSelect,
   unfold,
   fold,
-  maxPoolIndices,
+  maxPool,
   crossEntropy,
   crossEntropyGrad,
   sgdStep,

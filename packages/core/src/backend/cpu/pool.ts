@@ -1,17 +1,29 @@
-import type { StridedView, WindowGeometry } from '../backend.js';
+import { allocate, dtypeOf, type TypedArray } from '../../dtype.js';
+import type { MaxPooled, StridedView, WindowGeometry } from '../backend.js';
 import { denseOf } from './elementwise.js';
 
-// The element (flat index into x) of each window's first maximum, as PyTorch's max_pool2d picks
-// it: the first in-bounds element, in row-major order, equal to the window's max (a window of
-// -Infinity has its first in-bounds element), and when the max is NaN the last NaN (PyTorch takes an
-// element when it is greater than the best so far or NaN). Looking for the max already computed,
-// rather than comparing each element with a running best, keeps the branch predictable and stops
-// at the first match. The loop nest alone, with nothing after it: V8 compiles it on-stack mid-loop,
-// and code after the loop that had not run yet then made it deoptimize at the end of every call.
-export function maxPoolIndices(x: StridedView, out: StridedView, g: WindowGeometry): Int32Array {
+// One pass over each window's in-bounds elements in row-major order, keeping the element PyTorch's
+// max_pool2d keeps: a greater one, or any NaN (so the first maximum, or the last NaN). The first
+// in-bounds element starts the run, so a window of -Infinity keeps its first element, and padding
+// never takes part. The pooled value is the kept element's, so value and index always agree.
+export function maxPool(x: StridedView, g: WindowGeometry, withIndices: boolean): MaxPooled<TypedArray> {
   const [xs, xo] = denseOf(x);
-  const [ys, yo] = denseOf(out);
-  const at = new Int32Array(g.batch * g.channels * g.outHeight * g.outWidth);
+  const n = g.batch * g.channels * g.outHeight * g.outWidth;
+  const values = allocate(dtypeOf(x.storage), n);
+  const at = withIndices ? new Int32Array(n) : null;
+  windows(xs, xo, g, values, at);
+  return { values, indices: at };
+}
+
+// The loop nest alone, with nothing after it: V8 compiles it on-stack mid-loop, and code after the
+// loop that had not run yet then made it deoptimize at the end of every call.
+function windows(
+  xs: TypedArray,
+  xo: number,
+  g: WindowGeometry,
+  values: TypedArray,
+  at: Int32Array | null,
+): void {
   const { height: h, width: w, outHeight: oh, outWidth: ow } = g;
   const [kh, kw] = g.kernel;
   const [sh, sw] = g.stride;
@@ -30,22 +42,20 @@ export function maxPoolIndices(x: StridedView, out: StridedView, g: WindowGeomet
         const c0 = j * sw - pw;
         const ca = c0 >= 0 ? c0 : c0 + Math.ceil(-c0 / dw) * dw;
         const cb = Math.min(c0 + (kw - 1) * dw + 1, w);
-        const m = ys[yo + o]!;
-        const nan = Number.isNaN(m);
-        let k = -1;
-        window: for (let r = ra; r < rb; r += dh) {
+        let k = ra < rb && ca < cb ? base + ra * w + ca : -1;
+        let best = k < 0 ? Number.NEGATIVE_INFINITY : xs[xo + k]!;
+        for (let r = ra; r < rb; r += dh) {
           for (let c = ca; c < cb; c += dw) {
             const v = xs[xo + base + r * w + c]!;
-            if (v === m) {
+            if (v > best || v !== v) {
+              best = v;
               k = base + r * w + c;
-              break window;
             }
-            if (nan && Number.isNaN(v)) k = base + r * w + c;
           }
         }
-        at[o] = k;
+        values[o] = best;
+        if (at !== null) at[o] = k;
       }
     }
   }
-  return at;
 }

@@ -1,5 +1,5 @@
 ;; im2col (unfold) and col2im (fold) over dense float32 NCHW data for the wasm backend (driven by
-;; conv.ts). The walk is backend/cpu/conv.ts's: the (n, channel, ky, kx, oy, ox) grid in that order,
+;; conv.ts), and max pooling (driven by pool.ts). The walk is backend/cpu/conv.ts's: the (n, channel, ky, kx, oy, ox) grid in that order,
 ;; one column row of outWidth entries at a time; for each kernel offset the output positions whose
 ;; input lies inside the image form one range [lo, hi), found once, so the inner loops carry no
 ;; bounds checks. With stride 1 a row is a contiguous run, moved four lanes at a time.
@@ -119,4 +119,100 @@
       (local.set $img (i32.add (local.get $img) (i32.shl (i32.mul (local.get $h) (local.get $w)) (i32.const 2))))
       (local.set $plane (i32.add (local.get $plane) (i32.const 1)))
       (br_if $planeLoop (i32.lt_s (local.get $plane) (local.get $planes)))))
+
+;; Picks between two taps per lane, the first in row-major order $a (index $ia) or the later $b:
+  ;; max_pool2d keeps $b when it is greater or NaN (so the first maximum, or the last NaN). Picking
+  ;; pairs, then pairs of pairs, keeps the same element as a running pick over the taps in order.
+  (func $later (param $a v128) (param $b v128) (param $ia v128) (param $ib v128) (result v128 v128)
+    (local $take v128)
+    (local.set $take (v128.or (f32x4.gt (local.get $b) (local.get $a)) (f32x4.ne (local.get $b) (local.get $b))))
+    (v128.bitselect (local.get $b) (local.get $a) (local.get $take))
+    (v128.bitselect (local.get $ib) (local.get $ia) (local.get $take)))
+
+  ;; Max pooling with 2x2 windows at stride 2, no padding, no dilation (the pooling of LeNet, VGG,
+  ;; ...), four windows of a row at a time: each image row pair is loaded eight floats at a time and
+  ;; split into even and odd columns, the four taps of each window. Writes each window's kept value
+  ;; to $out and its flat element index (int32) to $at; backend/cpu/pool.ts keeps the same ones.
+  (func (export "maxpool2x2") (param $x i32) (param $out i32) (param $at i32) (param $planes i32)
+    (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
+    (local $p i32) (local $i i32) (local $j i32) (local $top i32) (local $first i32)
+    (local $r0a v128) (local $r0b v128) (local $r1a v128) (local $r1b v128) (local $idx v128)
+    (local $v01 v128) (local $i01 v128) (local $v23 v128) (local $i23 v128) (local $t i32)
+    (local $e i32) (local $best f32) (local $v f32) (local $k i32) (local $take i32)
+    (block $planesDone
+      (loop $planeLoop
+        (br_if $planesDone (i32.ge_s (local.get $p) (local.get $planes)))
+        (local.set $i (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $oh)))
+            ;; Flat index of the window row's first element: plane p, image row 2i.
+            (local.set $top
+              (i32.add (i32.mul (local.get $p) (i32.mul (local.get $h) (local.get $w)))
+                (i32.mul (i32.shl (local.get $i) (i32.const 1)) (local.get $w))))
+            (local.set $j (i32.const 0))
+            (block $vectorsDone
+              (loop $vectorLoop
+                (br_if $vectorsDone (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $ow)))
+                (local.set $first (i32.add (local.get $top) (i32.shl (local.get $j) (i32.const 1))))
+                (local.set $e (i32.add (local.get $x) (i32.shl (local.get $first) (i32.const 2))))
+                (local.set $r0a (v128.load (local.get $e)))
+                (local.set $r0b (v128.load offset=16 (local.get $e)))
+                (local.set $e (i32.add (local.get $e) (i32.shl (local.get $w) (i32.const 2))))
+                (local.set $r1a (v128.load (local.get $e)))
+                (local.set $r1b (v128.load offset=16 (local.get $e)))
+                (local.set $idx (i32x4.add (i32x4.splat (local.get $first)) (v128.const i32x4 0 2 4 6)))
+                (call $later
+                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $r0a) (local.get $r0b))
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $r0a) (local.get $r0b))
+                  (local.get $idx)
+                  (i32x4.add (local.get $idx) (v128.const i32x4 1 1 1 1)))
+                (local.set $i01)
+                (local.set $v01)
+                (local.set $idx (i32x4.add (local.get $idx) (i32x4.splat (local.get $w))))
+                (call $later
+                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $r1a) (local.get $r1b))
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $r1a) (local.get $r1b))
+                  (local.get $idx)
+                  (i32x4.add (local.get $idx) (v128.const i32x4 1 1 1 1)))
+                (local.set $i23)
+                (local.set $v23)
+                (call $later (local.get $v01) (local.get $v23) (local.get $i01) (local.get $i23))
+                (local.set $idx)
+                (local.set $v01)
+                (v128.store (local.get $out) (local.get $v01))
+                (v128.store (local.get $at) (local.get $idx))
+                (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                (local.set $at (i32.add (local.get $at) (i32.const 16)))
+                (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                (br $vectorLoop)))
+            ;; The row's last windows (fewer than four), one at a time, taps in order.
+            (block $tailDone
+              (loop $tailLoop
+                (br_if $tailDone (i32.ge_s (local.get $j) (local.get $ow)))
+                (local.set $first (i32.add (local.get $top) (i32.shl (local.get $j) (i32.const 1))))
+                (local.set $k (local.get $first))
+                (local.set $best (f32.load (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2)))))
+                (local.set $t (i32.const 1))
+                (loop $tapLoop
+                  (local.set $e
+                    (i32.add (local.get $first)
+                      (i32.add (i32.and (local.get $t) (i32.const 1))
+                        (i32.mul (i32.shr_u (local.get $t) (i32.const 1)) (local.get $w)))))
+                  (local.set $v (f32.load (i32.add (local.get $x) (i32.shl (local.get $e) (i32.const 2)))))
+                  (local.set $take (i32.or (f32.gt (local.get $v) (local.get $best)) (f32.ne (local.get $v) (local.get $v))))
+                  (local.set $best (select (local.get $v) (local.get $best) (local.get $take)))
+                  (local.set $k (select (local.get $e) (local.get $k) (local.get $take)))
+                  (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                  (br_if $tapLoop (i32.lt_s (local.get $t) (i32.const 4))))
+                (f32.store (local.get $out) (local.get $best))
+                (i32.store (local.get $at) (local.get $k))
+                (local.set $out (i32.add (local.get $out) (i32.const 4)))
+                (local.set $at (i32.add (local.get $at) (i32.const 4)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $tailLoop)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $planeLoop))))
 )

@@ -4,14 +4,16 @@ import { fold, unfold } from './conv.js';
 import { copy } from './copy.js';
 import { binary, unary } from './elementwise.js';
 import { matmul } from './matmul.js';
+import { maxPool } from './pool.js';
 import { reduce } from './reduce.js';
 
 /**
  * The WebAssembly SIMD backend. Float32 matrix products (so linear layers and convolutions) run in
  * a hand-written 128-bit SIMD kernel that sums in float32, in slices of at most 256 terms, so they
  * differ from `cpuBackend`'s float64 sums in the last bits. Dense float32 elementwise arithmetic,
- * comparisons and relu, reductions that keep trailing dims (bias gradients, max pooling), strided
- * copies (transposes made dense) and im2col/col2im also run in WebAssembly, with the same bits as `cpuBackend`; every other kernel,
+ * comparisons, relu and its gradient, reductions that keep trailing dims (bias gradients), strided
+ * copies (transposes made dense), im2col/col2im and max pooling also run in WebAssembly, with the
+ * same bits as `cpuBackend`; every other kernel,
  * dtype and layout is `cpuBackend`'s own. `getBackend()` picks this backend by itself where the
  * runtime supports WebAssembly SIMD and compiles synchronously (Node 20+, workers); where it cannot,
  * each kernel here falls back to `cpuBackend`. `BACKPROP_BACKEND=cpu` (or `wasm`) forces the choice.
@@ -35,4 +37,5 @@ export const wasmBackend: Backend = {
   copy,
   unfold,
   fold,
+  maxPool,
 };

@@ -32,8 +32,18 @@ export interface ElementwiseExports {
   gather(x: number, step: number, out: number, n: number): void;
 }
 
-/** What conv.wat exports: unfold (fold = 0) or fold (1); addresses in bytes. */
+/** What conv.wat exports: unfold (fold = 0) or fold (1), and max pooling; addresses in bytes. */
 export interface ConvExports {
+  maxpool2x2(
+    x: number,
+    out: number,
+    at: number,
+    planes: number,
+    h: number,
+    w: number,
+    oh: number,
+    ow: number,
+  ): void;
   window(
     fold: number,
     img: number,

@@ -7,7 +7,7 @@ import { matmul } from './matmul.js';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optim.js';
 import { argReduce, reduce } from './reduce.js';
 import type { GpuStorage } from './storage.js';
-import { fold, maxPoolIndices, unfold } from './window.js';
+import { fold, maxPool, unfold } from './window.js';
 
 /**
  * The WebGPU backend: every kernel in WGSL, recorded into command batches on the device that
@@ -32,7 +32,7 @@ export const webgpuBackend: Backend<GpuStorage> = {
   indexSelect,
   unfold,
   fold,
-  maxPoolIndices,
+  maxPool,
   crossEntropy,
   crossEntropyGrad,
   sgdStep,

@@ -1,5 +1,5 @@
 import type { DType } from '../../dtype.js';
-import type { WindowGeometry } from '../backend.js';
+import type { MaxPooled, WindowGeometry } from '../backend.js';
 import type { GpuStorage } from './storage.js';
 import {
   allocateGpu,
@@ -126,22 +126,26 @@ export function fold(cols: GpuView, g: WindowGeometry, outDtype: DType): GpuStor
   return out;
 }
 
-export function maxPoolIndices(x: GpuView, out: GpuView, g: WindowGeometry): GpuStorage {
+/**
+ * Max pooling, one thread per window: the element kept is the one PyTorch's max_pool2d keeps, a
+ * greater one or any NaN in row-major order (the first maximum, or the last NaN), starting from the
+ * first in-bounds element, so padding never takes part; its value is the pooled value.
+ */
+export function maxPool(x: GpuView, g: WindowGeometry, withIndices: boolean): MaxPooled<GpuStorage> {
   const ctx = contextOf(x);
   const n = g.batch * g.channels * g.outHeight * g.outWidth;
-  const at = allocateGpu(ctx, 'int32', n, 'maxPool2d');
+  const values = allocateGpu(ctx, x.storage.dtype, n, 'maxPool2d');
+  const at = withIndices ? allocateGpu(ctx, 'int32', n, 'maxPool2d') : null;
   const xT = wgslType(x.storage.dtype, 'maxPool2d');
-  const yT = wgslType(out.storage.dtype, 'maxPool2d');
-  // The pooled values' view follows the geometry: offset and four strides.
   launch(
     ctx,
-    `maxPoolIndices:${xT}:${yT}`,
+    `maxPool:${xT}:${withIndices}`,
     () =>
       HEADER +
       GEOMETRY +
       binding(1, 'x', xT) +
-      binding(2, 'pooled', yT) +
-      binding(3, 'at', 'i32', 'read_write') +
+      binding(2, 'pooled', xT, 'read_write') +
+      (withIndices ? binding(3, 'at', 'i32', 'read_write') : '') +
       nanTest(xT) +
       entry(`
   let g = geo();
@@ -150,10 +154,8 @@ export function maxPoolIndices(x: GpuView, out: GpuView, g: WindowGeometry): Gpu
   let plane = i / (g.ow * g.oh);
   let b = plane / g.c;
   let c = plane % g.c;
-  let m = ${xT}(pooled[info[20] + b * info[21] + c * info[22] + oy * info[23] + ox * info[24]]);
-  let isNan = isNanT(m);
   var k = -1;
-  // The first element equal to the window's max, or the last NaN when the max is NaN (PyTorch's pick).
+  var best = ${xT}(0);
   for (var ky = 0u; ky < g.kh; ky++) {
     let y = i32(oy * g.sh + ky * g.dh) - i32(g.ph);
     if (y < 0 || u32(y) >= g.h) { continue; }
@@ -161,16 +163,17 @@ export function maxPoolIndices(x: GpuView, out: GpuView, g: WindowGeometry): Gpu
       let xx = i32(ox * g.sw + kx * g.dw) - i32(g.pw);
       if (xx < 0 || u32(xx) >= g.w) { continue; }
       let v = x[g.off + b * g.s0 + c * g.s1 + u32(y) * g.s2 + u32(xx) * g.s3];
-      let flat = i32(plane * g.h * g.w + u32(y) * g.w + u32(xx));
-      if (v == m) { k = flat; break; }
-      if (isNan && isNanT(v)) { k = flat; }
+      if (k < 0 || v > best || isNanT(v)) {
+        best = v;
+        k = i32(plane * g.h * g.w + u32(y) * g.w + u32(xx));
+      }
     }
-    if (k >= 0 && !isNan) { break; }
   }
-  at[i] = k;`),
-    [...geometry(n, g, x), out.offset, ...out.strides],
-    [x.storage, out.storage, at],
+  // A window with no element in bounds pools to -Infinity (word 20: WGSL has no infinite constant).
+  pooled[i] = select(best, ${xT}(bitcast<f32>(info[20])), k < 0);${withIndices ? '\n  at[i] = k;' : ''}`),
+    [...geometry(n, g, x), f32Word(Number.NEGATIVE_INFINITY)],
+    at === null ? [x.storage, values] : [x.storage, values, at],
     n,
   );
-  return at;
+  return { values, indices: at };
 }

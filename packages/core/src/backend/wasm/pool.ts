@@ -1,0 +1,59 @@
+import { dtypeOf, type TypedArray } from '../../dtype.js';
+import { contiguousStrides, sizeOf } from '../../shape.js';
+import type { MaxPooled, StridedView, WindowGeometry } from '../backend.js';
+import { maxPool as cpuMaxPool } from '../cpu/pool.js';
+import { copyIn, denseF32, F32, inWasm } from './call.js';
+import { unfold } from './conv.js';
+import { reduce } from './reduce.js';
+
+// Max pooling of dense float32 NCHW data with 2x2 windows at stride 2 (the common pooling) runs in
+// conv.wat's `maxpool2x2`, four windows at a time, keeping each window's value and index together
+// as backend/cpu/pool.ts does (the same elements, so the same bits). Other windows run im2col and a
+// max reduction in wasm when no indices are wanted (inference), else the cpu kernel's single pass;
+// other dtypes, strided inputs and small or huge sizes run the cpu kernel.
+
+const MIN = 512; // input elements below which the copies cost more than they save
+const MAX = 8 << 20; // floats above which they would not fit the kept memory
+
+export function maxPool(x: StridedView, g: WindowGeometry, withIndices: boolean): MaxPooled<TypedArray> {
+  const [n, m] = [sizeOf(x.shape), g.batch * g.channels * g.outHeight * g.outWidth];
+  const fits = n >= MIN && n + 2 * m <= MAX && denseF32(x);
+  if (fits && isTwoByTwo(g)) return maxPool2x2(x, n, m, g, withIndices) ?? cpuMaxPool(x, g, withIndices);
+  if (withIndices) return cpuMaxPool(x, g, true);
+  const k = g.kernel[0] * g.kernel[1];
+  const colsShape = [g.batch, g.channels, k, g.outHeight * g.outWidth];
+  const dtype = dtypeOf(x.storage);
+  const cols = unfold(x, g, Number.NEGATIVE_INFINITY, dtype);
+  const view = { storage: cols, shape: colsShape, strides: contiguousStrides(colsShape), offset: 0 };
+  return { values: reduce('max', view, [2], dtype), indices: null };
+}
+
+function isTwoByTwo(g: WindowGeometry): boolean {
+  const [[kh, kw], [sh, sw], [ph, pw], [dh, dw]] = [g.kernel, g.stride, g.padding, g.dilation];
+  return kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && dh === 1 && dw === 1;
+}
+
+function maxPool2x2(
+  x: StridedView,
+  n: number,
+  m: number,
+  g: WindowGeometry,
+  withIndices: boolean,
+): MaxPooled<TypedArray> | null {
+  return inWasm([n, m, m], (kernels, mem, [atX, atOut, atAt]) => {
+    copyIn(mem, atX, x, n);
+    const planes = g.batch * g.channels;
+    kernels.conv.maxpool2x2(
+      atX * F32,
+      atOut * F32,
+      atAt * F32,
+      planes,
+      g.height,
+      g.width,
+      g.outHeight,
+      g.outWidth,
+    );
+    const indices = withIndices ? new Int32Array(mem.buffer, atAt * F32, m).slice() : null;
+    return { values: mem.slice(atOut, atOut + m), indices };
+  });
+}
