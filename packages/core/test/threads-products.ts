@@ -13,7 +13,8 @@ export function productHashes(): { shape: number[]; hash: number }[] {
     randn([260, 300]).matmul(randn([256, 300]).transpose(0, 1)), // B transposed (dA = g·Bᵀ)
     randn([3, 130, 150]).matmul(randn([3, 150, 300])), // batched
     randn([2, 2, 130, 300]).matmul(randn([300, 170])), // batched against a broadcast weight
-    randn([64, 1030]).matmul(randn([1030, 300])), // several k slices, few rows
+    randn([64, 1030]).matmul(randn([1030, 300])), // several k slices, few rows (split by columns)
+    randn([48, 700]).matmul(randn([524, 700]).transpose(0, 1)), // short and wide, B transposed
   ];
   return products.map((p) => ({ shape: [...p.shape], hash: hash(p.data() as Float32Array) }));
 }

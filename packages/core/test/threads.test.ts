@@ -47,6 +47,7 @@ describe('matmul on worker threads', () => {
       [3, 130, 300],
       [2, 2, 130, 170],
       [64, 300],
+      [48, 524],
     ]);
     expect(threaded).toEqual(single.products);
   });

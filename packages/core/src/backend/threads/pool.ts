@@ -15,8 +15,8 @@ const [IDLE, POSTED] = [0, 1];
 const PAGE = 65536;
 /** Largest shared memory, in pages; matmul.wat's shared build declares the same maximum. */
 const MAX_PAGES = 1024;
-/** Ints per job-table entry: `gemm`'s first ten arguments (each thread adds its own buffers). */
-export const GEMM_ARGS = 10;
+/** Ints per job-table entry: `gemm`'s first eleven arguments (each thread adds its own buffers). */
+export const GEMM_ARGS = 11;
 /** Ints of the job header at byte 0 of the shared memory (worker-source.ts): room for 16 threads. */
 export const HEADER_INTS = 64;
 const MAX_THREADS = 16;

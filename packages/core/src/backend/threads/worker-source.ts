@@ -22,7 +22,7 @@ try {
   Atomics.store(ctl, 1, -1);
 }
 Atomics.notify(ctl, 1);
-const ARGS = 10;
+const ARGS = 11;
 while (gemm !== null) {
   Atomics.wait(ctl, 0, 0);
   if (Atomics.compareExchange(ctl, 0, 1, 2) !== 1) continue;
@@ -32,7 +32,7 @@ while (gemm !== null) {
     const o = h[3] + j * ARGS;
     try {
       gemm(h[o], h[o + 1], h[o + 2], h[o + 3], h[o + 4], h[o + 5], h[o + 6], h[o + 7], h[o + 8], h[o + 9],
-        h[w], h[w + 1], h[w + 2]);
+        h[o + 10], h[w], h[w + 1], h[w + 2]);
     } catch (e) {
       Atomics.store(h, 2, 1);
     }

@@ -123,6 +123,7 @@ function productInWasm(
         pb.rs,
         pb.cs,
         c,
+        n,
         atPa * F32,
         atPb * F32,
         atT * F32,

@@ -11,7 +11,7 @@
 ;; rounding error grows with KC + K / KC rather than with K.
 ;;
 ;; Addresses are byte offsets into the imported memory; strides are counted in elements. The caller
-;; lays out the operands, C (rows of n, fully overwritten), the packing buffers and a 4x8 scratch
+;; lays out the operands, C (m rows of n, fully overwritten), the packing buffers and a 4x8 scratch
 ;; tile, all 16-byte aligned.
 (module
   (import "env" "memory" (memory 1))
@@ -192,14 +192,14 @@
       (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
       (br_if $panel (i32.lt_u (local.get $j0) (local.get $n)))))
 
-  ;; C[m x n] (rows of n, at $c) = A[m x k] B[k x n], for m, n, k >= 1. $pa holds MC x KC floats,
-  ;; $pb KC x (n rounded up to 8), $t the 4x8 scratch tile.
+  ;; C[m x n] (at $c, rows $cn elements apart: n, or more for a block of a wider C) = A[m x k] B[k x n],
+  ;; for m, n, k >= 1. $pa holds MC x KC floats, $pb KC x (n rounded up to 8), $t the 4x8 scratch tile.
   (func (export "gemm") (param $m i32) (param $n i32) (param $k i32)
     (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
-    (param $c i32) (param $pa i32) (param $pb i32) (param $t i32)
+    (param $c i32) (param $cn i32) (param $pa i32) (param $pb i32) (param $t i32)
     (local $p0 i32) (local $kc i32) (local $i0 i32) (local $mc i32) (local $j0 i32) (local $i i32)
     (local $ldc i32) (local $acc i32) (local $ap i32) (local $bp i32) (local $cp i32)
-    (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $cn) (i32.const 2)))
     (loop $slice
       (local.set $kc (i32.sub (local.get $k) (local.get $p0)))
       (if (i32.gt_s (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
@@ -222,7 +222,7 @@
                 (i32.shl (i32.mul (i32.sub (local.get $i) (local.get $i0)) (local.get $kc)) (i32.const 2))))
             (local.set $cp
               (i32.add (local.get $c)
-                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j0)) (i32.const 2))))
+                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cn)) (local.get $j0)) (i32.const 2))))
             (if (i32.and
                   (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $m))
                   (i32.le_s (i32.add (local.get $j0) (i32.const 8)) (local.get $n)))

@@ -19,6 +19,7 @@ export interface MatmulExports {
     brs: number,
     bcs: number,
     c: number,
+    cn: number,
     pa: number,
     pb: number,
     t: number,
