@@ -17,6 +17,8 @@ export type {
   AdamStep,
   Backend,
   BinaryOp,
+  ConvShape,
+  MaxPooled,
   ReduceOp,
   RmspropBuffers,
   RmspropStep,

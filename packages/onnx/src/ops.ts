@@ -1,7 +1,14 @@
 // How each recorded core op (a `gradFn` node: its name, inputs and params) becomes ONNX nodes. The
 // table has one entry per op of core's op-name union: an emitter, or the reason ONNX export
 // cannot express it, which the error names.
-import { argsort, type DType, type Node, type Tensor, type WindowGeometry } from '@backprop/core';
+import {
+  argsort,
+  type ConvShape,
+  type DType,
+  type Node,
+  type Tensor,
+  type WindowGeometry,
+} from '@backprop/core';
 import { OnnxExportError } from './errors.js';
 import type { Attr, GraphBuilder } from './graph-builder.js';
 import { elemType } from './graph-builder.js';
@@ -295,6 +302,11 @@ const emitters: Record<string, OpEmitter | string> = {
   unfold:
     'unfold (im2col) has no ONNX op; convolutions and pools export through the nn layers (Conv1d, Conv2d, MaxPool2d, AvgPool2d)',
   fold: 'fold (col2im) has no ONNX op; transposed convolutions export through the nn layer ConvTranspose2d',
+  conv2d: (b, out, n) => {
+    const c = n.params as ConvShape;
+    const inputs = n.inputs.map((t) => b.value(t));
+    b.node('Conv', inputs, { ...windowAttrs(c.g), group: { int: c.groups } }, out);
+  },
   maxPool2d: (b, out, n) => {
     const { g } = n.params as { g: WindowGeometry };
     b.node('MaxPool', [b.value(n.inputs[0]!)], windowAttrs(g), out);

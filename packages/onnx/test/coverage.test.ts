@@ -2,9 +2,11 @@
 // sort/topk, einsum, recurrent layers and transformer blocks, each run in onnxruntime-web and
 // compared with backprop's forward.
 import {
+  conv2d,
   cumsum,
   einsum,
   manualSeed,
+  maxPool2d,
   noGrad,
   randn,
   scatter,
@@ -105,6 +107,16 @@ describe('coverage: layers and ops run in onnxruntime-web with backprop outputs'
       ];
     });
     await roundTrip('norm, cumsum, einsum', model, [randn([4, 4])], ['ReduceL2', 'CumSum', 'MatMul']);
+  });
+
+  test('functional conv2d and maxPool2d (outside their layers) → Conv, MaxPool', async () => {
+    manualSeed(14);
+    const [w, b] = [randn([4, 2, 3, 3]), randn([4])];
+    const model = new Fn([], (x) => [
+      maxPool2d(conv2d(x!, w, b, { padding: 1, groups: 2 }), 2),
+      conv2d(x!, w.narrow(1, 0, 1), null, { stride: 2, dilation: [1, 2], groups: 4 }),
+    ]);
+    await roundTrip('functional conv2d, maxPool2d', model, [randn([2, 4, 6, 7])], ['Conv', 'MaxPool']);
   });
 
   test('scatter and scatterAdd → ScatterElements', async () => {

@@ -77,6 +77,13 @@ export interface WindowGeometry {
   readonly outWidth: number;
 }
 
+/** A convolution's windows, its channel groups and its output channels. */
+export interface ConvShape {
+  readonly g: WindowGeometry;
+  readonly groups: number;
+  readonly outChannels: number;
+}
+
 /** What a backend's `maxPool` gives: the pooled values, and the routing indices when asked. */
 export interface MaxPooled<S> {
   readonly values: S;
@@ -228,6 +235,21 @@ export interface Backend<S = TypedArray> {
   /** col2im, the adjoint of unfold: columns summed back into NCHW. */
   fold(cols: StridedView<S>, g: WindowGeometry, outDtype: DType): S;
   /**
+   * 2-D convolution (cross-correlation) of NCHW `x` over the windows of `g` with a contiguous
+   * `[outC, C/groups, kh, kw]` weight, plus an optional `[outC]` bias: `[N, outC, outH, outW]`.
+   */
+  conv2d(
+    x: StridedView<S>,
+    weight: StridedView<S>,
+    bias: StridedView<S> | null,
+    c: ConvShape,
+    outDtype: DType,
+  ): S;
+  /** The gradient of conv2d's input for a contiguous `dy` of its output's shape: `[N, C, H, W]`. */
+  conv2dInputGrad(dy: StridedView<S>, weight: StridedView<S>, c: ConvShape, outDtype: DType): S;
+  /** The gradient of conv2d's weight for a contiguous `dy`: `[outC, C/groups, kh, kw]`. */
+  conv2dWeightGrad(x: StridedView<S>, dy: StridedView<S>, c: ConvShape, outDtype: DType): S;
+  /**
    * Max pooling of NCHW `x` over the windows of `g` (padding never wins): the pooled values
    * `[N, C, outH, outW]` in x's dtype and, when `withIndices`, backward's routing: the int32 flat
    * index into `x` of each window's element PyTorch's max_pool2d picks, the first maximum in
@@ -272,6 +294,9 @@ const KERNEL_NAMES = {
   indexSelect: true,
   unfold: true,
   fold: true,
+  conv2d: true,
+  conv2dInputGrad: true,
+  conv2dWeightGrad: true,
   maxPool: true,
   crossEntropy: true,
   crossEntropyGrad: true,

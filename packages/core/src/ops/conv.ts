@@ -1,15 +1,23 @@
-import { attach, type BackwardRule, type RuleTable, recording, SAVES_NOTHING } from '../autograd/node.js';
-import type { WindowGeometry } from '../backend/backend.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import {
+  attach,
+  type BackwardRule,
+  type RuleTable,
+  recording,
+  recordingAll,
+  SAVES_NOTHING,
+} from '../autograd/node.js';
+import type { ConvShape, WindowGeometry } from '../backend/backend.js';
 import { kernelsFor } from '../backend/dispatch.js';
 import { checkNumel, expectNumbers, expectOptionalTensor, expectOptions, expectTensor } from '../checks.js';
+import { promote } from '../dtype.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import { add } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { maxPoolOp } from './max-pool.js';
-import { contiguous, reshape, squeeze, unsqueeze } from './movement.js';
+import { contiguous, reshape, squeeze, transpose, unsqueeze } from './movement.js';
 import type { ConvOpName } from './op-names.js';
-import { mean } from './reduce.js';
+import { mean, sum } from './reduce.js';
 
 /** A size given once for both spatial dims or as `[height, width]`. */
 export type Pair = number | readonly [number, number];
@@ -96,8 +104,6 @@ function foldColumns(cols: Tensor, g: WindowGeometry): Tensor {
 const unfoldBackward: BackwardRule<WindowGeometry> = (dy, { params: g }) => [foldColumns(dy, g)];
 const foldBackward: BackwardRule<WindowGeometry> = (dy, { params: g }) => [unfold(dy, g, 0)];
 
-const RULES = { unfold: unfoldBackward, fold: foldBackward } satisfies RuleTable<ConvOpName>;
-
 // Accepts unbatched [C, H, W] input as PyTorch does, running it as a batch of one.
 function batched(op: string, x: Tensor, run: (x4: Tensor) => Tensor): Tensor {
   if (x.ndim === 3) return squeeze(run(unsqueeze(x, 0)), 0);
@@ -110,7 +116,8 @@ function batched(op: string, x: Tensor, run: (x4: Tensor) => Tensor): Tensor {
 
 /**
  * 2-D convolution (cross-correlation, as PyTorch) of NCHW input with weight `[outC, inC/groups, kh, kw]`,
- * computed as im2col followed by one batched matmul.
+ * computed as im2col columns times the weight (on the wasm backend, each image's columns are made
+ * and multiplied inside wasm memory).
  *
  * @example
  * ```ts
@@ -142,12 +149,61 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       throw new ShapeError(`conv2d: bias must have shape [${outC}], got ${fmtShape(bias.shape)}`);
     }
     const g = geometry('conv2d', x4, [kh, kw], stride, padding, dilation);
-    const rows = inPerGroup * kh * kw;
-    const cols = reshape(unfold(x4, g, 0), [g.batch, groups, rows, g.outHeight * g.outWidth]);
-    const w = reshape(weight, [groups, outC / groups, rows]);
-    const y = reshape(matmul(w, cols), [g.batch, outC, g.outHeight, g.outWidth]);
-    return bias ? add(y, reshape(bias, [outC, 1, 1])) : y;
+    return convOp(x4, contiguous(weight), bias ?? null, { g, groups, outChannels: outC });
   });
+}
+
+// One op over the backend's convolution kernels, which may keep the im2col columns to themselves
+// (the wasm backend makes them image by image inside wasm memory).
+function convOp(x4: Tensor, weight: Tensor, bias: Tensor | null, c: ConvShape): Tensor {
+  const dtype =
+    bias === null ? promote(x4.dtype, weight.dtype) : promote(promote(x4.dtype, weight.dtype), bias.dtype);
+  const { g } = c;
+  const storage = kernelsFor('conv2d', x4, weight, bias ?? undefined).conv2d(x4, weight, bias, c, dtype);
+  const out = new Tensor(storage, [g.batch, c.outChannels, g.outHeight, g.outWidth]);
+  const inputs = bias === null ? [x4, weight] : [x4, weight, bias];
+  if (recordingAll('conv2d', out, inputs)) attach(out, 'conv2d', inputs, [x4, weight], RULES.conv2d, c);
+  return out;
+}
+
+// d conv2d: the input's gradient is the columns' gradient weightᵀ · dy folded back into the image,
+// the weight's is dy · columnsᵀ summed over the images, the bias's dy summed over all but channels.
+// Under createGraph the same products are ops, so that the gradients are differentiable again.
+const conv2dBackward: BackwardRule<ConvShape> = (dy, n) => {
+  const [x4, weight, bias] = n.inputs as [Tensor, Tensor, Tensor | undefined];
+  const c = n.params;
+  const db = bias?.requiresGrad ? sum(dy, [0, 2, 3]) : null;
+  if (isGradEnabled()) return [...convGradsByOps(dy, x4, weight, c), db];
+  const k = kernelsFor('conv2d', x4, weight);
+  const dense = contiguous(dy);
+  const dx = x4.requiresGrad ? k.conv2dInputGrad(dense, weight, c, dy.dtype) : null;
+  const dw = weight.requiresGrad ? k.conv2dWeightGrad(x4, dense, c, dy.dtype) : null;
+  return [
+    dx === null ? null : new Tensor(dx, x4.shape),
+    dw === null ? null : new Tensor(dw, weight.shape),
+    db,
+  ];
+};
+
+function convGradsByOps(
+  dy: Tensor,
+  x4: Tensor,
+  weight: Tensor,
+  c: ConvShape,
+): [Tensor | null, Tensor | null] {
+  const { g, groups } = c;
+  const rows = (g.channels / groups) * g.kernel[0] * g.kernel[1];
+  const l = g.outHeight * g.outWidth;
+  const dyBlocks = reshape(dy, [g.batch, groups, c.outChannels / groups, l]);
+  const wBlocks = reshape(weight, [groups, c.outChannels / groups, rows]);
+  const dx = x4.requiresGrad
+    ? foldColumns(reshape(matmul(transpose(wBlocks, 1, 2), dyBlocks), [g.batch, groups * rows, l]), g)
+    : null;
+  const cols = () => reshape(unfold(x4, g, 0), [g.batch, groups, rows, l]);
+  const dw = weight.requiresGrad
+    ? reshape(sum(matmul(dyBlocks, transpose(cols(), 2, 3)), 0), weight.shape)
+    : null;
+  return [dx, dw];
 }
 
 /** Options of `fold`. */
@@ -265,3 +321,9 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
   expectOptions('avgPool2d', options);
   return pool('avgPool2d', x, kernelSize, options, (w) => mean(w, 2), 0);
 }
+
+const RULES = {
+  unfold: unfoldBackward,
+  fold: foldBackward,
+  conv2d: conv2dBackward,
+} satisfies RuleTable<ConvOpName>;

@@ -2,7 +2,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { attach, type BackwardRule, type RuleTable, recording, SAVES_NOTHING } from '../autograd/node.js';
 import type { WindowGeometry } from '../backend/backend.js';
 import { kernelsFor } from '../backend/dispatch.js';
-import { type Shape, sizeOf } from '../shape.js';
+import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { scatterAddZeros } from './indexing.js';
 import { reshape } from './movement.js';
@@ -20,14 +20,15 @@ export function maxPoolOp(x4: Tensor, g: WindowGeometry): Tensor {
   const out = new Tensor(pooled.values, [g.batch, g.channels, g.outHeight, g.outWidth]);
   if (recording('maxPool2d', out, x4)) {
     const at = new Tensor(pooled.indices!, [out.size]);
-    attach(out, 'maxPool2d', [x4], SAVES_NOTHING, RULES.maxPool2d, { at, inputShape: x4.shape });
+    attach(out, 'maxPool2d', [x4], SAVES_NOTHING, RULES.maxPool2d, { at, g });
   }
   return out;
 }
 
 // d maxPool: dx[kept element of each window] += dy, a scatter-add (whose own gradient is a gather)
-const maxPoolBackward: BackwardRule<{ at: Tensor; inputShape: Shape }> = (dy, n) => {
-  const { at, inputShape } = n.params;
+const maxPoolBackward: BackwardRule<{ at: Tensor; g: WindowGeometry }> = (dy, n) => {
+  const { at, g } = n.params;
+  const inputShape = [g.batch, g.channels, g.height, g.width];
   return [reshape(scatterAddZeros(reshape(dy, [at.size]), 0, at, [sizeOf(inputShape)]), inputShape)];
 };
 

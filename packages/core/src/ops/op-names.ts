@@ -68,7 +68,7 @@ export type MatmulOpName = 'matmul';
 export type LinearOpName = 'linear';
 
 /** Ops of conv.ts (the windows convolution and pooling are built on). */
-export type ConvOpName = 'unfold' | 'fold';
+export type ConvOpName = 'unfold' | 'fold' | 'conv2d';
 
 /** Ops of max-pool.ts. */
 export type PoolOpName = 'maxPool2d';

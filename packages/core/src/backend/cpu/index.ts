@@ -1,4 +1,5 @@
 import type { Backend } from '../backend.js';
+import { convByColumns } from '../conv-by-columns.js';
 import { fold, unfold } from './conv.js';
 import { crossEntropy, crossEntropyGrad } from './cross-entropy.js';
 import { binary, copy, full, select, unary } from './elementwise.js';
@@ -35,6 +36,7 @@ export const cpuBackend: Backend = {
   indexSelect,
   unfold,
   fold,
+  ...convByColumns({ unfold, fold, matmul, binary, reduce }),
   maxPool,
   crossEntropy,
   crossEntropyGrad,

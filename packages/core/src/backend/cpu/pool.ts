@@ -47,7 +47,7 @@ function windows(
         for (let r = ra; r < rb; r += dh) {
           for (let c = ca; c < cb; c += dw) {
             const v = xs[xo + base + r * w + c]!;
-            if (v > best || v !== v) {
+            if (v > best || Number.isNaN(v)) {
               best = v;
               k = base + r * w + c;
             }

@@ -13,7 +13,13 @@ const MIN = 512; // output elements below which the copies cost more than they s
 const MAX = 8 << 20; // input + output floats above which they would not fit the kept memory
 
 /** Runs conv.wat's `window` over geometry `g`: unfold when `fold` is 0, fold when 1. */
-function runWindow(kernels: WasmKernels, fold: 0 | 1, img: number, cols: number, g: WindowGeometry): void {
+export function runWindow(
+  kernels: WasmKernels,
+  fold: 0 | 1,
+  img: number,
+  cols: number,
+  g: WindowGeometry,
+): void {
   kernels.conv.window(
     fold,
     img * F32,

@@ -1,5 +1,5 @@
 ;; im2col (unfold) and col2im (fold) over dense float32 NCHW data for the wasm backend (driven by
-;; conv.ts), and max pooling (driven by pool.ts). The walk is backend/cpu/conv.ts's: the (n, channel, ky, kx, oy, ox) grid in that order,
+;; conv.ts), a convolution's bias (driven by conv2d.ts), and max pooling (driven by pool.ts). The walk is backend/cpu/conv.ts's: the (n, channel, ky, kx, oy, ox) grid in that order,
 ;; one column row of outWidth entries at a time; for each kernel offset the output positions whose
 ;; input lies inside the image form one range [lo, hi), found once, so the inner loops carry no
 ;; bounds checks. With stride 1 a row is a contiguous run, moved four lanes at a time.
@@ -215,4 +215,29 @@
             (br $rowLoop)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $planeLoop))))
+
+  ;; x[r * l + j] += bias[r] for r < rows, j < l: a convolution's bias, one value per output channel
+  ;; row, four lanes at a time and the row's last elements one by one (nothing past a row is touched).
+  (func (export "addRows") (param $x i32) (param $bias i32) (param $rows i32) (param $l i32)
+    (local $r i32) (local $end i32) (local $v v128) (local $s f32)
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_s (local.get $r) (local.get $rows)))
+        (local.set $s (f32.load (i32.add (local.get $bias) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $v (f32x4.splat (local.get $s)))
+        (local.set $end (i32.add (local.get $x) (i32.shl (local.get $l) (i32.const 2))))
+        (block $vectorsDone
+          (loop $vectorLoop
+            (br_if $vectorsDone (i32.gt_u (i32.add (local.get $x) (i32.const 16)) (local.get $end)))
+            (v128.store (local.get $x) (f32x4.add (v128.load (local.get $x)) (local.get $v)))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (br $vectorLoop)))
+        (block $tailDone
+          (loop $tailLoop
+            (br_if $tailDone (i32.ge_u (local.get $x) (local.get $end)))
+            (f32.store (local.get $x) (f32.add (f32.load (local.get $x)) (local.get $s)))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
+            (br $tailLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
 )

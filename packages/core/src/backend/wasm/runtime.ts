@@ -33,7 +33,7 @@ export interface ElementwiseExports {
   gather(x: number, step: number, out: number, n: number): void;
 }
 
-/** What conv.wat exports: unfold (fold = 0) or fold (1), and max pooling; addresses in bytes. */
+/** What conv.wat exports: unfold (fold = 0) or fold (1), a bias per row, max pooling; addresses in bytes. */
 export interface ConvExports {
   maxpool2x2(
     x: number,
@@ -45,6 +45,7 @@ export interface ConvExports {
     oh: number,
     ow: number,
   ): void;
+  addRows(x: number, bias: number, rows: number, l: number): void;
   window(
     fold: number,
     img: number,

@@ -1,4 +1,5 @@
 import type { Backend } from '../backend.js';
+import { convByColumns } from '../conv-by-columns.js';
 import { crossEntropy, crossEntropyGrad } from './cross-entropy.js';
 import { binary, copy, full, select, unary } from './elementwise.js';
 import { gather, indexSelect, scatter, scatterAdd } from './indexing.js';
@@ -32,6 +33,7 @@ export const webgpuBackend: Backend<GpuStorage> = {
   indexSelect,
   unfold,
   fold,
+  ...convByColumns({ unfold, fold, matmul, binary, reduce }),
   maxPool,
   crossEntropy,
   crossEntropyGrad,
