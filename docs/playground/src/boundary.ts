@@ -1,7 +1,8 @@
-// The decision regions: the network evaluated on a grid over the plane, without recording a graph.
-import { noGrad, Tensor } from '@backprop/core';
+// The decision regions: the grid over the plane the network is evaluated on, and the regions read
+// from its outputs (unit-maps.ts runs the network on the grid, without recording a graph).
+import { Tensor } from '@backprop/core';
+import type { Task } from './config.js';
 import type { Plane } from './datasets.js';
-import type { PlaygroundNet } from './network.js';
 import { predict } from './objective.js';
 import type { Boundary } from './protocol.js';
 
@@ -32,23 +33,34 @@ export function gridInputs(plane: Plane, resolution: number, fixed: number[]): T
   return new Tensor(xs, [resolution * resolution, d]);
 }
 
+/** What the network's inputs are besides the grid: the task, and a map from (x1, x2, fixed...) to the inputs. */
+export interface BoundaryOptions {
+  task?: Task;
+  /** The input features of each grid row (identity when absent). */
+  inputsOf?: (grid: Tensor) => Tensor;
+}
+
 /**
- * Predicted class and its probability at every grid cell.
+ * Predicted class and its probability at every grid cell, from the network's outputs `z` on a
+ * resolution² grid (row-major, as `gridInputs`); for regression also the predicted value
+ * (`values`), with `classes` 1 where it is > 0 and `confidence` its size capped at 1. unit-maps.ts
+ * runs the grid (`planeMaps`).
  *
  * @example
  * ```ts
- * const b = boundaryOf(net, 2, { min: -1, max: 1 }, 40, []);
- * b.classes.length; // 1600
+ * boundaryFromOutputs(net.forward(gridInputs(plane, 40, [])), 2, 40).classes.length; // 1600
  * ```
  */
-export function boundaryOf(
-  net: PlaygroundNet,
-  classes: number,
-  plane: Plane,
-  resolution: number,
-  fixed: number[],
-): Boundary {
-  const z = noGrad(() => net.forward(gridInputs(plane, resolution, fixed)));
+export function boundaryFromOutputs(z: Tensor, classes: number, resolution: number, task?: Task): Boundary {
+  if (task === 'regression') {
+    const values = Float32Array.from(z.data());
+    return {
+      resolution,
+      classes: Uint8Array.from(values, (v) => (v > 0 ? 1 : 0)),
+      confidence: Float32Array.from(values, (v) => Math.min(1, Math.abs(v))),
+      values,
+    };
+  }
   const p = predict(classes, z);
   return { resolution, classes: Uint8Array.from(p.classes), confidence: p.confidence };
 }

@@ -1,20 +1,22 @@
 // Losses and predictions for the network's logits. Two classes use one output unit, as the lecture
-// draws it (class 1 where the logit is > 0); more classes use one output per class (argmax).
+// draws it (class 1 where the logit is > 0); more classes use one output per class (argmax). A
+// regression set has one linear output, trained with the squared error whatever the loss field says.
 import { oneHot, sigmoid, softmax, type Tensor } from '@backprop/core';
 import { bceWithLogits, crossEntropy, hingeLoss, mseLoss, multiMarginLoss } from '@backprop/nn';
-import type { LossName } from './config.js';
+import type { LossName, Task } from './config.js';
 
 /**
- * Number of output units for a task with `classes` classes.
+ * Number of output units for a task with `classes` classes (one for regression).
  *
  * @example
  * ```ts
  * outputUnits(2); // 1
  * outputUnits(3); // 3
+ * outputUnits(1, 'regression'); // 1
  * ```
  */
-export function outputUnits(classes: number): number {
-  return classes === 2 ? 1 : classes;
+export function outputUnits(classes: number, task: Task = 'classification'): number {
+  return task === 'regression' || classes === 2 ? 1 : classes;
 }
 
 // Targets as each binary loss wants them: 0/1 floats, or -1/+1 for the hinge, shaped [n, 1].
@@ -34,14 +36,23 @@ const MULTI: Record<LossName, (z: Tensor, labels: Tensor, classes: number) => Te
 };
 
 /**
- * The mean loss of logits `z` [n, outputs] against int32 class labels [n].
+ * The mean loss of logits `z` [n, outputs] against int32 class labels [n]; for regression, the
+ * squared error of the output `z` [n, 1] against float targets [n] (`loss` is not used).
  *
  * @example
  * ```ts
  * lossOf('cross-entropy', 2, tensor([[0]]), tensor([1], { dtype: 'int32' })).item(); // ln 2
+ * lossOf('mse', 1, tensor([[0.5]]), tensor([1]), 'regression').item(); // 0.25
  * ```
  */
-export function lossOf(loss: LossName, classes: number, z: Tensor, labels: Tensor): Tensor {
+export function lossOf(
+  loss: LossName,
+  classes: number,
+  z: Tensor,
+  labels: Tensor,
+  task: Task = 'classification',
+): Tensor {
+  if (task === 'regression') return mseLoss(z, labels.reshape([-1, 1]));
   return classes === 2 ? BINARY[loss](z, labels) : MULTI[loss](z, labels, classes);
 }
 

@@ -1,12 +1,17 @@
 // The messages between the page and the training worker. Only plain data crosses: numbers,
 // arrays and typed arrays, never tensors, so the page itself needs no part of backprop.
-import type { PlaygroundConfig } from './config.js';
+import type { PlaygroundConfig, Task } from './config.js';
 import type { Plane } from './datasets.js';
+import type { LessonReply, LessonRequest } from './lesson/types.js';
 
-/** Points of one split: x row-major [n, inputs.length], labels the class indices. */
+/**
+ * Points of one split: x row-major [n, inputs.length], labels the class indices. For a regression
+ * set, `values` holds the real targets and `labels` is 1 where the target is > 0.
+ */
 export interface Points {
   x: Float32Array;
   labels: Int32Array;
+  values?: Float32Array;
 }
 
 /**
@@ -21,9 +26,14 @@ export interface Points {
 export interface DataInfo {
   name: string;
   description: string;
+  /** Classification, or regression (one real output, a real target per point). */
+  task: Task;
   classes: number;
   classNames: string[];
+  /** Names of the data's columns (x holds inputs.length numbers per point). */
   inputs: string[];
+  /** Names of the network's inputs: the chosen features of (x1, x2), or `inputs` for the tables. */
+  features: string[];
   plane: Plane;
   fixedInputs: number[];
   train: Points;
@@ -45,7 +55,9 @@ export interface DataInfo {
  */
 export interface GraphTrace {
   example: number;
+  /** The class index (regression: the real target). */
   target: number;
+  /** The predicted class (regression: the network's output). */
   predicted: number;
   loss: number;
   sizes: number[];
@@ -63,8 +75,25 @@ export interface GraphTrace {
 export interface Boundary {
   resolution: number;
   classes: Uint8Array;
-  /** Probability of the predicted class, in [1/classes, 1]. */
+  /** Probability of the predicted class, in [1/classes, 1] (regression: |value| capped at 1). */
   confidence: Float32Array;
+  /** Regression only: the predicted value at every cell (then `classes` is 1 where it is > 0). */
+  values?: Float32Array;
+}
+
+/**
+ * Every hidden unit's output over the plane on a coarse resolution² grid, row 0 at the top (as the
+ * boundary): `layers[l]` is hidden layer l + 1, unit u's map `[u * resolution², (u + 1) * resolution²)`.
+ *
+ * @example
+ * ```ts
+ * const cells = units.resolution ** 2;
+ * const map = units.layers[0]!.subarray(u * cells, (u + 1) * cells); // unit u of the first hidden layer
+ * ```
+ */
+export interface UnitMaps {
+  resolution: number;
+  layers: Float32Array[];
 }
 
 /** The loss curves: full-set losses measured at `steps`. */
@@ -89,12 +118,15 @@ export interface Snapshot {
   epoch: number;
   trainLoss: number;
   validationLoss: number;
+  /** Share of points classified right; NaN for a regression set. */
   trainAccuracy: number;
   validationAccuracy: number;
-  /** Predicted class of every training point, in order. */
+  /** Predicted class of every training point, in order (regression: 1 where the output is > 0). */
   predictions: Int32Array;
   history: History;
   boundary: Boundary;
+  /** Each hidden unit's output over the plane, drawn inside its node in the graph view. */
+  units: UnitMaps;
   graph: GraphTrace;
 }
 
@@ -105,11 +137,22 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'select'; example: number }
+  /** A new learning rate for the running network: the optimizer's lr changes in place. */
+  | { type: 'lr'; lr: number }
   /** Steps between two snapshots while training; Infinity is as fast as the worker goes. */
-  | { type: 'speed'; stepsPerSlice: number };
+  | { type: 'speed'; stepsPerSlice: number }
+  /** The lesson mode: run one iteration of a lesson's network (answered by a 'lesson' reply). */
+  | { type: 'lesson'; request: LessonRequest };
 
 /** Worker -> page. `running` tells the page whether training goes on after this message. */
 export type FromWorker =
   | { type: 'data'; info: DataInfo }
+  /** The lesson mode's numbers, computed with backprop (or why they could not be). */
+  | { type: 'lesson'; reply: LessonReply }
   | { type: 'snapshot'; snapshot: Snapshot; running: boolean }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /**
+   * The loss (or the weights) stopped being finite at `step`: training stopped, and the worker
+   * trains this run no further. No snapshot of the non-finite network is sent.
+   */
+  | { type: 'diverged'; step: number; message: string };

@@ -1,7 +1,7 @@
 // One example's forward and backward pass, read out for the graph view: every weight with its
 // gradient, every node with its value and its ∂loss/∂net (retainGrad on the layers' net inputs).
 import type { TensorDataset } from '@backprop/data';
-import type { LossName } from './config.js';
+import type { LossName, Task } from './config.js';
 import type { PlaygroundNet } from './network.js';
 import { lossOf, predict } from './objective.js';
 import type { GraphTrace } from './protocol.js';
@@ -11,7 +11,8 @@ const list = (values: ArrayLike<number>): number[] => Array.from(values);
 /**
  * Runs example `index` of `data` forward and backward through `net` alone and reads out what the
  * graph view draws. The gradients it leaves on the parameters are cleared again, so a trace between
- * two training steps changes nothing about the training.
+ * two training steps changes nothing about the training. For regression, `target` and `predicted`
+ * are the real target and the network's output.
  *
  * @example
  * ```ts
@@ -25,6 +26,7 @@ export function traceExample(
   classes: number,
   data: TensorDataset,
   index: number,
+  task: Task = 'classification',
 ): GraphTrace {
   const [x, label] = data.get(index);
   const input = x.reshape([1, -1]);
@@ -32,13 +34,13 @@ export function traceExample(
   net.zeroGrad();
   const { nets, outs } = net.trace(input, { retain: true });
   const z = outs.at(-1)!;
-  const value = lossOf(loss, classes, z, target);
+  const value = lossOf(loss, classes, z, target, task);
   value.backward();
   const layers = net.layers;
   const result: GraphTrace = {
     example: index,
     target: target.item(),
-    predicted: predict(classes, z).classes[0]!,
+    predicted: task === 'regression' ? z.item() : predict(classes, z).classes[0]!,
     loss: value.item(),
     sizes: net.sizes,
     activations: [list(input.data()), ...outs.map((o) => list(o.data()))],

@@ -1,8 +1,9 @@
 // The training worker: owns the Session, steps it in slices of about a frame, and posts a snapshot
 // after each slice. Training never runs on the page's thread, so the page never freezes.
 import { initWebGPU } from '@backprop/core';
+import { answerLesson } from './lesson/compute.js';
 import type { FromWorker, Snapshot, ToWorker } from './protocol.js';
-import { Session } from './session.js';
+import { divergenceMessage, Session } from './session.js';
 
 // The slice of the dedicated-worker global this file uses (the project's lib is DOM, not WebWorker).
 interface WorkerScope {
@@ -26,19 +27,23 @@ function post(message: FromWorker): void {
   scope.postMessage(message);
 }
 
-// A snapshot, or a stop with the reason when the loss has stopped being a number. On WebGPU the
-// weights are read back first (once per frame, not per step).
+// Stops for good when the run has diverged: the page keeps drawing the last finite snapshot.
+function reportDivergence(): boolean {
+  const divergence = session?.divergence;
+  if (!divergence) return false;
+  running = false;
+  post({ type: 'diverged', step: divergence.step, message: divergenceMessage(divergence) });
+  return true;
+}
+
+// A snapshot, or the divergence when the loss or a weight has stopped being finite (that snapshot
+// is never sent, so no picture of NaN weights is drawn). On WebGPU the weights are read back first
+// (once per frame, not per step).
 async function publish(): Promise<void> {
-  if (!session) return;
+  if (!session || reportDivergence()) return;
   await session.syncFromDevice();
   const snapshot: Snapshot = session.snapshot(example);
-  if (!Number.isFinite(snapshot.trainLoss)) {
-    running = false;
-    post({
-      type: 'error',
-      message: `training diverged at step ${snapshot.step} (loss ${snapshot.trainLoss}): lower the learning rate and reset`,
-    });
-  }
+  if (reportDivergence()) return;
   post({ type: 'snapshot', snapshot, running });
 }
 
@@ -62,7 +67,7 @@ async function slice(): Promise<void> {
   do {
     session.step();
     steps += 1;
-  } while (steps < stepsPerSlice && performance.now() - start < SLICE_MS);
+  } while (!session.divergence && steps < stepsPerSlice && performance.now() - start < SLICE_MS);
   await publish();
   // A macrotask between slices lets 'pause' and 'select' messages in.
   if (running) setTimeout(() => guarded(slice), Number.isFinite(stepsPerSlice) ? FRAME_MS : 0);
@@ -80,6 +85,7 @@ async function handle(message: ToWorker): Promise<void> {
       await publish();
       return;
     case 'train':
+      if (reportDivergence()) return;
       if (!running) {
         running = true;
         setTimeout(() => guarded(slice), 0);
@@ -91,11 +97,19 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     case 'step':
       running = false;
+      if (reportDivergence()) return;
       session?.step();
       await publish();
       return;
+    case 'lr':
+      session?.setLearningRate(message.lr);
+      return;
     case 'speed':
       stepsPerSlice = message.stepsPerSlice;
+      return;
+    case 'lesson':
+      // Independent of the training run: the lesson's own tiny network, computed at once.
+      post({ type: 'lesson', reply: answerLesson(message.request) });
       return;
     case 'select':
       example = message.example;

@@ -27,23 +27,33 @@ export interface GraphLayout {
 
 const MARGIN = { left: 90, right: 120, top: 70, bottom: 36 };
 const MAX_SPACING = 76;
+/**
+ * The closest two nodes of a column come: a wide layer makes the view taller rather than its nodes
+ * smaller, so that each node keeps room for its heatmap.
+ */
+export const MIN_SPACING = 24;
+/** A node's radius as a share of the spacing of the widest column. */
+const RADIUS_SHARE = 0.36;
 const BIAS_Y = 26;
 
 /**
- * Lays out a network of layer sizes `sizes` in a `width` × `height` box.
+ * Lays out a network of layer sizes `sizes` in a box `width` wide and at least `minHeight` tall:
+ * taller where the widest layer needs more than `minHeight` at MIN_SPACING.
  *
  * @example
  * ```ts
  * layoutGraph([2, 1], 400, 300).nodes[0]![0]!.x; // 90, the left margin
+ * layoutGraph([2, 32, 1]).height; // 850: 31 gaps of 24 and the margins
  * ```
  */
-export function layoutGraph(sizes: number[], width = 640, height = 400): GraphLayout {
+export function layoutGraph(sizes: number[], width = 640, minHeight = 400): GraphLayout {
   const columns = Math.max(1, sizes.length - 1);
   const span = width - MARGIN.left - MARGIN.right;
-  const room = height - MARGIN.top - MARGIN.bottom;
   const widest = Math.max(...sizes);
+  const height = Math.max(minHeight, MARGIN.top + MARGIN.bottom + (widest - 1) * MIN_SPACING);
+  const room = height - MARGIN.top - MARGIN.bottom;
   const spacing = Math.min(MAX_SPACING, room / Math.max(1, widest - 1));
-  const radius = Math.max(4, Math.min(18, spacing * 0.32));
+  const radius = Math.max(4, Math.min(18, spacing * RADIUS_SHARE));
   const nodes = sizes.map((n, l) => {
     const x = MARGIN.left + (span * l) / columns;
     // Centre each column on the box's middle, so narrow layers sit level with wide ones.
