@@ -4,13 +4,21 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type BenchSuite, type CaseResult, fmt } from './harness.js';
 import { describeMachine } from './machine.js';
+import { rooflineSuite } from './roofline/suite.js';
 import { cnnSuite } from './suites/cnn.js';
 import { matmulSuite } from './suites/matmul.js';
 import { mlpSuite } from './suites/mlp.js';
 import { scalarSuite } from './suites/scalar.js';
 import { sequenceSuite } from './suites/sequence.js';
 
-const SUITES: readonly BenchSuite[] = [scalarSuite, matmulSuite, mlpSuite, cnnSuite, sequenceSuite];
+const SUITES: readonly BenchSuite[] = [
+  scalarSuite,
+  matmulSuite,
+  mlpSuite,
+  cnnSuite,
+  sequenceSuite,
+  rooflineSuite,
+];
 const RESULTS = fileURLToPath(new URL('../results.json', import.meta.url));
 
 /** A bad command line: printed without a stack trace. */

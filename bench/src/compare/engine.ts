@@ -6,13 +6,27 @@ import type { TimingPlan, WorkloadResult } from './timing.js';
 /** Engine names, in table order: backprop first, then the peers it is divided by. */
 export const ENGINES = [
   'backprop',
+  'backprop-1t',
   'backprop-webgpu',
+  'pytorch-1t',
+  'pytorch-2t',
   'tfjs-wasm',
   'tfjs-cpu',
   'jax-js',
   'micrograd',
 ] as const;
 export type EngineName = (typeof ENGINES)[number];
+
+/** The engines that need Debian's PyTorch (`/usr/bin/python3` importing torch); skipped where it is absent. */
+export const TORCH_ENGINES: readonly EngineName[] = ['pytorch-1t', 'pytorch-2t'];
+
+/**
+ * Environment an engine's worker process starts with, on top of the parent's: backprop's thread
+ * pool reads BACKPROP_THREADS once, when it starts, so it is set before the process exists.
+ */
+export const ENGINE_ENV: Partial<Record<EngineName, Record<string, string>>> = {
+  'backprop-1t': { BACKPROP_THREADS: '1' },
+};
 
 /** Runs one workload under a timing plan and reports what it measured. */
 export type WorkloadRunner = (plan: TimingPlan) => Promise<WorkloadResult>;
@@ -38,8 +52,14 @@ export async function loadEngine(name: EngineName): Promise<Engine> {
   switch (name) {
     case 'backprop':
       return (await import('./engines/backprop.js')).engine;
+    case 'backprop-1t':
+      return (await import('./engines/backprop.js')).oneThreadEngine;
     case 'backprop-webgpu':
       return (await import('./engines/backprop.js')).webgpuEngine;
+    case 'pytorch-1t':
+      return (await import('./engines/pytorch.js')).torchEngine(1);
+    case 'pytorch-2t':
+      return (await import('./engines/pytorch.js')).torchEngine(2);
     case 'tfjs-wasm':
       return (await import('./engines/tfjs.js')).tfjsEngine('wasm');
     case 'tfjs-cpu':

@@ -5,14 +5,17 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describeMachine } from '../machine.js';
+import { FULL_PROBE, measureRoofline, peakGflops, QUICK_PROBE, type Roofline } from '../roofline/measure.js';
 import { type CompareOptions, PAIR_BUDGET_SEC, parseCompareArgs, USAGE, UsageError } from './cli.js';
 import { Collector } from './collect.js';
 import { runsWorkload } from './engine.js';
+import { skipTorchEngines } from './engines/python.js';
 import { rowsOf, summaryOf } from './report.js';
 import { runRound, WORKER_NODE_FLAGS } from './spawn.js';
-import { round, toJson } from './stats.js';
+import { fmt3, round, toJson } from './stats.js';
 import { type RunInfo, renderSummary, writeResultsSection } from './summary.js';
-import { checkTargets } from './targets.js';
+import { checkTargets, type Peak } from './targets.js';
+import { backpropThreads } from './threads.js';
 import { FULL_PLAN, QUICK_PLAN } from './timing.js';
 
 const JSON_OUT = fileURLToPath(new URL('../../compare-results.json', import.meta.url));
@@ -39,7 +42,7 @@ async function runAll(opts: CompareOptions, c: Collector): Promise<string[]> {
         pair.sec += outcome.wallSec;
         pair.rounds++;
         const line = c.add(engine, workload, outcome);
-        const where = `${workload.padEnd(6)} ${engine.padEnd(9)} ${r}/${opts.rounds} ${outcome.wallSec.toFixed(1).padStart(5)} s`;
+        const where = `${workload.padEnd(6)} ${engine.padEnd(11)} ${r}/${opts.rounds} ${outcome.wallSec.toFixed(1).padStart(5)} s`;
         console.log(`${where}  ${line}`);
       }
     }
@@ -55,6 +58,25 @@ async function runAll(opts: CompareOptions, c: Collector): Promise<string[]> {
 function planText(quick: boolean): string {
   const p = quick ? QUICK_PLAN : FULL_PLAN;
   return `each measurement warmed up ${p.warmupSec} s (at least one call) then timed ${p.timedSec} s (at least one call)`;
+}
+
+// The wasm SIMD peak for the matmul targets: the probe on 1 and 2 threads at once, when backprop
+// runs matmul in this run.
+async function probePeak(opts: CompareOptions): Promise<{ roofline: Roofline; peak?: Peak } | undefined> {
+  if (!opts.workloads.includes('matmul') || !opts.engines.includes('backprop')) return undefined;
+  const roofline = await measureRoofline(opts.quick ? QUICK_PROBE : FULL_PROBE);
+  const threads = backpropThreads();
+  const perThread = peakGflops(roofline, 1);
+  if (perThread === undefined) return { roofline };
+  // A thread count the probe did not run (BACKPROP_THREADS above 2) is read as one thread's peak × threads.
+  const gflops = peakGflops(roofline, threads) ?? perThread * threads;
+  return { roofline, peak: { gflops, threads, perThread } };
+}
+
+function rooflineText(r: Roofline): string {
+  const fig = (x: Roofline['muladd']) =>
+    typeof x === 'string' ? x : x.map((p) => `${fmt3(p.total)} on ${p.threads}`).join(', ');
+  return `wasm SIMD roofline (bench/src/roofline, run once before the rounds), GFLOP/s on threads run at once: f32x4.mul + f32x4.add ${fig(r.muladd)}; f32x4.relaxed_madd (Node with --experimental-wasm-relaxed-simd) ${fig(r.relaxed)}.`;
 }
 
 function results(c: Collector) {
@@ -74,6 +96,7 @@ function writeJson(
   info: RunInfo,
   opts: CompareOptions,
   targets: ReturnType<typeof checkTargets>,
+  roofline: Roofline | undefined,
 ) {
   const { machine, loadAverageEnd, nodeFlags, ...run } = info;
   const setups = [...c.setups].map(([engine, setup]) => ({
@@ -102,18 +125,25 @@ function writeJson(
     agreement,
     mismatches: c.mismatches.map((text) => ({ text })),
     targets,
+    roofline: roofline ?? null,
   };
   writeFileSync(JSON_OUT, toJson(body));
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const opts = parseCompareArgs(argv);
+  const asked = parseCompareArgs(argv);
+  // PyTorch's engines need Debian's torch; where it is missing (CI) they are left out, with why.
+  const { engines, skipped } = skipTorchEngines(asked.engines);
+  const opts = { ...asked, engines };
   const machine = describeMachine();
   console.log(
     `${machine.cpu} (${machine.cores} cores), node ${machine.node}, load ${machine.loadAverage}, commit ${machine.commit}`,
   );
-  console.log(`${opts.rounds} round(s) of ${opts.engines.join(', ')} on ${opts.workloads.join(', ')}\n`);
   const started = performance.now();
+  for (const s of skipped) console.log(`skipping ${s.engine}: ${s.why}`);
+  const probed = await probePeak(opts);
+  if (probed) console.log(rooflineText(probed.roofline));
+  console.log(`${opts.rounds} round(s) of ${opts.engines.join(', ')} on ${opts.workloads.join(', ')}\n`);
   const c = new Collector();
   const shortened = await runAll(opts, c);
   const info: RunInfo = {
@@ -125,11 +155,13 @@ async function main(argv: readonly string[]): Promise<void> {
     nodeFlags: WORKER_NODE_FLAGS.join(' '),
     wallSec: (performance.now() - started) / 1e3,
     shortened,
+    skipped,
+    roofline: probed ? rooflineText(probed.roofline) : undefined,
   };
-  const targets = checkTargets(c);
+  const targets = checkTargets(c, probed?.peak);
   const summary = renderSummary(c, info, targets);
   console.log(`\n${summary}\n`);
-  writeJson(c, info, opts, targets);
+  writeJson(c, info, opts, targets, probed?.roofline);
   console.log(`wrote ${JSON_OUT}`);
   if (opts.complete) {
     writeResultsSection(RESULTS_MD, summary);

@@ -1,7 +1,7 @@
 // Runs one round in a fresh Node process and parses its RESULT line.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type EngineName, RESULT_PREFIX, type WorkerOutput } from './engine.js';
+import { ENGINE_ENV, type EngineName, RESULT_PREFIX, type WorkerOutput } from './engine.js';
 import type { Workload } from './spec.js';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -27,26 +27,39 @@ export interface RoundOutcome {
   readonly wallSec: number;
 }
 
+/** What a worker script printed after `RESULT `, or why it printed nothing. */
+export interface ScriptOutcome {
+  /** The JSON text after the prefix, when the script printed a RESULT line. */
+  readonly result: string | null;
+  /** Set when the process crashed, timed out or printed no RESULT line. */
+  readonly crash?: string;
+  readonly wallSec: number;
+}
+
 /**
- * Spawns `node --import tsx worker.ts <engine> <workload>` and waits for it (killed after
- * `timeoutSec`). Its stderr is kept only to explain a crash.
+ * Spawns `node <WORKER_NODE_FLAGS> [nodeFlags] --import tsx <script> <args>` and waits for it
+ * (killed after `timeoutSec`); `@backprop/*` resolves to the built packages unless `source`. Its
+ * stderr is kept only to explain a crash.
  *
  * @example
  * ```ts
- * const { output } = await runRound('backprop', 'mlp', { quick: true, source: false, timeoutSec: 120 });
+ * const { result } = await runScript(WORKER, ['backprop', 'mlp'], { source: false, timeoutSec: 120 });
  * ```
  */
-export function runRound(
-  engine: EngineName,
-  workload: Workload,
-  opts: { quick: boolean; source: boolean; timeoutSec: number },
-): Promise<RoundOutcome> {
-  const args = [...WORKER_NODE_FLAGS, '--import', 'tsx', WORKER, engine, workload];
-  if (opts.quick) args.push('--quick');
+export function runScript(
+  script: string,
+  args: readonly string[],
+  opts: { source: boolean; timeoutSec: number; env?: Record<string, string>; nodeFlags?: readonly string[] },
+): Promise<ScriptOutcome> {
+  const argv = [...WORKER_NODE_FLAGS, ...(opts.nodeFlags ?? []), '--import', 'tsx', script, ...args];
   const started = performance.now();
   return new Promise((resolve) => {
-    const env = { ...process.env, TSX_TSCONFIG_PATH: opts.source ? TSCONFIG.src : TSCONFIG.dist };
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const env = {
+      ...process.env,
+      ...opts.env,
+      TSX_TSCONFIG_PATH: opts.source ? TSCONFIG.src : TSCONFIG.dist,
+    };
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -60,12 +73,32 @@ export function runRound(
       clearTimeout(timer);
       const wallSec = (performance.now() - started) / 1e3;
       const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      if (line) resolve({ output: JSON.parse(line.slice(RESULT_PREFIX.length)) as WorkerOutput, wallSec });
+      if (line) resolve({ result: line.slice(RESULT_PREFIX.length), wallSec });
       else {
         const why = signal ? `killed by ${signal} after ${Math.round(wallSec)} s` : `exit code ${code}`;
         const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-        resolve({ output: null, crash: `${why}: ${tail}`, wallSec });
+        resolve({ result: null, crash: `${why}: ${tail}`, wallSec });
       }
     });
   });
+}
+
+/**
+ * Spawns `node --import tsx worker.ts <engine> <workload>` with the engine's environment
+ * (`ENGINE_ENV`) and parses its RESULT line.
+ *
+ * @example
+ * ```ts
+ * const { output } = await runRound('backprop', 'mlp', { quick: true, source: false, timeoutSec: 120 });
+ * ```
+ */
+export async function runRound(
+  engine: EngineName,
+  workload: Workload,
+  opts: { quick: boolean; source: boolean; timeoutSec: number },
+): Promise<RoundOutcome> {
+  const args = [engine, workload, ...(opts.quick ? ['--quick'] : [])];
+  const out = await runScript(WORKER, args, { ...opts, env: ENGINE_ENV[engine] });
+  if (out.result === null) return { output: null, crash: out.crash, wallSec: out.wallSec };
+  return { output: JSON.parse(out.result) as WorkerOutput, wallSec: out.wallSec };
 }

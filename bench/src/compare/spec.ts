@@ -83,30 +83,44 @@ function convLayer(rng: () => number, inC: number, outC: number): ConvInit {
   return { inC, outC, w: uniform(rng, outC * inC * 9, bound), b: uniform(rng, outC, bound) };
 }
 
-/** Initial MLP weights and the one fixed batch (`x` is `[64, 784]`, `y` holds class indices). */
+/** Initial MLP weights and the one fixed batch (`x` is `[batch, sizes[0]]`, `y` holds class indices). */
 export interface MlpProblem {
+  /** Layer widths, input first: `[784, 256, 128, 10]` for the side-by-side MLP. */
+  readonly sizes: readonly number[];
+  readonly batch: number;
   readonly layers: readonly DenseInit[];
   readonly x: Float32Array;
   readonly y: Int32Array;
 }
 
+function checkPositive(what: string, values: readonly number[]): void {
+  const bad = values.find((v) => !(Number.isInteger(v) && v >= 1));
+  if (bad !== undefined) throw new RangeError(`${what} must be positive integers, got ${bad}`);
+}
+
 /**
- * The MLP problem every engine trains on.
+ * The MLP problem every engine trains on: by default the side-by-side one (784-256-128-10, batch
+ * 64); other widths and batches (the scaling script's) draw from the same seed in the same order.
  *
  * @example
  * ```ts
  * mlpProblem().layers.map((l) => l.outF); // [256, 128, 10]
+ * mlpProblem([784, 1024, 1024, 10], 8).x.length; // 6272
  * ```
  */
-export function mlpProblem(): MlpProblem {
+export function mlpProblem(sizes: readonly number[] = MLP.sizes, batch: number = MLP.batch): MlpProblem {
+  if (sizes.length < 2)
+    throw new RangeError(`mlpProblem: sizes needs an input and an output width, got [${sizes.join(', ')}]`);
+  checkPositive('mlpProblem: sizes', sizes);
+  checkPositive('mlpProblem: batch', [batch]);
   const rng = seeded(1);
-  const s = MLP.sizes;
-  const layers = [dense(rng, s[0], s[1]), dense(rng, s[1], s[2]), dense(rng, s[2], s[3])];
-  return { layers, x: normal(rng, MLP.batch * s[0]), y: labels(rng, MLP.batch, s[3]) };
+  const layers = sizes.slice(1).map((outF, i) => dense(rng, sizes[i]!, outF));
+  return { sizes, batch, layers, x: normal(rng, batch * sizes[0]!), y: labels(rng, batch, sizes.at(-1)!) };
 }
 
-/** Initial CNN weights and the one fixed batch (`x` is `[32, 1, 28, 28]`). */
+/** Initial CNN weights and the one fixed batch (`x` is `[batch, 1, 28, 28]`). */
 export interface CnnProblem {
+  readonly batch: number;
   readonly conv1: ConvInit;
   readonly conv2: ConvInit;
   /** `[10, 784]`, its inputs in PyTorch's flatten order (channel, row, column). */
@@ -116,20 +130,23 @@ export interface CnnProblem {
 }
 
 /**
- * The CNN problem every engine trains on.
+ * The CNN problem every engine trains on: by default batch 32; other batches (the scaling
+ * script's) draw the same weights, then their images.
  *
  * @example
  * ```ts
  * cnnProblem().fc.inF; // 784
+ * cnnProblem(8).y.length; // 8
  * ```
  */
-export function cnnProblem(): CnnProblem {
+export function cnnProblem(batch: number = CNN.batch): CnnProblem {
+  checkPositive('cnnProblem: batch', [batch]);
   const rng = seeded(2);
   const conv1 = convLayer(rng, 1, CNN.c1);
   const conv2 = convLayer(rng, CNN.c1, CNN.c2);
   const fc = dense(rng, CNN.c2 * 7 * 7, CNN.classes);
-  const x = normal(rng, CNN.batch * CNN.side * CNN.side);
-  return { conv1, conv2, fc, x, y: labels(rng, CNN.batch, CNN.classes) };
+  const x = normal(rng, batch * CNN.side * CNN.side);
+  return { batch, conv1, conv2, fc, x, y: labels(rng, batch, CNN.classes) };
 }
 
 /** The matmul operands: `a`, `b` and the output gradient `g`, all `[n, n]` row-major. */

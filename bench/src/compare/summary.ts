@@ -1,7 +1,7 @@
 // The text of a finished run: the same markdown goes to the terminal and, after a full run, into
 // bench/RESULTS.md between two markers (text outside them is hand-written and left alone).
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { Machine } from '../machine.js';
+import { writeMarkedBlock } from '../results-md.js';
 import { type Collector, describeCheck } from './collect.js';
 import { ENGINES, type EngineName } from './engine.js';
 import { medianTable, ratioTable } from './report.js';
@@ -18,6 +18,10 @@ export interface RunInfo {
   readonly wallSec: number;
   /** Pairs that ran fewer rounds because their processes were slow. */
   readonly shortened: string[];
+  /** Engines left out of this run, with why (PyTorch where /usr/bin/python3 has no torch). */
+  readonly skipped: { readonly engine: EngineName; readonly why: string }[];
+  /** The roofline probe's figures, one sentence, when the run measured them. */
+  readonly roofline?: string;
 }
 
 const BEGIN =
@@ -52,6 +56,7 @@ export function renderSummary(c: Collector, info: RunInfo, targets: readonly Tar
     const note = c.notes.get(e);
     return `- **${e}**: ${c.setups.get(e) ?? 'did not start'}${note ? `; ${note}` : ''}`;
   });
+  const skipped = info.skipped.map((s) => `- **${s.engine}**: skipped: ${s.why}`);
   return [
     `${m.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${m.commit}\`; ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}.`,
     `Load average ${m.loadAverage} at the start, ${info.loadAverageEnd} at the end. ${info.rounds} round(s), each a fresh`,
@@ -59,6 +64,8 @@ export function renderSummary(c: Collector, info: RunInfo, targets: readonly Tar
     ...(info.shortened.length > 0 ? [`Fewer rounds for slow pairs: ${info.shortened.join('; ')}.`] : []),
     '',
     ...setups,
+    ...skipped,
+    ...(info.roofline ? ['', info.roofline] : []),
     '',
     'Medians over the rounds, (min–max); higher is better everywhere:',
     '',
@@ -68,7 +75,7 @@ export function renderSummary(c: Collector, info: RunInfo, targets: readonly Tar
     '',
     ratioTable(c, peers),
     '',
-    'Issue 6 targets:',
+    'Issue 15 targets:',
     '',
     targetTable(targets),
     '',
@@ -88,13 +95,5 @@ export function renderSummary(c: Collector, info: RunInfo, targets: readonly Tar
  * ```
  */
 export function writeResultsSection(path: string, body: string): void {
-  const text = readFileSync(path, 'utf8');
-  const block = `${BEGIN}\n\n${body}\n\n${END}`;
-  const start = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? `${text.slice(0, start)}${block}${text.slice(end + END.length)}`
-      : `${text.trimEnd()}\n\n## Side by side\n\n${block}\n`;
-  writeFileSync(path, next);
+  writeMarkedBlock(path, { begin: BEGIN, end: END, heading: 'Side by side' }, body);
 }

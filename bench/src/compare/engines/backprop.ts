@@ -19,15 +19,18 @@ import { build, countNodes, expression } from '../../suites/scalar.js';
 import type { Engine } from '../engine.js';
 import {
   CNN,
+  type CnnProblem,
   type ConvInit,
   cnnProblem,
   type DenseInit,
   MATMUL_N,
   MLP,
+  type MlpProblem,
   matmulProblem,
   mlpProblem,
   scalarDraws,
 } from '../spec.js';
+import { backpropThreads, THREAD_WORK_TEXT } from '../threads.js';
 import {
   type Check,
   lossCheck,
@@ -74,32 +77,31 @@ function conv(init: ConvInit): Conv2d {
   return layer;
 }
 
-// Losses of the first two steps are taken before timing, so every engine reports the same two. On
-// webgpu every step reads its loss back (as fit does), so a step is timed to its end on the GPU.
-async function train(name: string, model: Module, x: Tensor, y: Tensor, lr: number, plan: TimingPlan) {
+// zeroGrad, forward, loss, backward, update; on webgpu the loss is read back (as fit does), so a
+// step is timed to its end on the GPU.
+function stepOf(model: Module, x: Tensor, y: Tensor, lr: number): () => number | Promise<number> {
   const opt = new SGD(model.parameters(), { lr });
-  const step = (): number | Promise<number> => {
+  return () => {
     opt.zeroGrad();
     const loss = crossEntropy(model.forward(x), y);
     loss.backward();
     opt.step();
     return loss.device === 'cpu' ? loss.item() : loss.itemAsync();
   };
-  const check = lossCheck(await step(), await step());
-  return { measurements: [measure(`${name} step`, 'steps/s', await timeCalls(step, plan))], check };
 }
 
-async function mlp(plan: TimingPlan, device: Device = 'cpu'): Promise<WorkloadResult> {
-  const p = mlpProblem();
-  const [l1, l2, l3] = p.layers.map(linear) as [Linear, Linear, Linear];
-  const model = new Sequential(l1, new ReLU(), l2, new ReLU(), l3).to(device);
-  const x = tensor(p.x, { shape: [MLP.batch, MLP.sizes[0]], device });
-  return train('mlp', model, x, tensor(p.y, { device }), MLP.lr, plan);
+// Linear layers with ReLU between them, as many as `p.sizes` asks for.
+function mlpModel(p: MlpProblem): Module {
+  const layers: Module[] = [];
+  p.layers.forEach((init, i) => {
+    if (i > 0) layers.push(new ReLU());
+    layers.push(linear(init));
+  });
+  return new Sequential(...layers);
 }
 
-async function cnn(plan: TimingPlan, device: Device = 'cpu'): Promise<WorkloadResult> {
-  const p = cnnProblem();
-  const model = new Sequential(
+function cnnModel(p: CnnProblem): Module {
+  return new Sequential(
     conv(p.conv1),
     new ReLU(),
     new MaxPool2d(2),
@@ -108,9 +110,45 @@ async function cnn(plan: TimingPlan, device: Device = 'cpu'): Promise<WorkloadRe
     new MaxPool2d(2),
     new Flatten(),
     linear(p.fc),
-  ).to(device);
-  const x = tensor(p.x, { shape: [CNN.batch, 1, CNN.side, CNN.side], device });
-  return train('cnn', model, x, tensor(p.y, { device }), CNN.lr, plan);
+  );
+}
+
+/**
+ * One SGD training step of the MLP or CNN problem on the cpu device, returning its loss: what the
+ * scaling script times at every batch and width.
+ *
+ * @example
+ * ```ts
+ * const step = backpropStep(mlpProblem([784, 64, 64, 10], 8));
+ * step(); // 2.30...
+ * ```
+ */
+export function backpropStep(p: MlpProblem | CnnProblem): () => number {
+  const { model, x, lr } =
+    'layers' in p
+      ? { model: mlpModel(p), x: tensor(p.x, { shape: [p.batch, p.sizes[0]!] }), lr: MLP.lr }
+      : { model: cnnModel(p), x: tensor(p.x, { shape: [p.batch, 1, CNN.side, CNN.side] }), lr: CNN.lr };
+  return stepOf(model, x, tensor(p.y), lr) as () => number;
+}
+
+// Losses of the first two steps are taken before timing, so every engine reports the same two.
+async function train(name: string, step: () => number | Promise<number>, plan: TimingPlan) {
+  const check = lossCheck(await step(), await step());
+  return { measurements: [measure(`${name} step`, 'steps/s', await timeCalls(step, plan))], check };
+}
+
+async function mlp(plan: TimingPlan, device: Device = 'cpu'): Promise<WorkloadResult> {
+  const p = mlpProblem();
+  const model = mlpModel(p).to(device);
+  const x = tensor(p.x, { shape: [p.batch, p.sizes[0]!], device });
+  return train('mlp', stepOf(model, x, tensor(p.y, { device }), MLP.lr), plan);
+}
+
+async function cnn(plan: TimingPlan, device: Device = 'cpu'): Promise<WorkloadResult> {
+  const p = cnnProblem();
+  const model = cnnModel(p).to(device);
+  const x = tensor(p.x, { shape: [p.batch, 1, CNN.side, CNN.side], device });
+  return train('cnn', stepOf(model, x, tensor(p.y, { device }), CNN.lr), plan);
 }
 
 // The first element of a result, read back (to the end of the GPU's work on webgpu).
@@ -176,9 +214,31 @@ async function scalarGraph(plan: TimingPlan): Promise<WorkloadResult> {
  * ```
  */
 export const engine: Engine = {
-  init: async () =>
-    `${getBackend().name} backend, float32 (scalar graph: float64 0-d tensors), ${loadedFrom()}`,
+  init: async () => {
+    const threads = backpropThreads();
+    const how = getBackend().name === 'wasm' ? `, ${threads} thread(s) for ${THREAD_WORK_TEXT}` : '';
+    return `${getBackend().name} backend${how}, float32 (scalar graph: float64 0-d tensors), ${loadedFrom()}`;
+  },
   workloads: { mlp, cnn, matmul, scalar: scalarGraph },
+};
+
+/**
+ * backprop with `BACKPROP_THREADS=1` (set by the parent when it spawns this engine's worker): the
+ * per-core figure the issue's targets divide by PyTorch's one-thread one.
+ *
+ * @example
+ * ```ts
+ * await oneThreadEngine.init(); // 'wasm backend, 1 thread (BACKPROP_THREADS=1), ...'
+ * ```
+ */
+export const oneThreadEngine: Engine = {
+  init: async () => {
+    const threads = backpropThreads();
+    if (threads !== 1)
+      throw new Error(`backprop-1t: BACKPROP_THREADS=1 was not set (would use ${threads} threads)`);
+    return `${getBackend().name} backend, 1 thread (BACKPROP_THREADS=1), float32 (scalar graph: float64 0-d tensors), ${loadedFrom()}`;
+  },
+  workloads: engine.workloads,
 };
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
