@@ -126,6 +126,33 @@ describe('maxPool', () => {
   });
 });
 
+describe('maxPool past one call', () => {
+  it('runs 2x2 pooling of an input larger than the kept memory a few images per call, indices counted from the whole input', () => {
+    const rng = seeded(24);
+    // 7 images of 3 x 600 x 601: five fit one call (8M floats with the outputs), so two calls.
+    const [batch, channels, height, width] = [7, 3, 600, 601];
+    const g: WindowGeometry = {
+      batch,
+      channels,
+      height,
+      width,
+      kernel: [2, 2],
+      stride: [2, 2],
+      padding: [0, 0],
+      dilation: [1, 1],
+      outHeight: 300,
+      outWidth: 300,
+    };
+    const values = Array.from({ length: batch * channels * height * width }, () =>
+      randomValue(rng, 'float32', true),
+    );
+    const x = dense(values, [batch, channels, height, width], 'float32', 1);
+    const [a, b] = [wasm.maxPool(x, g, true), cpu.maxPool(x, g, true)];
+    expectSame(a.values, b.values, 'values');
+    expectSame(a.indices!, b.indices!, 'indices');
+  });
+});
+
 describe('crossEntropy rows', () => {
   // The composed ops' values: logsumexp shifted by the row max (0 when infinite), softmax likewise.
   function logSumExp(row: number[]): number {

@@ -171,3 +171,27 @@ describe('wasm elementwise kernels', () => {
     expect(wasmBackend.binary('add', vb, vb, [1000], 'int32')).toBeInstanceOf(Int32Array);
   });
 });
+
+describe('wasm elementwise kernels past their one-call size', () => {
+  // Over 4M elements a flat walk goes through wasm a million elements at a time.
+  it('gives the cpu bits for same-shape and scalar operands and for unary ops, chunk edges included', () => {
+    const rng = seeded(23);
+    const n = (4 << 20) + (1 << 20) + 3;
+    const a = view(rng, [n]);
+    const b = view(rng, [n]);
+    const s = view(rng, []);
+    for (const op of ['add', 'mul', 'reluGrad', 'lt'] as BinaryOp[]) {
+      expectSame(
+        wasmBackend.binary(op, a, b, [n], 'float32'),
+        cpuBackend.binary(op, a, b, [n], 'float32'),
+        op,
+      );
+      expectSame(
+        wasmBackend.binary(op, a, s, [n], 'float32'),
+        cpuBackend.binary(op, a, s, [n], 'float32'),
+        `${op} scalar`,
+      );
+    }
+    expectSame(wasmBackend.unary('relu', a, 'float32'), cpuBackend.unary('relu', a, 'float32'), 'relu');
+  });
+});

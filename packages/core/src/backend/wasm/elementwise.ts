@@ -44,10 +44,12 @@ const MIRRORED: Partial<Record<BinaryOp, BinaryOp>> = {
 const UNARY_CODES: Partial<Record<UnaryOp, number>> = { relu: 0, neg: 1, abs: 2, square: 3, sqrt: 4 };
 
 // Measured crossovers: below MIN elements, or runs shorter than MIN_RUN, the TypeScript loop is as
-// fast as the copies and calls; above MAX, three copies would not fit the kept memory.
+// fast as the copies and calls; above MAX, three copies would not fit the kept memory, so a flat
+// walk (one run: same-shape operands, or a scalar) goes through wasm CHUNK elements at a time.
 const MIN = 512;
 const MIN_RUN = 32;
 const MAX = 4 << 20;
+const CHUNK = 1 << 20;
 
 /**
  * The walk of `binary` over `outShape` as runs of `inner` elements, when wasm can take it: each
@@ -78,10 +80,30 @@ export function binary(
 ): TypedArray {
   const n = sizeOf(outShape);
   const p =
-    BINARY_CODES[op] === undefined || outDtype !== 'float32' || n < MIN || n > MAX
-      ? null
-      : plan(op, a, b, outShape);
-  return (p === null ? null : binaryInWasm(p, n)) ?? cpuBinary(op, a, b, outShape, outDtype);
+    BINARY_CODES[op] === undefined || outDtype !== 'float32' || n < MIN ? null : plan(op, a, b, outShape);
+  const result =
+    p === null ? null : n <= MAX ? binaryInWasm(p, n) : p.rows === 1 ? binaryInChunks(p, n) : null;
+  return result ?? cpuBinary(op, a, b, outShape, outDtype);
+}
+
+// One run of n > MAX elements (same-shape operands, or a scalar b), CHUNK elements per call.
+function binaryInChunks(p: NonNullable<ReturnType<typeof plan>>, n: number): Float32Array | null {
+  const out = new Float32Array(n);
+  const code = BINARY_CODES[p.op]!;
+  const [a0, b0] = [p.aBases[0]!, p.bBases[0]!];
+  for (let start = 0; start < n; start += CHUNK) {
+    const len = Math.min(CHUNK, n - start);
+    const done = inWasm([len, p.sb === 0 ? 4 : len, len], (kernels, mem, [atA, atB, atOut]) => {
+      copyIn(mem, atA, p.a, len, a0 + start);
+      if (p.sb === 0) mem.fill(p.b.storage[b0]!, atB, atB + 4);
+      else copyIn(mem, atB, p.b, len, b0 + start);
+      kernels.elementwise.binary(code, atA * F32, atB * F32, p.sb * 16, atOut * F32, len);
+      out.set(mem.subarray(atOut, atOut + len), start);
+      return true;
+    });
+    if (done === null) return null;
+  }
+  return out;
 }
 
 function binaryInWasm(p: NonNullable<ReturnType<typeof plan>>, n: number): Float32Array | null {
@@ -107,14 +129,24 @@ function binaryInWasm(p: NonNullable<ReturnType<typeof plan>>, n: number): Float
 export function unary(op: UnaryOp, x: StridedView, outDtype: DType, p0 = 0, p1 = 0): TypedArray {
   const n = sizeOf(x.shape);
   const code = UNARY_CODES[op];
-  const fits = code !== undefined && outDtype === 'float32' && n >= MIN && n <= MAX && denseF32(x);
+  const fits = code !== undefined && outDtype === 'float32' && n >= MIN && denseF32(x);
   return (fits ? unaryInWasm(code, x, n) : null) ?? cpuUnary(op, x, outDtype, p0, p1);
 }
 
+// Up to MAX elements in one call, CHUNK at a time beyond.
 function unaryInWasm(code: number, x: StridedView, n: number): Float32Array | null {
-  return inWasm([n, n], (kernels, mem, [atX, atOut]) => {
-    copyIn(mem, atX, x, n);
-    kernels.elementwise.unary(code, atX * F32, atOut * F32, n);
-    return mem.slice(atOut, atOut + n);
-  });
+  const out = n <= MAX ? null : new Float32Array(n);
+  const step = out === null ? n : CHUNK;
+  for (let start = 0; start < n; start += step) {
+    const len = Math.min(step, n - start);
+    const done = inWasm([len, len], (kernels, mem, [atX, atOut]) => {
+      copyIn(mem, atX, x, len, x.offset + start);
+      kernels.elementwise.unary(code, atX * F32, atOut * F32, len);
+      if (out === null) return mem.slice(atOut, atOut + len);
+      out.set(mem.subarray(atOut, atOut + len), start);
+      return out;
+    });
+    if (done === null || out === null) return done;
+  }
+  return out;
 }

@@ -7,19 +7,22 @@ import { unfold } from './conv.js';
 import { reduce } from './reduce.js';
 
 // Max pooling of dense float32 NCHW data with 2x2 windows at stride 2 (the common pooling) runs in
-// conv.wat's `maxpool2x2`, four windows at a time, keeping each window's value and index together
-// as backend/cpu/pool.ts does (the same elements, so the same bits). Other windows run im2col and a
-// max reduction in wasm when no indices are wanted (inference), else the cpu kernel's single pass;
-// other dtypes, strided inputs and small or huge sizes run the cpu kernel.
+// conv.wat's `maxpool2x2`, four windows at a time and as many images per call as fit, keeping each
+// window's value and index together as backend/cpu/pool.ts does (the same elements, so the same
+// bits). Other windows run im2col and a max reduction in wasm when no indices are wanted
+// (inference), else the cpu kernel's single pass; other dtypes, strided inputs, small sizes, and
+// other windows too large for the kept memory run the cpu kernel.
 
 const MIN = 512; // input elements below which the copies cost more than they save
 const MAX = 8 << 20; // floats above which they would not fit the kept memory
 
 export function maxPool(x: StridedView, g: WindowGeometry, withIndices: boolean): MaxPooled<TypedArray> {
   const [n, m] = [sizeOf(x.shape), g.batch * g.channels * g.outHeight * g.outWidth];
+  if (n >= MIN && denseF32(x) && isTwoByTwo(g)) {
+    return maxPool2x2(x, g, withIndices) ?? cpuMaxPool(x, g, withIndices);
+  }
   const fits = n >= MIN && n + 2 * m <= MAX && denseF32(x);
-  if (fits && isTwoByTwo(g)) return maxPool2x2(x, n, m, g, withIndices) ?? cpuMaxPool(x, g, withIndices);
-  if (withIndices) return cpuMaxPool(x, g, true);
+  if (!fits || withIndices) return cpuMaxPool(x, g, withIndices);
   const k = g.kernel[0] * g.kernel[1];
   const colsShape = [g.batch, g.channels, k, g.outHeight * g.outWidth];
   const dtype = dtypeOf(x.storage);
@@ -33,27 +36,38 @@ function isTwoByTwo(g: WindowGeometry): boolean {
   return kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && dh === 1 && dw === 1;
 }
 
-function maxPool2x2(
-  x: StridedView,
-  n: number,
-  m: number,
-  g: WindowGeometry,
-  withIndices: boolean,
-): MaxPooled<TypedArray> | null {
-  return inWasm([n, m, m], (kernels, mem, [atX, atOut, atAt]) => {
-    copyIn(mem, atX, x, n);
-    const planes = g.batch * g.channels;
-    kernels.conv.maxpool2x2(
-      atX * F32,
-      atOut * F32,
-      atAt * F32,
-      planes,
-      g.height,
-      g.width,
-      g.outHeight,
-      g.outWidth,
-    );
-    const indices = withIndices ? new Int32Array(mem.buffer, atAt * F32, m).slice() : null;
-    return { values: mem.slice(atOut, atOut + m), indices };
-  });
+// As many images per call as fit the kept memory (one at least); each call's indices count from its
+// first image, so they are moved on by the elements before it.
+function maxPool2x2(x: StridedView, g: WindowGeometry, withIndices: boolean): MaxPooled<TypedArray> | null {
+  const image = g.channels * g.height * g.width;
+  const pooled = g.channels * g.outHeight * g.outWidth;
+  const perCall = Math.max(1, Math.floor(MAX / (image + 2 * pooled)));
+  const values = new Float32Array(g.batch * pooled);
+  const indices = withIndices ? new Int32Array(g.batch * pooled) : null;
+  for (let first = 0; first < g.batch; first += perCall) {
+    const images = Math.min(perCall, g.batch - first);
+    const [n, m] = [images * image, images * pooled];
+    const done = inWasm([n, m, m], (kernels, mem, [atX, atOut, atAt]) => {
+      copyIn(mem, atX, x, n, x.offset + first * image);
+      const planes = images * g.channels;
+      kernels.conv.maxpool2x2(
+        atX * F32,
+        atOut * F32,
+        atAt * F32,
+        planes,
+        g.height,
+        g.width,
+        g.outHeight,
+        g.outWidth,
+      );
+      values.set(mem.subarray(atOut, atOut + m), first * pooled);
+      if (indices === null) return true;
+      const at = new Int32Array(mem.buffer, atAt * F32, m);
+      const shift = first * image;
+      for (let i = 0; i < m; i++) indices[first * pooled + i] = at[i]! + shift;
+      return true;
+    });
+    if (done === null) return null;
+  }
+  return { values, indices };
 }
