@@ -252,6 +252,38 @@ describe('scatterAdd into a flat output', () => {
   });
 });
 
+describe('plain SGD in wasm', () => {
+  it("gives the cpu kernel's bits at any offset, maximizing or not, and writes only its window", () => {
+    const rng = seeded(26);
+    for (const [n, maximize] of [
+      [4099, false],
+      [70001, true],
+    ] as const) {
+      const param = Array.from({ length: n }, () => randomValue(rng, 'float32', true));
+      const grad = Array.from({ length: n }, () => randomValue(rng, 'float32', true));
+      const o = {
+        lr: 0.037,
+        momentum: 0,
+        dampening: 0,
+        nesterov: false,
+        weightDecay: 0,
+        maximize,
+        first: true,
+      };
+      const [pw, pc] = [dense(param, [n], 'float32', 3), dense(param, [n], 'float32', 3)];
+      pw.storage.fill(7, 0, 3);
+      pc.storage.fill(7, 0, 3);
+      wasm.sgdStep(pw, dense(grad, [n], 'float32', 1), null, o);
+      cpu.sgdStep(pc, dense(grad, [n], 'float32'), null, o);
+      expectSame(pw.storage, pc.storage, `sgd n=${n}`);
+      expect(Array.from(pw.storage.subarray(0, 3))).toEqual([7, 7, 7]);
+      // It did step: most elements moved (not those whose gradient is 0 or whose value is infinite).
+      const moved = param.filter((v, i) => !Object.is(Math.fround(v), pw.storage[3 + i])).length;
+      expect(moved).toBeGreaterThan(n / 2);
+    }
+  });
+});
+
 describe('fused optimizer updates', () => {
   // Each kernel on views at an offset inside larger storage gives the same bits as on views at
   // offset 0, and writes nothing outside its window.

@@ -167,4 +167,42 @@
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (br_if $l (i32.lt_u (local.get $x) (local.get $end)))))
+
+  ;; y[i] = f32(y[i] + a * x[i]) for i < n, in float64 with one rounding to float32 at the store, as
+  ;; backend/cpu/optim.ts's plain SGD step computes it (so the same bits): two lanes of float64 per
+  ;; half vector, the last elements one by one (nothing past y[n - 1] is written).
+  (func (export "axpy") (param $y i32) (param $x i32) (param $a f64) (param $n i32)
+    (local $end i32) (local $av v128) (local $yv v128) (local $xv v128) (local $lo v128) (local $hi v128)
+    (local.set $av (f64x2.splat (local.get $a)))
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vectorsDone
+      (loop $vectorLoop
+        (br_if $vectorsDone (i32.gt_u (i32.add (local.get $y) (i32.const 16)) (local.get $end)))
+        (local.set $yv (v128.load (local.get $y)))
+        (local.set $xv (v128.load (local.get $x)))
+        (local.set $lo
+          (f32x4.demote_f64x2_zero
+            (f64x2.add (f64x2.promote_low_f32x4 (local.get $yv))
+              (f64x2.mul (local.get $av) (f64x2.promote_low_f32x4 (local.get $xv))))))
+        (local.set $hi
+          (f32x4.demote_f64x2_zero
+            (f64x2.add
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $yv) (local.get $yv)))
+              (f64x2.mul (local.get $av)
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv)))))))
+        (v128.store (local.get $y)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $vectorLoop)))
+    (block $tailDone
+      (loop $tailLoop
+        (br_if $tailDone (i32.ge_u (local.get $y) (local.get $end)))
+        (f32.store (local.get $y)
+          (f32.demote_f64
+            (f64.add (f64.promote_f32 (f32.load (local.get $y)))
+              (f64.mul (local.get $a) (f64.promote_f32 (f32.load (local.get $x)))))))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $tailLoop))))
 )

@@ -31,6 +31,7 @@ export interface ElementwiseExports {
   binary(op: number, a: number, b: number, bStep: number, out: number, n: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   gather(x: number, step: number, out: number, n: number): void;
+  axpy(y: number, x: number, a: number, n: number): void;
 }
 
 /** What conv.wat exports: unfold (fold = 0) or fold (1), a bias per row, max pooling; addresses in bytes. */
