@@ -1,7 +1,8 @@
 // The views in headless Chromium, at desktop and phone sizes: the layout fits a phone, axe-core
 // finds no accessibility violations, Train and Pause keep the keyboard focus, the legend has a
 // shape and a colour-blind-safe colour per class, each hidden unit has a heatmap that follows the
-// training, Discretize redraws without a new run, and the loss axis is logarithmic. Run with
+// training, Discretize redraws without a new run, the loss axis is logarithmic, and the graph's
+// numbers open as tables from the keyboard. Run with
 // `npx vitest run --config docs/playground/vitest.e2e.config.ts docs/playground/views.e2e.test.ts`.
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
@@ -14,7 +15,8 @@ import {
   setHidden,
 } from './browser-harness.js';
 import type {} from './src/main.js'; // its `window.__playground` type
-import { CLASS_RGB, MAX_TINT, tint } from './src/ui/colors.js';
+import type { GraphTrace } from './src/protocol.js';
+import { CLASS_RGB, fmt, MAX_TINT, tint } from './src/ui/colors.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const DESKTOP: Screen = { width: 1280, height: 800 };
@@ -116,6 +118,96 @@ async function boundaryColours(p: Page): Promise<Set<string>> {
   return new Set(colours);
 }
 
+/** A table of the graph's numbers as the page shows it. */
+interface ShownTable {
+  id: string;
+  caption: string;
+  head: string[];
+  /** Each body row's header cells (th scope=row) and then its data cells, as text. */
+  rows: string[][];
+  /** How many header cells each body row starts with. */
+  rowHeaders: number[];
+}
+
+async function readTables(p: Page): Promise<ShownTable[]> {
+  return p.$$eval('#graph-tables table', (tables) =>
+    tables.map((t) => {
+      const table = t as HTMLTableElement;
+      const body = Array.from(table.tBodies[0]!.rows);
+      return {
+        id: table.id,
+        caption: table.caption?.textContent ?? '',
+        head: Array.from(table.tHead!.querySelectorAll('th[scope="col"]'), (th) => th.textContent ?? ''),
+        rows: body.map((row) => Array.from(row.cells, (cell) => cell.textContent ?? '')),
+        rowHeaders: body.map((row) => row.querySelectorAll('th[scope="row"]').length),
+      };
+    }),
+  );
+}
+
+const snapshotGraph = (p: Page): Promise<GraphTrace> =>
+  p.evaluate(() => window.__playground!.snapshot!.graph);
+
+/** A body row a table must show: its table's id, its index, its cells. */
+interface ExpectedRow {
+  table: string;
+  row: number;
+  cells: string[];
+}
+
+// XOR's 2–4–1 network: a few weights and gradients, and nodes' value, δ, bias and bias gradient, as
+// the graph's readout writes them (four significant digits). Row r of a layer's table is weights[r]:
+// into node ⌊r / inputs⌋ + 1 from input r mod inputs + 1.
+function expectedRows(g: GraphTrace): ExpectedRow[] {
+  const n = (v: number) => fmt(v, 4);
+  const node = (layer: number, i: number) => [
+    n(g.activations[layer]![i]!),
+    n(g.deltas[layer - 1]![i]!),
+    n(g.biases[layer - 1]![i]!),
+    n(g.biasGrads[layer - 1]![i]!),
+  ];
+  return [
+    {
+      table: 'graph-table-weights-1',
+      row: 0,
+      cells: ['x1', 'node 1', n(g.weights[0]![0]!), n(g.weightGrads[0]![0]!)],
+    },
+    {
+      table: 'graph-table-weights-1',
+      row: 5,
+      cells: ['x2', 'node 3', n(g.weights[0]![5]!), n(g.weightGrads[0]![5]!)],
+    },
+    {
+      table: 'graph-table-weights-2',
+      row: 3,
+      cells: ['node 4', 'z', n(g.weights[1]![3]!), n(g.weightGrads[1]![3]!)],
+    },
+    {
+      table: 'graph-table-nodes',
+      row: 0,
+      cells: ['0 (input)', 'x1', n(g.activations[0]![0]!), '–', '–', '–'],
+    },
+    { table: 'graph-table-nodes', row: 3, cells: ['1 (hidden)', 'node 2', ...node(1, 1)] },
+    { table: 'graph-table-nodes', row: 6, cells: ['2 (output)', 'z', ...node(2, 0)] },
+  ];
+}
+
+// The rows of `expected` as `tables` show them.
+const shownRows = (tables: ShownTable[], expected: ExpectedRow[]): string[][] =>
+  expected.map((e) => tables.find((t) => t.id === e.table)?.rows[e.row] ?? []);
+
+// Waits until the page's tables show the expected rows of `g` (they update at most every 250 ms).
+async function waitForTables(p: Page, g: GraphTrace): Promise<void> {
+  await p.waitForFunction(
+    (expected) =>
+      expected.every((e) => {
+        const row = document.querySelector<HTMLTableElement>(`#${e.table}`)?.tBodies[0]?.rows[e.row];
+        return row && Array.from(row.cells, (c) => c.textContent).join('|') === e.cells.join('|');
+      }),
+    expectedRows(g),
+  );
+}
+
 describe('the layout on a phone', () => {
   afterAll(closePages);
 
@@ -176,9 +268,27 @@ describe('accessibility', () => {
   afterAll(closePages);
 
   for (const screen of [DESKTOP, ...PHONES]) {
-    it(`has no axe-core violations at ${screen.width}×${screen.height}, trained and paused`, async () => {
+    it(`has no axe-core violations at ${screen.width}×${screen.height}, trained and paused, the tables open`, async () => {
       const p = await page(screen);
       await train(p, 20);
+      await p.click('#graph-numbers > summary');
+      await p.waitForSelector('#graph-numbers[open] #graph-table-nodes td');
+      // The tables scroll inside their own box, which stays on the screen: the page does not scroll
+      // sideways.
+      const box = await p.evaluate(() => {
+        const tables = document.getElementById('graph-tables')!;
+        const r = tables.getBoundingClientRect();
+        return {
+          left: r.left,
+          right: r.right,
+          scrolls: tables.scrollHeight > tables.clientHeight,
+          page: document.documentElement.scrollWidth,
+        };
+      });
+      expect(box.page).toBeLessThanOrEqual(screen.width);
+      expect(box.left).toBeGreaterThanOrEqual(0);
+      expect(box.right).toBeLessThanOrEqual(screen.width);
+      expect(box.scrolls).toBe(true);
       const violations = await axeViolations(p);
       if (violations.length > 0) console.log(JSON.stringify(violations, null, 2));
       expect(violations).toEqual([]);
@@ -366,6 +476,59 @@ describe('the graph view and the plots', () => {
     expect(ticks.at(-1)).toBe('1');
     expect(Number(ticks[0])).toBeCloseTo(lowest, 12);
     expect(ticks.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("gives the keyboard the weights, gradients and nodes as tables, the snapshot's numbers, updated by a Step", async () => {
+    const p = await page(DESKTOP);
+    await train(p, 20);
+    // The summary comes after Discretize in the tab order; Enter opens it; the tables' scroll box is
+    // next, labelled.
+    await p.focus('#discretize');
+    await p.keyboard.press('Tab');
+    expect(await p.evaluate(() => document.activeElement?.matches('#graph-numbers > summary'))).toBe(true);
+    expect(await p.locator('#graph-tables table').count()).toBe(0); // built only once opened
+    await p.keyboard.press('Enter');
+    await p.waitForSelector('#graph-numbers[open] #graph-table-nodes td');
+    await p.keyboard.press('Tab');
+    expect(await p.evaluate(() => document.activeElement?.id)).toBe('graph-tables');
+    expect(await p.getAttribute('#graph-tables', 'aria-label')).toMatch(/weights, gradients and nodes/);
+
+    const tables = await readTables(p);
+    expect(tables.map((t) => [t.id, t.rows.length])).toEqual([
+      ['graph-table-weights-1', 2 * 4],
+      ['graph-table-weights-2', 4 * 1],
+      ['graph-table-nodes', 2 + 4 + 1],
+    ]);
+    for (const t of tables) {
+      expect(t.caption).not.toBe('');
+      expect(t.rowHeaders).toEqual(t.rows.map(() => 2)); // from and to; layer and node
+    }
+    expect(tables[0]!.head).toEqual(['from', 'to', 'weight', '∂L/∂w']);
+    expect(tables[2]!.head).toEqual(['layer', 'node', 'value', 'δ', 'bias', '∂L/∂b']);
+    const before = await snapshotGraph(p);
+    expect(shownRows(tables, expectedRows(before))).toEqual(expectedRows(before).map((e) => e.cells));
+
+    const step = Number(await p.getAttribute('#status', 'data-step'));
+    await p.focus('#step');
+    await p.keyboard.press('Enter');
+    await p.waitForFunction((n) => window.__playground?.snapshot?.step === n, step + 1);
+    const after = await snapshotGraph(p);
+    // The step changed numbers the tables show, and the tables follow.
+    expect(shownRows(tables, expectedRows(after))).not.toEqual(expectedRows(after).map((e) => e.cells));
+    await waitForTables(p, after);
+    const updated = await readTables(p);
+    expect(shownRows(updated, expectedRows(after))).toEqual(expectedRows(after).map((e) => e.cells));
+
+    // Closed, they cost nothing: a Step leaves them as they were, until they open again.
+    await p.click('#graph-numbers > summary');
+    await p.waitForSelector('#graph-numbers:not([open])');
+    await p.click('#step');
+    await p.waitForFunction((n) => window.__playground?.snapshot?.step === n, step + 2);
+    const later = await snapshotGraph(p);
+    expect((await readTables(p)).map((t) => t.rows)).toEqual(updated.map((t) => t.rows));
+    expect(shownRows(updated, expectedRows(later))).not.toEqual(expectedRows(later).map((e) => e.cells));
+    await p.click('#graph-numbers > summary');
+    await waitForTables(p, later);
   });
 
   it('reads out the edge and the node under the pointer', async () => {

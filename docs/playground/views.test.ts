@@ -27,6 +27,7 @@ import {
 } from './src/ui/graph-edges.js';
 import { layoutGraph, MIN_SPACING, placeLabels } from './src/ui/graph-layout.js';
 import { edgeWidth } from './src/ui/graph-paint.js';
+import { graphTableShapes, graphTableValues, NONE, nodeName } from './src/ui/graph-tables.js';
 import { describeGraph, describeNode, layoutWidthFor } from './src/ui/graph-view.js';
 import { logPosition, logRange, logTicks, tickLabel } from './src/ui/log-axis.js';
 import { addLine, densityToPixels, paintDisc } from './src/ui/raster.js';
@@ -338,30 +339,32 @@ describe('loss axis', () => {
   });
 });
 
+// A trace whose numbers say where they sit: weight of layer l, node j from i = l·100 + j·10 + i.
+const TRACE_2_3_1 = {
+  example: 0,
+  target: 1,
+  predicted: 1,
+  loss: 0.25,
+  sizes: [2, 3, 1],
+  activations: [[0, 1], [0.1, 0.2, 0.3], [2]],
+  deltas: [[0.01, -0.5, 0.02], [0.3]],
+  weights: [
+    [100, 101, 110, 111, 120, 121],
+    [200, 201, 202],
+  ],
+  weightGrads: [
+    [-1, -2, -3, -4, -5, -6],
+    [-7, -8, -9],
+  ],
+  biases: [[150, 160, 170], [250]],
+  biasGrads: [[0.5, 0.6, 0.7], [9]],
+} as GraphTrace;
+
 describe('graph edges', () => {
   const sizes = [2, 3, 1];
   const layout = layoutGraph(sizes);
   const set = edgeSet(sizes, layout);
-  // A trace whose numbers say where they sit: weight of layer l, node j from i = l·100 + j·10 + i.
-  const trace = {
-    example: 0,
-    target: 1,
-    predicted: 1,
-    loss: 0.25,
-    sizes,
-    activations: [[0, 1], [0.1, 0.2, 0.3], [2]],
-    deltas: [[0.01, -0.5, 0.02], [0.3]],
-    weights: [
-      [100, 101, 110, 111, 120, 121],
-      [200, 201, 202],
-    ],
-    weightGrads: [
-      [-1, -2, -3, -4, -5, -6],
-      [-7, -8, -9],
-    ],
-    biases: [[150, 160, 170], [250]],
-    biasGrads: [[0.5, 0.6, 0.7], [9]],
-  } as GraphTrace;
+  const trace = TRACE_2_3_1;
 
   it('lists every weight and bias, each node its inputs then its bias, where the layout puts them', () => {
     expect(set.count).toBe(3 * 3 + 1 * 4);
@@ -398,6 +401,96 @@ describe('graph edges', () => {
 
   it('widens an edge with its share of the largest weight', () => {
     expect([edgeWidth(0, 4), edgeWidth(-2, 4), edgeWidth(8, 4)]).toEqual([0.6, 3.1, 5.6]);
+  });
+});
+
+describe('graph tables', () => {
+  it("has a table of weights per layer, rows in PyTorch's [out, in] order, then one of the nodes", () => {
+    const shapes = graphTableShapes([2, 3, 1], ['x1', 'x2']);
+    expect(shapes.map((t) => t.id)).toEqual([
+      'graph-table-weights-1',
+      'graph-table-weights-2',
+      'graph-table-nodes',
+    ]);
+    expect(shapes.map((t) => t.caption)).toEqual([
+      'Layer 1: the 6 weights from the inputs to hidden layer 1',
+      'Layer 2: the 3 weights from hidden layer 1 to the output',
+      'Nodes: value, δ = ∂L/∂net, bias and its gradient (inputs have none)',
+    ]);
+    expect(shapes[0]!.head).toEqual(['from', 'to', 'weight', '∂L/∂w']);
+    expect(shapes[0]!.rowHeads).toEqual([
+      ['x1', 'node 1'],
+      ['x2', 'node 1'],
+      ['x1', 'node 2'],
+      ['x2', 'node 2'],
+      ['x1', 'node 3'],
+      ['x2', 'node 3'],
+    ]);
+    expect(shapes[1]!.rowHeads).toEqual([
+      ['node 1', 'z'],
+      ['node 2', 'z'],
+      ['node 3', 'z'],
+    ]);
+    expect(shapes[2]!.head).toEqual(['layer', 'node', 'value', 'δ', 'bias', '∂L/∂b']);
+    expect(shapes[2]!.rowHeads).toEqual([
+      ['0 (input)', 'x1'],
+      ['0 (input)', 'x2'],
+      ['1 (hidden)', 'node 1'],
+      ['1 (hidden)', 'node 2'],
+      ['1 (hidden)', 'node 3'],
+      ['2 (output)', 'z'],
+    ]);
+    // Several outputs are z1, z2, …; an input without a name is x1, x2, … as in the graph.
+    const linear = graphTableShapes([3, 2], ['a']);
+    expect(linear[0]!.caption).toBe('Layer 1: the 6 weights from the inputs to the outputs');
+    expect(linear[0]!.rowHeads.slice(0, 4)).toEqual([
+      ['a', 'z1'],
+      ['x2', 'z1'],
+      ['x3', 'z1'],
+      ['a', 'z2'],
+    ]);
+    expect(nodeName([2, 4, 4, 1], [], 2, 3)).toBe('node 4');
+  });
+
+  it('fills each row with its weight and gradient, and each node its value, δ, bias and bias gradient', () => {
+    // TRACE_2_3_1's weight of layer l into node j from node i is l·100 + j·10 + i.
+    expect(graphTableValues(TRACE_2_3_1)).toEqual([
+      [
+        ['100', '-1'],
+        ['101', '-2'],
+        ['110', '-3'],
+        ['111', '-4'],
+        ['120', '-5'],
+        ['121', '-6'],
+      ],
+      [
+        ['200', '-7'],
+        ['201', '-8'],
+        ['202', '-9'],
+      ],
+      [
+        ['0', NONE, NONE, NONE],
+        ['1', NONE, NONE, NONE],
+        ['0.1', '0.01', '150', '0.5'],
+        ['0.2', '-0.5', '160', '0.6'],
+        ['0.3', '0.02', '170', '0.7'],
+        ['2', '0.3', '250', '9'],
+      ],
+    ]);
+  });
+
+  it('writes the numbers as the readout does: four significant digits, tiny ones as exponents', () => {
+    const trace = structuredClone(TRACE_2_3_1);
+    trace.weights[0]![3] = 0.123456;
+    trace.weightGrads[0]![3] = -0.0000123;
+    trace.deltas[0]![1] = -1.98765;
+    const [weights, , nodes] = graphTableValues(trace);
+    expect(weights![3]).toEqual(['0.1235', '-1.2e-5']);
+    expect(nodes![3]![1]).toBe('-1.988');
+    const set = edgeSet(trace.sizes, layoutGraph(trace.sizes));
+    // Edge 4 is w[1](2←2), the table's row 3 (the edges list each node's bias too).
+    expect(describeEdge(set, edgeValues(trace, set), 4)).toBe('weight w[1](2←2) = 0.1235, ∂L/∂w = -1.2e-5');
+    expect(describeNode(trace, 1, 1)).toBe('hidden node 2 of layer 1: value 0.2, δ = ∂L/∂net = -1.988');
   });
 });
 

@@ -23,6 +23,7 @@ import { fmt } from './ui/colors.js';
 import { hasWebGPU, markInvalid, readControls, setupControls, writeControls } from './ui/controls.js';
 import { drawCurves } from './ui/curves-view.js';
 import { setDisabledKeepingFocus } from './ui/focus.js';
+import { GraphTables } from './ui/graph-tables.js';
 import { drawGraph } from './ui/graph-view.js';
 import { renderLayerButtons } from './ui/layer-buttons.js';
 import { type StatusView, showStatus } from './ui/status.js';
@@ -64,6 +65,7 @@ const status: StatusView = {
   error: byId('error'),
   announcer: byId<HTMLElement>('announcer'),
 };
+const graphTables = new GraphTables(byId<HTMLDetailsElement>('graph-numbers'), byId('graph-tables'));
 const worker = new Worker('worker.js');
 
 let info: DataInfo | null = null;
@@ -232,6 +234,8 @@ function draw(): void {
   showStatus(status, snapshot, running);
   showDiverged();
   setButtons();
+  // Last: it lays out its tables at once when it updates them (graph-tables.ts).
+  graphTables.show(snapshot.graph, info.features);
 }
 
 function caption(s: Snapshot, data: DataInfo): string {
