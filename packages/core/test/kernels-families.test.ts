@@ -18,6 +18,28 @@ function dense(values: ArrayLike<number>, shape: number[], dtype: DType, offset 
   return { storage, shape, strides, offset };
 }
 
+/** The windows of 2x2 max pooling at stride 2 over NCHW images of this size. */
+function twoByTwo(batch: number, channels: number, height: number, width: number): WindowGeometry {
+  const [kernel, stride, padding, dilation] = [
+    [2, 2],
+    [2, 2],
+    [0, 0],
+    [1, 1],
+  ] as const;
+  return {
+    batch,
+    channels,
+    height,
+    width,
+    kernel,
+    stride,
+    padding,
+    dilation,
+    outHeight: height >> 1,
+    outWidth: width >> 1,
+  };
+}
+
 describe('matmul bias epilogue', () => {
   it('adds a strided bias to every row, rounded once as an add kernel would, on both backends', () => {
     const rng = seeded(21);
@@ -87,28 +109,13 @@ describe('maxPool', () => {
 
   // 2x2 windows at stride 2 (wasm's vector kernel: four windows of a row at a time, then the rest)
   // on odd and even sizes, with rows of fewer, exactly and more than four windows.
-  function twoByTwo(rng: Rng): WindowGeometry {
-    const [height, width] = [int(rng, 2, 9), int(rng, 2, 21)];
-    const [batch, channels] = [int(rng, 1, 2), int(rng, 1, 3)];
-    const [outHeight, outWidth] = [height >> 1, width >> 1];
-    return {
-      batch,
-      channels,
-      height,
-      width,
-      kernel: [2, 2],
-      stride: [2, 2],
-      padding: [0, 0],
-      dilation: [1, 1],
-      outHeight,
-      outWidth,
-    };
-  }
+  const randomTwoByTwo = (rng: Rng): WindowGeometry =>
+    twoByTwo(int(rng, 1, 2), int(rng, 1, 3), int(rng, 2, 9), int(rng, 2, 21));
 
   it('runs dense float32 inputs in WebAssembly with the same values and indices', () => {
     const rng = seeded(23);
     for (let trial = 0; trial < 120; trial++) {
-      const small = trial % 2 === 0 ? twoByTwo(rng) : randomGeometry(rng);
+      const small = trial % 2 === 0 ? randomTwoByTwo(rng) : randomGeometry(rng);
       if (2 * small.padding[0] > small.kernel[0] || 2 * small.padding[1] > small.kernel[1]) continue;
       // Enough images that the input passes wasm's size threshold (512 elements).
       const plane = small.channels * small.height * small.width;
@@ -131,18 +138,7 @@ describe('maxPool past one call', () => {
     const rng = seeded(24);
     // 7 images of 3 x 600 x 601: five fit one call (8M floats with the outputs), so two calls.
     const [batch, channels, height, width] = [7, 3, 600, 601];
-    const g: WindowGeometry = {
-      batch,
-      channels,
-      height,
-      width,
-      kernel: [2, 2],
-      stride: [2, 2],
-      padding: [0, 0],
-      dilation: [1, 1],
-      outHeight: 300,
-      outWidth: 300,
-    };
+    const g = twoByTwo(batch, channels, height, width);
     const values = Array.from({ length: batch * channels * height * width }, () =>
       randomValue(rng, 'float32', true),
     );
