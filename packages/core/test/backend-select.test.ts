@@ -37,8 +37,22 @@ describe('backend selection', () => {
     for (let i = 0; i < onCpu.length; i++) expect(onWasm[i]).toBeCloseTo(onCpu[i]!, 5);
   });
 
-  it('runs its own unary, binary, reduce, matmul, copy, unfold and fold; the rest are the cpu ones', () => {
-    const own = ['name', 'unary', 'binary', 'reduce', 'matmul', 'copy', 'unfold', 'fold'];
+  it('runs its own elementwise, reduce, matmul, copy, window, conv, pooling and SGD kernels; the rest are the cpu ones', () => {
+    const own = [
+      'name',
+      'unary',
+      'binary',
+      'reduce',
+      'matmul',
+      'copy',
+      'unfold',
+      'fold',
+      'conv2d',
+      'conv2dInputGrad',
+      'conv2dWeightGrad',
+      'maxPool',
+      'sgdStep',
+    ];
     for (const [k, kernel] of Object.entries(wasmBackend)) {
       expect(kernel === cpuBackend[k as keyof typeof cpuBackend], k).toBe(!own.includes(k));
     }

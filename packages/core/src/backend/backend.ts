@@ -79,14 +79,19 @@ export interface WindowGeometry {
 
 /** A convolution's windows, its channel groups and its output channels. */
 export interface ConvShape {
+  /** The windows over the input image (the batch, its channels and size included). */
   readonly g: WindowGeometry;
+  /** Channel groups: input and output channels split into this many independent convolutions. */
   readonly groups: number;
+  /** Output channels, all groups together. */
   readonly outChannels: number;
 }
 
 /** What a backend's `maxPool` gives: the pooled values, and the routing indices when asked. */
 export interface MaxPooled<S> {
+  /** The pooled values, `[N, C, outH, outW]` in the input's dtype. */
   readonly values: S;
+  /** Each window's kept element as a flat int32 index into the input; null when not asked for. */
   readonly indices: S | null;
 }
 
