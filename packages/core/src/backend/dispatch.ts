@@ -2,6 +2,7 @@ import type { Device, Storage } from '../device.js';
 import { DeviceError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { type Backend, getBackend } from './backend.js';
+import { isBuiltIn } from './select.js';
 import { webgpuBackend } from './webgpu/index.js';
 import { gpuStarted } from './webgpu/runtime.js';
 
@@ -44,4 +45,13 @@ function deviceKernels(op: string, a: Tensor, b?: Tensor, c?: Tensor): Backend<S
     );
   }
   return webgpuBackend as Backend<Storage>;
+}
+
+/**
+ * True when both tensors are on the cpu and ops run on a backend core ships, so that a 0-d op may
+ * compute its one number itself (what that backend's kernel would compute, bit for bit).
+ */
+export function onBuiltInCpu(a: Tensor, b: Tensor): boolean {
+  if (gpuStarted() && (a.device !== 'cpu' || b.device !== 'cpu')) return false;
+  return isBuiltIn(getBackend());
 }

@@ -10,6 +10,11 @@ const NAMED = new Map<string, Backend>([
   ['wasm', wasmBackend],
 ]);
 
+/** True for the cpu backends core ships (`cpuBackend`, `wasmBackend`), false for a custom one. */
+export function isBuiltIn(backend: Backend): boolean {
+  return backend === cpuBackend || backend === wasmBackend;
+}
+
 /** `BACKPROP_BACKEND` from the environment in Node; undefined in browsers, which have no process. */
 export function backendFromEnv(): string | undefined {
   const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;

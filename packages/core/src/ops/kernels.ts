@@ -1,8 +1,9 @@
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
-import { kernelsFor } from '../backend/dispatch.js';
+import { UNARY } from '../backend/cpu/loops.js';
+import { kernelsFor, onBuiltInCpu } from '../backend/dispatch.js';
 import { gpuStarted } from '../backend/webgpu/runtime.js';
 import { checkFits, checkNumel, expectTensor, isTensor, operandError } from '../checks.js';
-import { allocate, type DType, floatingOf, promote } from '../dtype.js';
+import { allocate, type DType, floatingOf, promote, type TypedArray } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { broadcastShapes, type Shape, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -62,13 +63,59 @@ export function floatKernel(op: UnaryOp, x: Tensor): Tensor {
 }
 
 function runUnary(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number): Tensor {
+  if (x.shape.length === 0 && dtype === x.dtype && onBuiltInCpu(x, x)) {
+    const one = scalarUnary(op, x, p0 ?? 0, p1 ?? 0);
+    if (one !== null) return one;
+  }
   // Only a broadcast view can be larger than a tensor may be.
   checkNumel(op, x.size, dtype, x.shape);
   return new Tensor(kernelsFor(op, x).unary(op, x, dtype, p0, p1), x.shape);
 }
 
+// 0-d floating-point tensors on the built-in cpu backends (micrograd-style graphs make millions of
+// them) skip the broadcast, the size checks and the kernel dispatch: the op on one number, the same
+// IEEE operation as the cpu kernel's loop (backend/cpu/loops.ts), so the same bits. A custom
+// backend set with setBackend, or a tensor on a GPU, takes the general path.
+function scalarOut(value: number, like: Tensor): Tensor {
+  const data = like.dtype === 'float64' ? new Float64Array(1) : new Float32Array(1);
+  data[0] = value;
+  return new Tensor(data, like.shape);
+}
+
+function scalarUnary(op: UnaryOp, x: Tensor, p0: number, p1: number): Tensor | null {
+  if (x.dtype !== 'float64' && x.dtype !== 'float32') return null;
+  return scalarOut(UNARY[op]((x.storage as TypedArray)[x.offset]!, p0, p1), x);
+}
+
+function scalarBinary(op: BinaryOp, a: Tensor, b: Tensor): Tensor | null {
+  if (a.dtype !== b.dtype || (a.dtype !== 'float64' && a.dtype !== 'float32')) return null;
+  const x = (a.storage as TypedArray)[a.offset]!;
+  const y = (b.storage as TypedArray)[b.offset]!;
+  switch (op) {
+    case 'add':
+      return scalarOut(x + y, a);
+    case 'sub':
+      return scalarOut(x - y, a);
+    case 'mul':
+      return scalarOut(x * y, a);
+    case 'div':
+      return scalarOut(x / y, a);
+    default:
+      return null;
+  }
+}
+
 /** Runs the binary kernel `op` with broadcasting; `name` is the op named in a shape error. */
 export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, dtype?: DType, name: string = op): Tensor {
+  if (
+    a.shape.length === 0 &&
+    b.shape.length === 0 &&
+    (dtype === undefined || dtype === a.dtype) &&
+    onBuiltInCpu(a, b)
+  ) {
+    const one = scalarBinary(op, a, b);
+    if (one !== null) return one;
+  }
   const shape = broadcastShapes(a.shape, b.shape, name);
   const outDtype = dtype ?? promote(a.dtype, b.dtype);
   if (outDtype === 'bool' && !COMPARISONS.has(op)) return boolArithmetic(op, a, b, name);
