@@ -187,7 +187,9 @@ function filled(op: string, shape: Shape, value: number, options: TensorOptions)
   checkNumel(op, count, dtype, shape);
   checkFits(op, dtype, value);
   const storage = allocate(dtype, count, op);
+  // allocate zero-fills; -0 is filled too, so that a float dtype keeps its sign (int32 and bool store 0).
   if (value !== 0) storage.fill(dtype === 'bool' ? 1 : value);
+  else if (Object.is(value, -0)) storage.fill(-0);
   return finish(new Tensor(storage, [...shape]), options);
 }
 

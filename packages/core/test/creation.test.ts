@@ -72,6 +72,11 @@ describe('zeros, ones, full, arange, linspace, eye', () => {
     ]);
     expect(zeros([]).shape).toEqual([]);
     expect(zeros([0, 3]).size).toBe(0);
+    // -0 keeps its sign in float dtypes (torch.full([2], -0.0) is [-0., -0.]); int32 and bool store 0.
+    expect(Array.from(full([2], -0).data(), (v) => Object.is(v, -0))).toEqual([true, true]);
+    expect(Object.is(scalar(-0, { dtype: 'float64' }).item(), -0)).toBe(true);
+    expect(Object.is(full([1], -0, { dtype: 'int32' }).item(), 0)).toBe(true);
+    expect(full([1], -0, { dtype: 'bool' }).toArray()).toEqual([false]);
     expect(() => zeros([2, -1])).toThrow(/zeros|full/);
   });
 

@@ -6,8 +6,8 @@ import { isDense, planFlat } from './rows.js';
 
 export function full(length: number, value: number, dtype: DType): TypedArray {
   const out = allocate(dtype, length);
-  // allocate zero-fills: most fills are zeros.
-  if (value !== 0) out.fill(value);
+  // allocate zero-fills: most fills are zeros (but not -0, whose sign a fill keeps).
+  if (value !== 0 || Object.is(value, -0)) out.fill(value);
   return out;
 }
 
