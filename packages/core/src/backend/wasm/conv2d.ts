@@ -12,9 +12,10 @@ import type { WasmKernels } from './runtime.js';
 // Float32 convolutions run in one call into wasm each: the operands are copied in once, and each
 // image's im2col columns are made, multiplied and (for the input's gradient) folded back inside
 // wasm memory, one image at a time, so the columns (kh·kw times the image) never reach JavaScript
-// and stay in cache. The products and windows are matmul.wat's and conv.wat's, in the order the
-// im2col-and-products form sums (conv-by-columns.ts, what other dtypes, strided operands and huge
-// sizes run here), so both give the same bits.
+// and stay in cache. The products and windows are matmul.wat's and conv.wat's, as in the
+// im2col-and-products form (conv-by-columns.ts, what other dtypes, strided operands and huge sizes
+// run here); the weight's gradient adds the images' products in float32 one after another, where
+// that form's reduction sums them in float64 and rounds once, so it can differ in the last bits.
 
 const KC = 256; // matmul.wat's k-slice and row-block sizes: its packing buffers are sized from them
 const MC = 128;
