@@ -4,32 +4,20 @@
 // − buttons edit the hidden layers. Run with
 // `npx vitest run --config docs/playground/vitest.e2e.config.ts docs/playground/controls.e2e.test.ts`.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPlayground, OpenPages, type PlaygroundBrowser, type Screen } from './browser-harness.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Screen } from './browser-harness.js';
+import { usePlaygroundPages } from './e2e-pages.js';
 import type {} from './src/main.js'; // its `window.__playground` type
 
 const DESKTOP: Screen = { width: 1320, height: 900 };
 const PHONE: Screen = { width: 390, height: 844, mobile: true };
 
-let pg: PlaygroundBrowser;
+const playground = usePlaygroundPages();
 
-beforeAll(async () => {
-  pg = await launchPlayground();
-  pages = new OpenPages(pg);
-}, 120_000);
-
-afterAll(async () => {
-  await pg?.close();
-});
-
-let pages: OpenPages;
-
-const page = (screen: Screen = DESKTOP, query = ''): Promise<Page> => pages.open(screen, query);
+const page = (screen: Screen = DESKTOP, query = ''): Promise<Page> => playground.open(screen, query);
 
 // Every page a test opened must have had no console error, page error or off-site request.
-async function closePages(): Promise<void> {
-  expect(await pages.close()).toEqual([]);
-}
+const closePages = (): Promise<void> => playground.closeAll();
 
 const stepOf = (p: Page) => p.evaluate(() => window.__playground!.snapshot?.step ?? -1);
 const lossOf = (p: Page) => p.evaluate(() => window.__playground!.snapshot!.trainLoss);

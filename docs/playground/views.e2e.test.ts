@@ -6,14 +6,9 @@
 // `npx vitest run --config docs/playground/vitest.e2e.config.ts docs/playground/views.e2e.test.ts`.
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchPlayground,
-  OpenPages,
-  type PlaygroundBrowser,
-  type Screen,
-  setHidden,
-} from './browser-harness.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Screen, setHidden } from './browser-harness.js';
+import { usePlaygroundPages } from './e2e-pages.js';
 import type {} from './src/main.js'; // its `window.__playground` type
 import type { GraphTrace } from './src/protocol.js';
 import { CLASS_RGB, fmt, MAX_TINT, tint } from './src/ui/colors.js';
@@ -25,25 +20,12 @@ const PHONES: Screen[] = [
   { width: 360, height: 740, mobile: true },
 ];
 
-let pg: PlaygroundBrowser;
+const playground = usePlaygroundPages();
 
-beforeAll(async () => {
-  pg = await launchPlayground();
-  pages = new OpenPages(pg);
-}, 120_000);
-
-afterAll(async () => {
-  await pg?.close();
-});
-
-let pages: OpenPages;
-
-const page = (screen: Screen): Promise<Page> => pages.open(screen);
+const page = (screen: Screen): Promise<Page> => playground.open(screen);
 
 // Every page a test opened must have had no console error, page error or off-site request.
-async function closePages(): Promise<void> {
-  expect(await pages.close()).toEqual([]);
-}
+const closePages = (): Promise<void> => playground.closeAll();
 
 // Trains until the status line has moved past `steps`, then pauses and waits for the pause to show.
 async function train(p: Page, steps: number): Promise<void> {
