@@ -8,6 +8,7 @@ import {
   SAVES_NOTHING,
 } from '../autograd/node.js';
 import type { ConvShape, WindowGeometry } from '../backend/backend.js';
+import { convBlocks } from '../backend/conv-by-columns.js';
 import { kernelsFor } from '../backend/dispatch.js';
 import { checkNumel, expectNumbers, expectOptionalTensor, expectOptions, expectTensor } from '../checks.js';
 import { promote } from '../dtype.js';
@@ -191,15 +192,14 @@ function convGradsByOps(
   weight: Tensor,
   c: ConvShape,
 ): [Tensor | null, Tensor | null] {
-  const { g, groups } = c;
-  const rows = (g.channels / groups) * g.kernel[0] * g.kernel[1];
-  const l = g.outHeight * g.outWidth;
-  const dyBlocks = reshape(dy, [g.batch, groups, c.outChannels / groups, l]);
-  const wBlocks = reshape(weight, [groups, c.outChannels / groups, rows]);
+  const { g } = c;
+  const { n, groups, oc, rows, l } = convBlocks(c);
+  const dyBlocks = reshape(dy, [n, groups, oc, l]);
+  const wBlocks = reshape(weight, [groups, oc, rows]);
   const dx = x4.requiresGrad
-    ? foldColumns(reshape(matmul(transpose(wBlocks, 1, 2), dyBlocks), [g.batch, groups * rows, l]), g)
+    ? foldColumns(reshape(matmul(transpose(wBlocks, 1, 2), dyBlocks), [n, groups * rows, l]), g)
     : null;
-  const cols = () => reshape(unfold(x4, g, 0), [g.batch, groups, rows, l]);
+  const cols = () => reshape(unfold(x4, g, 0), [n, groups, rows, l]);
   const dw = weight.requiresGrad
     ? reshape(sum(matmul(dyBlocks, transpose(cols(), 2, 3)), 0), weight.shape)
     : null;

@@ -5,7 +5,7 @@ import { type ConvBlocks, convBlocks, convByColumns } from '../conv-by-columns.j
 import { copyIn, denseF32, F32, inWasm } from './call.js';
 import { fold, runWindow, unfold } from './conv.js';
 import { binary } from './elementwise.js';
-import { matmul } from './matmul.js';
+import { gemmScratch, matmul } from './matmul.js';
 import { reduce } from './reduce.js';
 import type { WasmKernels } from './runtime.js';
 
@@ -17,13 +17,10 @@ import type { WasmKernels } from './runtime.js';
 // run here); the weight's gradient adds the images' products in float32 one after another, where
 // that form's reduction sums them in float64 and rounds once, so it can differ in the last bits.
 
-const KC = 256; // matmul.wat's k-slice and row-block sizes: its packing buffers are sized from them
-const MC = 128;
 const MAX = 8 << 20; // floats above which the call would not fit the kept memory
 
 const byColumns = convByColumns({ unfold, fold, matmul, binary, reduce });
 
-const packB = (n: number): number => KC * Math.ceil(n / 8) * 8;
 const imageSize = (c: ConvShape): number => c.g.channels * c.g.height * c.g.width;
 const padded = (c: ConvShape): boolean => c.g.padding[0] > 0 || c.g.padding[1] > 0;
 
@@ -108,7 +105,7 @@ function conv2dInWasm(
   s: ConvBlocks,
   sizes: Sizes5,
 ): Float32Array | null {
-  const regions = [...sizes, MC * KC, packB(s.l), 32] as const;
+  const regions = [...sizes, ...gemmScratch(s.l)] as const;
   return inWasm(regions, (k, mem, [atX, atW, atB, atY, atCols, atPa, atPb, atT]) => {
     const work = [atPa, atPb, atT] as const;
     copyIn(mem, atX, x, sizes[0]);
@@ -143,7 +140,7 @@ function inputGradInWasm(
   s: ConvBlocks,
   sizes: Sizes4,
 ): Float32Array | null {
-  const regions = [...sizes, MC * KC, packB(s.l), 32] as const;
+  const regions = [...sizes, ...gemmScratch(s.l)] as const;
   return inWasm(regions, (k, mem, [atDy, atW, atDx, atCols, atPa, atPb, atT]) => {
     const work = [atPa, atPb, atT] as const;
     copyIn(mem, atDy, dy, sizes[0]);
@@ -181,7 +178,7 @@ function weightGradInWasm(
 ): Float32Array | null {
   const [xSize, dySize, colsSize, weights] = sizes;
   // The sum over images is last, so that elementwise.wat's last vector spills into the slack.
-  const regions = [xSize, dySize, colsSize, MC * KC, packB(s.rows), 32, weights, weights] as const;
+  const regions = [xSize, dySize, colsSize, ...gemmScratch(s.rows), weights, weights] as const;
   return inWasm(regions, (k, mem, [atX, atDy, atCols, atPa, atPb, atT, atImage, atSum]) => {
     copyIn(mem, atX, x, xSize);
     copyIn(mem, atDy, dy, dySize);

@@ -13,6 +13,14 @@ import { threadedMatmul } from './matmul-threads.js';
 
 const KC = 256; // matmul.wat's k-slice and row-block sizes: its packing buffers are sized from them
 const MC = 128;
+
+/**
+ * Floats of the scratch regions matmul.wat's `gemm` needs for products `n` columns wide: A's
+ * packing block, B's packing panels, and the 4x8 edge tile.
+ */
+export function gemmScratch(n: number): readonly [number, number, number] {
+  return [MC * KC, KC * Math.ceil(n / 8) * 8, 32];
+}
 // Products of at least this many multiply-adds (m·n·k over the batch; 256³) are split across
 // threads where backend/threads has them: below it, waking a helper costs more than it saves.
 const THREAD_WORK = 1 << 24;
@@ -98,12 +106,12 @@ function productInWasm(
 ): Float32Array | null {
   const [opA, opB] = [operand(a, batchShape), operand(b, batchShape)];
   // Regions (in floats): A, B, C (batch x m x n), A's packing block, B's packing panels, a 4x8 tile.
-  const packB = KC * Math.ceil(n / 8) * 8;
-  const sizes = [opA.length, opB.length, batch * m * n, MC * KC, packB, 32] as const;
+  const [packA, packB, tile] = gemmScratch(n);
+  const sizes = [opA.length, opB.length, batch * m * n, packA, packB, tile] as const;
   if (batch * m * n * k >= THREAD_WORK) {
     const [, atB, atC, atPa] = layout(sizes).at;
     const both = (mem: Float32Array, at: number) => [place(opA, mem, at), place(opB, mem, at + atB)] as const;
-    const out = threadedMatmul({ batch, m, n, k, atC, atWork: atPa, packA: MC * KC, packB, place: both });
+    const out = threadedMatmul({ batch, m, n, k, atC, atWork: atPa, packA, packB, place: both });
     if (out !== null) return out;
   }
   return inWasm(sizes, (kernels, mem, [atA, atB, atC, atPa, atPb, atT]) => {
