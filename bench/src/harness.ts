@@ -1,5 +1,6 @@
 // Runs one suite's cases through benchmark.js and turns each into a plain result row.
 import Benchmark from 'benchmark';
+import { relativeMarginPct } from './compare/stats.js';
 
 /** Work one call of a case does, so ops/s can be turned into nodes/s, GFLOP/s or steps/s. */
 export interface Work {
@@ -42,7 +43,63 @@ export interface SuiteResult {
 export interface BenchSuite {
   readonly name: string;
   readonly description: string;
-  run(): SuiteResult;
+  run(): SuiteResult | Promise<SuiteResult>;
+}
+
+/** A case whose call ends when its promise does: work on the GPU ends at a read back. */
+export interface AsyncBenchCase {
+  readonly name: string;
+  readonly fn: () => Promise<unknown>;
+  readonly work?: Work;
+}
+
+/**
+ * Times asynchronous cases as `runCases` times synchronous ones (benchmark.js's deferred mode
+ * would add its own timers to every call): half a second of warm-up, then samples of at least
+ * 100 ms (or one call) until `maxTime` seconds and `minSamples` samples have passed. A sample's
+ * time per call is its duration over its calls; `rmePct` is the 99% margin of the mean of those.
+ *
+ * @example
+ * ```ts
+ * await runAsyncCases('webgpu', [{ name: 'step', fn: () => trainStep(setup, x, y).itemAsync() }]);
+ * ```
+ */
+export async function runAsyncCases(
+  suite: string,
+  cases: readonly AsyncBenchCase[],
+  { maxTime = 3, minSamples = 5 } = {},
+): Promise<CaseResult[]> {
+  const rows: CaseResult[] = [];
+  for (const c of cases) {
+    const warm = performance.now();
+    do await c.fn();
+    while (performance.now() - warm < 500);
+    const perCallSec: number[] = [];
+    const start = performance.now();
+    do {
+      const t = performance.now();
+      let calls = 0;
+      do {
+        await c.fn();
+        calls++;
+      } while (performance.now() - t < 100);
+      perCallSec.push((performance.now() - t) / 1e3 / calls);
+    } while (performance.now() - start < maxTime * 1e3 || perCallSec.length < minSamples);
+    const mean = perCallSec.reduce((a, b) => a + b, 0) / perCallSec.length;
+    const row: CaseResult = {
+      suite,
+      name: c.name,
+      opsPerSec: 1 / mean,
+      rmePct: relativeMarginPct(perCallSec),
+      samples: perCallSec.length,
+      meanMs: mean * 1e3,
+      rate: c.work ? c.work.perCall / mean / c.work.scale : null,
+      rateUnit: c.work ? c.work.unit : null,
+    };
+    rows.push(row);
+    console.log(`  ${formatRow(row)}`);
+  }
+  return rows;
 }
 
 /**

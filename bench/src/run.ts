@@ -10,6 +10,7 @@ import { matmulSuite } from './suites/matmul.js';
 import { mlpSuite } from './suites/mlp.js';
 import { scalarSuite } from './suites/scalar.js';
 import { sequenceSuite } from './suites/sequence.js';
+import { webgpuSuite } from './suites/webgpu.js';
 
 const SUITES: readonly BenchSuite[] = [
   scalarSuite,
@@ -18,6 +19,7 @@ const SUITES: readonly BenchSuite[] = [
   cnnSuite,
   sequenceSuite,
   rooflineSuite,
+  webgpuSuite,
 ];
 const RESULTS = fileURLToPath(new URL('../results.json', import.meta.url));
 
@@ -49,7 +51,7 @@ function table(rows: readonly CaseResult[]): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
-function main(argv: readonly string[]): void {
+async function main(argv: readonly string[]): Promise<void> {
   const suites = selectSuites(argv.filter((a) => a !== '--'));
   const machine = describeMachine();
   const flags = machine.nodeFlags || 'none';
@@ -61,7 +63,7 @@ function main(argv: readonly string[]): void {
   const started = performance.now();
   for (const suite of suites) {
     console.log(`\n${suite.name}: ${suite.description}`);
-    const result = suite.run();
+    const result = await suite.run();
     cases.push(...result.cases);
     notes.push(...result.notes.map((note) => ({ suite: suite.name, note })));
     for (const n of result.notes) console.log(`  note: ${n}`);
@@ -74,7 +76,7 @@ function main(argv: readonly string[]): void {
 }
 
 try {
-  main(process.argv.slice(2));
+  await main(process.argv.slice(2));
 } catch (e) {
   // A bad suite name needs no stack trace; a failing case does.
   console.error(e instanceof UsageError ? e.message : e);

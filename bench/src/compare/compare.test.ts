@@ -313,3 +313,53 @@ describe.skipIf(torchMissing() !== null)('PyTorch engine (Debian /usr/bin/python
     }
   });
 });
+
+describe('issue 13 targets and the webgpu engines', () => {
+  const goal = (results: ReturnType<typeof checkTargets>, start: string) =>
+    results.find((r) => r.goal.startsWith(start))!;
+  const on = (setup: string, o: RoundOutcome): RoundOutcome => ({ ...o, output: { ...o.output, setup } });
+  const gpuMatmul = (engine: EngineName, fwd4096: number, peak: number): RoundOutcome =>
+    outcome(
+      engine,
+      'matmul',
+      [
+        { metric: 'matmul 4096 fwd', unit: 'GFLOP/s', value: fwd4096, calls: 10 },
+        { metric: 'webgpu FMA peak', unit: 'GFLOP/s', value: peak, calls: 10 },
+      ],
+      matmulCheck(7.4597363, -34.309303, 8.7358961),
+    );
+
+  it('runs every workload but the 0-d scalar graph on webgpu', () => {
+    for (const e of ['backprop-webgpu', 'tfjs-webgpu', 'jax-js-webgpu'] as const) {
+      expect(runsWorkload(e, 'mlp')).toBe(true);
+      expect(runsWorkload(e, 'matmul')).toBe(true);
+      expect(runsWorkload(e, 'scalar')).toBe(false);
+    }
+  });
+
+  it("judges the MLP against TF.js webgpu and the 4096² product against the GPU's own peak", () => {
+    const c = new Collector();
+    const gpu = 'webgpu device on NVIDIA H100 (nvidia, hopper)';
+    c.add('backprop-webgpu', 'mlp', on(gpu, round1('backprop-webgpu', 900)));
+    c.add('tfjs-webgpu', 'mlp', on(gpu, round1('tfjs-webgpu', 500)));
+    c.add('backprop-webgpu', 'matmul', on(gpu, gpuMatmul('backprop-webgpu', 30_000, 50_000)));
+    const results = checkTargets(c);
+    expect(goal(results, 'webgpu MLP step')).toMatchObject({ met: false, ratio: 900 / 1000 });
+    expect(goal(results, 'webgpu MLP step').needed).toBe('1,000 steps/s (2× tfjs-webgpu 500)');
+    const mm = goal(results, 'webgpu matmul 4096');
+    expect(mm).toMatchObject({ met: true, ratio: 30_000 / 25_000 });
+    expect(mm.needed).toContain('0.5× webgpu FMA peak 50,000');
+    // backprop-webgpu beside the other webgpu engines, not beside the CPU's backprop.
+    expect(ratioTable(c, ['tfjs-webgpu'], 'backprop-webgpu')).toMatch(/backprop-webgpu ÷[\s\S]*1\.80x/);
+  });
+
+  it('does not judge GPU targets on SwiftShader numbers', () => {
+    const c = new Collector();
+    const emulated = 'webgpu device on SwiftShader driver 5.0.0: a CPU emulation of Vulkan, NOT GPU numbers';
+    c.add('backprop-webgpu', 'mlp', on(emulated, round1('backprop-webgpu', 3)));
+    c.add('tfjs-webgpu', 'mlp', on(emulated, round1('tfjs-webgpu', 1)));
+    const mlp = goal(checkTargets(c), 'webgpu MLP step');
+    expect(mlp).toMatchObject({ met: null, ratio: null });
+    expect(mlp.measured).toContain('SwiftShader');
+  });
+});

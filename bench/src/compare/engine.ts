@@ -12,7 +12,9 @@ export const ENGINES = [
   'pytorch-2t',
   'tfjs-wasm',
   'tfjs-cpu',
+  'tfjs-webgpu',
   'jax-js',
+  'jax-js-webgpu',
   'micrograd',
 ] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -64,16 +66,23 @@ export async function loadEngine(name: EngineName): Promise<Engine> {
       return (await import('./engines/tfjs.js')).tfjsEngine('wasm');
     case 'tfjs-cpu':
       return (await import('./engines/tfjs.js')).tfjsEngine('cpu');
+    case 'tfjs-webgpu':
+      return (await import('./engines/tfjs.js')).tfjsEngine('webgpu');
     case 'jax-js':
       return (await import('./engines/jax.js')).engine;
+    case 'jax-js-webgpu':
+      return (await import('./engines/jax.js')).webgpuEngine;
     case 'micrograd':
       return (await import('./engines/micrograd.js')).engine;
   }
 }
 
+/** The engines that run on WebGPU: the 0-d scalar graph is not a GPU workload. */
+export const WEBGPU_ENGINES: readonly EngineName[] = ['backprop-webgpu', 'tfjs-webgpu', 'jax-js-webgpu'];
+
 /**
  * Which engines run which workload: every engine runs its own workloads; micrograd only has the
- * scalar graph, and backprop on webgpu everything but it.
+ * scalar graph, and the webgpu engines everything but it.
  *
  * @example
  * ```ts
@@ -81,7 +90,7 @@ export async function loadEngine(name: EngineName): Promise<Engine> {
  * ```
  */
 export function runsWorkload(engine: EngineName, workload: Workload): boolean {
-  if (engine === 'backprop-webgpu') return workload !== 'scalar';
+  if (WEBGPU_ENGINES.includes(engine)) return workload !== 'scalar';
   return engine !== 'micrograd' || workload === 'scalar';
 }
 

@@ -77,20 +77,20 @@ export function medianTable(c: Collector, engines: readonly EngineName[]): strin
 }
 
 /**
- * backprop's median divided by each peer's (higher is better for backprop in every unit used).
+ * backprop's median (or `us`'s) divided by each peer's (higher is better for backprop in every unit used).
  *
  * @example
  * ```ts
  * console.log(ratioTable(collector, ['tfjs-wasm', 'jax-js']));
  * ```
  */
-export function ratioTable(c: Collector, peers: readonly EngineName[]): string {
+export function ratioTable(c: Collector, peers: readonly EngineName[], us: EngineName = 'backprop'): string {
   const rows = rowsOf(c).flatMap((r) => {
-    const ours = summaryOf(c, r, 'backprop')?.median;
+    const ours = summaryOf(c, r, us)?.median;
     // Rows backprop has no number for (jax-js's jit-only scalar row) have no ratios either.
     return ours === undefined
       ? []
       : [[r.metric, ...peers.map((p) => ratioText(ours, summaryOf(c, r, p)?.median))]];
   });
-  return markdownTable(['backprop ÷', ...peers], rows);
+  return markdownTable([`${us} ÷`, ...peers], rows);
 }

@@ -17,6 +17,12 @@ export const CNN = { batch: 32, side: 28, c1: 8, c2: 16, classes: 10, lr: 0.01 }
 /** Square float32 matmul size; f+b is `Y = A·B` then `dA = G·Bᵀ`, `dB = Aᵀ·G` for a fixed `G`. */
 export const MATMUL_N = 1024;
 
+/** The size issue 13's GPU matmul target is measured at (webgpu engines on a real GPU only). */
+export const GPU_MATMUL_N = 4096;
+
+/** The row name of the GPU's float32 FMA peak, which backprop-webgpu's matmul workload measures. */
+export const GPU_PEAK_METRIC = 'webgpu FMA peak';
+
 /**
  * A seeded uniform [0, 1) generator (mulberry32): small, fast and the same in every process.
  *

@@ -126,3 +126,20 @@ export function toJson(value: unknown): string {
 export function round(x: number, digits = 4): number {
   return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(digits)) : x;
 }
+
+/**
+ * The 99% margin of error of the mean of `values`, relative to it, in percent (what benchmark.js
+ * reports as `rme`); 0 for fewer than two values.
+ *
+ * @example
+ * ```ts
+ * relativeMarginPct([10, 10, 10]); // 0
+ * ```
+ */
+export function relativeMarginPct(values: readonly number[]): number {
+  const n = values.length;
+  if (n < 2) return 0;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1);
+  return ((2.576 * Math.sqrt(variance / n)) / mean) * 100;
+}

@@ -3,7 +3,7 @@
 import type { Machine } from '../machine.js';
 import { writeMarkedBlock } from '../results-md.js';
 import { type Collector, describeCheck } from './collect.js';
-import { ENGINES, type EngineName } from './engine.js';
+import { ENGINES, type EngineName, WEBGPU_ENGINES } from './engine.js';
 import { medianTable, ratioTable } from './report.js';
 import { type TargetResult, targetTable } from './targets.js';
 
@@ -51,7 +51,12 @@ function agreementLines(c: Collector): string[] {
 export function renderSummary(c: Collector, info: RunInfo, targets: readonly TargetResult[]): string {
   const m = info.machine;
   const engines = ENGINES.filter((e) => c.setups.has(e) || c.cells.some((x) => x.engine === e));
-  const peers = engines.filter((e): e is EngineName => e !== 'backprop');
+  // backprop on the CPU beside the CPU engines; backprop-webgpu beside the other webgpu engines.
+  const peers = engines.filter(
+    (e) => e !== 'backprop' && (e === 'backprop-webgpu' || !WEBGPU_ENGINES.includes(e)),
+  );
+  const gpuPeers = engines.filter((e) => e !== 'backprop-webgpu' && WEBGPU_ENGINES.includes(e));
+  const gpuRatios = engines.includes('backprop-webgpu') && gpuPeers.length > 0;
   const setups = engines.map((e) => {
     const note = c.notes.get(e);
     return `- **${e}**: ${c.setups.get(e) ?? 'did not start'}${note ? `; ${note}` : ''}`;
@@ -75,7 +80,8 @@ export function renderSummary(c: Collector, info: RunInfo, targets: readonly Tar
     '',
     ratioTable(c, peers),
     '',
-    'Issue 15 targets:',
+    ...(gpuRatios ? ['On webgpu, medians:', '', ratioTable(c, gpuPeers, 'backprop-webgpu'), ''] : []),
+    'Targets (issue 15 on the CPU, issue 13 on a GPU):',
     '',
     targetTable(targets),
     '',

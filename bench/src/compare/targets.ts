@@ -1,7 +1,8 @@
-// The goals of issue 15 ("Speed"), checked against the medians of one run.
+// The speed goals of issues 15 (CPU) and 13 (GPU), checked against the medians of one run.
 import type { Collector } from './collect.js';
 import type { EngineName } from './engine.js';
 import { type Row, rowsOf, summaryOf } from './report.js';
+import { GPU_MATMUL_N, GPU_PEAK_METRIC } from './spec.js';
 import { fmt3, markdownTable } from './stats.js';
 
 /**
@@ -19,6 +20,10 @@ export interface Target {
   readonly peer?: { readonly engines: readonly EngineName[]; readonly times: number };
   /** Or: at least this fraction of the roofline probe's peak on the threads backprop uses (GFLOP/s). */
   readonly peakFraction?: number;
+  /** Or: at least `fraction` × the judged engine's own median on another metric (the GPU's peak). */
+  readonly ofOwn?: { readonly metric: string; readonly fraction: number };
+  /** A GPU goal: judged only when the webgpu engines ran on a GPU, not on SwiftShader. */
+  readonly gpu?: boolean;
 }
 
 /** The wasm SIMD peak a run measured (bench/src/roofline), for the matmul targets. */
@@ -33,7 +38,7 @@ export interface Peak {
 
 const TORCH: readonly EngineName[] = ['pytorch-1t', 'pytorch-2t'];
 
-/** Issue 15's goals for two cores and Node 20. */
+/** Issue 15's goals for two cores and Node 20, then issue 13's for a GPU. */
 export const TARGETS: readonly Target[] = [
   {
     goal: 'MLP step per core ≥ 0.4× PyTorch (backprop-1t ÷ pytorch-1t)',
@@ -55,7 +60,24 @@ export const TARGETS: readonly Target[] = [
   },
   { goal: 'matmul 1024 fwd ≥ 80% of wasm SIMD peak × threads', metric: 'matmul 1024 fwd', peakFraction: 0.8 },
   { goal: 'matmul 1024 f+b ≥ 80% of wasm SIMD peak × threads', metric: 'matmul 1024 f+b', peakFraction: 0.8 },
+  {
+    goal: 'webgpu MLP step ≥ 2× TF.js webgpu (issue 13)',
+    metric: 'mlp step',
+    engine: 'backprop-webgpu',
+    peer: { engines: ['tfjs-webgpu'], times: 2 },
+    gpu: true,
+  },
+  {
+    goal: `webgpu matmul ${GPU_MATMUL_N} fwd ≥ 50% of the GPU's FMA peak (issue 13)`,
+    metric: `matmul ${GPU_MATMUL_N} fwd`,
+    engine: 'backprop-webgpu',
+    ofOwn: { metric: GPU_PEAK_METRIC, fraction: 0.5 },
+    gpu: true,
+  },
 ];
+
+/** The setup line's mark of an emulated adapter (node-gpu.ts writes it). */
+const EMULATED = 'NOT GPU numbers';
 
 /** How one target came out; `met` is null when a number it needs was not measured. */
 export interface TargetResult {
@@ -93,6 +115,11 @@ function bar(
       from: ` (${t.peer.times}× ${best.engine} ${fmt3(best.value)})`,
     };
   }
+  if (t.ofOwn) {
+    const own = median(c, t.ofOwn.metric, t.engine ?? 'backprop');
+    if (own === undefined) return undefined;
+    return { value: own * t.ofOwn.fraction, from: ` (${t.ofOwn.fraction}× ${t.ofOwn.metric} ${fmt3(own)})` };
+  }
   if (t.peakFraction !== undefined && peak) {
     const from = ` (${t.peakFraction}× ${fmt3(peak.gflops)} ${unit}: probe on ${peak.threads} thread(s) at once; ${fmt3(peak.perThread)} on one)`;
     return { value: peak.gflops * t.peakFraction, from };
@@ -112,6 +139,10 @@ function bar(
 export function checkTargets(c: Collector, peak?: Peak): TargetResult[] {
   return TARGETS.map((t) => {
     const engine = t.engine ?? 'backprop';
+    if (t.gpu && c.setups.get(engine)?.includes(EMULATED)) {
+      const why = 'n/a: SwiftShader ran it, not a GPU';
+      return { goal: t.goal, measured: why, needed: why, met: null, ratio: null };
+    }
     const ours = median(c, t.metric, engine);
     const unit = c.cells.find((x) => x.metric === t.metric)?.unit ?? '';
     const needed = bar(c, t, unit, peak);

@@ -2,7 +2,7 @@
 // tiered the function up), then all start together on a shared gate and time calls for the same
 // window, so the n-thread figure is what n cores sustain side by side.
 import { Worker } from 'node:worker_threads';
-import { median } from '../compare/stats.js';
+import { median, relativeMarginPct } from '../compare/stats.js';
 import { flopsPerIteration, type ProbeVariant, probeBytes } from './kernel.js';
 
 /** What one probe on `threads` concurrent threads measured; GFLOP/s figures are medians over calls. */
@@ -52,15 +52,6 @@ do {
 } while (performance.now() - start < timedMs);
 parentPort.postMessage({ rates, callMs: rates.map((r) => (iterations * flops) / (r * 1e6)), sink });
 `;
-
-// 99% margin of error of the mean, relative, in percent (as benchmark.js reports `rme`).
-function rmePct(values: readonly number[]): number {
-  const n = values.length;
-  if (n < 2) return 0;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1);
-  return ((2.576 * Math.sqrt(variance / n)) / mean) * 100;
-}
 
 // Iterations for one call of about `targetMs` on this thread, once V8 has optimized the loop: many
 // short calls first (tier-up happens between calls), then the fastest of a few timed ones.
@@ -154,7 +145,7 @@ export async function probe(variant: ProbeVariant, threads: number, plan: ProbeP
     best: rates.reduce((a, r) => a + Math.max(...r), 0),
     calls: rates.reduce((a, r) => a + r.length, 0),
     callMs: median(timed.flatMap((t) => t.callMs)),
-    rmePct: Math.max(...rates.map(rmePct)),
+    rmePct: Math.max(...rates.map(relativeMarginPct)),
   };
 }
 

@@ -1,17 +1,18 @@
 // One training step of a small LeNet-style CNN on a batch of 32 1x28x28 images:
 // conv3x3(1->8) ReLU maxpool2, conv3x3(8->16) ReLU maxpool2, linear 784->10, cross-entropy, SGD.
-import { manualSeed, randint, randn } from '@backprop/core';
+import { type Device, manualSeed, randint, randn } from '@backprop/core';
 import * as nnPackage from '@backprop/nn';
 import { SGD } from '@backprop/optim';
 import { type BenchSuite, fmt, runCases } from '../harness.js';
 import { type TrainingSetup, trainStep } from '../training.js';
 
-const BATCH = 32;
+/** Images or rows per training step. */
+export const BATCH = 32;
 const LR = 0.01;
 
-/** The model, loss and optimizer as a user writes them (`trainStep(buildCnn(), x, y)`). */
-export function buildCnn(): TrainingSetup {
-  const model = cnnModel();
+/** The model, loss and optimizer as a user writes them (`trainStep(buildCnn(), x, y)`), on `device`. */
+export function buildCnn(device: Device = 'cpu'): TrainingSetup {
+  const model = cnnModel().to(device);
   return {
     model,
     loss: (out, y) => nnPackage.crossEntropy(out, y),

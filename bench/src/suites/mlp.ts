@@ -1,18 +1,19 @@
 // One training step of a 784-256-128-10 ReLU MLP on a batch of 64: forward, cross-entropy,
 // backward, SGD. Dominated by matmul: three forward, and in backward dW for every layer plus dx for
 // the two upper ones.
-import { manualSeed, randint, randn } from '@backprop/core';
+import { type Device, manualSeed, randint, randn } from '@backprop/core';
 import * as nnPackage from '@backprop/nn';
 import { SGD } from '@backprop/optim';
 import { type BenchSuite, fmt, runCases } from '../harness.js';
 import { type TrainingSetup, trainStep } from '../training.js';
 
-const BATCH = 64;
+/** Images or rows per training step. */
+export const BATCH = 64;
 const LR = 0.01;
 
-/** The model, loss and optimizer as a user writes them (`trainStep(buildMlp(), x, y)`). */
-export function buildMlp(): TrainingSetup {
-  const model = mlpModel();
+/** The model, loss and optimizer as a user writes them (`trainStep(buildMlp(), x, y)`), on `device`. */
+export function buildMlp(device: Device = 'cpu'): TrainingSetup {
+  const model = mlpModel().to(device);
   return {
     model,
     loss: (out, y) => nnPackage.crossEntropy(out, y),

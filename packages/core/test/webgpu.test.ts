@@ -6,6 +6,7 @@ import {
   detectAnomaly,
   gradcheck,
   IndexError,
+  initWebGPU,
   noGrad,
   setDefaultDevice,
   tensor,
@@ -175,5 +176,22 @@ describe('kernel failures', () => {
     await expect(tensor([1]).to('webgpu').dataAsync()).rejects.toThrow(/webgpu: a kernel failed.*not valid/);
     // Reported once: the device keeps working.
     expect(await tensor([2]).to('webgpu').mul(3).itemAsync()).toBe(6);
+  });
+});
+
+describe("initWebGPU with the caller's adapter or device", () => {
+  // Compiled against @webgpu/types (the npm webgpu package's): a real GPUAdapter and GPUDevice must
+  // be accepted as they are typed, without a cast (they once were not: branded, overloaded types).
+  it('takes a GPUAdapter, then a GPUDevice, and computes on each', async () => {
+    const { create } = await import('webgpu');
+    const gpu = create([]);
+    const adapter = await gpu.requestAdapter();
+    if (adapter === null) throw new Error('no adapter: see webgpu-setup.ts');
+    await initWebGPU({ adapter });
+    expect(await tensor([1, 2]).to('webgpu').mul(3).toArrayAsync()).toEqual([3, 6]);
+    const device = await (await gpu.requestAdapter())!.requestDevice();
+    await initWebGPU({ device });
+    expect(gpuContext('test').device).toBe(device);
+    expect(await tensor([1, 2]).to('webgpu').add(1).toArrayAsync()).toEqual([2, 3]);
   });
 });

@@ -1,6 +1,6 @@
 // backprop as a user writes it: nn.Sequential, nn.crossEntropy and optim.SGD on the built packages,
 // loaded with the shared initial weights.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Device, getBackend, initWebGPU, noGrad, scalar, type Tensor, tensor } from '@backprop/core';
@@ -15,6 +15,8 @@ import {
   Sequential,
 } from '@backprop/nn';
 import { SGD } from '@backprop/optim';
+import { firstElement } from '../../gpu-read.js';
+import { nodeGpu } from '../../node-gpu.js';
 import { build, countNodes, expression } from '../../suites/scalar.js';
 import type { Engine } from '../engine.js';
 import {
@@ -41,6 +43,7 @@ import {
   valueCheck,
   type WorkloadResult,
 } from '../timing.js';
+import { gpuMatmul } from './gpu-matmul.js';
 
 // Which build of @backprop/core this process runs, and whether dist/ is older than the sources.
 function loadedFrom(): string {
@@ -151,13 +154,8 @@ async function cnn(plan: TimingPlan, device: Device = 'cpu'): Promise<WorkloadRe
   return train('cnn', stepOf(model, x, tensor(p.y, { device }), CNN.lr), plan);
 }
 
-// The first element of a result, read back (to the end of the GPU's work on webgpu).
-async function first(t: Tensor): Promise<number> {
-  return (t.device === 'cpu' ? t.data() : await t.dataAsync())[0]!;
-}
-
-async function matmul(plan: TimingPlan, device: Device = 'cpu'): Promise<WorkloadResult> {
-  const n = MATMUL_N;
+/** `n`'s forward and forward+backward product rates, with the check when `n` is the shared size. */
+async function matmulAt(n: number, plan: TimingPlan, device: Device): Promise<WorkloadResult> {
   const p = matmulProblem(n);
   const a = tensor(p.a, { shape: [n, n], device }).requiresGrad_();
   const b = tensor(p.b, { shape: [n, n], device }).requiresGrad_();
@@ -165,7 +163,7 @@ async function matmul(plan: TimingPlan, device: Device = 'cpu'): Promise<Workloa
   const onGpu = device !== 'cpu';
   const fwd = await timeCalls(() => {
     const y = a.detach().matmul(b.detach());
-    return onGpu ? first(y) : y;
+    return onGpu ? firstElement(y) : y;
   }, plan);
   // The first (warm-up) call also records the check.
   const checked: { check?: Check } = {};
@@ -175,9 +173,13 @@ async function matmul(plan: TimingPlan, device: Device = 'cpu'): Promise<Workloa
     const y = a.matmul(b);
     y.backward(g);
     if (checked.check === undefined) {
-      checked.check = matmulCheck(await first(y), await first(a.grad!), await first(b.grad!));
+      checked.check = matmulCheck(
+        await firstElement(y),
+        await firstElement(a.grad!),
+        await firstElement(b.grad!),
+      );
     } else if (onGpu) {
-      await first(b.grad!);
+      await firstElement(b.grad!);
     }
   }, plan);
   return {
@@ -188,6 +190,8 @@ async function matmul(plan: TimingPlan, device: Device = 'cpu'): Promise<Workloa
     check: checked.check!,
   };
 }
+
+const matmul = (plan: TimingPlan) => matmulAt(MATMUL_N, plan, 'cpu');
 
 async function scalarGraph(plan: TimingPlan): Promise<WorkloadResult> {
   const nodes = countNodes();
@@ -241,29 +245,27 @@ export const oneThreadEngine: Engine = {
   workloads: engine.workloads,
 };
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
 /**
  * backprop on the webgpu device (the npm package `webgpu` in Node): the same workloads with the
- * model and data moved to the GPU. Without a GPU it runs on SwiftShader, which the setup line says:
- * those are CPU-emulation numbers, not GPU ones. The 0-d scalar graph is not a GPU workload.
+ * model and data moved to the GPU. On a real GPU the matmul workload adds 4096² products and the
+ * GPU's float32 FMA peak, measured by a probe on the same adapter (issue 13's target divides the
+ * one by the other). Without a GPU it runs on SwiftShader, which the setup line says: CPU-emulation
+ * numbers, not GPU ones. The 0-d scalar graph is not a GPU workload.
  *
  * @example
  * ```ts
- * await webgpuEngine.init(); // 'webgpu device (SwiftShader: ...)'
+ * await webgpuEngine.init(); // 'webgpu device on SwiftShader driver 5.0.0: a CPU emulation ...'
  * ```
  */
 export const webgpuEngine: Engine = {
   init: async () => {
-    const env = process.env;
-    if (env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER)) env.VK_ICD_FILENAMES = SWIFTSHADER;
-    await initWebGPU();
-    const emulated = env.VK_ICD_FILENAMES?.includes('swiftshader') === true;
-    return `webgpu device, float32${emulated ? ' (SwiftShader: a CPU emulation of Vulkan, NOT GPU numbers)' : ''}, ${loadedFrom()}`;
+    const { adapter, label } = await nodeGpu();
+    await initWebGPU({ adapter });
+    return `webgpu device on ${label}, float32, ${loadedFrom()}`;
   },
   workloads: {
     mlp: (plan) => mlp(plan, 'webgpu'),
     cnn: (plan) => cnn(plan, 'webgpu'),
-    matmul: (plan) => matmul(plan, 'webgpu'),
+    matmul: (plan) => gpuMatmul(plan, (n) => matmulAt(n, plan, 'webgpu'), true),
   },
 };

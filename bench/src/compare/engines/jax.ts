@@ -1,4 +1,4 @@
-// jax-js on its wasm device, each training step one jit-compiled function of the parameters
+// jax-js on its wasm or webgpu device, each training step one jit-compiled function of the parameters
 // (value and gradient, then the SGD update), as JAX code is written. jax-js counts references: a
 // function argument is consumed, `.ref` keeps an array alive for another use.
 import { readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import {
   valueAndGrad,
   vjp,
 } from '@jax-js/jax';
+import { nodeGpu } from '../../node-gpu.js';
 import type { Engine } from '../engine.js';
 import { CNN, cnnProblem, type DenseInit, MATMUL_N, MLP, matmulProblem, mlpProblem } from '../spec.js';
 import {
@@ -27,6 +28,7 @@ import {
   timeCalls,
   type WorkloadResult,
 } from '../timing.js';
+import { gpuMatmul } from './gpu-matmul.js';
 import { jaxScalarGraph } from './jax-scalar.js';
 
 function array(data: Float32Array, shape: number[]): JaxArray {
@@ -78,12 +80,20 @@ async function train(
 ): Promise<WorkloadResult> {
   const step = sgdStep(loss, data.lr);
   let params = start;
-  const once = () => {
-    const [value, next] = step(params, data.x.ref, data.y.ref);
-    params = next;
-    return value.item();
-  };
-  const check = lossCheck(once(), once());
+  // On webgpu the loss is read asynchronously, and the read ends the step, as in backprop-webgpu.
+  const once =
+    defaultDevice() === 'webgpu'
+      ? async () => {
+          const [value, next] = step(params, data.x.ref, data.y.ref);
+          params = next;
+          return (await value.data())[0]!;
+        }
+      : () => {
+          const [value, next] = step(params, data.x.ref, data.y.ref);
+          params = next;
+          return value.item();
+        };
+  const check = lossCheck(await once(), await once());
   return { measurements: [measure(`${name} step`, 'steps/s', await timeCalls(once, plan))], check };
 }
 
@@ -124,8 +134,7 @@ async function cnn(plan: TimingPlan): Promise<WorkloadResult> {
   return train('cnn', loss, start, { x, y: oneHot(p.y, CNN.classes), lr: CNN.lr }, plan);
 }
 
-async function matmul(plan: TimingPlan): Promise<WorkloadResult> {
-  const n = MATMUL_N;
+async function matmulAt(n: number, plan: TimingPlan): Promise<WorkloadResult> {
   const p = matmulProblem(n);
   const [a, b, g] = [p.a, p.b, p.g].map((d) => array(d, [n, n])) as [JaxArray, JaxArray, JaxArray];
   const forward = jit((x: JaxArray, y: JaxArray) => np.matmul(x, y));
@@ -141,10 +150,13 @@ async function matmul(plan: TimingPlan): Promise<WorkloadResult> {
   const fwd = await timeCalls(() => settle([forward(a.ref, b.ref)]), plan);
   // The first (warm-up) call also records the check.
   const first: { check?: Check } = {};
-  const fb = await timeCalls(() => {
+  const fb = await timeCalls(async () => {
     const outs = fwdBwd(a.ref, b.ref, g.ref);
-    const [y, da, db] = first.check ? [] : outs.map((o) => o.ref.dataSync()[0]!);
-    first.check ??= matmulCheck(y!, da!, db!);
+    if (first.check === undefined) {
+      // An asynchronous read: jax-js's synchronous one needs a browser canvas on webgpu.
+      const [y, da, db] = await Promise.all(outs.map(async (o) => (await o.ref.data())[0]!));
+      first.check = matmulCheck(y!, da!, db!);
+    }
     return settle(outs);
   }, plan);
   return {
@@ -154,6 +166,11 @@ async function matmul(plan: TimingPlan): Promise<WorkloadResult> {
     ],
     check: first.check!,
   };
+}
+
+async function matmul(plan: TimingPlan): Promise<WorkloadResult> {
+  if (defaultDevice() === 'webgpu') return gpuMatmul(plan, (n) => matmulAt(n, plan));
+  return matmulAt(MATMUL_N, plan);
 }
 
 // The installed version (its package exports hide package.json, so find it beside dist/).
@@ -172,11 +189,33 @@ function version(): string {
  */
 export const engine: Engine = {
   async init() {
-    const devices = await init('wasm');
-    if (!devices.includes('wasm')) throw new Error(`jax-js: no wasm device (got ${devices.join(', ')})`);
-    defaultDevice('wasm');
+    await start('wasm');
     const threads = typeof Worker === 'undefined' ? '1 thread (no Web Worker global in Node)' : 'worker pool';
     return `jax-js ${version()}, wasm device, jit, float32, ${threads}`;
   },
   workloads: { mlp, cnn, matmul, scalar: jaxScalarGraph },
 };
+
+/**
+ * jax-js on its webgpu device, on the adapter `nodeGpu` finds (SwiftShader without a GPU, which the
+ * setup line says). The 0-d scalar graph is not a GPU workload.
+ *
+ * @example
+ * ```ts
+ * await webgpuEngine.init(); // 'jax-js 0.1.25, webgpu device on SwiftShader ...'
+ * ```
+ */
+export const webgpuEngine: Engine = {
+  async init() {
+    const { label } = await nodeGpu();
+    await start('webgpu');
+    return `jax-js ${version()}, webgpu device on ${label}, jit, float32`;
+  },
+  workloads: { mlp, cnn, matmul },
+};
+
+async function start(device: 'wasm' | 'webgpu'): Promise<void> {
+  const devices = await init(device);
+  if (!devices.includes(device)) throw new Error(`jax-js: no ${device} device (got ${devices.join(', ')})`);
+  defaultDevice(device);
+}

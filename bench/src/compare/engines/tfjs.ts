@@ -1,10 +1,11 @@
-// TensorFlow.js 4.22 on its cpu (plain JS) or wasm (XNNPACK) backend, written as tf.layers would
+// TensorFlow.js 4.22 on its cpu (plain JS), wasm (XNNPACK) or webgpu backend, written as tf.layers would
 // run it: fused matmul/conv with bias and ReLU, softmaxCrossEntropy, tf.train.sgd().minimize.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { nodeGpu } from '../../node-gpu.js';
 import { build, countNodes, expression } from '../../suites/scalar.js';
 import type { Engine } from '../engine.js';
 import { CNN, cnnProblem, MATMUL_N, MLP, matmulProblem, mlpProblem, scalarDraws } from '../spec.js';
@@ -18,6 +19,7 @@ import {
   valueCheck,
   type WorkloadResult,
 } from '../timing.js';
+import { gpuMatmul } from './gpu-matmul.js';
 import { registerTfjsGradients } from './tfjs-gradients.js';
 
 // Initial weights as trainable variables; `perm` (then `reshape`) turn PyTorch's layout into TF.js's.
@@ -29,15 +31,24 @@ function variable(data: Float32Array, shape: number[], perm?: number[], reshape?
 }
 
 // Losses of the first two steps are read before timing, so every engine reports the same two.
+// On webgpu the loss is read asynchronously (TF.js's synchronous GPU read needs a browser canvas);
+// the read ends the step there, as backprop-webgpu's does.
 async function train(name: string, loss: () => tf.Scalar, lr: number, plan: TimingPlan) {
   const opt = tf.train.sgd(lr);
-  const step = () => {
-    const l = opt.minimize(loss, true)!;
-    const v = l.dataSync()[0]!;
-    l.dispose();
-    return v;
-  };
-  const check = lossCheck(step(), step());
+  const step = onGpu()
+    ? async () => {
+        const l = opt.minimize(loss, true)!;
+        const v = (await l.data())[0]!;
+        l.dispose();
+        return v;
+      }
+    : () => {
+        const l = opt.minimize(loss, true)!;
+        const v = l.dataSync()[0]!;
+        l.dispose();
+        return v;
+      };
+  const check = lossCheck(await step(), await step());
   return { measurements: [measure(`${name} step`, 'steps/s', await timeCalls(step, plan))], check };
 }
 
@@ -102,7 +113,54 @@ async function cnn(plan: TimingPlan): Promise<WorkloadResult> {
   return train('cnn', () => tf.losses.softmaxCrossEntropy(y, forward()), CNN.lr, plan);
 }
 
+const onGpu = () => tf.getBackend() === 'webgpu';
+
+// Element [0, 0] of a product, read back: four bytes, after the work queued before it.
+async function corner(t: tf.Tensor): Promise<number> {
+  const one = tf.slice(t, [0, 0], [1, 1]);
+  const v = (await one.data())[0]!;
+  one.dispose();
+  return v;
+}
+
+// On webgpu a call ends when a corner of its last result is read back.
+async function gpuMatmulAt(n: number, plan: TimingPlan): Promise<WorkloadResult> {
+  const p = matmulProblem(n);
+  const [a, b, g] = [p.a, p.b, p.g].map((d) => tf.tensor2d(d, [n, n])) as [
+    tf.Tensor2D,
+    tf.Tensor2D,
+    tf.Tensor2D,
+  ];
+  const valueAndVjp = tf.valueAndGrads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y));
+  const fwd = await timeCalls(async () => {
+    const y = tf.matMul(a, b);
+    await corner(y);
+    y.dispose();
+  }, plan);
+  const first: { check?: Check } = {};
+  const fb = await timeCalls(async () => {
+    const outs = tf.tidy(() => {
+      const { value, grads } = valueAndVjp([a, b], g);
+      return [value, ...grads];
+    });
+    if (first.check === undefined) {
+      const [y, da, db] = await Promise.all(outs.map(corner));
+      first.check = matmulCheck(y!, da!, db!);
+    } else await corner(outs[2]!);
+    tf.dispose(outs);
+  }, plan);
+  tf.dispose([a, b, g]);
+  return {
+    measurements: [
+      measure(`matmul ${n} fwd`, 'GFLOP/s', fwd, 2 * n ** 3, 1e9),
+      measure(`matmul ${n} f+b`, 'GFLOP/s', fb, 6 * n ** 3, 1e9),
+    ],
+    check: first.check!,
+  };
+}
+
 async function matmul(plan: TimingPlan): Promise<WorkloadResult> {
+  if (onGpu()) return gpuMatmul(plan, (n) => gpuMatmulAt(n, plan));
   const n = MATMUL_N;
   const p = matmulProblem(n);
   const [a, b, g] = [p.a, p.b, p.g].map((d) => tf.tensor2d(d, [n, n])) as [
@@ -168,7 +226,8 @@ async function scalarGraph(plan: TimingPlan): Promise<WorkloadResult> {
 }
 
 /**
- * TF.js on one backend; `wasm` loads its binaries from node_modules (no network).
+ * TF.js on one backend; `wasm` loads its binaries from node_modules (no network), `webgpu` runs
+ * on the adapter `nodeGpu` finds (SwiftShader without a GPU, which its setup line says).
  *
  * @example
  * ```ts
@@ -176,10 +235,13 @@ async function scalarGraph(plan: TimingPlan): Promise<WorkloadResult> {
  * await engine.init(); // 'tfjs-core 4.22.0, wasm backend, 1 thread, SIMD'
  * ```
  */
-export function tfjsEngine(backend: 'cpu' | 'wasm'): Engine {
+export function tfjsEngine(backend: 'cpu' | 'wasm' | 'webgpu'): Engine {
   return {
     async init() {
       registerTfjsGradients();
+      const gpu = backend === 'webgpu' ? await nodeGpu() : undefined;
+      // The webgpu backend registers itself on import, and only where navigator.gpu exists.
+      if (gpu) await import('@tensorflow/tfjs-backend-webgpu');
       if (backend === 'wasm') {
         const pkg = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
         setWasmPaths(`${path.join(path.dirname(pkg), 'dist')}${path.sep}`);
@@ -187,9 +249,11 @@ export function tfjsEngine(backend: 'cpu' | 'wasm'): Engine {
       if (!(await tf.setBackend(backend))) throw new Error(`tfjs: backend ${backend} failed to start`);
       await tf.ready();
       if (backend === 'cpu') return `tfjs-core ${tf.version_core}, cpu backend (plain JS), 1 thread`;
+      if (gpu) return `tfjs-core ${tf.version_core}, webgpu backend on ${gpu.label}`;
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
       return `tfjs-core ${tf.version_core}, wasm backend (XNNPACK${simd ? ', SIMD' : ''}), ${getThreadsCount()} thread(s): TF.js disables wasm threads under Node`;
     },
-    workloads: { mlp, cnn, matmul, scalar: scalarGraph },
+    // The 0-d scalar graph is not a GPU workload.
+    workloads: backend === 'webgpu' ? { mlp, cnn, matmul } : { mlp, cnn, matmul, scalar: scalarGraph },
   };
 }

@@ -4,10 +4,25 @@ import type { GpuAdapterHandle, GpuDeviceHandle, GpuEntry } from './gpu-types.js
 
 /** Options of `initWebGPU`. */
 export interface InitWebGPUOptions {
-  /** Use this adapter (from `navigator.gpu.requestAdapter()`) instead of requesting one. */
-  adapter?: GpuAdapterHandle;
-  /** Use this device as it is (shared with other code, e.g. a renderer) instead of requesting one. */
-  device?: GpuDeviceHandle;
+  /**
+   * Use this adapter (from `navigator.gpu.requestAdapter()`) instead of requesting one. Any WebGPU
+   * `GPUAdapter` fits, whichever type declarations the caller compiles with; backprop uses the
+   * members {@link GpuAdapterHandle} lists.
+   */
+  // Only a shape every GPUAdapter has: the DOM's and @webgpu/types' declarations brand their objects
+  // and overload their methods, so a real adapter is not assignable to GpuAdapterHandle, although
+  // it is one at run time.
+  adapter?: { readonly limits: object; requestDevice(...args: never[]): Promise<unknown> };
+  /**
+   * Use this device as it is (shared with other code, e.g. a renderer) instead of requesting one.
+   * Any WebGPU `GPUDevice` fits; backprop uses the members {@link GpuDeviceHandle} lists.
+   */
+  device?: {
+    readonly limits: object;
+    readonly queue: object;
+    createBuffer(...args: never[]): unknown;
+    createComputePipeline(...args: never[]): unknown;
+  };
   /** Passed to `requestAdapter` when backprop requests the adapter. */
   powerPreference?: 'low-power' | 'high-performance';
 }
@@ -71,11 +86,11 @@ export async function webgpuAvailable(): Promise<boolean> {
 export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<void> {
   if (options.device !== undefined) {
     if (context !== null) context.flush();
-    context = new GpuContext(options.device);
+    context = new GpuContext(options.device as unknown as GpuDeviceHandle);
     return;
   }
   if (context !== null && context.lostReason === null && options.adapter === undefined) return;
-  let adapter = options.adapter ?? null;
+  let adapter = (options.adapter as unknown as GpuAdapterHandle | undefined) ?? null;
   if (adapter === null) {
     const gpu = await gpuEntry();
     if (gpu === null) {
