@@ -317,7 +317,7 @@ describe.skipIf(torchMissing() !== null)('PyTorch engine (Debian /usr/bin/python
 describe('issue 13 targets and the webgpu engines', () => {
   const goal = (results: ReturnType<typeof checkTargets>, start: string) =>
     results.find((r) => r.goal.startsWith(start))!;
-  const on = (setup: string, o: RoundOutcome): RoundOutcome => ({ ...o, output: { ...o.output, setup } });
+  const on = (setup: string, o: RoundOutcome): RoundOutcome => ({ ...o, output: { ...o.output!, setup } });
   const gpuMatmul = (engine: EngineName, fwd4096: number, peak: number): RoundOutcome =>
     outcome(
       engine,

@@ -8,10 +8,22 @@
  */
 
 import { existsSync } from 'node:fs';
-import { initWebGPU } from '@backprop/core';
+import { initWebGPU, webgpuAvailable } from '@backprop/core';
 import { parseArgs, USAGE } from './options.js';
 import { writeReport } from './report.js';
 import { caption, formatTable, goalLines, runMnistTable } from './run.js';
+
+// The machine's GPU first. Without one, Dawn (the npm package webgpu) can run on SwiftShader, which
+// Debian's chromium ships: a CPU emulation, so the run says so.
+async function startWebGPU(): Promise<void> {
+  const swiftShader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  const env = process.env;
+  if (env.VK_ICD_FILENAMES === undefined && existsSync(swiftShader) && !(await webgpuAvailable())) {
+    env.VK_ICD_FILENAMES = swiftShader;
+    console.log('webgpu: no GPU adapter found; running on SwiftShader, a CPU emulation of Vulkan (slow)');
+  }
+  await initWebGPU();
+}
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
@@ -19,13 +31,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  if (options.device === 'webgpu') {
-    // Without a GPU, Dawn (the npm package webgpu) can run on SwiftShader, which Debian's chromium ships.
-    const swiftShader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-    if (process.env.VK_ICD_FILENAMES === undefined && existsSync(swiftShader))
-      process.env.VK_ICD_FILENAMES = swiftShader;
-    await initWebGPU();
-  }
+  if (options.device === 'webgpu') await startWebGPU();
   const started = performance.now();
   const rows = await runMnistTable(options);
   const minutes = (performance.now() - started) / 60_000;

@@ -51,6 +51,18 @@ function gpuEntry(): Promise<GpuEntry | null> {
   return entry;
 }
 
+// Dawn enumerates adapters once per instance, so an instance that found none is dropped: a later
+// call (after installing a driver, or pointing VK_ICD_FILENAMES at one) asks a fresh instance.
+async function requestAdapter(options?: {
+  powerPreference?: 'low-power' | 'high-performance';
+}): Promise<GpuAdapterHandle | null> {
+  const gpu = await gpuEntry();
+  if (gpu === null) return null;
+  const adapter = await gpu.requestAdapter(options);
+  if (adapter === null) entry = null;
+  return adapter;
+}
+
 /**
  * Whether this runtime can run the webgpu device: `navigator.gpu` (browsers) or the npm package
  * `webgpu` (Node) is present and gives an adapter. Never throws.
@@ -63,8 +75,7 @@ function gpuEntry(): Promise<GpuEntry | null> {
 export async function webgpuAvailable(): Promise<boolean> {
   if (context !== null && context.lostReason === null) return true;
   try {
-    const gpu = await gpuEntry();
-    return gpu !== null && (await gpu.requestAdapter()) !== null;
+    return (await requestAdapter()) !== null;
   } catch {
     return false;
   }
@@ -99,7 +110,7 @@ export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<void>
           'in Node install the optional package: npm install webgpu',
       );
     }
-    adapter = await gpu.requestAdapter(
+    adapter = await requestAdapter(
       options.powerPreference === undefined ? undefined : { powerPreference: options.powerPreference },
     );
     if (adapter === null)
