@@ -7,8 +7,21 @@ import type * as Optim from '@backprop/optim';
 import { cnnModel } from './suites/cnn.js';
 import { mlpModel } from './suites/mlp.js';
 
+// The main job's nn-300 row: 784-300-10 with tanh, SGD with momentum 0.9 and weight decay 5e-4.
+function nn300Step(core: typeof Core, nn: typeof Nn, optim: typeof Optim): () => void {
+  const model = new nn.Sequential(new nn.Linear(784, 300), new nn.Tanh(), new nn.Linear(300, 10));
+  const x = core.randn([64, 784]);
+  const y = core.randint(0, 10, [64]);
+  const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9, weightDecay: 5e-4 });
+  return () => {
+    opt.zeroGrad();
+    nn.crossEntropy(model.forward(x), y).backward();
+    opt.step();
+  };
+}
+
 /**
- * One training step of `workload` on fixed seeded data, with the packages built in `root`.
+ * One training step of `workload` (`mlp`, `cnn`, or `nn300`, the main job's tanh network) on fixed seeded data, with the packages built in `root`.
  *
  * @example
  * ```ts
@@ -21,6 +34,7 @@ export async function checkoutTrainStep(root: string, workload: string): Promise
   const nn = (await import(`${root}/packages/nn/dist/index.js`)) as typeof Nn;
   const optim = (await import(`${root}/packages/optim/dist/index.js`)) as typeof Optim;
   core.manualSeed(0);
+  if (workload === 'nn300') return nn300Step(core, nn, optim);
   const model = workload === 'mlp' ? mlpModel(nn) : cnnModel(nn);
   const batch = workload === 'mlp' ? 64 : 32;
   const x = core.randn(workload === 'mlp' ? [batch, 784] : [batch, 1, 28, 28]);

@@ -280,6 +280,97 @@ describe('plain SGD in wasm', () => {
   });
 });
 
+describe('SGD with momentum, Nesterov, weight decay or maximize in wasm', () => {
+  it("gives the cpu kernel's bits, parameter and buffer, over two steps of every combination", () => {
+    const rng = seeded(27);
+    const n = 4099; // odd: the last element takes the one-lane path
+    const draw = () => Array.from({ length: n }, () => randomValue(rng, 'float32', true));
+    let checked = 0;
+    for (const momentum of [0, 0.9])
+      for (const nesterov of momentum === 0 ? [false] : [false, true])
+        for (const dampening of momentum === 0 ? [0] : [0, 0.25])
+          for (const weightDecay of [0, 5e-4])
+            for (const maximize of [false, true]) {
+              if (momentum === 0 && weightDecay === 0) continue; // plain SGD: the test above
+              const [param, grad1, grad2] = [draw(), draw(), draw()];
+              const views = () => ({
+                p: dense(param, [n], 'float32', 3),
+                b: momentum === 0 ? null : dense(new Array<number>(n).fill(0), [n], 'float32', 2),
+              });
+              const [w, c] = [views(), views()];
+              w.p.storage.fill(7, 0, 3);
+              for (const [step, grad] of [grad1, grad2].entries()) {
+                const o = {
+                  lr: 0.037,
+                  momentum,
+                  dampening,
+                  nesterov,
+                  weightDecay,
+                  maximize,
+                  first: step === 0,
+                };
+                wasm.sgdStep(w.p, dense(grad, [n], 'float32', 1), w.b, o);
+                cpu.sgdStep(c.p, dense(grad, [n], 'float32'), c.b, o);
+              }
+              const what = `momentum ${momentum} nesterov ${nesterov} dampening ${dampening} wd ${weightDecay} maximize ${maximize}`;
+              expectSame(w.p.storage.subarray(3), c.p.storage.subarray(3), `sgd param, ${what}`);
+              if (w.b && c.b)
+                expectSame(w.b.storage.subarray(2), c.b.storage.subarray(2), `sgd buffer, ${what}`);
+              expect(Array.from(w.p.storage.subarray(0, 3))).toEqual([7, 7, 7]);
+              const moved = param.filter((v, i) => !Object.is(Math.fround(v), w.p.storage[3 + i])).length;
+              expect(moved).toBeGreaterThan(n / 2);
+              checked++;
+            }
+    expect(checked).toBe(2 + 2 * 2 * 2 * 2);
+  });
+});
+
+describe('Adam, AdamW and AMSGrad in wasm', () => {
+  it("gives the cpu kernel's bits, parameter and every moment, over two steps of every combination", () => {
+    const rng = seeded(28);
+    const n = 4099; // odd: the last element takes the one-lane path
+    const draw = () => Array.from({ length: n }, () => randomValue(rng, 'float32', true));
+    let checked = 0;
+    for (const amsgrad of [false, true])
+      for (const decoupled of [false, true])
+        for (const weightDecay of [0, 0.01])
+          for (const maximize of [false, true]) {
+            const [param, grad1, grad2] = [draw(), draw(), draw()];
+            const zeros = (offset: number) => dense(new Array<number>(n).fill(0), [n], 'float32', offset);
+            const state = () => ({
+              p: dense(param, [n], 'float32', 3),
+              s: { expAvg: zeros(1), expAvgSq: zeros(2), maxExpAvgSq: amsgrad ? zeros(4) : null },
+            });
+            const [w, c] = [state(), state()];
+            for (const [t, grad] of [grad1, grad2].entries()) {
+              const lr = 0.001;
+              const o = {
+                stepSize: lr / (1 - 0.9 ** (t + 1)),
+                bc2Sqrt: Math.sqrt(1 - 0.999 ** (t + 1)),
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8,
+                weightDecay,
+                decoupled,
+                decay: 1 - lr * weightDecay,
+                maximize,
+              };
+              wasm.adamStep(w.p, dense(grad, [n], 'float32', 1), w.s, o);
+              cpu.adamStep(c.p, dense(grad, [n], 'float32'), c.s, o);
+            }
+            const what = `amsgrad ${amsgrad} decoupled ${decoupled} wd ${weightDecay} maximize ${maximize}`;
+            expectSame(w.p.storage, c.p.storage, `adam param, ${what}`);
+            expectSame(w.s.expAvg.storage, c.s.expAvg.storage, `adam m, ${what}`);
+            expectSame(w.s.expAvgSq.storage, c.s.expAvgSq.storage, `adam v, ${what}`);
+            if (amsgrad) expectSame(w.s.maxExpAvgSq!.storage, c.s.maxExpAvgSq!.storage, `adam max, ${what}`);
+            const moved = param.filter((v, i) => !Object.is(Math.fround(v), w.p.storage[3 + i])).length;
+            expect(moved).toBeGreaterThan(n / 2);
+            checked++;
+          }
+    expect(checked).toBe(16);
+  });
+});
+
 describe('fused optimizer updates', () => {
   // Each kernel on views at an offset inside larger storage gives the same bits as on views at
   // offset 0, and writes nothing outside its window.

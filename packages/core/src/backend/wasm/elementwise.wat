@@ -205,4 +205,170 @@
         (local.set $y (i32.add (local.get $y) (i32.const 4)))
         (local.set $x (i32.add (local.get $x) (i32.const 4)))
         (br $tailLoop))))
+
+  ;; One SGD step with momentum, dampening, Nesterov, weight decay or maximize, on float32 params,
+  ;; in float64 with the operations and roundings of backend/cpu/optim.ts's loop (so the same bits):
+  ;;   d = (maximize ? -g : g) + wd·θ      (the weight-decay term only when wd != 0)
+  ;;   b = f32(first ? d : b·momentum + (1 - dampening)·d)         (when there is a buffer)
+  ;;   d = nesterov ? d + momentum·b : b
+  ;;   θ = f32(θ + (-lr)·d)
+  ;; Two elements per step (a 64-bit load promoted to two f64 lanes), the last one alone. $flags:
+  ;; 1 a momentum buffer at $b, 2 its first step, 4 Nesterov, 8 maximize; $keep is 1 - dampening.
+  (func (export "sgd") (param $p i32) (param $g i32) (param $b i32) (param $n i32)
+    (param $lr f64) (param $momentum f64) (param $keep f64) (param $wd f64) (param $flags i32)
+    (local $end i32) (local $th v128) (local $d v128) (local $bv v128)
+    (local $lrv v128) (local $mv v128) (local $kv v128) (local $wdv v128)
+    (local $buf i32) (local $first i32) (local $nesterov i32) (local $maximize i32) (local $decay i32)
+    (local $ths f64) (local $ds f64) (local $bs f64)
+    (local.set $lrv (f64x2.splat (f64.neg (local.get $lr))))
+    (local.set $mv (f64x2.splat (local.get $momentum)))
+    (local.set $kv (f64x2.splat (local.get $keep)))
+    (local.set $wdv (f64x2.splat (local.get $wd)))
+    (local.set $buf (i32.and (local.get $flags) (i32.const 1)))
+    (local.set $first (i32.and (local.get $flags) (i32.const 2)))
+    (local.set $nesterov (i32.and (local.get $flags) (i32.const 4)))
+    (local.set $maximize (i32.and (local.get $flags) (i32.const 8)))
+    (local.set $decay (f64.ne (local.get $wd) (f64.const 0)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $end)))
+        (local.set $th (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))))
+        (local.set $d (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))
+        (if (local.get $maximize) (then (local.set $d (f64x2.neg (local.get $d)))))
+        (if (local.get $decay)
+          (then (local.set $d (f64x2.add (local.get $d) (f64x2.mul (local.get $wdv) (local.get $th))))))
+        (if (local.get $buf)
+          (then
+            (local.set $bv
+              (f32x4.demote_f64x2_zero
+                (if (result v128) (local.get $first)
+                  (then (local.get $d))
+                  (else
+                    (f64x2.add
+                      (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $b))) (local.get $mv))
+                      (f64x2.mul (local.get $kv) (local.get $d)))))))
+            (v128.store64_lane 0 (local.get $b) (local.get $bv))
+            (local.set $bv (f64x2.promote_low_f32x4 (local.get $bv)))
+            (local.set $d
+              (if (result v128) (local.get $nesterov)
+                (then (f64x2.add (local.get $d) (f64x2.mul (local.get $mv) (local.get $bv))))
+                (else (local.get $bv))))
+            (local.set $b (i32.add (local.get $b) (i32.const 8)))))
+        (v128.store64_lane 0 (local.get $p)
+          (f32x4.demote_f64x2_zero (f64x2.add (local.get $th) (f64x2.mul (local.get $lrv) (local.get $d)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (br $pairs)))
+    ;; An odd last element, the same steps on one lane.
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (local.set $ths (f64.promote_f32 (f32.load (local.get $p))))
+        (local.set $ds (f64.promote_f32 (f32.load (local.get $g))))
+        (if (local.get $maximize) (then (local.set $ds (f64.neg (local.get $ds)))))
+        (if (local.get $decay)
+          (then (local.set $ds (f64.add (local.get $ds) (f64.mul (local.get $wd) (local.get $ths))))))
+        (if (local.get $buf)
+          (then
+            (local.set $bs
+              (f64.promote_f32 (f32.demote_f64
+                (if (result f64) (local.get $first)
+                  (then (local.get $ds))
+                  (else
+                    (f64.add
+                      (f64.mul (f64.promote_f32 (f32.load (local.get $b))) (local.get $momentum))
+                      (f64.mul (local.get $keep) (local.get $ds))))))))
+            (f32.store (local.get $b) (f32.demote_f64 (local.get $bs)))
+            (local.set $ds
+              (if (result f64) (local.get $nesterov)
+                (then (f64.add (local.get $ds) (f64.mul (local.get $momentum) (local.get $bs))))
+                (else (local.get $bs))))))
+        (f32.store (local.get $p)
+          (f32.demote_f64 (f64.add (local.get $ths) (f64.mul (f64.neg (local.get $lr)) (local.get $ds))))))))
+
+  ;; One Adam or AdamW step on float32 params and moments, in float64 with the operations and
+  ;; roundings of backend/cpu/optim.ts's loop (so the same bits):
+  ;;   d = maximize ? -g : g;  θ = f32(θ·decay) (AdamW), or d = d + wd·θ (Adam, when wd != 0)
+  ;;   m = f32(m·β1 + (1 - β1)·d);  v = f32(v·β2 + ((1 - β2)·d)·d);  AMSGrad: x = max(x, v), s = x
+  ;;   θ = f32(θ + (-stepSize·m) / (sqrt(s) / bc2Sqrt + eps))
+  ;; Two elements per step, the last one alone. $flags: 1 AMSGrad (max at $x), 2 AdamW, 4 maximize;
+  ;; $k1 and $k2 are 1 - β1 and 1 - β2.
+  (func (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $x i32) (param $n i32)
+    (param $stepSize f64) (param $bc2Sqrt f64) (param $beta1 f64) (param $beta2 f64) (param $k1 f64) (param $k2 f64)
+    (param $eps f64) (param $wd f64) (param $decay f64) (param $flags i32)
+    (local $end i32) (local $amsgrad i32) (local $decoupled i32) (local $maximize i32) (local $l2 i32)
+    (local $th v128) (local $d v128) (local $mv v128) (local $vv v128)
+    (local $ths f64) (local $ds f64) (local $ms f64) (local $vs f64)
+    (local.set $amsgrad (i32.and (local.get $flags) (i32.const 1)))
+    (local.set $decoupled (i32.and (local.get $flags) (i32.const 2)))
+    (local.set $maximize (i32.and (local.get $flags) (i32.const 4)))
+    (local.set $l2 (i32.and (i32.eqz (local.get $decoupled)) (f64.ne (local.get $wd) (f64.const 0))))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $end)))
+        (local.set $th (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))))
+        (local.set $d (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))
+        (if (local.get $maximize) (then (local.set $d (f64x2.neg (local.get $d)))))
+        (if (local.get $decoupled)
+          (then
+            (local.set $th (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+              (f64x2.mul (local.get $th) (f64x2.splat (local.get $decay))))))))
+        (if (local.get $l2)
+          (then (local.set $d (f64x2.add (local.get $d) (f64x2.mul (f64x2.splat (local.get $wd)) (local.get $th))))))
+        (local.set $mv (f32x4.demote_f64x2_zero
+          (f64x2.add
+            (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $m))) (f64x2.splat (local.get $beta1)))
+            (f64x2.mul (f64x2.splat (local.get $k1)) (local.get $d)))))
+        (v128.store64_lane 0 (local.get $m) (local.get $mv))
+        (local.set $vv (f32x4.demote_f64x2_zero
+          (f64x2.add
+            (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $v))) (f64x2.splat (local.get $beta2)))
+            (f64x2.mul (f64x2.mul (f64x2.splat (local.get $k2)) (local.get $d)) (local.get $d)))))
+        (v128.store64_lane 0 (local.get $v) (local.get $vv))
+        (if (local.get $amsgrad)
+          (then
+            (local.set $vv (f32x4.max (v128.load64_zero (local.get $x)) (local.get $vv)))
+            (v128.store64_lane 0 (local.get $x) (local.get $vv))
+            (local.set $x (i32.add (local.get $x) (i32.const 8)))))
+        (v128.store64_lane 0 (local.get $p)
+          (f32x4.demote_f64x2_zero
+            (f64x2.add (local.get $th)
+              (f64x2.div
+                (f64x2.mul (f64x2.splat (f64.neg (local.get $stepSize))) (f64x2.promote_low_f32x4 (local.get $mv)))
+                (f64x2.add
+                  (f64x2.div (f64x2.sqrt (f64x2.promote_low_f32x4 (local.get $vv))) (f64x2.splat (local.get $bc2Sqrt)))
+                  (f64x2.splat (local.get $eps)))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (local.set $m (i32.add (local.get $m) (i32.const 8)))
+        (local.set $v (i32.add (local.get $v) (i32.const 8)))
+        (br $pairs)))
+    ;; An odd last element, the same steps on one lane.
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (local.set $ths (f64.promote_f32 (f32.load (local.get $p))))
+        (local.set $ds (f64.promote_f32 (f32.load (local.get $g))))
+        (if (local.get $maximize) (then (local.set $ds (f64.neg (local.get $ds)))))
+        (if (local.get $decoupled)
+          (then (local.set $ths (f64.promote_f32 (f32.demote_f64 (f64.mul (local.get $ths) (local.get $decay)))))))
+        (if (local.get $l2)
+          (then (local.set $ds (f64.add (local.get $ds) (f64.mul (local.get $wd) (local.get $ths))))))
+        (local.set $ms (f64.promote_f32 (f32.demote_f64
+          (f64.add (f64.mul (f64.promote_f32 (f32.load (local.get $m))) (local.get $beta1))
+            (f64.mul (local.get $k1) (local.get $ds))))))
+        (f32.store (local.get $m) (f32.demote_f64 (local.get $ms)))
+        (local.set $vs (f64.promote_f32 (f32.demote_f64
+          (f64.add (f64.mul (f64.promote_f32 (f32.load (local.get $v))) (local.get $beta2))
+            (f64.mul (f64.mul (local.get $k2) (local.get $ds)) (local.get $ds))))))
+        (f32.store (local.get $v) (f32.demote_f64 (local.get $vs)))
+        (if (local.get $amsgrad)
+          (then
+            (local.set $vs (f64.promote_f32 (f32.max (f32.load (local.get $x)) (f32.demote_f64 (local.get $vs)))))
+            (f32.store (local.get $x) (f32.demote_f64 (local.get $vs)))))
+        (f32.store (local.get $p)
+          (f32.demote_f64
+            (f64.add (local.get $ths)
+              (f64.div (f64.mul (f64.neg (local.get $stepSize)) (local.get $ms))
+                (f64.add (f64.div (f64.sqrt (local.get $vs)) (local.get $bc2Sqrt)) (local.get $eps)))))))))
 )

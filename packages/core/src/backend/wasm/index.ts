@@ -5,7 +5,7 @@ import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './conv2d.js';
 import { copy } from './copy.js';
 import { binary, unary } from './elementwise.js';
 import { matmul } from './matmul.js';
-import { sgdStep } from './optim.js';
+import { adamStep, sgdStep } from './optim.js';
 import { maxPool } from './pool.js';
 import { reduce } from './reduce.js';
 
@@ -15,7 +15,7 @@ import { reduce } from './reduce.js';
  * differ from `cpuBackend`'s float64 sums in the last bits; a float32 convolution makes and
  * multiplies each image's im2col columns inside wasm memory in one call. Dense float32 elementwise
  * arithmetic, comparisons, relu and its gradient, reductions that keep trailing dims (bias
- * gradients), strided copies (transposes made dense), im2col/col2im, max pooling and plain SGD
+ * gradients), strided copies (transposes made dense), im2col/col2im, max pooling, SGD and Adam
  * steps also run in WebAssembly, with the same bits as `cpuBackend`; every other kernel, dtype and layout is
  * `cpuBackend`'s own. `getBackend()` picks this backend by itself where the runtime supports
  * WebAssembly SIMD and compiles synchronously (Node 20+, workers); where it cannot, each kernel
@@ -45,4 +45,5 @@ export const wasmBackend: Backend = {
   conv2dWeightGrad,
   maxPool,
   sgdStep,
+  adamStep,
 };

@@ -32,6 +32,35 @@ export interface ElementwiseExports {
   unary(op: number, x: number, out: number, n: number): void;
   gather(x: number, step: number, out: number, n: number): void;
   axpy(y: number, x: number, a: number, n: number): void;
+  sgd(
+    p: number,
+    g: number,
+    b: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    keep: number,
+    wd: number,
+    flags: number,
+  ): void;
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    x: number,
+    n: number,
+    stepSize: number,
+    bc2Sqrt: number,
+    beta1: number,
+    beta2: number,
+    k1: number,
+    k2: number,
+    eps: number,
+    wd: number,
+    decay: number,
+    flags: number,
+  ): void;
 }
 
 /** What conv.wat exports: unfold (fold = 0) or fold (1), a bias per row, max pooling; addresses in bytes. */
