@@ -12,15 +12,24 @@ export interface InitWebGPUOptions {
   // Only a shape every GPUAdapter has: the DOM's and @webgpu/types' declarations brand their objects
   // and overload their methods, so a real adapter is not assignable to GpuAdapterHandle, although
   // it is one at run time.
-  adapter?: { readonly limits: object; requestDevice(...args: never[]): Promise<unknown> };
+  adapter?: {
+    /** The adapter's limits (`GPUSupportedLimits`). */
+    readonly limits: object;
+    /** Makes a device (`GPUAdapter.requestDevice`). */
+    requestDevice(...args: never[]): Promise<unknown>;
+  };
   /**
    * Use this device as it is (shared with other code, e.g. a renderer) instead of requesting one.
    * Any WebGPU `GPUDevice` fits; backprop uses the members {@link GpuDeviceHandle} lists.
    */
   device?: {
+    /** The device's limits (`GPUSupportedLimits`). */
     readonly limits: object;
+    /** The device's queue (`GPUQueue`). */
     readonly queue: object;
+    /** Makes a buffer (`GPUDevice.createBuffer`). */
     createBuffer(...args: never[]): unknown;
+    /** Makes a compute pipeline (`GPUDevice.createComputePipeline`). */
     createComputePipeline(...args: never[]): unknown;
   };
   /** Passed to `requestAdapter` when backprop requests the adapter. */
