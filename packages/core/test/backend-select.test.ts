@@ -37,7 +37,7 @@ describe('backend selection', () => {
     for (let i = 0; i < onCpu.length; i++) expect(onWasm[i]).toBeCloseTo(onCpu[i]!, 5);
   });
 
-  it('runs its own elementwise, reduce, matmul, copy, window, conv, pooling and SGD kernels; the rest are the cpu ones', () => {
+  it('runs its own elementwise, reduce, matmul, copy, window, conv, pooling, SGD and Adam kernels; the rest are the cpu ones', () => {
     const own = [
       'name',
       'unary',
@@ -52,6 +52,7 @@ describe('backend selection', () => {
       'conv2dWeightGrad',
       'maxPool',
       'sgdStep',
+      'adamStep',
     ];
     for (const [k, kernel] of Object.entries(wasmBackend)) {
       expect(kernel === cpuBackend[k as keyof typeof cpuBackend], k).toBe(!own.includes(k));
