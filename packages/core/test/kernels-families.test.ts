@@ -371,6 +371,50 @@ describe('Adam, AdamW and AMSGrad in wasm', () => {
   });
 });
 
+describe('optimizer steps larger than one wasm call', () => {
+  it("step a parameter of over 2^20 elements a chunk at a time, with the cpu kernel's bits", () => {
+    const rng = seeded(29);
+    const n = (1 << 20) * 2 + 5;
+    const draw = () => Float32Array.from({ length: n }, () => rng() * 2 - 1);
+    const [param, grad] = [draw(), draw()];
+    const fresh = () => ({
+      p: dense(param, [n], 'float32'),
+      b: dense(new Float32Array(n), [n], 'float32'),
+      m: dense(new Float32Array(n), [n], 'float32'),
+      v: dense(new Float32Array(n), [n], 'float32'),
+    });
+    const [w, c] = [fresh(), fresh()];
+    const g = dense(grad, [n], 'float32');
+    const sgd = {
+      lr: 0.1,
+      momentum: 0.9,
+      dampening: 0,
+      nesterov: true,
+      weightDecay: 1e-3,
+      maximize: false,
+      first: true,
+    };
+    wasm.sgdStep(w.p, g, w.b, sgd);
+    cpu.sgdStep(c.p, g, c.b, sgd);
+    const adam = {
+      stepSize: 0.01,
+      bc2Sqrt: Math.sqrt(0.001),
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0.01,
+      decoupled: true,
+      decay: 0.9999,
+      maximize: false,
+    };
+    wasm.adamStep(w.p, g, { expAvg: w.m, expAvgSq: w.v, maxExpAvgSq: null }, adam);
+    cpu.adamStep(c.p, g, { expAvg: c.m, expAvgSq: c.v, maxExpAvgSq: null }, adam);
+    for (const k of ['p', 'b', 'm', 'v'] as const) expectSame(w[k].storage, c[k].storage, `chunked ${k}`);
+    // The last chunk's elements moved too.
+    expect(w.p.storage[n - 1]).not.toBe(param[n - 1]);
+  });
+});
+
 describe('fused optimizer updates', () => {
   // Each kernel on views at an offset inside larger storage gives the same bits as on views at
   // offset 0, and writes nothing outside its window.

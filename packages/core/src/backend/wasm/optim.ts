@@ -11,7 +11,9 @@ import { copyIn, denseF32, F32, inWasm } from './call.js';
 // run the cpu kernel.
 
 const MIN = 4096; // elements below which the copies cost more than the SIMD loop saves
-const MAX = 8 << 20; // floats above which the copies would not fit the kept memory
+// Elements per call: a larger parameter is stepped a chunk at a time (the updates are elementwise),
+// so its copies (up to five regions) stay inside the kept wasm memory.
+const CHUNK = 1 << 20;
 
 // elementwise.wat's `sgd` and `adam` flags.
 const [BUFFER, FIRST, NESTEROV, MAXIMIZE] = [1, 2, 4, 8];
@@ -19,104 +21,136 @@ const [AMSGRAD, DECOUPLED, ADAM_MAXIMIZE] = [1, 2, 4];
 
 /** Whether a step over these `n`-element views runs in wasm. */
 function suits(n: number, views: readonly (StridedView | null | undefined)[]): boolean {
-  return n >= MIN && n <= MAX && views.every((v) => v == null || denseF32(v));
+  return n >= MIN && views.every((v) => v == null || denseF32(v));
+}
+
+/**
+ * Runs `step(start, count)` over [0, n) a chunk at a time and returns where it stopped: n, or the
+ * start of the first chunk that found no wasm memory (the caller steps the rest on the cpu).
+ */
+function inChunks(n: number, step: (start: number, count: number) => boolean): number {
+  for (let start = 0; start < n; start += CHUNK) if (!step(start, Math.min(CHUNK, n - start))) return start;
+  return n;
+}
+
+/** Elements [at, n) of a dense view, as a 1-D view. */
+function rest<V extends StridedView | null>(v: V, at: number, n: number): V {
+  return (v === null ? null : { ...v, offset: v.offset + at, shape: [n - at], strides: [1] }) as V;
 }
 
 export function sgdStep(param: StridedView, grad: StridedView, buf: StridedView | null, o: SgdStep): void {
   const n = sizeOf(param.shape);
-  if (suits(n, [param, grad, buf])) {
-    const plain = buf === null && o.weightDecay === 0;
-    if (plain ? plainInWasm(param, grad, n, o.maximize ? o.lr : -o.lr) : stepInWasm(param, grad, buf, n, o))
-      return;
+  if (!suits(n, [param, grad, buf])) {
+    cpuSgdStep(param, grad, buf, o);
+    return;
   }
-  cpuSgdStep(param, grad, buf, o);
+  const done = inChunks(n, (at, count) => sgdInWasm(param, grad, buf, at, count, o));
+  if (done < n) cpuSgdStep(rest(param, done, n), rest(grad, done, n), rest(buf, done, n), o);
 }
 
-function plainInWasm(param: StridedView, grad: StridedView, n: number, step: number): boolean {
-  return (
-    inWasm([n, n], (kernels, mem, [atParam, atGrad]) => {
-      copyIn(mem, atParam, param, n);
-      copyIn(mem, atGrad, grad, n);
-      kernels.elementwise.axpy(atParam * F32, atGrad * F32, step, n);
-      param.storage.set(mem.subarray(atParam, atParam + n), param.offset);
-      return true;
-    }) !== null
-  );
-}
-
-function stepInWasm(
+// Elements [at, at + count) of the views, in `axpy` (plain SGD) or `sgd`.
+function sgdInWasm(
   param: StridedView,
   grad: StridedView,
   buf: StridedView | null,
-  n: number,
+  at: number,
+  count: number,
   o: SgdStep,
 ): boolean {
+  const plain = buf === null && o.weightDecay === 0;
   const flags =
     (buf === null ? 0 : BUFFER | (o.first ? FIRST : 0) | (o.nesterov ? NESTEROV : 0)) |
     (o.maximize ? MAXIMIZE : 0);
   return (
-    inWasm([n, n, buf === null ? 0 : n], (kernels, mem, [atParam, atGrad, atBuf]) => {
-      copyIn(mem, atParam, param, n);
-      copyIn(mem, atGrad, grad, n);
+    inWasm([count, count, buf === null ? 0 : count], (kernels, mem, [atParam, atGrad, atBuf]) => {
+      copyIn(mem, atParam, param, count, param.offset + at);
+      copyIn(mem, atGrad, grad, count, grad.offset + at);
       // The first step writes the buffer without reading it.
-      if (buf !== null && !o.first) copyIn(mem, atBuf, buf, n);
-      kernels.elementwise.sgd(
-        atParam * F32,
-        atGrad * F32,
-        atBuf * F32,
-        n,
-        o.lr,
-        o.momentum,
-        1 - o.dampening,
-        o.weightDecay,
-        flags,
-      );
-      param.storage.set(mem.subarray(atParam, atParam + n), param.offset);
-      if (buf !== null) buf.storage.set(mem.subarray(atBuf, atBuf + n), buf.offset);
+      if (buf !== null && !o.first) copyIn(mem, atBuf, buf, count, buf.offset + at);
+      if (plain) kernels.elementwise.axpy(atParam * F32, atGrad * F32, o.maximize ? o.lr : -o.lr, count);
+      else
+        kernels.elementwise.sgd(
+          atParam * F32,
+          atGrad * F32,
+          atBuf * F32,
+          count,
+          o.lr,
+          o.momentum,
+          1 - o.dampening,
+          o.weightDecay,
+          flags,
+        );
+      copyOut(mem, atParam, param, count, at);
+      if (buf !== null) copyOut(mem, atBuf, buf, count, at);
       return true;
     }) !== null
   );
 }
 
-export function adamStep(param: StridedView, grad: StridedView, s: AdamMoments, o: AdamStep): void {
-  const n = sizeOf(param.shape);
-  const views = [param, grad, s.expAvg, s.expAvgSq, s.maxExpAvgSq];
-  if (!(suits(n, views) && adamInWasm(param, grad, s, n, o))) cpuAdamStep(param, grad, s, o);
+/** Copies `count` floats of `mem` from `from` back into `v`'s storage at element `at` of the view. */
+function copyOut(mem: Float32Array, from: number, v: StridedView, count: number, at: number): void {
+  v.storage.set(mem.subarray(from, from + count), v.offset + at);
 }
 
-function adamInWasm(param: StridedView, grad: StridedView, s: AdamMoments, n: number, o: AdamStep): boolean {
+export function adamStep(param: StridedView, grad: StridedView, s: AdamMoments, o: AdamStep): void {
+  const n = sizeOf(param.shape);
+  if (!suits(n, [param, grad, s.expAvg, s.expAvgSq, s.maxExpAvgSq])) {
+    cpuAdamStep(param, grad, s, o);
+    return;
+  }
+  const done = inChunks(n, (at, count) => adamInWasm(param, grad, s, at, count, o));
+  if (done === n) return;
+  const tail = (v: StridedView) => rest(v, done, n);
+  const left = {
+    expAvg: tail(s.expAvg),
+    expAvgSq: tail(s.expAvgSq),
+    maxExpAvgSq: rest(s.maxExpAvgSq ?? null, done, n),
+  };
+  cpuAdamStep(tail(param), tail(grad), left, o);
+}
+
+// Elements [at, at + count) of the views, in `adam`.
+function adamInWasm(
+  param: StridedView,
+  grad: StridedView,
+  s: AdamMoments,
+  at: number,
+  count: number,
+  o: AdamStep,
+): boolean {
   const max = s.maxExpAvgSq ?? null;
   const flags = (max ? AMSGRAD : 0) | (o.decoupled ? DECOUPLED : 0) | (o.maximize ? ADAM_MAXIMIZE : 0);
+  const states = max ? [s.expAvg, s.expAvgSq, max] : [s.expAvg, s.expAvgSq];
   return (
-    inWasm([n, n, n, n, max ? n : 0], (kernels, mem, [atParam, atGrad, atM, atV, atMax]) => {
-      copyIn(mem, atParam, param, n);
-      copyIn(mem, atGrad, grad, n);
-      copyIn(mem, atM, s.expAvg, n);
-      copyIn(mem, atV, s.expAvgSq, n);
-      if (max) copyIn(mem, atMax, max, n);
-      kernels.elementwise.adam(
-        atParam * F32,
-        atGrad * F32,
-        atM * F32,
-        atV * F32,
-        atMax * F32,
-        n,
-        o.stepSize,
-        o.bc2Sqrt,
-        o.beta1,
-        o.beta2,
-        1 - o.beta1,
-        1 - o.beta2,
-        o.eps,
-        o.weightDecay,
-        o.decay,
-        flags,
-      );
-      param.storage.set(mem.subarray(atParam, atParam + n), param.offset);
-      s.expAvg.storage.set(mem.subarray(atM, atM + n), s.expAvg.offset);
-      s.expAvgSq.storage.set(mem.subarray(atV, atV + n), s.expAvgSq.offset);
-      if (max) max.storage.set(mem.subarray(atMax, atMax + n), max.offset);
-      return true;
-    }) !== null
+    inWasm(
+      [count, count, count, count, max ? count : 0],
+      (kernels, mem, [atParam, atGrad, atM, atV, atMax]) => {
+        const places = [atM, atV, atMax];
+        copyIn(mem, atParam, param, count, param.offset + at);
+        copyIn(mem, atGrad, grad, count, grad.offset + at);
+        states.forEach((v, k) => copyIn(mem, places[k]!, v, count, v.offset + at));
+        kernels.elementwise.adam(
+          atParam * F32,
+          atGrad * F32,
+          atM * F32,
+          atV * F32,
+          atMax * F32,
+          count,
+          o.stepSize,
+          o.bc2Sqrt,
+          o.beta1,
+          o.beta2,
+          1 - o.beta1,
+          1 - o.beta2,
+          o.eps,
+          o.weightDecay,
+          o.decay,
+          flags,
+        );
+        copyOut(mem, atParam, param, count, at);
+        states.forEach((v, k) => copyOut(mem, places[k]!, v, count, at));
+        return true;
+      },
+    ) !== null
   );
 }
