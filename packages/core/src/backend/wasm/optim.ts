@@ -128,7 +128,7 @@ function adamInWasm(
         const places = [atM, atV, atMax];
         copyIn(mem, atParam, param, count, param.offset + at);
         copyIn(mem, atGrad, grad, count, grad.offset + at);
-        states.forEach((v, k) => copyIn(mem, places[k]!, v, count, v.offset + at));
+        for (const [k, v] of states.entries()) copyIn(mem, places[k]!, v, count, v.offset + at);
         kernels.elementwise.adam(
           atParam * F32,
           atGrad * F32,
@@ -148,7 +148,7 @@ function adamInWasm(
           flags,
         );
         copyOut(mem, atParam, param, count, at);
-        states.forEach((v, k) => copyOut(mem, places[k]!, v, count, at));
+        for (const [k, v] of states.entries()) copyOut(mem, places[k]!, v, count, at);
         return true;
       },
     ) !== null
