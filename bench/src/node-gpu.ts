@@ -3,7 +3,6 @@
 // emulated on the CPU, shipped by Debian's chromium), and then every label says so.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { create, globals } from 'webgpu';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -21,8 +20,12 @@ export interface NodeGpu {
 // Software rasterizers Dawn may find on a machine without a GPU (mesa's lavapipe among them).
 const CPU_ADAPTERS = /swiftshader|llvmpipe|lavapipe|software/i;
 
+// Imported when first needed: the other suites and engines (and machines the package has no binary
+// for) never load Dawn.
+const dawn = () => import('webgpu');
+
 async function adapterOf(): Promise<{ gpu: GPU; adapter: GPUAdapter | null }> {
-  const gpu = create([]);
+  const gpu = (await dawn()).create([]);
   return { gpu, adapter: await gpu.requestAdapter({ powerPreference: 'high-performance' }) };
 }
 
@@ -50,7 +53,7 @@ let started: Promise<NodeGpu> | null = null;
  */
 export function nodeGpu(): Promise<NodeGpu> {
   started ??= (async () => {
-    Object.assign(globalThis, globals);
+    Object.assign(globalThis, (await dawn()).globals);
     let found = await adapterOf();
     const named = process.env.VK_ICD_FILENAMES !== undefined;
     const software = (a: GPUAdapter | null) =>
