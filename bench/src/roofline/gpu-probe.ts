@@ -104,3 +104,23 @@ export async function measureGpuPeak(device: GPUDevice, minCallMs = 20, timedMs 
   never.destroy();
   return { gflops: (invocations * FLOPS_PER_INVOCATION) / (best * 1e6), invocations, calls };
 }
+
+/**
+ * `measureGpuPeak` on a device of its own from `gpu` (the adapter the other work runs on, asked
+ * again), destroyed after: the probe's buffers and pipeline never share a device with the engine.
+ *
+ * @example
+ * ```ts
+ * const { gflops } = await measurePeakOn((await nodeGpu()).gpu);
+ * ```
+ */
+export async function measurePeakOn(gpu: GPU, timedMs = 1000): Promise<GpuPeak> {
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null) throw new Error('webgpu: the peak probe found no adapter');
+  const device = await adapter.requestDevice();
+  try {
+    return await measureGpuPeak(device, 20, timedMs);
+  } finally {
+    device.destroy();
+  }
+}

@@ -6,7 +6,7 @@ import { GPU_MATMUL_N } from '../compare/spec.js';
 import { firstElement } from '../gpu-read.js';
 import { type AsyncBenchCase, type BenchSuite, fmt, runAsyncCases } from '../harness.js';
 import { nodeGpu } from '../node-gpu.js';
-import { measureGpuPeak } from '../roofline/gpu-probe.js';
+import { measurePeakOn } from '../roofline/gpu-probe.js';
 import { type TrainingSetup, trainStep } from '../training.js';
 import { buildCnn, BATCH as CNN_BATCH } from './cnn.js';
 import { buildMlp, BATCH as MLP_BATCH } from './mlp.js';
@@ -76,11 +76,7 @@ export const webgpuSuite: BenchSuite = {
       stepCase('webgpu cnn train step', cnn, cnnX, cnnY),
       ...sizes.flatMap(matmulCases),
     ]);
-    const probeAdapter = await gpu.gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (probeAdapter === null) throw new Error('webgpu: the peak probe found no adapter');
-    const device = await probeAdapter.requestDevice();
-    const peak = await measureGpuPeak(device);
-    device.destroy();
+    const peak = await measurePeakOn(gpu.gpu);
     const ofPeak = cases
       .filter((c) => c.name.endsWith('forward') && c.rate !== null)
       .map((c) => `${c.name} at ${fmt((100 * c.rate!) / peak.gflops)}% of it`);

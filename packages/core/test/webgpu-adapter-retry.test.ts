@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { initWebGPU, tensor, webgpuAvailable } from '@backprop/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SWIFTSHADER } from './webgpu-setup.js';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const before = process.env.VK_ICD_FILENAMES;
 afterAll(() => {
   if (before === undefined) delete process.env.VK_ICD_FILENAMES;

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { initWebGPU, webgpuAvailable } from '@backprop/core';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+/** Where Debian's chromium package puts SwiftShader's Vulkan driver manifest. */
+export const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** Starts webgpu or fails naming what is missing (never a silent skip). */
 export async function startWebGPU(): Promise<void> {

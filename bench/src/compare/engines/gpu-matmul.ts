@@ -1,7 +1,7 @@
 // The matmul workload of the webgpu engines: the shared size every engine runs (and checks), then,
 // on a real GPU only, the 4096² product issue 13 judges against the GPU's peak.
 import { nodeGpu } from '../../node-gpu.js';
-import { measureGpuPeak } from '../../roofline/gpu-probe.js';
+import { measurePeakOn } from '../../roofline/gpu-probe.js';
 import { GPU_MATMUL_N, GPU_PEAK_METRIC, MATMUL_N } from '../spec.js';
 import type { Measurement, TimingPlan, WorkloadResult } from '../timing.js';
 
@@ -25,12 +25,8 @@ export async function gpuMatmul(
   const measurements: Measurement[] = [...shared.measurements];
   if (!emulated) measurements.push(...(await at(GPU_MATMUL_N)).measurements);
   if (peak) {
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (adapter === null) throw new Error('webgpu: the peak probe found no adapter');
-    const device = await adapter.requestDevice();
-    const probe = await measureGpuPeak(device, 20, plan.timedSec * 1e3);
+    const probe = await measurePeakOn(gpu, plan.timedSec * 1e3);
     measurements.push({ metric: GPU_PEAK_METRIC, unit: 'GFLOP/s', value: probe.gflops, calls: probe.calls });
-    device.destroy();
   }
   const skipped = emulated
     ? `matmul ${GPU_MATMUL_N} runs on a real GPU only (on SwiftShader one product takes minutes)`

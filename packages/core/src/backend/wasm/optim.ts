@@ -24,15 +24,6 @@ function suits(n: number, views: readonly (StridedView | null | undefined)[]): b
   return n >= MIN && views.every((v) => v == null || denseF32(v));
 }
 
-/**
- * Runs `step(start, count)` over [0, n) a chunk at a time and returns where it stopped: n, or the
- * start of the first chunk that found no wasm memory (the caller steps the rest on the cpu).
- */
-function inChunks(n: number, step: (start: number, count: number) => boolean): number {
-  for (let start = 0; start < n; start += CHUNK) if (!step(start, Math.min(CHUNK, n - start))) return start;
-  return n;
-}
-
 /** Elements [at, n) of a dense view, as a 1-D view. */
 function rest<V extends StridedView | null>(v: V, at: number, n: number): V {
   return (v === null ? null : { ...v, offset: v.offset + at, shape: [n - at], strides: [1] }) as V;
@@ -44,7 +35,10 @@ export function sgdStep(param: StridedView, grad: StridedView, buf: StridedView 
     cpuSgdStep(param, grad, buf, o);
     return;
   }
-  const done = inChunks(n, (at, count) => sgdInWasm(param, grad, buf, at, count, o));
+  // A chunk at a time (no closure: this runs for every parameter on every step). A chunk that finds
+  // no wasm memory leaves it and the rest to the cpu kernel.
+  let done = 0;
+  while (done < n && sgdInWasm(param, grad, buf, done, Math.min(CHUNK, n - done), o)) done += CHUNK;
   if (done < n) cpuSgdStep(rest(param, done, n), rest(grad, done, n), rest(buf, done, n), o);
 }
 
@@ -98,15 +92,15 @@ export function adamStep(param: StridedView, grad: StridedView, s: AdamMoments, 
     cpuAdamStep(param, grad, s, o);
     return;
   }
-  const done = inChunks(n, (at, count) => adamInWasm(param, grad, s, at, count, o));
-  if (done === n) return;
-  const tail = (v: StridedView) => rest(v, done, n);
+  let done = 0;
+  while (done < n && adamInWasm(param, grad, s, done, Math.min(CHUNK, n - done), o)) done += CHUNK;
+  if (done >= n) return;
   const left = {
-    expAvg: tail(s.expAvg),
-    expAvgSq: tail(s.expAvgSq),
+    expAvg: rest(s.expAvg, done, n),
+    expAvgSq: rest(s.expAvgSq, done, n),
     maxExpAvgSq: rest(s.maxExpAvgSq ?? null, done, n),
   };
-  cpuAdamStep(tail(param), tail(grad), left, o);
+  cpuAdamStep(rest(param, done, n), rest(grad, done, n), left, o);
 }
 
 // Elements [at, at + count) of the views, in `adam`.
