@@ -1,10 +1,15 @@
 // 0-d floating-point ops on the built-in cpu backends compute their one number without the kernel
-// dispatch (ops/kernels.ts): they must give the bits the kernels give for the same numbers in a
-// 1-element tensor, and a custom backend must still see every op.
+// dispatch (ops/kernels.ts), and their gradients go through backward as plain numbers (the rules'
+// number versions, autograd/backward.ts): both must give the bits the kernels and the tensor rules
+// give for the same numbers in 1-element tensors, and a custom backend must still see every op.
 import {
   type Backend,
   cpuBackend,
+  detectAnomaly,
   getBackend,
+  grad,
+  noGrad,
+  ones,
   scalar,
   setBackend,
   type Tensor,
@@ -24,7 +29,7 @@ const SPECIAL = [
   Number.POSITIVE_INFINITY,
   Number.NEGATIVE_INFINITY,
 ];
-const BINARY = ['add', 'sub', 'mul', 'div'] as const;
+const BINARY = ['add', 'sub', 'mul', 'div', 'pow'] as const;
 const UNARY = ['tanh', 'exp', 'log', 'sqrt', 'neg', 'abs', 'sigmoid', 'relu', 'square'] as const;
 
 const bitsOf = (t: Tensor): number[] => Array.from(t.data(), (v) => (Object.is(v, -0) ? -0 : v));
@@ -75,5 +80,164 @@ describe('0-d ops', () => {
         .item(),
     ).toBeCloseTo(Math.tanh(6), 15);
     expect(seen).toEqual(['mul', 'tanh']);
+  });
+});
+
+// Every op whose backward rule has a number version (withScalarRule).
+const BINARY_RULES = ['add', 'sub', 'mul', 'div', 'pow'] as const;
+const UNARY_RULES = [
+  'neg',
+  'exp',
+  'log',
+  'sqrt',
+  'sin',
+  'cos',
+  'square',
+  'reciprocal',
+  'tanh',
+  'sigmoid',
+  'relu',
+] as const;
+const DTYPES = ['float64', 'float32'] as const;
+type Float = (typeof DTYPES)[number];
+
+// Leaves holding `values` (0-d, or shape [1], whose gradients always go as tensors through the
+// kernels), the graph `f` of them run backward, and the leaves' gradient bits.
+function leafGrads(
+  values: readonly number[],
+  dtype: Float,
+  oneD: boolean,
+  f: (xs: Tensor[]) => Tensor,
+): number[][] {
+  const xs = values.map((v) =>
+    oneD ? tensor([v], { dtype, requiresGrad: true }) : scalar(v, { dtype, requiresGrad: true }),
+  );
+  const out = f(xs);
+  out.backward(oneD ? ones([1], { dtype }) : undefined);
+  return xs.map((x) => bitsOf(x.grad!));
+}
+
+// The output of op feeds three consumers, so its gradient is a sum, as is each leaf's when x is y.
+const fanOut = (z: Tensor): Tensor => z.mul(z).add(z.tanh()).sub(z);
+
+describe('0-d backward on numbers', () => {
+  const active = getBackend();
+  afterEach(() => setBackend(active));
+
+  it("gives the tensor rules' bits for every op with a number rule, float64 and float32, special values included", () => {
+    for (const dtype of DTYPES) {
+      for (const x of SPECIAL) {
+        for (const op of UNARY_RULES) {
+          const graph = ([a]: Tensor[]) => fanOut(a![op]());
+          expect(leafGrads([x], dtype, false, graph), `${dtype} ${op}(${x})`).toEqual(
+            leafGrads([x], dtype, true, graph),
+          );
+        }
+        for (const y of SPECIAL) {
+          for (const op of BINARY_RULES) {
+            const graph = ([a, b]: Tensor[]) => fanOut(a![op](b!));
+            expect(leafGrads([x, y], dtype, false, graph), `${dtype} ${x} ${op} ${y}`).toEqual(
+              leafGrads([x, y], dtype, true, graph),
+            );
+            // A number operand needs no gradient: only the tensor's partial runs.
+            const withNumber = ([a]: Tensor[]) => fanOut(a![op](y));
+            expect(leafGrads([x], dtype, false, withNumber), `${dtype} ${x} ${op} number ${y}`).toEqual(
+              leafGrads([x], dtype, true, withNumber),
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('hand-checked: d(x^3 + xy)/dx = 3x^2 + y and /dy = x, with x used four times', () => {
+    const x = scalar(2, { dtype: 'float64', requiresGrad: true });
+    const y = scalar(5, { dtype: 'float64', requiresGrad: true });
+    x.pow(3).add(x.mul(y)).backward();
+    expect(x.grad!.item()).toBe(17);
+    expect(y.grad!.item()).toBe(2);
+    // A second backward adds into the existing .grad, as PyTorch.
+    x.mul(x).backward();
+    expect(x.grad!.item()).toBe(21);
+  });
+
+  it('sums gradients in arrival order where tensor-rule consumers mix with number-rule ones', () => {
+    // reshape and sum have no number rule: z's gradient arrives as numbers and as a tensor, and the
+    // float32 sum must round in the same order as an all-tensor pass (anomaly mode keeps tensors).
+    const graph = ([a, b]: Tensor[]) => {
+      const z = a!.mul(b!).div(3);
+      return z
+        .tanh()
+        .add(z.reshape([1]).mul(7).sum())
+        .add(z.mul(1 / 3))
+        .add(z.exp());
+    };
+    for (const dtype of DTYPES) {
+      for (const [x, y] of [
+        [0.1, 0.7],
+        [1.3, -2.9],
+        [1e-3, 3.7e2],
+      ] as const) {
+        const plain = leafGrads([x, y], dtype, false, graph);
+        expect(plain).toEqual(detectAnomaly(() => leafGrads([x, y], dtype, false, graph)));
+      }
+    }
+  });
+
+  it('accumulates into an existing .grad as the kernels would (float32)', () => {
+    const viaNumbers = scalar(0.1, { dtype: 'float32', requiresGrad: true });
+    const viaTensors = tensor([0.1], { dtype: 'float32', requiresGrad: true });
+    for (let i = 0; i < 3; i++) {
+      viaNumbers.mul(1.1).tanh().backward();
+      viaTensors
+        .mul(1.1)
+        .tanh()
+        .backward(ones([1], { dtype: 'float32' }));
+    }
+    expect(bitsOf(viaNumbers.grad!)).toEqual(bitsOf(viaTensors.grad!));
+    expect(viaNumbers.grad!.shape).toEqual([]);
+  });
+
+  it("hands hooks, retainGrad and grad() tensors, and keeps a hook's replacement", () => {
+    const x = scalar(3, { dtype: 'float64', requiresGrad: true });
+    const h = x.mul(x);
+    const seen: Tensor[] = [];
+    h.registerHook((g) => {
+      seen.push(g);
+      return g.mul(10);
+    });
+    const k = h.add(1);
+    k.retainGrad();
+    k.mul(2).backward();
+    expect(seen.map((g) => [g.shape, g.item()])).toEqual([[[], 2]]);
+    expect(k.grad!.item()).toBe(2);
+    expect(x.grad!.item()).toBe(120); // 10 * 2 * 2x
+    const t = Math.tanh(10);
+    const f = (u: Tensor) => u.add(1).tanh();
+    // At a fresh leaf (grad's own), and captured at a node (an argument that requires grad).
+    const atLeaf = grad(f)(scalar(9, { dtype: 'float64' }));
+    const atNode = noGrad(() => grad(f)(scalar(9, { dtype: 'float64', requiresGrad: true })));
+    for (const g of [atLeaf, atNode]) {
+      expect(g.shape).toEqual([]);
+      expect(g.item()).toBe(1 - t * t);
+    }
+  });
+
+  it('leaves a custom backend every op of the backward pass', () => {
+    const seen: string[] = [];
+    setBackend({
+      ...cpuBackend,
+      name: 'counting',
+      binary: (op, a, b, shape, dtype) => {
+        seen.push(op);
+        return cpuBackend.binary(op, a, b, shape, dtype);
+      },
+    });
+    const x = scalar(2, { dtype: 'float64', requiresGrad: true });
+    const y = x.mul(3);
+    seen.length = 0;
+    y.backward();
+    expect(seen).toContain('mul');
+    expect(x.grad!.item()).toBe(3);
   });
 });

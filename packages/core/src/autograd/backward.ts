@@ -1,7 +1,8 @@
-import { kernelsFor } from '../backend/dispatch.js';
+import { kernelsFor, onBuiltInCpu } from '../backend/dispatch.js';
 import { describe, isTensor } from '../checks.js';
 import type { TypedArray } from '../dtype.js';
 import { AutogradError, fmtShape } from '../errors.js';
+import { scalarOf, scalarValue } from '../ops/kernels.js';
 import { sumToShape } from '../ops/reduce.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -54,39 +55,38 @@ export function runBackward(
     checkSavedVersions(node);
   }
 
-  const leafGrads = new LeafGradients();
+  const pass = new PassSums(order);
+  const leafGrads = pass.leaves;
   const inputGrads = new Map<Node, Tensor>();
   // Non-leaf gradients kept by retainGrad(), written only once the whole pass has succeeded.
   const retainedGrads: [Tensor, Tensor][] = [];
+  // Gradients go as plain numbers through 0-d nodes whose rules have a number version, unless
+  // something must see them as tensors (createGraph records them; anomaly mode checks each one).
+  const numbers = !createGraph && !isAnomalyEnabled();
   let completed = false;
   try {
     withGradMode(createGraph, () => {
       roots.forEach((root, i) => {
-        deliver(root, seeds[i]!, leafGrads);
+        pass.deliver(root, seeds[i]!);
       });
       // Only grad() captures: a plain backward() skips the Set lookup on every node.
       const capturing = inputNodes.size > 0;
-      for (const node of order) {
+      for (let k = 0; k < order.length; k++) {
+        const node = order[k]!;
         const runs = wanted === null || wanted.has(node);
         const captures = capturing && inputNodes.has(node);
         if (!runs && !captures) continue;
-        let dy = node.pending;
-        node.pending = null;
-        if (dy === null) continue;
-        dy = runHooks(node.hooks, dy, node.name);
-        if (captures) inputGrads.set(node, dy);
-        else if (node.retained && !inputs) retainedGrads.push([node.retained, dy]);
-        if (!runs) continue;
-        // No closure here: capturing the loop's variables would give every iteration a heap context.
-        const grads = isAnomalyEnabled() ? inBackward(node, dy) : node.rule!(dy, node);
-        const nodeInputs = node.inputs;
-        // A plain loop, not forEach: no closure per node on million-node graphs.
-        for (let i = 0; i < nodeInputs.length; i++) {
-          const input = nodeInputs[i]!;
-          const g = grads[i];
-          if (!g || !input.requiresGrad) continue;
-          if (isAnomalyEnabled()) checkBackward(node.name, g, i, node.createdAt);
-          deliver(input, fitGradient(node.name, g, input, i), leafGrads);
+        const plain = numbers && runs && !captures && node.hooks === null && node.retained === null;
+        if (plain && byNumbers(node) && pass.holdsNumber(node, k)) {
+          runOnNumbers(node, pass.takeNumber(node, k), pass);
+        } else {
+          let dy = pass.takeTensor(node, k);
+          if (dy === null) continue;
+          dy = runHooks(node.hooks, dy, node.name);
+          if (captures) inputGrads.set(node, dy);
+          else if (node.retained && !inputs) retainedGrads.push([node.retained, dy]);
+          if (!runs) continue;
+          runOnTensors(node, dy, pass);
         }
         // Free the saved activations as soon as they are used: peak memory stays one graph's worth.
         if (!retainGraph) node.release();
@@ -109,7 +109,7 @@ export function runBackward(
     const entry = sums[k]!;
     // A hook may keep the gradient it saw, so a leaf with hooks never takes ownership of it.
     if (entry.leaf.hooks !== null) {
-      entry.sum = runHooks(entry.leaf.hooks, entry.sum, 'leaf');
+      entry.sum = runHooks(entry.leaf.hooks, entry.tensor(), 'leaf');
       entry.owned = false;
     }
     checkAccumulable(entry.leaf);
@@ -118,9 +118,50 @@ export function runBackward(
   for (const [t, g] of retainedGrads) accumulateGrad(t, g, createGraph);
   for (let k = 0; k < sums.length; k++) {
     const entry = sums[k]!;
-    accumulateGrad(entry.leaf, entry.sum, createGraph, entry.owned);
+    if (entry.sum === null) accumulateNumber(entry.leaf, entry.value);
+    else accumulateGrad(entry.leaf, entry.sum, createGraph, entry.owned);
   }
   return [];
+}
+
+// A node's backward rule on tensors: each input's gradient, fitted to the input, delivered.
+function runOnTensors(node: Node, dy: Tensor, pass: PassSums): void {
+  // No closure here: capturing the loop's variables would give every iteration a heap context.
+  const grads = isAnomalyEnabled() ? inBackward(node, dy) : node.rule!(dy, node);
+  const nodeInputs = node.inputs;
+  // A plain loop, not forEach: no closure per node on million-node graphs.
+  for (let i = 0; i < nodeInputs.length; i++) {
+    const input = nodeInputs[i]!;
+    const g = grads[i];
+    if (!g || !input.requiresGrad) continue;
+    if (isAnomalyEnabled()) checkBackward(node.name, g, i, node.createdAt);
+    pass.deliver(input, fitGradient(node.name, g, input, i));
+  }
+}
+
+const exact = (v: number): number => v;
+
+// The same on numbers, for a node that byNumbers accepts.
+function runOnNumbers(node: Node, dy: number, pass: PassSums): void {
+  const partials = node.rule!.scalar!;
+  const round = node.dtype === 'float32' ? Math.fround : exact;
+  const nodeInputs = node.inputs;
+  for (let i = 0; i < nodeInputs.length; i++) {
+    const input = nodeInputs[i]!;
+    if (input.requiresGrad) pass.deliverNumber(input, partials[i]!(dy, node, round), round);
+  }
+}
+
+// Whether a node's gradients may go as numbers: a 0-d float op with a number rule whose inputs
+// are 0-d (they broadcast to its 0-d output) of its dtype, on a built-in cpu backend, where the
+// tensor rule would compute each number the same way (ops/kernels.ts's 0-d path).
+function byNumbers(node: Node): boolean {
+  const rule = node.rule;
+  if (rule === null || rule.scalar === undefined || node.shape.length !== 0) return false;
+  if (node.dtype !== 'float64' && node.dtype !== 'float32') return false;
+  const nodeInputs = node.inputs;
+  for (let i = 0; i < nodeInputs.length; i++) if (nodeInputs[i]!.dtype !== node.dtype) return false;
+  return onBuiltInCpu(nodeInputs[0]!, nodeInputs[nodeInputs.length - 1]!);
 }
 
 // Gradients that an op's backward made fresh and handed to one input only: no view of anything the
@@ -136,12 +177,30 @@ export function ownGradient(g: Tensor): Tensor {
   return g;
 }
 
-// One leaf's summed gradient, and whether the engine owns that sum (one it made, or a gradient an
-// op marked with ownGradient) so that nobody else holds it.
-interface LeafSum {
+// One leaf's summed gradient (a tensor, or a number while every gradient came as one), and whether
+// the engine owns that sum (one it made, or a gradient an op marked with ownGradient) so that
+// nobody else holds it.
+class LeafSum {
   readonly leaf: Tensor;
-  sum: Tensor;
+  sum: Tensor | null;
+  value: number;
   owned: boolean;
+
+  constructor(leaf: Tensor, sum: Tensor | null, value: number, owned: boolean) {
+    this.leaf = leaf;
+    this.sum = sum;
+    this.value = value;
+    this.owned = owned;
+  }
+
+  /** The sum as a tensor (made from the number once it is needed as one). */
+  tensor(): Tensor {
+    if (this.sum === null) {
+      this.sum = scalarOf(this.value, this.leaf.dtype);
+      this.owned = true;
+    }
+    return this.sum;
+  }
 }
 
 // Every leaf's sum, in the order leaves were first reached. Kept per leaf, not per gradient, so a
@@ -152,32 +211,127 @@ class LeafGradients {
 
   /** The summed gradient of `leaf`, or null when none reached it. */
   get(leaf: Tensor): Tensor | null {
-    return this.byLeaf.get(leaf)?.sum ?? null;
+    return this.byLeaf.get(leaf)?.tensor() ?? null;
   }
 
   add(leaf: Tensor, g: Tensor): void {
     const entry = this.byLeaf.get(leaf);
     if (entry === undefined) {
-      const fresh: LeafSum = { leaf, sum: g, owned: owned.has(g) };
-      this.byLeaf.set(leaf, fresh);
-      this.sums.push(fresh);
+      this.record(new LeafSum(leaf, g, 0, owned.has(g)));
     } else {
       // A sum made here is fresh and seen by nobody else.
-      entry.sum = entry.sum.add(g);
+      entry.sum = entry.tensor().add(g);
       entry.owned = true;
     }
   }
+
+  /** `add` for a gradient that came as a number, summed as the tensors would be (`round`). */
+  addNumber(leaf: Tensor, g: number, round: (v: number) => number): void {
+    const entry = this.byLeaf.get(leaf);
+    if (entry === undefined) this.record(new LeafSum(leaf, null, g, true));
+    else if (entry.sum === null) entry.value = round(entry.value + g);
+    else {
+      entry.sum = entry.sum.add(scalarOf(g, leaf.dtype));
+      entry.owned = true;
+    }
+  }
+
+  private record(entry: LeafSum): void {
+    this.byLeaf.set(entry.leaf, entry);
+    this.sums.push(entry);
+  }
 }
 
-// Adds a gradient to a non-leaf's pending sum or to a leaf's total; sums always make a new tensor
-// because a gradient may be the very tensor another op returned.
-function deliver(t: Tensor, g: Tensor, leafGrads: LeafGradients): void {
-  const node = t.gradFn;
-  if (node) {
-    node.pending = node.pending === null ? g : node.pending.add(g);
-    return;
+/**
+ * The gradients summed during one pass: on each node a tensor (`pending`) or, while every
+ * gradient it got came as a number, a number here, by the node's place in the order; and each
+ * leaf's total. A sum mixing both becomes a tensor at the point a tensor arrives, so the terms
+ * are added in the order they arrive, as if all had been tensors.
+ */
+class PassSums {
+  readonly leaves = new LeafGradients();
+  private readonly order: readonly Node[];
+  private readonly values: Float64Array;
+  private readonly held: Uint8Array;
+
+  constructor(order: readonly Node[]) {
+    this.order = order;
+    this.values = new Float64Array(order.length);
+    this.held = new Uint8Array(order.length);
+    for (let k = 0; k < order.length; k++) order[k]!.slot = k;
   }
-  leafGrads.add(t, g);
+
+  /** Adds gradient `g` to what `t` has so far; sums make a new tensor, since `g` may be another op's. */
+  deliver(t: Tensor, g: Tensor): void {
+    const node = t.gradFn;
+    if (node === null) {
+      this.leaves.add(t, g);
+      return;
+    }
+    const s = this.slotOf(node);
+    if (this.held[s] === 1) {
+      this.held[s] = 0;
+      node.pending = scalarOf(this.values[s]!, node.dtype).add(g);
+    } else {
+      node.pending = node.pending === null ? g : node.pending.add(g);
+    }
+  }
+
+  /** `deliver` for a gradient that came as a number (0-d, of t's dtype). */
+  deliverNumber(t: Tensor, g: number, round: (v: number) => number): void {
+    const node = t.gradFn;
+    if (node === null) {
+      this.leaves.addNumber(t, g, round);
+      return;
+    }
+    const s = this.slotOf(node);
+    if (node.pending !== null) {
+      node.pending = node.pending.add(scalarOf(g, t.dtype));
+    } else if (this.held[s] === 1) {
+      this.values[s] = round(this.values[s]! + g);
+    } else {
+      this.values[s] = g;
+      this.held[s] = 1;
+    }
+  }
+
+  /** Whether node `k` of the order has a gradient that can be read as a number. */
+  holdsNumber(node: Node, k: number): boolean {
+    if (this.held[k] === 1) return true;
+    const p = node.pending;
+    return p !== null && p.shape.length === 0 && p.dtype === node.dtype && p.device === 'cpu';
+  }
+
+  /** Node `k`'s gradient as a number (holdsNumber was true), cleared. */
+  takeNumber(node: Node, k: number): number {
+    if (this.held[k] === 1) {
+      this.held[k] = 0;
+      return this.values[k]!;
+    }
+    const p = node.pending!;
+    node.pending = null;
+    return scalarValue(p);
+  }
+
+  /** Node `k`'s gradient as a tensor, or null where none reached it; cleared. */
+  takeTensor(node: Node, k: number): Tensor | null {
+    if (this.held[k] === 1) {
+      this.held[k] = 0;
+      return scalarOf(this.values[k]!, node.dtype);
+    }
+    const p = node.pending;
+    node.pending = null;
+    return p;
+  }
+
+  // A backward run from user code during this pass (a hook, a custom op's backward) renumbers the
+  // nodes it shares with this one: found by the check, and numbered again for this pass.
+  private slotOf(node: Node): number {
+    if (this.order[node.slot] !== node) {
+      for (let k = 0; k < this.order.length; k++) this.order[k]!.slot = k;
+    }
+    return node.slot;
+  }
 }
 
 // Sums a broadcast gradient back to the input's shape and casts it to the input's dtype: the one
@@ -266,6 +420,17 @@ function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean, own = false)
   } else {
     t.grad = t.grad.add(incoming);
   }
+}
+
+// accumulateGrad for a gradient summed as a number (so on a built-in cpu backend, without
+// createGraph): a 0-d .grad takes it in place, as addInto's kernel would add it.
+function accumulateNumber(t: Tensor, g: number): void {
+  const grad = t.grad;
+  if (grad === null) t.grad = scalarOf(g, t.dtype);
+  else if (grad.gradFn === null && grad.shape.length === 0 && grad.device === 'cpu') {
+    const storage = grad.storage as TypedArray;
+    storage[grad.offset] = storage[grad.offset]! + g;
+  } else t.grad = grad.add(scalarOf(g, t.dtype));
 }
 
 // Reverse post-order of the nodes reachable from the roots, found with an explicit stack.

@@ -16,7 +16,30 @@ import { latestWrite } from './version.js';
 // A method's parameters are checked bivariantly: a rule for parameters P fits a table of rules.
 export type BackwardRule<P = undefined> = {
   rule(dy: Tensor, node: RuleInput<P>): readonly (Tensor | null)[];
-}['rule'];
+}['rule'] & {
+  /** The same rule on plain numbers, for 0-d float operands (see `withScalarRule`). */
+  readonly scalar?: readonly ScalarPartial<P>[];
+};
+
+/**
+ * One input's partial derivative of a 0-d op on plain numbers: dL/d(input) from dL/d(output) `dy`,
+ * reading the node's inputs and params as the tensor rule does. `round` is the identity for
+ * float64 and `Math.fround` for float32: applied wherever the tensor rule stores an intermediate
+ * tensor, so the number is the tensor rule's result bit for bit.
+ */
+export type ScalarPartial<P = undefined> = {
+  partial(dy: number, node: RuleInput<P>, round: (v: number) => number): number;
+}['partial'];
+
+/**
+ * Gives `rule` a version on plain numbers, one partial per input in argument order. The engine
+ * uses it for a 0-d node whose inputs are 0-d tensors of its float dtype on a built-in cpu
+ * backend, when nothing needs the gradient as a tensor (no `createGraph`, hook, `retainGrad` or
+ * anomaly mode): a micrograd-style graph then runs its backward without a tensor per gradient.
+ */
+export function withScalarRule<P>(rule: BackwardRule<P>, ...partials: ScalarPartial<P>[]): BackwardRule<P> {
+  return Object.assign(rule, { scalar: partials });
+}
 
 /** What a backward rule reads from its node. */
 export interface RuleInput<P> {
@@ -109,6 +132,8 @@ export class Node {
   declare pending: Tensor | null;
   /** Engine scratch: the traversal that last visited this node. */
   declare visit: number;
+  /** Engine scratch: the node's place in the current backward pass's order. */
+  declare slot: number;
 
   constructor(
     name: string,
@@ -132,6 +157,7 @@ export class Node {
     this.madeAtWrite = latestWrite();
     this.pending = null;
     this.visit = 0;
+    this.slot = 0;
   }
 
   /** True once a backward pass without `retainGraph` has released this node's saved values. */

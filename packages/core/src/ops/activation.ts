@@ -1,10 +1,18 @@
 import { isGradEnabled, withGradMode } from '../autograd/grad-mode.js';
-import { attach, type BackwardRule, type RuleTable, recording, SAVES_NOTHING } from '../autograd/node.js';
+import {
+  attach,
+  type BackwardRule,
+  type RuleTable,
+  recording,
+  SAVES_NOTHING,
+  withScalarRule,
+} from '../autograd/node.js';
+import { BINARY } from '../backend/cpu/loops.js';
 import { expectNumber, expectTensor } from '../checks.js';
 import { normalizeDim, normalizeDims, reducedShape, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, exp, log, mul, sub, where } from './elementwise.js';
-import { binaryKernel, floatKernel, unaryKernel } from './kernels.js';
+import { binaryKernel, floatKernel, scalarValue, unaryKernel } from './kernels.js';
 import { reshape } from './movement.js';
 import type { ActivationOpName } from './op-names.js';
 import { max, sum } from './reduce.js';
@@ -26,11 +34,14 @@ export function relu(x: Tensor): Tensor {
 // d relu = dy where not x <= 0 (PyTorch's threshold_backward: a NaN input passes dy), in one kernel
 // pass. Under createGraph the gradient must itself be differentiable in dy, so it is a product with
 // a 0/1 mask there (which, unlike PyTorch, turns an infinite dy where x <= 0 into NaN).
-const reluBackward: BackwardRule = (dy, n) => {
-  const x = n.inputs[0]!;
-  if (isGradEnabled()) return [mul(dy, x.le(0).eq(0))];
-  return [binaryKernel('reluGrad', dy, x, dy.dtype)];
-};
+const reluBackward = withScalarRule<undefined>(
+  (dy, n) => {
+    const x = n.inputs[0]!;
+    if (isGradEnabled()) return [mul(dy, x.le(0).eq(0))];
+    return [binaryKernel('reluGrad', dy, x, dy.dtype)];
+  },
+  (dy, n) => BINARY.reluGrad(dy, scalarValue(n.inputs[0]!)),
+);
 
 /**
  * Logistic sigmoid `1 / (1 + e^-x)`, computed without overflow.
@@ -48,7 +59,13 @@ export function sigmoid(x: Tensor): Tensor {
 }
 
 // d sigmoid = s (1 - s), s being the output
-const sigmoidBackward: BackwardRule<Tensor> = (dy, { params: s }) => [mul(dy, mul(s, sub(1, s)))];
+const sigmoidBackward = withScalarRule<Tensor>(
+  (dy, { params: s }) => [mul(dy, mul(s, sub(1, s)))],
+  (dy, n, r) => {
+    const s = scalarValue(n.params);
+    return r(dy * r(s * r(1 - s)));
+  },
+);
 
 /**
  * Hyperbolic tangent.
@@ -66,7 +83,13 @@ export function tanh(x: Tensor): Tensor {
 }
 
 // d tanh = 1 - t^2, t being the output
-const tanhBackward: BackwardRule<Tensor> = (dy, { params: t }) => [mul(dy, sub(1, mul(t, t)))];
+const tanhBackward = withScalarRule<Tensor>(
+  (dy, { params: t }) => [mul(dy, sub(1, mul(t, t)))],
+  (dy, n, r) => {
+    const t = scalarValue(n.params);
+    return r(dy * r(1 - r(t * t)));
+  },
+);
 
 /**
  * Leaky ReLU: `x` where x > 0, else `slope * x` (PyTorch's default slope 0.01).

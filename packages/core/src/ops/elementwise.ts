@@ -5,7 +5,9 @@ import {
   recording,
   SAVES_NOTHING,
   savedForProduct,
+  withScalarRule,
 } from '../autograd/node.js';
+import { powC } from '../backend/cpu/loops.js';
 import { kernelsFor } from '../backend/dispatch.js';
 import { checkAllFit, checkNumel, expectDType, expectOptionalNumber, expectTensor } from '../checks.js';
 import { float64Error } from '../device.js';
@@ -13,7 +15,7 @@ import { type DType, floatingOf, isFloating, promote } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { binaryKernel, floatKernel, operands, scalarOf, unaryKernel } from './kernels.js';
+import { binaryKernel, floatKernel, operands, scalarOf, scalarValue, unaryKernel } from './kernels.js';
 import type { ElementwiseOpName } from './op-names.js';
 
 /**
@@ -34,7 +36,11 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
 }
 
 // d(x + y) = dy, dy
-const addBackward: BackwardRule = (dy) => [dy, dy];
+const addBackward = withScalarRule<undefined>(
+  (dy) => [dy, dy],
+  (dy) => dy,
+  (dy) => dy,
+);
 
 /**
  * Elementwise `a - b` with broadcasting.
@@ -54,7 +60,11 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
 }
 
 // d(x - y) = dy, -dy
-const subBackward: BackwardRule = (dy, n) => [dy, n.inputs[1]!.requiresGrad ? neg(dy) : null];
+const subBackward = withScalarRule<undefined>(
+  (dy, n) => [dy, n.inputs[1]!.requiresGrad ? neg(dy) : null],
+  (dy) => dy,
+  (dy) => -dy,
+);
 
 /**
  * Elementwise `a * b` with broadcasting.
@@ -74,11 +84,15 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 }
 
 // d(x * y) = dy * y, dy * x
-const mulBackward: BackwardRule = (dy, n) => {
-  const x = n.inputs[0]!;
-  const y = n.inputs[1]!;
-  return [x.requiresGrad ? mul(dy, y) : null, y.requiresGrad ? mul(dy, x) : null];
-};
+const mulBackward = withScalarRule<undefined>(
+  (dy, n) => {
+    const x = n.inputs[0]!;
+    const y = n.inputs[1]!;
+    return [x.requiresGrad ? mul(dy, y) : null, y.requiresGrad ? mul(dy, x) : null];
+  },
+  (dy, n, r) => r(dy * scalarValue(n.inputs[1]!)),
+  (dy, n, r) => r(dy * scalarValue(n.inputs[0]!)),
+);
 
 /**
  * Elementwise true division `a / b` with broadcasting (int32 / int32 gives float32).
@@ -99,11 +113,15 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 
 // d(x / y) = dy / y, -dy * x / y^2 (x / y being the output)
-const divBackward: BackwardRule<Tensor> = (dy, n) => {
-  const x = n.inputs[0]!;
-  const y = n.inputs[1]!;
-  return [x.requiresGrad ? div(dy, y) : null, y.requiresGrad ? neg(mul(dy, div(n.params, y))) : null];
-};
+const divBackward = withScalarRule<Tensor>(
+  (dy, n) => {
+    const x = n.inputs[0]!;
+    const y = n.inputs[1]!;
+    return [x.requiresGrad ? div(dy, y) : null, y.requiresGrad ? neg(mul(dy, div(n.params, y))) : null];
+  },
+  (dy, n, r) => r(dy / scalarValue(n.inputs[1]!)),
+  (dy, n, r) => -r(dy * r(scalarValue(n.params) / scalarValue(n.inputs[1]!))),
+);
 
 /**
  * Elementwise `-x`.
@@ -124,7 +142,10 @@ export function neg(x: Tensor): Tensor {
 }
 
 // d(-x) = -dy
-const negBackward: BackwardRule = (dy) => [neg(dy)];
+const negBackward = withScalarRule<undefined>(
+  (dy) => [neg(dy)],
+  (dy) => -dy,
+);
 
 /**
  * Elementwise `a ** b` with broadcasting.
@@ -144,14 +165,25 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
 }
 
 // d(x^y)/dx = y * x^(y-1);  d(x^y)/dy = x^y * ln x, taken as 0 where x == 0 (as PyTorch)
-const powBackward: BackwardRule<Tensor> = (dy, n) => {
-  const x = n.inputs[0]!;
-  const y = n.inputs[1]!;
-  return [
-    x.requiresGrad ? mul(dy, mul(y, pow(x, sub(y, 1)))) : null,
-    y.requiresGrad ? mul(dy, where(x.eq(0), 0, mul(n.params, log(x)))) : null,
-  ];
-};
+const powBackward = withScalarRule<Tensor>(
+  (dy, n) => {
+    const x = n.inputs[0]!;
+    const y = n.inputs[1]!;
+    return [
+      x.requiresGrad ? mul(dy, mul(y, pow(x, sub(y, 1)))) : null,
+      y.requiresGrad ? mul(dy, where(x.eq(0), 0, mul(n.params, log(x)))) : null,
+    ];
+  },
+  (dy, n, r) => {
+    const x = scalarValue(n.inputs[0]!);
+    const y = scalarValue(n.inputs[1]!);
+    return r(dy * r(y * r(powC(x, r(y - 1)))));
+  },
+  (dy, n, r) => {
+    const x = scalarValue(n.inputs[0]!);
+    return r(dy * (x === 0 ? 0 : r(scalarValue(n.params) * r(Math.log(x)))));
+  },
+);
 
 /**
  * Elementwise `e^x`.
@@ -168,7 +200,10 @@ export function exp(x: Tensor): Tensor {
 }
 
 // d e^x = e^x
-const expBackward: BackwardRule<Tensor> = (dy, n) => [mul(dy, n.params)];
+const expBackward = withScalarRule<Tensor>(
+  (dy, n) => [mul(dy, n.params)],
+  (dy, n, r) => r(dy * scalarValue(n.params)),
+);
 
 /**
  * Elementwise natural logarithm.
@@ -185,7 +220,10 @@ export function log(x: Tensor): Tensor {
 }
 
 // d ln x = 1 / x
-const logBackward: BackwardRule = (dy, n) => [div(dy, n.inputs[0]!)];
+const logBackward = withScalarRule<undefined>(
+  (dy, n) => [div(dy, n.inputs[0]!)],
+  (dy, n, r) => r(dy / scalarValue(n.inputs[0]!)),
+);
 
 /**
  * Elementwise square root.
@@ -202,7 +240,10 @@ export function sqrt(x: Tensor): Tensor {
 }
 
 // d sqrt(x) = 1 / (2 sqrt(x))
-const sqrtBackward: BackwardRule<Tensor> = (dy, n) => [div(dy, mul(n.params, 2))];
+const sqrtBackward = withScalarRule<Tensor>(
+  (dy, n) => [div(dy, mul(n.params, 2))],
+  (dy, n, r) => r(dy / r(scalarValue(n.params) * 2)),
+);
 
 /**
  * Elementwise absolute value (gradient 0 at 0, as PyTorch).
@@ -239,7 +280,10 @@ export function sin(x: Tensor): Tensor {
 }
 
 // d sin x = cos x
-const sinBackward: BackwardRule = (dy, n) => [mul(dy, cos(n.inputs[0]!))];
+const sinBackward = withScalarRule<undefined>(
+  (dy, n) => [mul(dy, cos(n.inputs[0]!))],
+  (dy, n, r) => r(dy * r(Math.cos(scalarValue(n.inputs[0]!)))),
+);
 
 /**
  * Elementwise cosine.
@@ -256,7 +300,10 @@ export function cos(x: Tensor): Tensor {
 }
 
 // d cos x = -sin x
-const cosBackward: BackwardRule = (dy, n) => [neg(mul(dy, sin(n.inputs[0]!)))];
+const cosBackward = withScalarRule<undefined>(
+  (dy, n) => [neg(mul(dy, sin(n.inputs[0]!)))],
+  (dy, n, r) => -r(dy * r(Math.sin(scalarValue(n.inputs[0]!)))),
+);
 
 /**
  * Elementwise `x * x`.
@@ -273,7 +320,10 @@ export function square(x: Tensor): Tensor {
 }
 
 // d x^2 = 2x
-const squareBackward: BackwardRule = (dy, n) => [mul(dy, mul(n.inputs[0]!, 2))];
+const squareBackward = withScalarRule<undefined>(
+  (dy, n) => [mul(dy, mul(n.inputs[0]!, 2))],
+  (dy, n, r) => r(dy * r(scalarValue(n.inputs[0]!) * 2)),
+);
 
 /**
  * Elementwise `1 / x`.
@@ -290,7 +340,13 @@ export function reciprocal(x: Tensor): Tensor {
 }
 
 // d (1/x) = -1/x^2
-const reciprocalBackward: BackwardRule<Tensor> = (dy, n) => [neg(mul(dy, square(n.params)))];
+const reciprocalBackward = withScalarRule<Tensor>(
+  (dy, n) => [neg(mul(dy, square(n.params)))],
+  (dy, n, r) => {
+    const out = scalarValue(n.params);
+    return -r(dy * r(out * out));
+  },
+);
 
 // PyTorch's rule: dy / 2 to each side where a == b, else dy, then 0 for the side that loses. Where
 // either is NaN neither loses, so each gets all of dy; and `where` keeps an infinite dy from turning

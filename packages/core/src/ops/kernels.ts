@@ -1,5 +1,5 @@
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
-import { UNARY } from '../backend/cpu/loops.js';
+import { powC, UNARY } from '../backend/cpu/loops.js';
 import { kernelsFor, onBuiltInCpu } from '../backend/dispatch.js';
 import { gpuStarted } from '../backend/webgpu/runtime.js';
 import { checkFits, checkNumel, expectTensor, isTensor, operandError } from '../checks.js';
@@ -17,6 +17,11 @@ export function scalarOf(value: number, dtype: DType, like?: Tensor): Tensor {
     return new Tensor(data, []);
   }
   return new Tensor(kernelsFor('scalar', like).full(1, value, dtype), []);
+}
+
+/** The one number of a 0-d tensor on the cpu. */
+export function scalarValue(t: Tensor): number {
+  return (t.storage as TypedArray)[t.offset]!;
 }
 
 // A plain number takes the tensor's dtype (PyTorch's "weak" scalars), except that a fractional
@@ -84,13 +89,13 @@ function scalarOut(value: number, like: Tensor): Tensor {
 
 function scalarUnary(op: UnaryOp, x: Tensor, p0: number, p1: number): Tensor | null {
   if (x.dtype !== 'float64' && x.dtype !== 'float32') return null;
-  return scalarOut(UNARY[op]((x.storage as TypedArray)[x.offset]!, p0, p1), x);
+  return scalarOut(UNARY[op](scalarValue(x), p0, p1), x);
 }
 
 function scalarBinary(op: BinaryOp, a: Tensor, b: Tensor): Tensor | null {
   if (a.dtype !== b.dtype || (a.dtype !== 'float64' && a.dtype !== 'float32')) return null;
-  const x = (a.storage as TypedArray)[a.offset]!;
-  const y = (b.storage as TypedArray)[b.offset]!;
+  const x = scalarValue(a);
+  const y = scalarValue(b);
   switch (op) {
     case 'add':
       return scalarOut(x + y, a);
@@ -100,6 +105,8 @@ function scalarBinary(op: BinaryOp, a: Tensor, b: Tensor): Tensor | null {
       return scalarOut(x * y, a);
     case 'div':
       return scalarOut(x / y, a);
+    case 'pow':
+      return scalarOut(powC(x, y), a);
     default:
       return null;
   }
