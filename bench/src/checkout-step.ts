@@ -6,6 +6,7 @@ import type * as Nn from '@backprop/nn';
 import type * as Optim from '@backprop/optim';
 import { cnnModel } from './suites/cnn.js';
 import { mlpModel } from './suites/mlp.js';
+import { build, expression } from './suites/scalar.js';
 
 // The main job's nn-300 row: 784-300-10 with tanh, SGD with momentum 0.9 and weight decay 5e-4.
 function nn300Step(core: typeof Core, nn: typeof Nn, optim: typeof Optim): () => void {
@@ -20,8 +21,20 @@ function nn300Step(core: typeof Core, nn: typeof Nn, optim: typeof Optim): () =>
   };
 }
 
+// The scalar suite's graph on float64 0-d tensors: built (`scalar-fwd`), or built and run backward
+// (`scalar`), gradients accumulating as the suite's do.
+function scalarStep(core: typeof Core, backward: boolean): () => void {
+  const t = build((v, isParam) => core.scalar(v, { dtype: 'float64', requiresGrad: isParam }));
+  return () => {
+    const loss = expression(t.p, t.xs, t.ys, t.m1);
+    if (backward) loss.backward();
+  };
+}
+
 /**
- * One training step of `workload` (`mlp`, `cnn`, or `nn300`, the main job's tanh network) on fixed seeded data, with the packages built in `root`.
+ * One training step of `workload` (`mlp`, `cnn`, or `nn300`, the main job's tanh network) on fixed
+ * seeded data, with the packages built in `root`; or one pass of the scalar suite's graph
+ * (`scalar`: forward and backward, `scalar-fwd`: forward only).
  *
  * @example
  * ```ts
@@ -35,6 +48,7 @@ export async function checkoutTrainStep(root: string, workload: string): Promise
   const optim = (await import(`${root}/packages/optim/dist/index.js`)) as typeof Optim;
   core.manualSeed(0);
   if (workload === 'nn300') return nn300Step(core, nn, optim);
+  if (workload === 'scalar' || workload === 'scalar-fwd') return scalarStep(core, workload === 'scalar');
   const model = workload === 'mlp' ? mlpModel(nn) : cnnModel(nn);
   const batch = workload === 'mlp' ? 64 : 32;
   const x = core.randn(workload === 'mlp' ? [batch, 784] : [batch, 1, 28, 28]);

@@ -8,7 +8,7 @@ import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkBackward, inBackward, isAnomalyEnabled } from './anomaly.js';
 import { withGradMode } from './grad-mode.js';
-import type { GradHook, Node } from './node.js';
+import { type GradHook, type Node, type ScalarPartial, scalarRuleOf } from './node.js';
 import { checkSavedVersions } from './version.js';
 
 /** Options of the backward pass. */
@@ -77,8 +77,9 @@ export function runBackward(
         const captures = capturing && inputNodes.has(node);
         if (!runs && !captures) continue;
         const plain = numbers && runs && !captures && node.hooks === null && node.retained === null;
-        if (plain && byNumbers(node) && pass.holdsNumber(node, k)) {
-          runOnNumbers(node, pass.takeNumber(node, k), pass);
+        const partials = plain ? numberRule(node) : undefined;
+        if (partials !== undefined && pass.holdsNumber(node, k)) {
+          runOnNumbers(node, partials, pass.takeNumber(node, k), pass);
         } else {
           let dy = pass.takeTensor(node, k);
           if (dy === null) continue;
@@ -141,9 +142,13 @@ function runOnTensors(node: Node, dy: Tensor, pass: PassSums): void {
 
 const exact = (v: number): number => v;
 
-// The same on numbers, for a node that byNumbers accepts.
-function runOnNumbers(node: Node, dy: number, pass: PassSums): void {
-  const partials = node.rule!.scalar!;
+// The same on numbers, with the partials numberRule found.
+function runOnNumbers(
+  node: Node,
+  partials: readonly ScalarPartial<unknown>[],
+  dy: number,
+  pass: PassSums,
+): void {
   const round = node.dtype === 'float32' ? Math.fround : exact;
   const nodeInputs = node.inputs;
   for (let i = 0; i < nodeInputs.length; i++) {
@@ -152,16 +157,15 @@ function runOnNumbers(node: Node, dy: number, pass: PassSums): void {
   }
 }
 
-// Whether a node's gradients may go as numbers: a 0-d float op with a number rule whose inputs
-// are 0-d (they broadcast to its 0-d output) of its dtype, on a built-in cpu backend, where the
-// tensor rule would compute each number the same way (ops/kernels.ts's 0-d path).
-function byNumbers(node: Node): boolean {
-  const rule = node.rule;
-  if (rule === null || rule.scalar === undefined || node.shape.length !== 0) return false;
-  if (node.dtype !== 'float64' && node.dtype !== 'float32') return false;
+// The number version of a node's rule where its gradients may go as numbers: a 0-d float op whose
+// inputs are 0-d (they broadcast to its 0-d output) of its dtype, on a built-in cpu backend, where
+// the tensor rule would compute each number the same way (ops/kernels.ts's 0-d path).
+function numberRule(node: Node): readonly ScalarPartial<unknown>[] | undefined {
+  if (node.shape.length !== 0 || (node.dtype !== 'float64' && node.dtype !== 'float32')) return undefined;
   const nodeInputs = node.inputs;
-  for (let i = 0; i < nodeInputs.length; i++) if (nodeInputs[i]!.dtype !== node.dtype) return false;
-  return onBuiltInCpu(nodeInputs[0]!, nodeInputs[nodeInputs.length - 1]!);
+  for (let i = 0; i < nodeInputs.length; i++) if (nodeInputs[i]!.dtype !== node.dtype) return undefined;
+  if (!onBuiltInCpu(nodeInputs[0]!, nodeInputs[nodeInputs.length - 1]!)) return undefined;
+  return scalarRuleOf(node.rule!);
 }
 
 // Gradients that an op's backward made fresh and handed to one input only: no view of anything the

@@ -16,10 +16,7 @@ import { latestWrite } from './version.js';
 // A method's parameters are checked bivariantly: a rule for parameters P fits a table of rules.
 export type BackwardRule<P = undefined> = {
   rule(dy: Tensor, node: RuleInput<P>): readonly (Tensor | null)[];
-}['rule'] & {
-  /** The same rule on plain numbers, for 0-d float operands (see `withScalarRule`). */
-  readonly scalar?: readonly ScalarPartial<P>[];
-};
+}['rule'];
 
 /**
  * One input's partial derivative of a 0-d op on plain numbers: dL/d(input) from dL/d(output) `dy`,
@@ -31,14 +28,25 @@ export type ScalarPartial<P = undefined> = {
   partial(dy: number, node: RuleInput<P>, round: (v: number) => number): number;
 }['partial'];
 
+// Kept beside the rules, not as a property of them: the rules stay plain functions, all of one
+// shape, and only a 0-d node's backward pays for the lookup.
+const scalarRules = new WeakMap<BackwardRule<never>, readonly ScalarPartial<unknown>[]>();
+
 /**
- * Gives `rule` a version on plain numbers, one partial per input in argument order. The engine
- * uses it for a 0-d node whose inputs are 0-d tensors of its float dtype on a built-in cpu
- * backend, when nothing needs the gradient as a tensor (no `createGraph`, hook, `retainGrad` or
- * anomaly mode): a micrograd-style graph then runs its backward without a tensor per gradient.
+ * Gives `rule` a version on plain numbers, one partial per input in argument order, and returns
+ * `rule`. The engine uses it for a 0-d node whose inputs are 0-d tensors of its float dtype on a
+ * built-in cpu backend, when nothing needs the gradient as a tensor (no `createGraph`, hook,
+ * `retainGrad` or anomaly mode): a micrograd-style graph then runs its backward without a tensor
+ * per gradient.
  */
 export function withScalarRule<P>(rule: BackwardRule<P>, ...partials: ScalarPartial<P>[]): BackwardRule<P> {
-  return Object.assign(rule, { scalar: partials });
+  scalarRules.set(rule as BackwardRule<never>, partials as readonly ScalarPartial<unknown>[]);
+  return rule;
+}
+
+/** The partials `withScalarRule` gave `rule`, if any. */
+export function scalarRuleOf(rule: BackwardRule<never>): readonly ScalarPartial<unknown>[] | undefined {
+  return scalarRules.get(rule);
 }
 
 /** What a backward rule reads from its node. */

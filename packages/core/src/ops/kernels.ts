@@ -1,5 +1,5 @@
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
-import { powC, UNARY } from '../backend/cpu/loops.js';
+import { UNARY } from '../backend/cpu/loops.js';
 import { kernelsFor, onBuiltInCpu } from '../backend/dispatch.js';
 import { gpuStarted } from '../backend/webgpu/runtime.js';
 import { checkFits, checkNumel, expectTensor, isTensor, operandError } from '../checks.js';
@@ -105,8 +105,6 @@ function scalarBinary(op: BinaryOp, a: Tensor, b: Tensor): Tensor | null {
       return scalarOut(x * y, a);
     case 'div':
       return scalarOut(x / y, a);
-    case 'pow':
-      return scalarOut(powC(x, y), a);
     default:
       return null;
   }
