@@ -61,5 +61,7 @@ if (child === 'old' || child === 'new') {
     );
     return r.ratio;
   });
-  console.log(`${workload}: speed ratio new/old ${Math.sqrt(runs[0]! * runs[1]!).toFixed(3)} (geometric mean of both load orders)`);
+  console.log(
+    `${workload}: speed ratio new/old ${Math.sqrt(runs[0]! * runs[1]!).toFixed(3)} (geometric mean of both load orders)`,
+  );
 }

@@ -6,6 +6,7 @@ import {
   type Backend,
   cpuBackend,
   detectAnomaly,
+  enableGrad,
   getBackend,
   grad,
   noGrad,
@@ -221,6 +222,22 @@ describe('0-d backward on numbers', () => {
       expect(g.shape).toEqual([]);
       expect(g.item()).toBe(1 - t * t);
     }
+  });
+
+  it('keeps its sums apart from a backward pass a hook runs on shared nodes', () => {
+    const x = scalar(2, { dtype: 'float64', requiresGrad: true });
+    const a = x.mul(3);
+    const b = a.tanh();
+    // The order is out, q, p, b, a: a holds q's gradient (4, a number) when b's hook runs a pass of
+    // its own through a, which numbers a's node for that pass; b's gradient must still join q's.
+    b.registerHook(() => {
+      enableGrad(() => a.mul(5)).backward(undefined, { retainGraph: true });
+    });
+    const p = b.mul(2);
+    const q = a.mul(4);
+    p.add(q).backward();
+    const t = Math.tanh(6);
+    expect(x.grad!.item()).toBe(15 + (4 + 2 * (1 - t * t)) * 3);
   });
 
   it('leaves a custom backend every op of the backward pass', () => {

@@ -262,7 +262,7 @@ class PassSums {
     this.order = order;
     this.values = new Float64Array(order.length);
     this.held = new Uint8Array(order.length);
-    for (let k = 0; k < order.length; k++) order[k]!.slot = k;
+    for (let k = 0; k < order.length; k++) order[k]!.visit = k;
   }
 
   /** Adds gradient `g` to what `t` has so far; sums make a new tensor, since `g` may be another op's. */
@@ -331,10 +331,10 @@ class PassSums {
   // A backward run from user code during this pass (a hook, a custom op's backward) renumbers the
   // nodes it shares with this one: found by the check, and numbered again for this pass.
   private slotOf(node: Node): number {
-    if (this.order[node.slot] !== node) {
-      for (let k = 0; k < this.order.length; k++) this.order[k]!.slot = k;
+    if (this.order[node.visit] !== node) {
+      for (let k = 0; k < this.order.length; k++) this.order[k]!.visit = k;
     }
-    return node.slot;
+    return node.visit;
   }
 }
 
@@ -439,7 +439,8 @@ function accumulateNumber(t: Tensor, g: number): void {
 
 // Reverse post-order of the nodes reachable from the roots, found with an explicit stack.
 function topologicalOrder(roots: readonly Tensor[]): Node[] {
-  const mark = ++traversal;
+  // Negative, so that no node's place in an earlier pass's order (PassSums) reads as visited.
+  const mark = -++traversal;
   const post: Node[] = [];
   const stack: Node[] = [];
   const next: number[] = [];

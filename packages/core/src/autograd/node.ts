@@ -138,10 +138,11 @@ export class Node {
   declare readonly madeAtWrite: number;
   /** Engine scratch: the gradient summed so far during one backward pass. */
   declare pending: Tensor | null;
-  /** Engine scratch: the traversal that last visited this node. */
+  /**
+   * Engine scratch: while a backward pass orders the graph, minus the number of the traversal that
+   * reached this node; then the node's place in that pass's order.
+   */
   declare visit: number;
-  /** Engine scratch: the node's place in the current backward pass's order. */
-  declare slot: number;
 
   constructor(
     name: string,
@@ -165,7 +166,6 @@ export class Node {
     this.madeAtWrite = latestWrite();
     this.pending = null;
     this.visit = 0;
-    this.slot = 0;
   }
 
   /** True once a backward pass without `retainGraph` has released this node's saved values. */
