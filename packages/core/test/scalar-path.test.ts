@@ -98,6 +98,8 @@ const UNARY_RULES = [
   'tanh',
   'sigmoid',
   'relu',
+  'leakyRelu',
+  'abs',
 ] as const;
 const DTYPES = ['float64', 'float32'] as const;
 type Float = (typeof DTYPES)[number];
@@ -146,6 +148,28 @@ describe('0-d backward on numbers', () => {
               leafGrads([x], dtype, true, withNumber),
             );
           }
+        }
+      }
+    }
+  });
+
+  it('rounds where the tensor rules round, over many ordinary values', () => {
+    // Special values alone rarely land between two float32 neighbours; 200 spread values do.
+    const values = Array.from({ length: 200 }, (_, i) => (i - 100) * 0.0371 + 0.0013 * (i % 7));
+    for (const dtype of DTYPES) {
+      for (const x of values) {
+        for (const op of UNARY_RULES) {
+          const graph = ([a]: Tensor[]) => fanOut(op === 'leakyRelu' ? a!.leakyRelu(0.1) : a![op]());
+          expect(leafGrads([x], dtype, false, graph), `${dtype} ${op}(${x})`).toEqual(
+            leafGrads([x], dtype, true, graph),
+          );
+        }
+        for (const op of BINARY_RULES) {
+          const y = 1.7 - x / 3;
+          const graph = ([a, b]: Tensor[]) => fanOut(a![op](b!));
+          expect(leafGrads([x, y], dtype, false, graph), `${dtype} ${x} ${op} ${y}`).toEqual(
+            leafGrads([x, y], dtype, true, graph),
+          );
         }
       }
     }

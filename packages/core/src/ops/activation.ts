@@ -108,7 +108,11 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
 }
 
 // d leakyRelu = 1 where x > 0, else slope
-const leakyReluBackward: BackwardRule<number> = (dy, n) => [where(n.inputs[0]!.gt(0), dy, mul(dy, n.params))];
+const leakyReluBackward = withScalarRule<number>(
+  (dy, n) => [where(n.inputs[0]!.gt(0), dy, mul(dy, n.params))],
+  // The slope enters the tensor rule as a tensor of dy's dtype, so it is rounded first.
+  (dy, n, r) => (scalarValue(n.inputs[0]!) > 0 ? dy : r(dy * r(n.params))),
+);
 
 /**
  * Exponential linear unit: `x` where x > 0, else `alpha * (e^x - 1)`.

@@ -260,10 +260,16 @@ export function abs(x: Tensor): Tensor {
 }
 
 // d|x| = sign(x); PyTorch's sgn(NaN) is 0, so a NaN input gets no gradient rather than a NaN one.
-const absBackward: BackwardRule = (dy, n) => {
-  const x = n.inputs[0]!;
-  return [where(x.ne(x), 0, mul(dy, unaryKernel('sign', x)))];
-};
+const absBackward = withScalarRule<undefined>(
+  (dy, n) => {
+    const x = n.inputs[0]!;
+    return [where(x.ne(x), 0, mul(dy, unaryKernel('sign', x)))];
+  },
+  (dy, n, r) => {
+    const x = scalarValue(n.inputs[0]!);
+    return Number.isNaN(x) ? 0 : r(dy * Math.sign(x));
+  },
+);
 
 /**
  * Elementwise sine.
