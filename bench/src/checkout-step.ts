@@ -22,9 +22,13 @@ function nn300Step(core: typeof Core, nn: typeof Nn, optim: typeof Optim): () =>
 }
 
 // The scalar suite's graph on float64 0-d tensors: built (`scalar-fwd`), or built and run backward
-// (`scalar`), gradients accumulating as the suite's do.
+// (`scalar`), gradients accumulating as the suite's do. Its numbers come from the checkout's own
+// seeded generator, so every build gets the same ones.
 function scalarStep(core: typeof Core, backward: boolean): () => void {
-  const t = build((v, isParam) => core.scalar(v, { dtype: 'float64', requiresGrad: isParam }));
+  const t = build(
+    (v, isParam) => core.scalar(v, { dtype: 'float64', requiresGrad: isParam }),
+    (count) => Array.from(core.randn([count]).data()),
+  );
   return () => {
     const loss = expression(t.p, t.xs, t.ys, t.m1);
     if (backward) loss.backward();

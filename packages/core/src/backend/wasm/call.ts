@@ -19,6 +19,11 @@ export function copyIn(mem: Float32Array, at: number, v: StridedView, count: num
   mem.set(v.storage.subarray(from, from + count), at);
 }
 
+/** Copies `count` floats of `mem` from `from` into the storage of `v` at `to` (default: its offset). */
+export function copyOut(mem: Float32Array, from: number, v: StridedView, count: number, to = v.offset): void {
+  v.storage.set(mem.subarray(from, from + count), to);
+}
+
 /** Float offsets of regions of `sizes` floats laid one after another, each on a 16-byte boundary, and their end. */
 export function layout<const S extends readonly number[]>(sizes: S): { at: Offsets<S>; end: number } {
   const at: number[] = [];

@@ -2,7 +2,7 @@ import { sizeOf } from '../../shape.js';
 import type { StridedView } from '../backend.js';
 import { copy as cpuCopy } from '../cpu/elementwise.js';
 import { isDense, planFlat } from '../cpu/rows.js';
-import { copyIn, F32, inWasm } from './call.js';
+import { copyIn, copyOut, F32, inWasm } from './call.js';
 
 // A strided float32 view copied into a dense one (a transposed gradient made contiguous, say) runs
 // in elementwise.wat's `gather`: the source's storage range is block-copied in, each output row
@@ -55,7 +55,7 @@ function copyInWasm(
       const at = (atSrc + p.bases[r]! - p.lo) * F32;
       kernels.elementwise.gather(at, p.stride * F32, (atOut + r * p.inner) * F32, p.inner);
     }
-    dst.storage.set(mem.subarray(atOut, atOut + n), dst.offset);
+    copyOut(mem, atOut, dst, n);
     return true;
   });
   return done === true;

@@ -1,7 +1,7 @@
 import { sizeOf } from '../../shape.js';
 import type { AdamMoments, AdamStep, SgdStep, StridedView } from '../backend.js';
 import { adamStep as cpuAdamStep, sgdStep as cpuSgdStep } from '../cpu/optim.js';
-import { copyIn, denseF32, F32, inWasm } from './call.js';
+import { copyIn, copyOut, denseF32, F32, inWasm } from './call.js';
 
 // SGD and Adam steps on dense float32 parameters run in elementwise.wat: plain SGD (no momentum, no
 // weight decay: the common case) in `axpy`, every other SGD step (momentum, dampening, Nesterov,
@@ -74,16 +74,11 @@ function sgdInWasm(
           o.weightDecay,
           flags,
         );
-      copyOut(mem, atParam, param, count, at);
-      if (buf !== null) copyOut(mem, atBuf, buf, count, at);
+      copyOut(mem, atParam, param, count, param.offset + at);
+      if (buf !== null) copyOut(mem, atBuf, buf, count, buf.offset + at);
       return true;
     }) !== null
   );
-}
-
-/** Copies `count` floats of `mem` from `from` back into `v`'s storage at element `at` of the view. */
-function copyOut(mem: Float32Array, from: number, v: StridedView, count: number, at: number): void {
-  v.storage.set(mem.subarray(from, from + count), v.offset + at);
 }
 
 export function adamStep(param: StridedView, grad: StridedView, s: AdamMoments, o: AdamStep): void {
@@ -141,8 +136,8 @@ function adamInWasm(
           o.decay,
           flags,
         );
-        copyOut(mem, atParam, param, count, at);
-        for (const [k, v] of states.entries()) copyOut(mem, places[k]!, v, count, at);
+        copyOut(mem, atParam, param, count, param.offset + at);
+        for (const [k, v] of states.entries()) copyOut(mem, places[k]!, v, count, v.offset + at);
         return true;
       },
     ) !== null
