@@ -24,7 +24,37 @@ import * as transfer from './ops/transfer.js';
 import { readAsync } from './ops/transfer.js';
 import { contiguousStrides, isContiguous, type Shape, shapesEqual, sizeOf } from './shape.js';
 
-const NO_STRIDES: readonly number[] = Object.freeze([]);
+// 0-d tensors (micrograd-style graphs make millions) share one empty shape and strides array.
+const NO_DIMS: readonly number[] = Object.freeze([]);
+
+// What `numberTensor` hands the constructor so that it sets the dtype; never written.
+const FLOAT64_DTYPE = new Float64Array(0);
+const FLOAT32_DTYPE = new Float32Array(0);
+
+interface Elements {
+  elements: Storage | number;
+}
+
+/**
+ * @internal A 0-d float tensor on the cpu holding `value` (rounded to float32 for that dtype, as a
+ * Float32Array would store it), without a typed array until its `storage` is asked for.
+ */
+export function numberTensor(value: number, dtype: 'float32' | 'float64'): Tensor {
+  const t = new Tensor(dtype === 'float64' ? FLOAT64_DTYPE : FLOAT32_DTYPE, NO_DIMS);
+  (t as unknown as Elements).elements = dtype === 'float64' ? value : Math.fround(value);
+  return t;
+}
+
+/** @internal The element at `offset` of a cpu tensor (the one number of a 0-d one). */
+export function firstElement(t: Tensor): number {
+  const elements = (t as unknown as Elements).elements;
+  return typeof elements === 'number' ? elements : (elements as TypedArray)[t.offset]!;
+}
+
+/** @internal Points `t` at `storage` (`set_`); the caller sets shape, strides and offset to match. */
+export function setStorage(t: Tensor, storage: Storage): void {
+  (t as unknown as Elements).elements = storage;
+}
 
 /** A tensor or a plain number, which ops treat as a 0-d tensor of the other operand's dtype. */
 export type TensorLike = Tensor | number;
@@ -62,11 +92,11 @@ export interface RemovableHandle {
 export class Tensor {
   // Fields are `declare`d and assigned in the constructor (no class-field initializers): every op
   // makes a tensor, and a constructor without a separate initializer function inlines into it.
-  /**
-   * The elements (possibly shared with other views): a typed array on the cpu device, a GPU buffer
-   * on webgpu. Writing to it bypasses autograd.
-   */
-  declare readonly storage: Storage;
+  // The storage, or the one number of a 0-d float tensor an op made on the cpu: micrograd-style
+  // graphs make millions of those, and a one-element typed array for each took about half of their
+  // forward's time. `storage` makes the typed array the first time anything asks for it, and from
+  // then on the tensor is like any other (views, in-place writes and version counters share it).
+  declare private elements: Storage | number;
   /** Size of each dimension, outermost first (`[]` for a 0-d tensor). */
   declare readonly shape: Shape;
   /** Elements to skip in `storage` to move one step along each dimension (0 for a broadcast dim). */
@@ -94,11 +124,10 @@ export class Tensor {
    * ```
    */
   constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
-    this.storage = storage;
+    this.elements = storage;
     this.shape = shape;
     this.size = sizeOf(shape);
-    // 0-d tensors (micrograd-style graphs make millions) share one empty strides array.
-    this.strides = strides ?? (shape.length === 0 ? NO_STRIDES : contiguousStrides(shape));
+    this.strides = strides ?? (shape.length === 0 ? NO_DIMS : contiguousStrides(shape));
     this.offset = offset;
     this.dtype = dtypeOf(storage);
     this.grad = null;
@@ -107,10 +136,26 @@ export class Tensor {
     this.leafRequiresGrad = false;
   }
 
+  /**
+   * The elements (possibly shared with other views): a typed array on the cpu device, a GPU buffer
+   * on webgpu. Writing to it bypasses autograd.
+   */
+  get storage(): Storage {
+    const elements = this.elements;
+    return typeof elements === 'number' ? this.materialize(elements) : elements;
+  }
+
+  private materialize(value: number): TypedArray {
+    const data = this.dtype === 'float64' ? new Float64Array(1) : new Float32Array(1);
+    data[0] = value;
+    this.elements = data;
+    return data;
+  }
+
   /** Where the elements are: `'cpu'` (a typed array) or `'webgpu'` (a GPU buffer). */
   get device(): Device {
-    // A GPU storage names its device; a typed array has no such property.
-    return (this.storage as { readonly device?: Device }).device ?? 'cpu';
+    // A GPU storage names its device; a typed array or a number has no such property.
+    return (this.elements as { readonly device?: Device }).device ?? 'cpu';
   }
 
   /** Number of dimensions (`shape.length`). */

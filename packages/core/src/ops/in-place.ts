@@ -12,7 +12,7 @@ import {
 import { type DType, isFloating } from '../dtype.js';
 import { AutogradError, DeviceError, DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
-import type { Tensor, TensorLike } from '../tensor.js';
+import { setStorage, type Tensor, type TensorLike } from '../tensor.js';
 import { relu } from './activation.js';
 import { add, clamp, div, mul, sub, where } from './elementwise.js';
 import { scalarOf } from './kernels.js';
@@ -135,9 +135,9 @@ export function set_(target: Tensor, source: Tensor): Tensor {
     );
   }
   const fields = target as unknown as {
-    -readonly [K in 'storage' | 'shape' | 'strides' | 'offset' | 'size']: Tensor[K];
+    -readonly [K in 'shape' | 'strides' | 'offset' | 'size']: Tensor[K];
   };
-  fields.storage = source.storage;
+  setStorage(target, source.storage);
   fields.shape = source.shape;
   fields.strides = source.strides;
   fields.offset = source.offset;

@@ -3,15 +3,16 @@ import { UNARY } from '../backend/cpu/loops.js';
 import { kernelsFor, onBuiltInCpu } from '../backend/dispatch.js';
 import { gpuStarted } from '../backend/webgpu/runtime.js';
 import { checkFits, checkNumel, expectTensor, isTensor, operandError } from '../checks.js';
-import { allocate, type DType, floatingOf, promote, type TypedArray } from '../dtype.js';
+import { allocate, type DType, floatingOf, promote } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { broadcastShapes, type Shape, sizeOf } from '../shape.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { firstElement, numberTensor, Tensor, type TensorLike } from '../tensor.js';
 
 /** A 0-d tensor of `dtype` holding `value`, on the device of `like` (the cpu without one). */
 export function scalarOf(value: number, dtype: DType, like?: Tensor): Tensor {
   // gpuStarted first: until a GPU device exists every tensor is on the cpu (one flag test).
   if (like === undefined || !gpuStarted() || like.device === 'cpu') {
+    if (dtype === 'float64' || dtype === 'float32') return numberTensor(value, dtype);
     const data = allocate(dtype, 1);
     data[0] = value;
     return new Tensor(data, []);
@@ -21,7 +22,7 @@ export function scalarOf(value: number, dtype: DType, like?: Tensor): Tensor {
 
 /** The one number of a 0-d tensor on the cpu. */
 export function scalarValue(t: Tensor): number {
-  return (t.storage as TypedArray)[t.offset]!;
+  return firstElement(t);
 }
 
 // A plain number takes the tensor's dtype (PyTorch's "weak" scalars), except that a fractional
@@ -82,9 +83,7 @@ function runUnary(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number
 // IEEE operation as the cpu kernel's loop (backend/cpu/loops.ts), so the same bits. A custom
 // backend set with setBackend, or a tensor on a GPU, takes the general path.
 function scalarOut(value: number, like: Tensor): Tensor {
-  const data = like.dtype === 'float64' ? new Float64Array(1) : new Float32Array(1);
-  data[0] = value;
-  return new Tensor(data, like.shape);
+  return numberTensor(value, like.dtype as 'float32' | 'float64');
 }
 
 function scalarUnary(op: UnaryOp, x: Tensor, p0: number, p1: number): Tensor | null {
