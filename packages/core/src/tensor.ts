@@ -4,7 +4,7 @@ import { bumpVersion, versionOf } from './autograd/version.js';
 import { kernelsFor } from './backend/dispatch.js';
 import { expectOptions, expectTensorLike, wrongType } from './checks.js';
 import { type Device, hostStorage, type Storage } from './device.js';
-import { type DType, dtypeOf, isFloating, type TypedArray } from './dtype.js';
+import { allocate, type DType, dtypeOf, isFloating, type TypedArray } from './dtype.js';
 import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
 import * as act from './ops/activation.js';
 import * as cmp from './ops/compare.js';
@@ -146,7 +146,7 @@ export class Tensor {
   }
 
   private materialize(value: number): TypedArray {
-    const data = this.dtype === 'float64' ? new Float64Array(1) : new Float32Array(1);
+    const data = allocate(this.dtype, 1);
     data[0] = value;
     this.elements = data;
     return data;
