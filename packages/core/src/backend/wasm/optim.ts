@@ -26,7 +26,10 @@ function suits(n: number, views: readonly (StridedView | null | undefined)[]): b
 
 /** Elements [at, n) of a dense view, as a 1-D view. */
 function rest<V extends StridedView | null>(v: V, at: number, n: number): V {
-  return (v === null ? null : { ...v, offset: v.offset + at, shape: [n - at], strides: [1] }) as V;
+  // Field by field: a Tensor's `storage` is a getter on its prototype, which a spread leaves out.
+  return (
+    v === null ? null : { storage: v.storage, shape: [n - at], strides: [1], offset: v.offset + at }
+  ) as V;
 }
 
 export function sgdStep(param: StridedView, grad: StridedView, buf: StridedView | null, o: SgdStep): void {

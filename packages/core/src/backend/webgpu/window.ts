@@ -89,7 +89,13 @@ export function fold(cols: GpuView, g: WindowGeometry, outDtype: DType): GpuStor
   const cT = wgslType(cols.storage.dtype, 'fold');
   const outT = wgslType(outDtype, 'fold');
   // The columns' geometry slots hold the `[N, C*kh*kw, oh*ow]` view's offset and three strides.
-  const meta = geometry(n, g, { ...cols, strides: [...cols.strides, 0] });
+  // Field by field: a Tensor's `storage` is a getter on its prototype, which a spread leaves out.
+  const meta = geometry(n, g, {
+    storage: cols.storage,
+    shape: cols.shape,
+    offset: cols.offset,
+    strides: [...cols.strides, 0],
+  });
   launch(
     ctx,
     `fold:${cT}:${outT}`,
