@@ -166,4 +166,7 @@ export async function setHidden(page: Page, hidden: string): Promise<void> {
     const sizes = window.__playground?.snapshot?.graph.sizes;
     return JSON.stringify(sizes?.slice(1, -1)) === JSON.stringify(expected);
   }, widths);
+  // The page keeps a snapshot when it arrives and draws it on the next animation frame: a frame
+  // asked for now runs after that draw, so the graph on the page is the new network's.
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
 }
