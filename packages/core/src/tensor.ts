@@ -45,8 +45,8 @@ export function numberTensor(value: number, dtype: 'float32' | 'float64'): Tenso
   return t;
 }
 
-/** @internal The element at `offset` of a cpu tensor (the one number of a 0-d one). */
-export function firstElement(t: Tensor): number {
+/** @internal The one number of a 0-d tensor on the cpu (the element at its offset). */
+export function scalarValue(t: Tensor): number {
   const elements = (t as unknown as Elements).elements;
   return typeof elements === 'number' ? elements : (elements as TypedArray)[t.offset]!;
 }

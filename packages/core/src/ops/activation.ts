@@ -10,9 +10,9 @@ import {
 import { BINARY } from '../backend/cpu/loops.js';
 import { expectNumber, expectTensor } from '../checks.js';
 import { normalizeDim, normalizeDims, reducedShape, type Shape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { scalarValue, type Tensor } from '../tensor.js';
 import { add, div, exp, log, mul, sub, where } from './elementwise.js';
-import { binaryKernel, floatKernel, scalarValue, unaryKernel } from './kernels.js';
+import { binaryKernel, floatKernel, unaryKernel } from './kernels.js';
 import { reshape } from './movement.js';
 import type { ActivationOpName } from './op-names.js';
 import { max, sum } from './reduce.js';

@@ -14,8 +14,8 @@ import { float64Error } from '../device.js';
 import { type DType, floatingOf, isFloating, promote } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
-import { Tensor, type TensorLike } from '../tensor.js';
-import { binaryKernel, floatKernel, operands, scalarOf, scalarValue, unaryKernel } from './kernels.js';
+import { scalarValue, Tensor, type TensorLike } from '../tensor.js';
+import { binaryKernel, floatKernel, operands, scalarOf, unaryKernel } from './kernels.js';
 import type { ElementwiseOpName } from './op-names.js';
 
 /**

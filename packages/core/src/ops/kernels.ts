@@ -6,7 +6,7 @@ import { checkFits, checkNumel, expectTensor, isTensor, operandError } from '../
 import { allocate, type DType, floatingOf, promote } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { broadcastShapes, type Shape, sizeOf } from '../shape.js';
-import { firstElement, numberTensor, Tensor, type TensorLike } from '../tensor.js';
+import { numberTensor, scalarValue, Tensor, type TensorLike } from '../tensor.js';
 
 /** A 0-d tensor of `dtype` holding `value`, on the device of `like` (the cpu without one). */
 export function scalarOf(value: number, dtype: DType, like?: Tensor): Tensor {
@@ -18,11 +18,6 @@ export function scalarOf(value: number, dtype: DType, like?: Tensor): Tensor {
     return new Tensor(data, []);
   }
   return new Tensor(kernelsFor('scalar', like).full(1, value, dtype), []);
-}
-
-/** The one number of a 0-d tensor on the cpu. */
-export function scalarValue(t: Tensor): number {
-  return firstElement(t);
 }
 
 // A plain number takes the tensor's dtype (PyTorch's "weak" scalars), except that a fractional
@@ -82,28 +77,26 @@ function runUnary(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number
 // them) skip the broadcast, the size checks and the kernel dispatch: the op on one number, the same
 // IEEE operation as the cpu kernel's loop (backend/cpu/loops.ts), so the same bits. A custom
 // backend set with setBackend, or a tensor on a GPU, takes the general path.
-function scalarOut(value: number, like: Tensor): Tensor {
-  return numberTensor(value, like.dtype as 'float32' | 'float64');
-}
-
 function scalarUnary(op: UnaryOp, x: Tensor, p0: number, p1: number): Tensor | null {
-  if (x.dtype !== 'float64' && x.dtype !== 'float32') return null;
-  return scalarOut(UNARY[op](scalarValue(x), p0, p1), x);
+  const dtype = x.dtype;
+  if (dtype !== 'float64' && dtype !== 'float32') return null;
+  return numberTensor(UNARY[op](scalarValue(x), p0, p1), dtype);
 }
 
 function scalarBinary(op: BinaryOp, a: Tensor, b: Tensor): Tensor | null {
-  if (a.dtype !== b.dtype || (a.dtype !== 'float64' && a.dtype !== 'float32')) return null;
+  const dtype = a.dtype;
+  if (b.dtype !== dtype || (dtype !== 'float64' && dtype !== 'float32')) return null;
   const x = scalarValue(a);
   const y = scalarValue(b);
   switch (op) {
     case 'add':
-      return scalarOut(x + y, a);
+      return numberTensor(x + y, dtype);
     case 'sub':
-      return scalarOut(x - y, a);
+      return numberTensor(x - y, dtype);
     case 'mul':
-      return scalarOut(x * y, a);
+      return numberTensor(x * y, dtype);
     case 'div':
-      return scalarOut(x / y, a);
+      return numberTensor(x / y, dtype);
     default:
       return null;
   }
