@@ -107,8 +107,9 @@ describe('maxPool', () => {
     expect(windowsWithTies).toBeGreaterThan(100);
   });
 
-  // 2x2 windows at stride 2 (wasm's vector kernel: four windows of a row at a time, then the rest)
-  // on odd and even sizes, with rows of fewer, exactly and more than four windows.
+  // 2x2 windows at stride 2 (wasm's vector kernel: four windows of a row at a time, the row's last
+  // four again where fewer are left, one at a time in rows of fewer than four) on odd and even
+  // sizes, with rows of fewer, exactly and more than four windows.
   const randomTwoByTwo = (rng: Rng): WindowGeometry =>
     twoByTwo(int(rng, 1, 2), int(rng, 1, 3), int(rng, 2, 9), int(rng, 2, 21));
 

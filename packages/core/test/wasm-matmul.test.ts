@@ -74,6 +74,20 @@ function expectNear(a: StridedView, b: StridedView, what: string): void {
 
 const LAYOUTS: Layout[] = ['dense', 'transposed', 'sliced', 'sparse'];
 
+/** The row-major `values` of a rows x cols matrix as a view laid out row-major, column-major, or with a 3-float gap after each row. */
+function laidOut(
+  values: Float32Array,
+  rows: number,
+  cols: number,
+  layout: 'dense' | 'transposed' | 'sliced',
+): StridedView {
+  const [rs, cs] = layout === 'transposed' ? [1, rows] : [layout === 'sliced' ? cols + 3 : cols, 1];
+  const storage = new Float32Array((rows - 1) * rs + (cols - 1) * cs + 1);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) storage[i * rs + j * cs] = values[i * cols + j]!;
+  return { storage, shape: [rows, cols], strides: [rs, cs], offset: 0 };
+}
+
 describe('wasm matmul kernel', () => {
   it('runs in WebAssembly here (Node 20+ has SIMD), so the tests below test it', () => {
     expect(wasmAvailable()).toBe(true);
@@ -114,6 +128,35 @@ describe('wasm matmul kernel', () => {
           randomMatrix(rng, [], k, n, lb),
           `${m}x${k}x${n} ${la} ${lb}`,
         );
+      }
+    }
+  });
+
+  it("gives the same bits whatever the operands' layouts (each packs into the same panels)", () => {
+    // matmul.wat packs A and B from any strides into the same panels (row-major A and B^T four k at
+    // a time through a 4x4 transpose, with k % 4 left over one at a time), and reads a row-major B
+    // in place when m <= 128 unless its rows are a multiple of 1024 floats apart: every layout of
+    // the same values must give the same products in the same order.
+    const rng = seeded(17);
+    for (const [m, k, n] of [
+      [8, 9, 784],
+      [16, 72, 196],
+      [5, 301, 13],
+      [128, 513, 20],
+      [131, 67, 9],
+      [64, 40, 1024],
+      [3, 7, 1000],
+    ] as const) {
+      const a = Float32Array.from({ length: m * k }, () => (rng() - 0.5) * 6);
+      const b = Float32Array.from({ length: k * n }, () => (rng() - 0.5) * 6);
+      const what = `${m}x${k}x${n}`;
+      const expected = wasmBackend.matmul(laidOut(a, m, k, 'dense'), laidOut(b, k, n, 'dense'), 'float32');
+      expectNear(laidOut(a, m, k, 'dense'), laidOut(b, k, n, 'dense'), what);
+      for (const la of ['dense', 'transposed', 'sliced'] as const) {
+        for (const lb of ['dense', 'transposed', 'sliced'] as const) {
+          const actual = wasmBackend.matmul(laidOut(a, m, k, la), laidOut(b, k, n, lb), 'float32');
+          expect(actual, `${what}, A ${la}, B ${lb}`).toEqual(expected);
+        }
       }
     }
   });

@@ -101,8 +101,8 @@ function reduceTiles(
 
 // acc op= x[p], x[p + s], ... (len values); NaN wins a max or min, as in PyTorch.
 function reduceRun(op: ReduceOp, acc: number, xd: TypedArray, p: number, s: number, len: number): number {
-  if (op === 'sum') for (let j = 0; j < len; j++, p += s) acc += xd[p]!;
-  else if (op === 'max')
+  if (op === 'sum') return acc + sumRun(xd, p, s, len);
+  if (op === 'max')
     for (let j = 0; j < len; j++, p += s) {
       const v = xd[p]!;
       if (v > acc || Number.isNaN(v)) acc = v;
@@ -113,6 +113,35 @@ function reduceRun(op: ReduceOp, acc: number, xd: TypedArray, p: number, s: numb
       if (v < acc || Number.isNaN(v)) acc = v;
     }
   return acc;
+}
+
+// x[p] + x[p + s] + ... (len values) in four interleaved float64 partial sums: one running sum is a
+// chain of dependent adds, four overlap. Unit stride gets its own loop (V8 then drops the multiplies
+// from the indexing). 200K float32 elements in runs of 784 (the bench CNN's bias gradient): 0.15 ms
+// against 0.19-0.25 ms for one running sum.
+function sumRun(xd: TypedArray, p: number, s: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  if (s === 1) {
+    for (; j + 4 <= len; j += 4, p += 4) {
+      s0 += xd[p]!;
+      s1 += xd[p + 1]!;
+      s2 += xd[p + 2]!;
+      s3 += xd[p + 3]!;
+    }
+  } else {
+    for (; j + 4 <= len; j += 4, p += 4 * s) {
+      s0 += xd[p]!;
+      s1 += xd[p + s]!;
+      s2 += xd[p + 2 * s]!;
+      s3 += xd[p + 3 * s]!;
+    }
+  }
+  for (; j < len; j++, p += s) s0 += xd[p]!;
+  return s0 + s1 + (s2 + s3);
 }
 
 // Which of (acc, x) survives a max or min, picked by index rather than by a branch: over short

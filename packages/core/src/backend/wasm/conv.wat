@@ -120,24 +120,17 @@
       (local.set $plane (i32.add (local.get $plane) (i32.const 1)))
       (br_if $planeLoop (i32.lt_s (local.get $plane) (local.get $planes)))))
 
-;; Picks between two taps per lane, the first in row-major order $a (index $ia) or the later $b:
-  ;; max_pool2d keeps $b when it is greater or NaN (so the first maximum, or the last NaN). Picking
-  ;; pairs, then pairs of pairs, keeps the same element as a running pick over the taps in order.
-  (func $later (param $a v128) (param $b v128) (param $ia v128) (param $ib v128) (result v128 v128)
-    (local $take v128)
-    (local.set $take (v128.or (f32x4.gt (local.get $b) (local.get $a)) (f32x4.ne (local.get $b) (local.get $b))))
-    (v128.bitselect (local.get $b) (local.get $a) (local.get $take))
-    (v128.bitselect (local.get $ib) (local.get $ia) (local.get $take)))
-
   ;; Max pooling with 2x2 windows at stride 2, no padding, no dilation (the pooling of LeNet, VGG,
   ;; ...), four windows of a row at a time: each image row pair is loaded eight floats at a time and
   ;; split into even and odd columns, the four taps of each window. Writes each window's kept value
-  ;; to $out and its flat element index (int32) to $at; backend/cpu/pool.ts keeps the same ones.
+  ;; to $out and its flat element index (int32), counted from $base at $x's first element, to $at;
+  ;; backend/cpu/pool.ts keeps the same ones.
   (func (export "maxpool2x2") (param $x i32) (param $out i32) (param $at i32) (param $planes i32)
-    (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
+    (param $h i32) (param $w i32) (param $oh i32) (param $ow i32) (param $base i32)
     (local $p i32) (local $i i32) (local $j i32) (local $top i32) (local $first i32)
     (local $r0a v128) (local $r0b v128) (local $r1a v128) (local $r1b v128) (local $idx v128)
     (local $v01 v128) (local $i01 v128) (local $v23 v128) (local $i23 v128) (local $t i32)
+    (local $a v128) (local $b v128) (local $later v128)
     (local $e i32) (local $best f32) (local $v f32) (local $k i32) (local $take i32)
     (block $planesDone
       (loop $planeLoop
@@ -153,7 +146,16 @@
             (local.set $j (i32.const 0))
             (block $vectorsDone
               (loop $vectorLoop
-                (br_if $vectorsDone (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $ow)))
+                (if (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $ow))
+                  (then
+                    ;; Fewer than four windows left: redo the row's last four, which overlap windows
+                    ;; already written (with the same values), rather than take them one at a time.
+                    (br_if $vectorsDone
+                      (i32.or (i32.ge_s (local.get $j) (local.get $ow)) (i32.lt_s (local.get $ow) (i32.const 4))))
+                    (local.set $t (i32.shl (i32.sub (local.get $j) (i32.sub (local.get $ow) (i32.const 4))) (i32.const 2)))
+                    (local.set $out (i32.sub (local.get $out) (local.get $t)))
+                    (local.set $at (i32.sub (local.get $at) (local.get $t)))
+                    (local.set $j (i32.sub (local.get $ow) (i32.const 4)))))
                 (local.set $first (i32.add (local.get $top) (i32.shl (local.get $j) (i32.const 1))))
                 (local.set $e (i32.add (local.get $x) (i32.shl (local.get $first) (i32.const 2))))
                 (local.set $r0a (v128.load (local.get $e)))
@@ -161,32 +163,33 @@
                 (local.set $e (i32.add (local.get $e) (i32.shl (local.get $w) (i32.const 2))))
                 (local.set $r1a (v128.load (local.get $e)))
                 (local.set $r1b (v128.load offset=16 (local.get $e)))
-                (local.set $idx (i32x4.add (i32x4.splat (local.get $first)) (v128.const i32x4 0 2 4 6)))
-                (call $later
-                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $r0a) (local.get $r0b))
-                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $r0a) (local.get $r0b))
-                  (local.get $idx)
-                  (i32x4.add (local.get $idx) (v128.const i32x4 1 1 1 1)))
-                (local.set $i01)
-                (local.set $v01)
+                (local.set $idx
+                  (i32x4.add (i32x4.splat (i32.add (local.get $first) (local.get $base))) (v128.const i32x4 0 2 4 6)))
+                ;; Each pick keeps the later tap $b over the earlier $a where it is greater or NaN
+                ;; (so the first maximum, or the last NaN): pairs of taps, then pairs of pairs, keep
+                ;; the element a running pick over the four taps in order keeps.
+                (local.set $a (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $r0a) (local.get $r0b)))
+                (local.set $b (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $r0a) (local.get $r0b)))
+                (local.set $later (v128.or (f32x4.gt (local.get $b) (local.get $a)) (f32x4.ne (local.get $b) (local.get $b))))
+                (local.set $v01 (v128.bitselect (local.get $b) (local.get $a) (local.get $later)))
+                (local.set $i01
+                  (v128.bitselect (i32x4.add (local.get $idx) (v128.const i32x4 1 1 1 1)) (local.get $idx) (local.get $later)))
                 (local.set $idx (i32x4.add (local.get $idx) (i32x4.splat (local.get $w))))
-                (call $later
-                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $r1a) (local.get $r1b))
-                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $r1a) (local.get $r1b))
-                  (local.get $idx)
-                  (i32x4.add (local.get $idx) (v128.const i32x4 1 1 1 1)))
-                (local.set $i23)
-                (local.set $v23)
-                (call $later (local.get $v01) (local.get $v23) (local.get $i01) (local.get $i23))
-                (local.set $idx)
-                (local.set $v01)
-                (v128.store (local.get $out) (local.get $v01))
-                (v128.store (local.get $at) (local.get $idx))
+                (local.set $a (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $r1a) (local.get $r1b)))
+                (local.set $b (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $r1a) (local.get $r1b)))
+                (local.set $later (v128.or (f32x4.gt (local.get $b) (local.get $a)) (f32x4.ne (local.get $b) (local.get $b))))
+                (local.set $v23 (v128.bitselect (local.get $b) (local.get $a) (local.get $later)))
+                (local.set $i23
+                  (v128.bitselect (i32x4.add (local.get $idx) (v128.const i32x4 1 1 1 1)) (local.get $idx) (local.get $later)))
+                (local.set $later
+                  (v128.or (f32x4.gt (local.get $v23) (local.get $v01)) (f32x4.ne (local.get $v23) (local.get $v23))))
+                (v128.store (local.get $out) (v128.bitselect (local.get $v23) (local.get $v01) (local.get $later)))
+                (v128.store (local.get $at) (v128.bitselect (local.get $i23) (local.get $i01) (local.get $later)))
                 (local.set $out (i32.add (local.get $out) (i32.const 16)))
                 (local.set $at (i32.add (local.get $at) (i32.const 16)))
                 (local.set $j (i32.add (local.get $j) (i32.const 4)))
                 (br $vectorLoop)))
-            ;; The row's last windows (fewer than four), one at a time, taps in order.
+            ;; A row of fewer than four windows, one at a time, taps in order.
             (block $tailDone
               (loop $tailLoop
                 (br_if $tailDone (i32.ge_s (local.get $j) (local.get $ow)))
@@ -206,7 +209,7 @@
                   (local.set $t (i32.add (local.get $t) (i32.const 1)))
                   (br_if $tapLoop (i32.lt_s (local.get $t) (i32.const 4))))
                 (f32.store (local.get $out) (local.get $best))
-                (i32.store (local.get $at) (local.get $k))
+                (i32.store (local.get $at) (i32.add (local.get $k) (local.get $base)))
                 (local.set $out (i32.add (local.get $out) (i32.const 4)))
                 (local.set $at (i32.add (local.get $at) (i32.const 4)))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))

@@ -36,8 +36,8 @@ function isTwoByTwo(g: WindowGeometry): boolean {
   return kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && dh === 1 && dw === 1;
 }
 
-// As many images per call as fit the kept memory (one at least); each call's indices count from its
-// first image, so they are moved on by the elements before it.
+// As many images per call as fit the kept memory (one at least); each call's indices are counted
+// from the elements before its first image.
 function maxPool2x2(x: StridedView, g: WindowGeometry, withIndices: boolean): MaxPooled<TypedArray> | null {
   const image = g.channels * g.height * g.width;
   const pooled = g.channels * g.outHeight * g.outWidth;
@@ -59,12 +59,10 @@ function maxPool2x2(x: StridedView, g: WindowGeometry, withIndices: boolean): Ma
         g.width,
         g.outHeight,
         g.outWidth,
+        first * image,
       );
       values.set(mem.subarray(atOut, atOut + m), first * pooled);
-      if (indices === null) return true;
-      const at = new Int32Array(mem.buffer, atAt * F32, m);
-      const shift = first * image;
-      for (let i = 0; i < m; i++) indices[first * pooled + i] = at[i]! + shift;
+      indices?.set(new Int32Array(mem.buffer, atAt * F32, m), first * pooled);
       return true;
     });
     if (done === null) return null;

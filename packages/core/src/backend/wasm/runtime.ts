@@ -74,6 +74,7 @@ export interface ConvExports {
     w: number,
     oh: number,
     ow: number,
+    base: number,
   ): void;
   addRows(x: number, bias: number, rows: number, l: number): void;
   window(
