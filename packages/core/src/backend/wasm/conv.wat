@@ -76,7 +76,7 @@
     (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32) (param $oh i32) (param $ow i32)
     (local $plane i32) (local $ky i32) (local $kx i32) (local $oy i32) (local $yShift i32) (local $xShift i32)
     (local $yLo i32) (local $yHi i32) (local $xLo i32) (local $xHi i32) (local $at i32) (local $run i32)
-    (local $end i32) (local $step i32)
+    (local $end i32) (local $step i32) (local $last i32) (local $lastAt i32)
     (local.set $step (i32.shl (local.get $sw) (i32.const 2)))
     (loop $planeLoop
       (local.set $ky (i32.const 0))
@@ -107,8 +107,42 @@
               (local.set $end
                 (i32.add (local.get $run) (i32.shl (i32.sub (local.get $xHi) (local.get $xLo)) (i32.const 2))))
               (if (local.get $fold)
-                (then (call $scatter (local.get $run) (local.get $end) (local.get $at) (local.get $step)))
-                (else (call $gather (local.get $run) (local.get $end) (local.get $at) (local.get $step))))
+                (then
+                  (if (i32.eq (local.get $step) (i32.const 4))
+                    ;; Stride 1, added here rather than in $scatter (V8 does not inline the call):
+                    ;; whole vectors, then the rest a float at a time (adds cannot overlap).
+                    (then
+                      (block $vecsDone
+                        (loop $vec
+                          (br_if $vecsDone (i32.gt_u (i32.add (local.get $run) (i32.const 16)) (local.get $end)))
+                          (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at)) (v128.load (local.get $run))))
+                          (local.set $run (i32.add (local.get $run) (i32.const 16)))
+                          (local.set $at (i32.add (local.get $at) (i32.const 16)))
+                          (br $vec)))
+                      (block $onesDone
+                        (loop $one
+                          (br_if $onesDone (i32.ge_u (local.get $run) (local.get $end)))
+                          (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32.load (local.get $run))))
+                          (local.set $run (i32.add (local.get $run) (i32.const 4)))
+                          (local.set $at (i32.add (local.get $at) (i32.const 4)))
+                          (br $one))))
+                    (else (call $scatter (local.get $run) (local.get $end) (local.get $at) (local.get $step)))))
+                (else
+                  (if (i32.and (i32.eq (local.get $step) (i32.const 4))
+                        (i32.ge_s (i32.sub (local.get $end) (local.get $run)) (i32.const 16)))
+                    ;; A contiguous run of four floats or more (stride 1), copied here rather than
+                    ;; in $gather (V8 does not inline the call): whole vectors, then the run's last
+                    ;; four again, overlapping what was just copied, instead of a float at a time.
+                    (then
+                      (local.set $last (i32.sub (local.get $end) (i32.const 16)))
+                      (local.set $lastAt (i32.add (local.get $at) (i32.sub (local.get $last) (local.get $run))))
+                      (loop $vec
+                        (v128.store (local.get $run) (v128.load (local.get $at)))
+                        (local.set $run (i32.add (local.get $run) (i32.const 16)))
+                        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+                        (br_if $vec (i32.le_u (local.get $run) (local.get $last))))
+                      (v128.store (local.get $last) (v128.load (local.get $lastAt))))
+                    (else (call $gather (local.get $run) (local.get $end) (local.get $at) (local.get $step))))))
               (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
               (br $rowLoop)))
           (local.set $cols (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $oh) (local.get $ow)) (i32.const 2))))
