@@ -179,6 +179,42 @@ describe('saved tensors are released after backward', () => {
   });
 });
 
+describe('the order backward runs nodes in', () => {
+  // PyTorch runs a graph latest made first (on one device its engine always takes the ready node
+  // with the highest sequence number, which is the highest left). Hooks on non-leaf tensors show
+  // the order: torch 1.13 prints ['d', 'a', 'b'] for this graph, where a depth-first post-order
+  // from the loss would run b before a (b is the later input of c but was made first).
+  function hookOrder(unrelatedOps: number): string[] {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const b = x.mul(3);
+    const a = x.mul(2);
+    // Nodes of another graph made in between: the loss's nodes then spread over a long range of
+    // sequence numbers, which the engine sorts instead of placing each directly.
+    let other = tensor([1], { requiresGrad: true });
+    for (let i = 0; i < unrelatedOps; i++) other = other.mul(1);
+    const c = a.add(b);
+    const d = x.exp();
+    const order: string[] = [];
+    for (const [name, t] of [
+      ['a', a],
+      ['b', b],
+      ['d', d],
+    ] as const) {
+      t.registerHook(() => {
+        order.push(name);
+      });
+    }
+    c.sum().add(d.sum()).backward();
+    expect(x.grad?.toArray()).toEqual([1, 2].map((v) => Math.fround(5 + Math.fround(Math.exp(v)))));
+    return order;
+  }
+
+  it('runs nodes latest made first, as PyTorch does', () => {
+    expect(hookOrder(0)).toEqual(['d', 'a', 'b']);
+    expect(hookOrder(1000)).toEqual(['d', 'a', 'b']);
+  });
+});
+
 describe('grad() and friends', () => {
   it('handles an op with 150,000 inputs without overflowing the stack (issue repro 5)', () => {
     const parts = Array.from({ length: 150_000 }, (_, i) => tensor([i % 7]));

@@ -111,6 +111,8 @@ const KEPT_LEAF_SIZE = 64;
 // Every field is declared (`declare`, so no class-field initializer is emitted) and assigned once in
 // the constructor, in one order: a graph makes a node per op, and a constructor with no separate
 // initializer function stays small enough for V8 to inline into every op.
+let nodesMade = 0;
+
 export class Node {
   /** The op's name (`'mul'`, `'matmul'`), as in error messages and `toDot`. */
   declare readonly name: string;
@@ -141,6 +143,11 @@ export class Node {
   declare readonly createdAt: string | null;
   /** The global in-place write number when the node was made (see version.ts). */
   declare readonly madeAtWrite: number;
+  /**
+   * Made after every node it reads from: a node's inputs come from nodes made before it, so nodes
+   * in decreasing `sequence` are in an order backward may run them in (PyTorch's `sequence_nr`).
+   */
+  declare readonly sequence: number;
   /** Engine scratch: the gradient summed so far during one backward pass. */
   declare pending: Tensor | null;
   /**
@@ -169,6 +176,7 @@ export class Node {
     this.retained = null;
     this.createdAt = isAnomalyEnabled() ? creationSite() : null;
     this.madeAtWrite = latestWrite();
+    this.sequence = ++nodesMade;
     this.pending = null;
     this.visit = 0;
   }
