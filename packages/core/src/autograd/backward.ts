@@ -453,17 +453,18 @@ function topologicalOrder(roots: readonly Tensor[]): Node[] {
     start.visit = mark;
     found.push(start);
   }
-  let [first, last] = [Number.POSITIVE_INFINITY, 0];
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
   for (let k = 0; k < found.length; k++) {
     const node = found[k]!;
     first = Math.min(first, node.sequence);
     last = Math.max(last, node.sequence);
     const inputs = node.inputs;
     for (let i = 0; i < inputs.length; i++) {
-      const input = inputs[i]!;
-      // (A freed node's inputs may be nodes and shape records, which have no gradFn.)
-      const child = input.gradFn;
-      if (child && child.visit !== mark && input.requiresGrad) {
+      // (A tensor with a gradFn requires grad. A freed node's inputs may be nodes and shape
+      // records, which have no gradFn.)
+      const child = inputs[i]!.gradFn;
+      if (child && child.visit !== mark) {
         child.visit = mark;
         found.push(child);
       }
