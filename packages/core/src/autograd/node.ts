@@ -98,6 +98,9 @@ export class ReleasedLeaf {
  */
 const KEPT_LEAF_SIZE = 64;
 
+// How many nodes have been made; each new node takes the next count as its sequence number.
+let nodesMade = 0;
+
 /**
  * The record of one op application in the graph: what produced a non-leaf tensor (its `gradFn`),
  * the inputs it read, the tensors its backward needs, and its backward rule.
@@ -111,8 +114,6 @@ const KEPT_LEAF_SIZE = 64;
 // Every field is declared (`declare`, so no class-field initializer is emitted) and assigned once in
 // the constructor, in one order: a graph makes a node per op, and a constructor with no separate
 // initializer function stays small enough for V8 to inline into every op.
-let nodesMade = 0;
-
 export class Node {
   /** The op's name (`'mul'`, `'matmul'`), as in error messages and `toDot`. */
   declare readonly name: string;
