@@ -28,9 +28,9 @@ let traversal = 0;
 
 /**
  * Reverse-mode pass from `roots` seeded with `seeds`. Nodes are found with an explicit stack (no
- * recursion, so a million-node chain is fine) and run latest made first; every consumer of a tensor
- * runs before its producer, so each node sees its whole gradient once. Leaves' `.grad` are written only at the
- * end, so a pass that throws leaves them as they were.
+ * recursion, so a million-node chain is fine) and run latest made first; every consumer of a
+ * tensor runs before its producer, so each node sees its whole gradient once. Leaves' `.grad` are
+ * written only at the end, so a pass that throws leaves them as they were.
  */
 export function runBackward(
   roots: readonly Tensor[],

@@ -27,7 +27,8 @@
   ;; B's rows $bs bytes apart (32 when packed).
   ;; The 4x8 sums live in eight f32x4 locals, which V8 keeps in xmm registers for the whole k loop:
   ;; per k, two loads of B and four broadcasts of A feed sixteen multiplies and adds.
-  (func $tile (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc i32) (param $acc i32) (param $bs i32)
+  (func $tile (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc i32) (param $acc i32)
+    (param $bs i32)
     (local $end i32) (local $r i32)
     (local $x v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
@@ -100,7 +101,8 @@
     (param $rows i32) (param $cols i32) (param $t i32) (param $bs i32)
     (if (local.get $acc)
       (then (call $block (local.get $c) (local.get $ldc) (local.get $t) (i32.const 32) (local.get $rows) (local.get $cols))))
-    (call $tile (local.get $a) (local.get $b) (local.get $kc) (local.get $t) (i32.const 32) (local.get $acc) (local.get $bs))
+    (call $tile (local.get $a) (local.get $b) (local.get $kc) (local.get $t) (i32.const 32) (local.get $acc)
+      (local.get $bs))
     (call $block (local.get $t) (i32.const 32) (local.get $c) (local.get $ldc) (local.get $rows) (local.get $cols)))
 
 ;; Stores the transpose of the 4x4 block whose rows are $r0 .. $r3: its column i (lane i of each
@@ -285,8 +287,8 @@
           (if (i32.lt_s (local.get $full) (local.get $n))
             (then
               (call $packB (i32.add (local.get $b) (i32.shl (local.get $full) (i32.const 2)))
-                (local.get $brs) (local.get $bcs) (i32.sub (local.get $n) (local.get $full)) (local.get $p0) (local.get $kc)
-                (local.get $pb)))))
+                (local.get $brs) (local.get $bcs) (i32.sub (local.get $n) (local.get $full)) (local.get $p0)
+                (local.get $kc) (local.get $pb)))))
         (else
           (call $packB (local.get $b) (local.get $brs) (local.get $bcs) (local.get $n) (local.get $p0) (local.get $kc)
             (local.get $pb))))
