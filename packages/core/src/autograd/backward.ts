@@ -440,9 +440,9 @@ function accumulateNumber(t: Tensor, g: number): void {
 // The nodes reachable from the roots (found with an explicit stack), latest made first. Every
 // consumer of a tensor was made after its producer, so this is an order backward may run them in,
 // and PyTorch's engine runs a graph in the same one (on one device, its ready node with the highest
-// sequence number is always the highest left). Sorting costs less than a depth-first post-order:
-// the nodes of one graph are mostly made one after another, so their numbers fill a short range
-// and each takes its place directly.
+// sequence number is always the highest left). This costs less than a depth-first post-order: the
+// nodes of one graph are mostly made one after another, so their numbers fill a short range and
+// each takes its place directly (a sort where they are spread out).
 function topologicalOrder(roots: readonly Tensor[]): Node[] {
   // Negative, so that no node's place in an earlier pass's order (PassSums) reads as visited.
   const mark = -++traversal;
@@ -470,8 +470,8 @@ function topologicalOrder(roots: readonly Tensor[]): Node[] {
       }
     }
   }
-  const span = last - first + 1;
   if (found.length === 0) return found;
+  const span = last - first + 1;
   if (span > 4 * found.length + 64) return found.sort((a, b) => b.sequence - a.sequence);
   const places: (Node | undefined)[] = new Array(span);
   for (let k = 0; k < found.length; k++) places[last - found[k]!.sequence] = found[k];

@@ -29,17 +29,9 @@
     (if (i32.gt_s (local.get $t) (local.get $count)) (then (local.set $t (local.get $count))))
     (select (local.get $t) (local.get $lo) (i32.gt_s (local.get $t) (local.get $lo))))
 
-  ;; Copies floats from $src (step $step bytes) to $dst .. $end (contiguous).
+  ;; Copies floats from $src (step $step bytes) to $dst .. $end (contiguous), one at a time: the
+  ;; window loop moves stride-1 runs of four floats or more itself.
   (func $gather (param $dst i32) (param $end i32) (param $src i32) (param $step i32)
-    (if (i32.eq (local.get $step) (i32.const 4))
-      (then
-        (block $done
-          (loop $vec
-            (br_if $done (i32.gt_u (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
-            (v128.store (local.get $dst) (v128.load (local.get $src)))
-            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-            (local.set $src (i32.add (local.get $src) (i32.const 16)))
-            (br $vec)))))
     (block $done
       (loop $one
         (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
@@ -48,17 +40,9 @@
         (local.set $src (i32.add (local.get $src) (local.get $step)))
         (br $one))))
 
-  ;; Adds floats from $src .. $end (contiguous) into $dst (step $step bytes).
+  ;; Adds floats from $src .. $end (contiguous) into $dst (step $step bytes), one at a time: the
+  ;; window loop adds stride-1 runs itself.
   (func $scatter (param $src i32) (param $end i32) (param $dst i32) (param $step i32)
-    (if (i32.eq (local.get $step) (i32.const 4))
-      (then
-        (block $done
-          (loop $vec
-            (br_if $done (i32.gt_u (i32.add (local.get $src) (i32.const 16)) (local.get $end)))
-            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
-            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-            (local.set $src (i32.add (local.get $src) (i32.const 16)))
-            (br $vec)))))
     (block $done
       (loop $one
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
@@ -109,8 +93,9 @@
               (if (local.get $fold)
                 (then
                   (if (i32.eq (local.get $step) (i32.const 4))
-                    ;; Stride 1, added here rather than in $scatter (V8 does not inline the call):
-                    ;; whole vectors, then the rest a float at a time (adds cannot overlap).
+                    ;; Stride 1, added here rather than in $scatter (V8 does not inline the call,
+                    ;; and calling it for a row's last floats alone made fold 30-40% slower): whole
+                    ;; vectors, then the rest a float at a time (adds cannot overlap).
                     (then
                       (block $vecsDone
                         (loop $vec
