@@ -28,17 +28,35 @@ const SHARED = ['matmul.wat'];
 const PLAIN_MEMORY = '(import "env" "memory" (memory 1))';
 const SHARED_MEMORY = '(import "env" "memory" (memory 1 1024 shared))';
 
+// Kernels also assembled with relaxed SIMD's fused multiply-add, for runtimes that have it (Chrome
+// 114+, Node 22+; Node 20 behind --experimental-wasm-relaxed-simd): every `c + x * b` of the form
+// below, which only matmul.wat's micro-kernel writes, becomes one f32x4.relaxed_madd.
+const RELAXED = ['matmul.wat'];
+const MUL_ADD =
+  /\(f32x4\.add \(local\.get (\$\w+)\) \(f32x4\.mul \(local\.get (\$\w+)\) \(local\.get (\$\w+)\)\)\)/g;
+
+/** `text` with each `(f32x4.add c (f32x4.mul x b))` on locals fused into `(f32x4.relaxed_madd x b c)`. */
+export function fuseMultiplyAdds(file: string, text: string): string {
+  let count = 0;
+  const fused = text.replace(MUL_ADD, (_, c: string, x: string, b: string) => {
+    count++;
+    return `(f32x4.relaxed_madd (local.get ${x}) (local.get ${b}) (local.get ${c}))`;
+  });
+  if (count === 0) throw new Error(`build-wasm: ${file} has no f32x4.add of an f32x4.mul on locals to fuse`);
+  return fused;
+}
+
 /** The text of kernels.generated.ts for the .wat files now in the source folder. */
 export async function renderKernels(): Promise<string> {
   const wabt = await (await import('wabt')).default();
   const files = readdirSync(wasmDir)
     .filter((f) => f.endsWith('.wat'))
     .sort();
-  const assemble = (file: string, name: string, text: string, note: string): string => {
-    const module = wabt.parseWat(file, text, { simd: true, threads: true });
+  const assemble = (file: string, name: string, text: string, note: string, shared: boolean): string => {
+    const module = wabt.parseWat(file, text, { simd: true, threads: true, relaxed_simd: true });
     try {
       // wabt.js's validate() ignores the threads feature; WebAssembly.validate checks these (the test).
-      if (note === '') module.validate();
+      if (!shared) module.validate();
       const { buffer } = module.toBinary({});
       const base64 = Buffer.from(buffer).toString('base64');
       return `\n/** The WebAssembly binary assembled from ${file}${note} (${buffer.length} bytes), base64-encoded. */\nexport const ${name} =\n  '${base64}';\n`;
@@ -48,15 +66,27 @@ export async function renderKernels(): Promise<string> {
   };
   const parts = files.flatMap((file) => {
     const text = readFileSync(wasmDir + file, 'utf8');
-    const one = assemble(file, exportName(file), text, '');
-    if (!SHARED.includes(file)) return [one];
+    const name = exportName(file).replace(/Wasm$/, '');
+    const variants: [string, string, string][] = [[`${name}Wasm`, text, '']];
+    if (RELAXED.includes(file)) {
+      variants.push([
+        `${name}RelaxedWasm`,
+        fuseMultiplyAdds(file, text),
+        ' with relaxed-SIMD fused multiply-adds',
+      ]);
+    }
+    const parts = variants.map(([variant, variantText, note]) =>
+      assemble(file, variant, variantText, note, false),
+    );
+    if (!SHARED.includes(file)) return parts;
     // The same code on a shared memory, so worker threads can run it on the same operands.
-    const shared = text.replace(PLAIN_MEMORY, SHARED_MEMORY);
-    if (shared === text) throw new Error(`build-wasm: ${file} lacks ${PLAIN_MEMORY}`);
-    return [
-      one,
-      assemble(file, exportName(file).replace(/Wasm$/, 'SharedWasm'), shared, ' on a shared memory'),
-    ];
+    for (const [variant, variantText, note] of variants) {
+      const shared = variantText.replace(PLAIN_MEMORY, SHARED_MEMORY);
+      if (shared === variantText) throw new Error(`build-wasm: ${file} lacks ${PLAIN_MEMORY}`);
+      const sharedName = variant.replace(/Wasm$/, 'SharedWasm');
+      parts.push(assemble(file, sharedName, shared, `${note} on a shared memory`, true));
+    }
+    return parts;
   });
   return HEADER + parts.join('');
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describeMachine } from '../machine.js';
 import { FULL_PROBE, measureRoofline, peakGflops, QUICK_PROBE, type Roofline } from '../roofline/measure.js';
+import { variantSupported } from '../roofline/probe.js';
 import { type CompareOptions, PAIR_BUDGET_SEC, parseCompareArgs, USAGE, UsageError } from './cli.js';
 import { Collector } from './collect.js';
 import { runsWorkload } from './engine.js';
@@ -61,16 +62,18 @@ function planText(quick: boolean): string {
 }
 
 // The wasm SIMD peak for the matmul targets: the probe on 1 and 2 threads at once, when backprop
-// runs matmul in this run.
+// runs matmul in this run. backprop's products fuse their multiply-adds where the runtime has relaxed
+// SIMD without flags (Node 22+), as the engines' processes are started; then the fused probe is the peak.
 async function probePeak(opts: CompareOptions): Promise<{ roofline: Roofline; peak?: Peak } | undefined> {
   if (!opts.workloads.includes('matmul') || !opts.engines.includes('backprop')) return undefined;
   const roofline = await measureRoofline(opts.quick ? QUICK_PROBE : FULL_PROBE);
   const threads = backpropThreads();
-  const perThread = peakGflops(roofline, 1);
+  const variant = (await variantSupported('relaxed')) ? 'relaxed' : 'muladd';
+  const perThread = peakGflops(roofline, 1, variant);
   if (perThread === undefined) return { roofline };
   // A thread count the probe did not run (BACKPROP_THREADS above 2) is read as one thread's peak × threads.
-  const gflops = peakGflops(roofline, threads) ?? perThread * threads;
-  return { roofline, peak: { gflops, threads, perThread } };
+  const gflops = peakGflops(roofline, threads, variant) ?? perThread * threads;
+  return { roofline, peak: { gflops, threads, perThread, variant } };
 }
 
 function rooflineText(r: Roofline): string {

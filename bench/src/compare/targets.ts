@@ -1,4 +1,5 @@
 // The speed goals of issues 15 (CPU) and 13 (GPU), checked against the medians of one run.
+import type { ProbeVariant } from '../roofline/kernel.js';
 import type { Collector } from './collect.js';
 import type { EngineName } from './engine.js';
 import { type Row, rowsOf, summaryOf } from './report.js';
@@ -28,12 +29,14 @@ export interface Target {
 
 /** The wasm SIMD peak a run measured (bench/src/roofline), for the matmul targets. */
 export interface Peak {
-  /** GFLOP/s of the f32x4 mul+add probe on `threads` threads at once. */
+  /** GFLOP/s of the probe on `threads` threads at once. */
   readonly gflops: number;
   /** The threads backprop splits a large product over. */
   readonly threads: number;
   /** GFLOP/s of the probe on one thread. */
   readonly perThread: number;
+  /** The probe's multiply-add: the one backprop's kernels use in this runtime (relaxed: fused). */
+  readonly variant: ProbeVariant;
 }
 
 const TORCH: readonly EngineName[] = ['pytorch-1t', 'pytorch-2t'];
@@ -121,7 +124,8 @@ function bar(
     return { value: own * t.ofOwn.fraction, from: ` (${t.ofOwn.fraction}× ${t.ofOwn.metric} ${fmt3(own)})` };
   }
   if (t.peakFraction !== undefined && peak) {
-    const from = ` (${t.peakFraction}× ${fmt3(peak.gflops)} ${unit}: probe on ${peak.threads} thread(s) at once; ${fmt3(peak.perThread)} on one)`;
+    const how = peak.variant === 'relaxed' ? 'f32x4.relaxed_madd' : 'f32x4 mul+add';
+    const from = ` (${t.peakFraction}× ${fmt3(peak.gflops)} ${unit}: ${how} probe on ${peak.threads} thread(s) at once; ${fmt3(peak.perThread)} on one)`;
     return { value: peak.gflops * t.peakFraction, from };
   }
   return undefined;

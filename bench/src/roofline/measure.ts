@@ -91,14 +91,19 @@ export async function measureRoofline(
 }
 
 /**
- * The f32x4 mul+add peak (what backprop's kernels can use without flags) on `threads` threads run
- * together, or undefined when that count was not probed.
+ * The probe's peak for `variant` (f32x4 mul+add by default: what backprop's kernels use without
+ * relaxed SIMD) on `threads` threads run together, or undefined when that count was not probed.
  *
  * @example
  * ```ts
  * peakGflops(await measureRoofline(QUICK_PROBE), 2); // e.g. 90
  * ```
  */
-export function peakGflops(r: Roofline, threads: number): number | undefined {
-  return typeof r.muladd === 'string' ? undefined : r.muladd.find((p) => p.threads === threads)?.total;
+export function peakGflops(
+  r: Roofline,
+  threads: number,
+  variant: ProbeVariant = 'muladd',
+): number | undefined {
+  const results = r[variant];
+  return typeof results === 'string' ? undefined : results.find((p) => p.threads === threads)?.total;
 }

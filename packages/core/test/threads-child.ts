@@ -1,7 +1,11 @@
-// Run by threads.test.ts in a fresh `node` process: prints how many helper threads started and the
-// hashes of the products, then must exit by itself (helper threads never keep a process alive).
+// Run by threads.test.ts in a fresh `node` process: prints how many helper threads started, whether
+// the product kernels fuse multiply-adds (and the probe that shows it), and the hashes of the
+// products, then must exit by itself (helper threads never keep a process alive).
 import { awaitThreads } from '../src/backend/threads/pool.js';
-import { productHashes } from './threads-products.js';
+import { fusedMultiplyAdd } from '../src/backend/wasm/runtime.js';
+import { fusedProbe, productHashes } from './threads-products.js';
 
 const helpers = awaitThreads();
-console.log(JSON.stringify({ helpers, products: productHashes() }));
+console.log(
+  JSON.stringify({ helpers, fused: fusedMultiplyAdd(), probe: fusedProbe(), products: productHashes() }),
+);

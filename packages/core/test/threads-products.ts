@@ -1,6 +1,19 @@
 // Products above the threading threshold (m·n·k ≥ 2^24), shared by threads.test.ts and the child
 // process it starts with BACKPROP_THREADS=1: seeded, so both compute the same operands.
-import { manualSeed, randn, type Tensor } from '../src/index.js';
+import { manualSeed, randn, type Tensor, tensor } from '../src/index.js';
+
+/**
+ * `c + a·b` for a = b = 1 + 2^-12 and c = -(1 + 2^-11), as the 1x2 by 2x1 product [1, a]·[c, b]ᵀ on
+ * the default backend. a·b = 1 + 2^-11 + 2^-24 exactly, which float32 rounds to 1 + 2^-11 (a tie, to
+ * even): a kernel that rounds the product before adding gives 0, a fused multiply-add (one
+ * rounding) and a float64 sum give 2^-24.
+ */
+export function fusedProbe(): number {
+  const [a, c] = [1 + 2 ** -12, -(1 + 2 ** -11)];
+  return tensor([[1, a]])
+    .matmul(tensor([[c], [a]]))
+    .item();
+}
 
 /** Each product's result as raw float32 bits, hashed (FNV-1a), plus its shape. */
 export function productHashes(): { shape: number[]; hash: number }[] {

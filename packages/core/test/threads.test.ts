@@ -5,20 +5,33 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { awaitThreads } from '../src/backend/threads/pool.js';
+import { matmulRelaxedWasm } from '../src/backend/wasm/kernels.generated.js';
+import { decodeBase64, fusedMultiplyAdd } from '../src/backend/wasm/runtime.js';
 import { getBackend } from '../src/index.js';
-import { productHashes } from './threads-products.js';
+import { fusedProbe, productHashes } from './threads-products.js';
 
 const child = fileURLToPath(new URL('./threads-child.ts', import.meta.url));
 
-/** Runs threads-child.ts in a plain node process with BACKPROP_THREADS and the backend as given. */
-function runChild(
-  threads: string | undefined,
-  backend = 'wasm',
-): { helpers: number; products: ReturnType<typeof productHashes> } {
+/** What threads-child.ts prints. */
+interface ChildResult {
+  helpers: number;
+  fused: boolean;
+  probe: number;
+  products: ReturnType<typeof productHashes>;
+}
+
+/** Node 20's flag for relaxed SIMD (on by default from Node 22). */
+const RELAXED_SIMD = '--experimental-wasm-relaxed-simd';
+
+/**
+ * Runs threads-child.ts in a plain node process with BACKPROP_THREADS, the backend and node's flags
+ * as given.
+ */
+function runChild(threads: string | undefined, backend = 'wasm', flags: string[] = []): ChildResult {
   const env = { ...process.env, BACKPROP_BACKEND: backend, BACKPROP_THREADS: threads };
   if (threads === undefined) delete env.BACKPROP_THREADS;
   // The timeout turns a process kept alive by a helper into a failure rather than a hang.
-  const out = execFileSync(process.execPath, ['--import', 'tsx', child], {
+  const out = execFileSync(process.execPath, [...flags, '--import', 'tsx', child], {
     env,
     timeout: 30_000,
     encoding: 'utf8',
@@ -50,6 +63,27 @@ describe('matmul on worker threads', () => {
       [48, 524],
     ]);
     expect(threaded).toEqual(single.products);
+  });
+
+  it('fuses the multiply-adds where the runtime has relaxed SIMD, on the helper threads too', () => {
+    const threaded = runChild(undefined, 'wasm', [RELAXED_SIMD]);
+    const single = runChild('1', 'wasm', [RELAXED_SIMD]);
+    expect([threaded.fused, single.fused]).toEqual([true, true]);
+    expect([threaded.probe, single.probe]).toEqual([2 ** -24, 2 ** -24]); // rounded once
+    expect(threaded.helpers).toBe(Math.min(2, availableParallelism()) - 1);
+    expect(threaded.products).toEqual(single.products);
+    // One rounding instead of two changes the last bits of these random products.
+    const plain = runChild('1');
+    expect([plain.fused, plain.probe]).toEqual([false, 0]);
+    for (const [i, p] of plain.products.entries())
+      expect(p.hash, `product ${i}`).not.toBe(single.products[i]!.hash);
+  });
+
+  it('rounds each multiply-add once in this process only where its kernels are the relaxed build', () => {
+    // The cpu kernel sums in float64, which keeps the product's low bits too.
+    const expected = wasm && !fusedMultiplyAdd() ? 0 : 2 ** -24;
+    expect(fusedProbe()).toBe(expected);
+    expect(fusedMultiplyAdd()).toBe(WebAssembly.validate(decodeBase64(matmulRelaxedWasm)));
   });
 
   it('lets a plain node process with helper threads exit by itself, with the same products', () => {

@@ -2,7 +2,7 @@
 // nobody edits one without the other (run `pnpm build:wasm` after changing a .wat file).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generatedPath, renderKernels } from '../../../scripts/build-wasm.js';
+import { fuseMultiplyAdds, generatedPath, renderKernels, wasmDir } from '../../../scripts/build-wasm.js';
 import * as generated from '../src/backend/wasm/kernels.generated.js';
 import { decodeBase64 } from '../src/backend/wasm/runtime.js';
 
@@ -16,6 +16,8 @@ describe('generated WebAssembly module', () => {
     expect(modules.map(([name]) => name).sort()).toEqual([
       'convWasm',
       'elementwiseWasm',
+      'matmulRelaxedSharedWasm',
+      'matmulRelaxedWasm',
       'matmulSharedWasm',
       'matmulWasm',
       'reduceWasm',
@@ -23,9 +25,21 @@ describe('generated WebAssembly module', () => {
     for (const [name, base64] of modules) {
       const bytes = decodeBase64(base64);
       expect(Array.from(bytes.subarray(0, 4)), name).toEqual([0, 0x61, 0x73, 0x6d]); // "\0asm"
-      expect(WebAssembly.validate(bytes), name).toBe(true);
+      // The relaxed builds validate where the runtime has relaxed SIMD: threads.test.ts runs them.
+      if (!name.includes('Relaxed')) expect(WebAssembly.validate(bytes), name).toBe(true);
       expect(bytes.length, name).toBeLessThan(4096);
     }
+  });
+
+  it('fuses exactly the micro-kernel multiply-adds in the relaxed build', () => {
+    const text = readFileSync(`${wasmDir}matmul.wat`, 'utf8');
+    const fused = fuseMultiplyAdds('matmul.wat', text);
+    expect(fused.match(/\(f32x4\.relaxed_madd /g)).toHaveLength(8);
+    expect(fused).not.toMatch(/\(f32x4\.mul /);
+    expect(fused).toContain('(f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c31))');
+    expect(() => fuseMultiplyAdds('reduce.wat', readFileSync(`${wasmDir}reduce.wat`, 'utf8'))).toThrow(
+      'build-wasm: reduce.wat has no f32x4.add of an f32x4.mul on locals to fuse',
+    );
   });
 
   it('decodes base64 as Buffer does, for every length modulo 3', () => {

@@ -17,6 +17,7 @@ import {
 import { SGD } from '@backprop/optim';
 import { firstElement } from '../../gpu-read.js';
 import { nodeGpu } from '../../node-gpu.js';
+import { variantSupported } from '../../roofline/probe.js';
 import { build, countNodes, expression } from '../../suites/scalar.js';
 import type { Engine } from '../engine.js';
 import {
@@ -209,6 +210,13 @@ async function scalarGraph(plan: TimingPlan): Promise<WorkloadResult> {
   };
 }
 
+// How the wasm products multiply and add in this process: fused where the runtime has relaxed SIMD.
+async function products(): Promise<string> {
+  return (await variantSupported('relaxed'))
+    ? ', products with f32x4.relaxed_madd'
+    : ', products with f32x4 mul+add';
+}
+
 /**
  * backprop on its default backend, through the public nn/optim API.
  *
@@ -220,7 +228,8 @@ async function scalarGraph(plan: TimingPlan): Promise<WorkloadResult> {
 export const engine: Engine = {
   init: async () => {
     const threads = backpropThreads();
-    const how = getBackend().name === 'wasm' ? `, ${threads} thread(s) for ${THREAD_WORK_TEXT}` : '';
+    const how =
+      getBackend().name === 'wasm' ? `, ${threads} thread(s) for ${THREAD_WORK_TEXT}${await products()}` : '';
     return `${getBackend().name} backend${how}, float32 (scalar graph: float64 0-d tensors), ${loadedFrom()}`;
   },
   workloads: { mlp, cnn, matmul, scalar: scalarGraph },
@@ -240,7 +249,8 @@ export const oneThreadEngine: Engine = {
     const threads = backpropThreads();
     if (threads !== 1)
       throw new Error(`backprop-1t: BACKPROP_THREADS=1 was not set (would use ${threads} threads)`);
-    return `${getBackend().name} backend, 1 thread (BACKPROP_THREADS=1), float32 (scalar graph: float64 0-d tensors), ${loadedFrom()}`;
+    const how = getBackend().name === 'wasm' ? await products() : '';
+    return `${getBackend().name} backend, 1 thread (BACKPROP_THREADS=1)${how}, float32 (scalar graph: float64 0-d tensors), ${loadedFrom()}`;
   },
   workloads: engine.workloads,
 };

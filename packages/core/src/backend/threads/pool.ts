@@ -1,5 +1,4 @@
-import { matmulSharedWasm } from '../wasm/kernels.generated.js';
-import { decodeBase64, type MatmulExports } from '../wasm/runtime.js';
+import { type MatmulExports, sharedMatmulBinary } from '../wasm/runtime.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 // Node worker threads that run matmul.wat's `gemm` on a shared WebAssembly memory, so a large
@@ -86,7 +85,8 @@ function startPool(): ThreadPool | null {
   const threads = threadCount(proc);
   const threadsModule = proc.getBuiltinModule('worker_threads') as { Worker?: WorkerClass } | undefined;
   if (threads < 2 || threadsModule?.Worker === undefined) return null;
-  const bytes = decodeBase64(matmulSharedWasm);
+  // The threads' product must be the one-thread product bit for bit, so both use one build.
+  const bytes = sharedMatmulBinary();
   if (!WebAssembly.validate(bytes)) return null;
   const module = new WebAssembly.Module(bytes);
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });

@@ -13,9 +13,10 @@
 ;; bits (the same products in the same order). Except where B's rows are a multiple of 4 KB apart:
 ;; a micro-panel's rows then share a few L1 sets and evict each other (a third slower, measured).
 ;;
-;; Sums are float32 (wasm SIMD has no fused multiply-add). Each output element sums at most KC
-;; products in order of k inside the kernel, then adds that partial sum to C once per slice, so
-;; rounding error grows with KC + K / KC rather than with K.
+;; Sums are float32. Each output element sums at most KC products in order of k inside the kernel,
+;; then adds that partial sum to C once per slice, so rounding error grows with KC + K / KC rather
+;; than with K. scripts/build-wasm.ts also assembles this file with each `c + x * b` of $tile fused
+;; into one f32x4.relaxed_madd, the build used where the runtime has relaxed SIMD.
 ;;
 ;; Addresses are byte offsets into the imported memory; strides are counted in elements. The caller
 ;; lays out the operands, C (m rows of n, fully overwritten), the packing buffers and a 4x8 scratch
