@@ -1,5 +1,6 @@
 import { checkNumel } from './checks.js';
 import { DTypeError, ShapeError } from './errors.js';
+import { MMAP_THRESHOLD_BYTES, raiseMallocThresholds } from './malloc-thresholds.js';
 
 /**
  * Element types a tensor can hold. `float32` is the default; `int32` holds indices and labels;
@@ -21,8 +22,9 @@ export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
  */
 export function allocate(dtype: DType, length: number, op = 'allocate'): TypedArray {
   // One cheap test on the hot path (every op allocates): `>>> 0` keeps only a non-negative integer
-  // below 2^32 unchanged. checkLength sorts out what is wrong.
-  if (!(length >>> 0 === length && length <= SMALL)) checkLength(op, dtype, length);
+  // below 2^32 unchanged. The slow path sorts out what is wrong, and tunes malloc at the first
+  // allocation large enough to be given fresh pages (malloc-thresholds.ts).
+  if (!(length >>> 0 === length && length <= fastLength)) slowLength(op, dtype, length);
   switch (dtype) {
     case 'float32':
       return new Float32Array(length);
@@ -42,6 +44,18 @@ export function allocate(dtype: DType, length: number, op = 'allocate'): TypedAr
 
 // Lengths up to here fit every dtype (2^29 float64 elements are 4 GiB).
 const SMALL = 2 ** 29;
+
+// Lengths allocate() passes without a second look: below malloc's mmap threshold for every dtype
+// until the first larger one has raised its thresholds, then anything up to SMALL.
+let fastLength = MMAP_THRESHOLD_BYTES / 8;
+
+function slowLength(op: string, dtype: DType, length: number): void {
+  checkLength(op, dtype, length);
+  if (fastLength < SMALL) {
+    raiseMallocThresholds();
+    fastLength = SMALL;
+  }
+}
 
 function checkLength(op: string, dtype: DType, length: number): void {
   if (!(length >= 0 && Number.isInteger(length))) {
