@@ -79,7 +79,7 @@ async function probePeak(opts: CompareOptions): Promise<{ roofline: Roofline; pe
 function rooflineText(r: Roofline): string {
   const fig = (x: Roofline['muladd']) =>
     typeof x === 'string' ? x : x.map((p) => `${fmt3(p.total)} on ${p.threads}`).join(', ');
-  return `wasm SIMD roofline (bench/src/roofline, run once before the rounds), GFLOP/s on threads run at once: f32x4.mul + f32x4.add ${fig(r.muladd)}; f32x4.relaxed_madd (Node with --experimental-wasm-relaxed-simd) ${fig(r.relaxed)}.`;
+  return `wasm SIMD roofline (bench/src/roofline, run once before the rounds), GFLOP/s on threads run at once: f32x4.mul + f32x4.add ${fig(r.muladd)}; f32x4.relaxed_madd (relaxed SIMD: Node 22+, or Node 20 with --experimental-wasm-relaxed-simd) ${fig(r.relaxed)}.`;
 }
 
 function results(c: Collector) {
