@@ -7,7 +7,7 @@
 // it is done, so the heap keeps reusing the same memory. JavaScript frees typed arrays only when the
 // collector runs, many at once, so the heap's free top regularly passes the trim threshold, goes
 // back to the kernel, and the next step's tensors fault it all in again: measured on a 2-core VM,
-// a fifth of a small CNN's training step and a third of a 1024² product's time.
+// a sixth of a small CNN's training step and a quarter of a 1024² product's time.
 //
 // So the first large allocation also allocates (and drops) one block just under 32 MiB. When the
 // collector frees it, glibc raises its thresholds as it would have for any such block: blocks up to

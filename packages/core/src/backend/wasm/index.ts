@@ -13,8 +13,9 @@ import { reduce } from './reduce.js';
  * The WebAssembly SIMD backend. Float32 matrix products (so linear layers and convolutions) run in
  * a hand-written 128-bit SIMD kernel that sums in float32, in slices of at most 256 terms, so they
  * differ from `cpuBackend`'s float64 sums in the last bits; where the runtime has relaxed SIMD
- * (Chrome 114+, Node 22+) its multiply-adds are fused, about a sixth faster and rounded once; a float32 convolution makes and
- * multiplies each image's im2col columns inside wasm memory in one call. Dense float32 elementwise
+ * (Chrome 114+, Node 22+) its multiply-adds are fused, about a sixth faster and rounded once; a
+ * float32 convolution makes and multiplies each image's im2col columns inside wasm memory in one
+ * call. Dense float32 elementwise
  * arithmetic, comparisons, relu and its gradient, reductions that keep trailing dims (bias
  * gradients), strided copies (transposes made dense), im2col/col2im, max pooling, SGD and Adam
  * steps also run in WebAssembly, with the same bits as `cpuBackend`; every other kernel, dtype and layout is

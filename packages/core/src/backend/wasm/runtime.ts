@@ -11,7 +11,7 @@ import {
 // The WebAssembly kernels are compiled lazily, synchronously, on first use: importing core has no
 // side effects, and the backend interface is synchronous. Synchronous compilation works in Node and
 // in workers; Chrome refuses it on a browser's main thread for modules over 4 KB (each .wat here
-// assembles to under 2 KB, so it passes there today). Wherever the runtime lacks SIMD or refuses the compile,
+// assembles to under 2.5 KB, so it passes there today). Wherever the runtime lacks SIMD or refuses the compile,
 // `wasmKernels()` returns null and the backend runs the plain TypeScript kernels instead.
 
 /** What matmul.wat exports; addresses are byte offsets into the shared memory, strides elements. */
