@@ -35,10 +35,26 @@ function scalarStep(core: typeof Core, backward: boolean): () => void {
   };
 }
 
+// bench:compare's matmul workload at 1024: `Y = A·B` (`matmul-fwd`), or that and the backward of
+// a fixed gradient into A and B (`matmul-fb`).
+function matmulStep(core: typeof Core, backward: boolean): () => void {
+  const n = 1024;
+  const a = core.randn([n, n]).requiresGrad_();
+  const b = core.randn([n, n]).requiresGrad_();
+  const g = core.randn([n, n]);
+  if (!backward) return () => void a.detach().matmul(b.detach());
+  return () => {
+    a.zeroGrad();
+    b.zeroGrad();
+    a.matmul(b).backward(g);
+  };
+}
+
 /**
  * One training step of `workload` (`mlp`, `cnn`, or `nn300`, the main job's tanh network) on fixed
  * seeded data, with the packages built in `root`; or one pass of the scalar suite's graph
- * (`scalar`: forward and backward, `scalar-fwd`: forward only).
+ * (`scalar`: forward and backward, `scalar-fwd`: forward only); or one 1024² product (`matmul-fwd`,
+ * `matmul-fb` with its backward).
  *
  * @example
  * ```ts
@@ -53,6 +69,8 @@ export async function checkoutTrainStep(root: string, workload: string): Promise
   core.manualSeed(0);
   if (workload === 'nn300') return nn300Step(core, nn, optim);
   if (workload === 'scalar' || workload === 'scalar-fwd') return scalarStep(core, workload === 'scalar');
+  if (workload === 'matmul-fwd' || workload === 'matmul-fb')
+    return matmulStep(core, workload === 'matmul-fb');
   const model = workload === 'mlp' ? mlpModel(nn) : cnnModel(nn);
   const batch = workload === 'mlp' ? 64 : 32;
   const x = core.randn(workload === 'mlp' ? [batch, 784] : [batch, 1, 28, 28]);
