@@ -12,8 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { checkoutTrainStep } from '../src/checkout-step.js';
-
-const median = (v: readonly number[]): number => [...v].sort((p, q) => p - q)[v.length >> 1]!;
+import { median } from '../src/compare/stats.js';
 
 /** What one process measured. */
 interface Timing {
