@@ -28,6 +28,10 @@ export function productHashes(): { shape: number[]; hash: number }[] {
     randn([2, 2, 130, 300]).matmul(randn([300, 170])), // batched against a broadcast weight
     randn([64, 1030]).matmul(randn([1030, 300])), // several k slices, few rows (split by columns)
     randn([48, 700]).matmul(randn([524, 700]).transpose(0, 1)), // short and wide, B transposed
+    // Split by rows with B packed once for all blocks (gemmPacked):
+    randn([300, 520]).matmul(randn([520, 201])), // three k slices, a last panel of 1 column
+    randn([2, 300, 300]).matmul(randn([2, 300, 150])), // batched: each entry's B packed
+    randn([4, 260, 160]).matmul(randn([160, 130])), // batched against a broadcast weight
   ];
   return products.map((p) => ({ shape: [...p.shape], hash: hash(p.data() as Float32Array) }));
 }

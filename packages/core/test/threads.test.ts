@@ -66,6 +66,9 @@ describe('matmul on worker threads', () => {
       [2, 2, 130, 170],
       [64, 300],
       [48, 524],
+      [300, 201],
+      [2, 300, 150],
+      [4, 260, 130],
     ]);
     expect(threaded).toEqual(single.products);
   });

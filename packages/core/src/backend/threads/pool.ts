@@ -39,10 +39,10 @@ export interface Helper {
   dead: boolean;
 }
 
-/** Helper threads on one shared memory, with the calling thread's own instance of `gemm`. */
+/** Helper threads on one shared memory, with the calling thread's own instance of matmul.wat. */
 export interface ThreadPool {
   readonly memory: WebAssembly.Memory;
-  readonly gemm: MatmulExports['gemm'];
+  readonly kernels: MatmulExports;
   readonly helpers: readonly Helper[];
 }
 
@@ -90,11 +90,10 @@ function startPool(): ThreadPool | null {
   if (!WebAssembly.validate(bytes)) return null;
   const module = new WebAssembly.Module(bytes);
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-  const gemm = (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MatmulExports)
-    .gemm;
+  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MatmulExports;
   const helpers: Helper[] = [];
   for (let i = 1; i < threads; i++) helpers.push(startHelper(threadsModule.Worker, module, memory, i));
-  return { memory, gemm, helpers };
+  return { memory, kernels, helpers };
 }
 
 /**

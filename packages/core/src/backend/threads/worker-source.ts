@@ -5,34 +5,38 @@
 // Protocol (pool.ts and wasm/matmul-threads.ts hold the other side). Each helper has a control
 // Int32Array: [0] its state, 0 idle, 1 job posted, 2 running; [1] 1 once started (-1: failed). A job
 // is a table of gemm calls in the shared memory with a header at byte 0 (ints): [0] next entry to
-// claim, [1] entry count, [2] set on a trap, [3] the table's int index, [4 + 3 id ..] helper id's
-// packing buffers and scratch tile. The helper takes a posted job (1 -> 2, unless the caller took
-// it back first), claims entries one at a time until none are left, and goes idle (2 -> 0).
+// claim, [1] entry count, [2] set on a trap, [3] the table's int index, [4] 1 where the entries run
+// gemmPacked (B packed beforehand) instead of gemm, [5 + 3 id ..] helper id's packing buffers and
+// scratch tile; after the table, one int per entry that the helper sets to 1 once that entry's block
+// of C is written. The helper takes a posted job (1 -> 2, unless the caller took it back first),
+// claims entries one at a time until none are left, and goes idle (2 -> 0).
 
 /** Source of the worker thread's program (CommonJS, run by Node's `new Worker(code, { eval: true })`). */
 export const WORKER_SOURCE = `'use strict';
 const { workerData } = require('worker_threads');
 const { module, memory, control, id } = workerData;
 const ctl = new Int32Array(control);
-let gemm = null;
+let kernels = null;
 try {
-  gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+  kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
   Atomics.store(ctl, 1, 1);
 } catch (e) {
   Atomics.store(ctl, 1, -1);
 }
 Atomics.notify(ctl, 1);
 const ARGS = 11;
-while (gemm !== null) {
+while (kernels !== null) {
   Atomics.wait(ctl, 0, 0);
   if (Atomics.compareExchange(ctl, 0, 1, 2) !== 1) continue;
   const h = new Int32Array(memory.buffer);
-  const w = 4 + 3 * id;
+  const w = 5 + 3 * id;
+  const gemm = h[4] === 1 ? kernels.gemmPacked : kernels.gemm;
   for (let j = Atomics.add(h, 0, 1); j < h[1]; j = Atomics.add(h, 0, 1)) {
     const o = h[3] + j * ARGS;
     try {
       gemm(h[o], h[o + 1], h[o + 2], h[o + 3], h[o + 4], h[o + 5], h[o + 6], h[o + 7], h[o + 8], h[o + 9],
         h[o + 10], h[w], h[w + 1], h[w + 2]);
+      Atomics.store(h, h[3] + h[1] * ARGS + j, 1);
     } catch (e) {
       Atomics.store(h, 2, 1);
     }

@@ -265,9 +265,12 @@
       (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
       (br_if $panel (i32.lt_u (local.get $j0) (local.get $n)))))
 
-  (func (export "gemm") (param $m i32) (param $n i32) (param $k i32)
+  ;; C[m x n] at $c (row stride $cn elements) = A B, A read with strides $ars, $acs from $a. B is
+  ;; read with strides $brs, $bcs from $b and packed one k-slice at a time into $pb; or, when
+  ;; $packed, $b holds all of B already packed by packPanels, and $brs, $bcs, $pb go unused.
+  (func $product (param $m i32) (param $n i32) (param $k i32)
     (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
-    (param $c i32) (param $cn i32) (param $pa i32) (param $pb i32) (param $t i32)
+    (param $c i32) (param $cn i32) (param $pa i32) (param $pb i32) (param $t i32) (param $packed i32)
     (local $p0 i32) (local $kc i32) (local $i0 i32) (local $mc i32) (local $j0 i32) (local $i i32)
     (local $ldc i32) (local $acc i32) (local $ap i32) (local $bp i32) (local $cp i32)
     (local $direct i32) (local $full i32) (local $bs i32)
@@ -275,15 +278,23 @@
     ;; B read in place (see the header): row-major, one block of rows, rows not 4 KB apart.
     (local.set $direct
       (i32.and
-        (i32.and (i32.eq (local.get $bcs) (i32.const 1)) (i32.le_s (local.get $m) (i32.const 128)))
-        (i32.ne (i32.and (local.get $brs) (i32.const 1023)) (i32.const 0))))
+        (i32.and
+          (i32.and (i32.eq (local.get $bcs) (i32.const 1)) (i32.le_s (local.get $m) (i32.const 128)))
+          (i32.ne (i32.and (local.get $brs) (i32.const 1023)) (i32.const 0)))
+        (i32.eqz (local.get $packed))))
     ;; Columns that make whole panels of 8; read in place, B packs only the panel past them.
     (local.set $full (i32.and (local.get $n) (i32.const -8)))
     (loop $slice
       (local.set $kc (i32.sub (local.get $k) (local.get $p0)))
       (if (i32.gt_s (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
       (local.set $acc (i32.ne (local.get $p0) (i32.const 0)))
-      (if (local.get $direct)
+      (if (local.get $packed)
+        (then
+          ;; This slice's panels, after the p0 rows of every panel before it (packPanels' layout).
+          (local.set $pb (i32.add (local.get $b)
+            (i32.shl (i32.mul (local.get $p0) (i32.and (i32.add (local.get $n) (i32.const 7)) (i32.const -8)))
+              (i32.const 2)))))
+      (else (if (local.get $direct)
         (then
           (if (i32.lt_s (local.get $full) (local.get $n))
             (then
@@ -292,7 +303,7 @@
                 (local.get $kc) (local.get $pb)))))
         (else
           (call $packB (local.get $b) (local.get $brs) (local.get $bcs) (local.get $n) (local.get $p0) (local.get $kc)
-            (local.get $pb))))
+            (local.get $pb))))))
       (local.set $i0 (i32.const 0))
       (loop $rowBlock
         (local.set $mc (i32.sub (local.get $m) (local.get $i0)))
@@ -343,4 +354,34 @@
         (local.set $i0 (i32.add (local.get $i0) (i32.const 128)))
         (br_if $rowBlock (i32.lt_s (local.get $i0) (local.get $m))))
       (local.set $p0 (i32.add (local.get $p0) (i32.const 256)))
-      (br_if $slice (i32.lt_s (local.get $p0) (local.get $k))))))
+      (br_if $slice (i32.lt_s (local.get $p0) (local.get $k)))))
+
+  (func (export "gemm") (param $m i32) (param $n i32) (param $k i32)
+    (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
+    (param $c i32) (param $cn i32) (param $pa i32) (param $pb i32) (param $t i32)
+    (call $product (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $ars) (local.get $acs)
+      (local.get $b) (local.get $brs) (local.get $bcs) (local.get $c) (local.get $cn) (local.get $pa) (local.get $pb)
+      (local.get $t) (i32.const 0)))
+
+  ;; gemm with B packed beforehand by packPanels at $b (the same arguments, $brs, $bcs and $pb
+  ;; unused): the threads of one product share one packing of B instead of each packing it again.
+  (func (export "gemmPacked") (param $m i32) (param $n i32) (param $k i32)
+    (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
+    (param $c i32) (param $cn i32) (param $pa i32) (param $pb i32) (param $t i32)
+    (call $product (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $ars) (local.get $acs)
+      (local.get $b) (local.get $brs) (local.get $bcs) (local.get $c) (local.get $cn) (local.get $pa) (local.get $pb)
+      (local.get $t) (i32.const 1)))
+
+  ;; All of B [k x n] (strides $rs, $cs in elements) packed at $dst as gemm packs it one k-slice at a
+  ;; time, the slices one after another: k * ceil(n / 8) * 8 floats.
+  (func (export "packPanels") (param $b i32) (param $rs i32) (param $cs i32) (param $n i32) (param $k i32)
+    (param $dst i32)
+    (local $p0 i32) (local $kc i32) (local $slice i32)
+    (local.set $slice (i32.shl (i32.and (i32.add (local.get $n) (i32.const 7)) (i32.const -8)) (i32.const 2)))
+    (loop $next
+      (local.set $kc (i32.sub (local.get $k) (local.get $p0)))
+      (if (i32.gt_s (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
+      (call $packB (local.get $b) (local.get $rs) (local.get $cs) (local.get $n) (local.get $p0) (local.get $kc)
+        (i32.add (local.get $dst) (i32.mul (local.get $p0) (local.get $slice))))
+      (local.set $p0 (i32.add (local.get $p0) (i32.const 256)))
+      (br_if $next (i32.lt_s (local.get $p0) (local.get $k))))))

@@ -14,24 +14,30 @@ import {
 // assembles to under 2.5 KB, so it passes there today). Wherever the runtime lacks SIMD or refuses the compile,
 // `wasmKernels()` returns null and the backend runs the plain TypeScript kernels instead.
 
+/** matmul.wat's `gemm` and `gemmPacked`: addresses are byte offsets into the memory, strides elements. */
+type Gemm = (
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  ars: number,
+  acs: number,
+  b: number,
+  brs: number,
+  bcs: number,
+  c: number,
+  cn: number,
+  pa: number,
+  pb: number,
+  t: number,
+) => void;
+
 /** What matmul.wat exports; addresses are byte offsets into the shared memory, strides elements. */
 export interface MatmulExports {
-  gemm(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    cn: number,
-    pa: number,
-    pb: number,
-    t: number,
-  ): void;
+  gemm: Gemm;
+  /** `gemm` reading B as `packPanels` left it at `b` (`brs`, `bcs` and `pb` unused). */
+  gemmPacked: Gemm;
+  packPanels(b: number, rs: number, cs: number, n: number, k: number, dst: number): void;
 }
 
 /** What elementwise.wat exports: op codes as listed there, addresses in bytes, n in elements. */
