@@ -74,6 +74,35 @@ describe('conv2d kernels', () => {
     }
   });
 
+  it('gives the weight gradient computed transposed (where that wastes fewer tiles) as the cpu does', () => {
+    // 8 filters of one channel, 3x3: [8, L] by [L, 9] runs flipped as [9, L] by [L, 8]; and grouped.
+    const rng = seeded(32);
+    const cases: [number, number, number, number, number][] = [
+      [4, 1, 12, 8, 1],
+      [2, 2, 8, 16, 2],
+      [3, 3, 6, 10, 1],
+    ];
+    for (const [batch, channels, size, outChannels, groups] of cases) {
+      const g = {
+        batch,
+        channels,
+        height: size,
+        width: size,
+        kernel: [3, 3],
+        stride: [1, 1],
+        padding: [1, 1],
+        dilation: [1, 1],
+        outHeight: size,
+        outWidth: size,
+      } as const;
+      const c: ConvShape = { g, groups, outChannels };
+      const x = denseF32(rng, [batch, channels, size, size]);
+      const dy = denseF32(rng, [batch, outChannels, size, size]);
+      const dw = wasm.conv2dWeightGrad(x, dy, c, 'float32');
+      expectNear(dw, cpu.conv2dWeightGrad(x, dy, c, 'float32'), `weight grad ${JSON.stringify(c)}`);
+    }
+  });
+
   it('has differentiable gradients under createGraph (second order by central differences)', () => {
     const x = randn([2, 4, 5, 6], { dtype: 'float64' });
     const w = randn([6, 2, 3, 2], { dtype: 'float64' });

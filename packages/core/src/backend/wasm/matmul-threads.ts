@@ -187,8 +187,9 @@ export function threadedMatmul(l: Layout): Float32Array | null {
   const mem = new Float32Array(pool.memory.buffer);
   const ints = new Int32Array(pool.memory.buffer);
   writeJob(pool, ints, l, l.place(mem, HEADER_INTS), threads, block, packed);
-  const out = new Output(mem, ints, HEADER_INTS + l.atC, l.batch * l.m * l.n);
   for (const h of pool.helpers) post(h);
+  // Made after the helpers are woken: zeroing the result's array is then work done while they run.
+  const out = new Output(mem, ints, HEADER_INTS + l.atC, l.batch * l.m * l.n);
   claim(pool, ints, out);
   for (const h of pool.helpers) settle(h);
   if (Atomics.load(ints, FAILED) !== 0) {
