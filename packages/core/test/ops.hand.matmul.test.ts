@@ -75,6 +75,33 @@ describe('matmul', () => {
     expect(dv!.toArray()).toEqual([1, 2, 3]);
   });
 
+  it('keeps each fresh gradient as .grad and adds later ones into it, also when a leaf is both operands', () => {
+    // x·x: dX = dy·Xᵀ + Xᵀ·dy; with dy all ones and X = [[1, 2], [3, 4]]: [[3, 7], [3, 7]] + [[4, 4], [6, 6]].
+    const x = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
+    x.matmul(x).sum().backward();
+    const first = x.grad!;
+    expect(first.toArray()).toEqual([
+      [7, 11],
+      [9, 13],
+    ]);
+    x.matmul(x).sum().backward();
+    expect(x.grad).toBe(first); // added in place, as PyTorch accumulates
+    expect(x.grad!.toArray()).toEqual([
+      [14, 22],
+      [18, 26],
+    ]);
+    expect(x.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+
   it('sums the gradient of a broadcast batch operand back to its shape', () => {
     const [, db] = gradsOf((a, b) => a.matmul(b).sum(), [[A, A], B]);
     expect(db!.toArray()).toEqual([

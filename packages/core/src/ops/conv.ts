@@ -1,3 +1,4 @@
+import { ownGradient } from '../autograd/backward.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import {
   attach,
@@ -179,10 +180,11 @@ const conv2dBackward: BackwardRule<ConvShape> = (dy, n) => {
   const dense = contiguous(dy);
   const dx = x4.requiresGrad ? k.conv2dInputGrad(dense, weight, c, dy.dtype) : null;
   const dw = weight.requiresGrad ? k.conv2dWeightGrad(x4, dense, c, dy.dtype) : null;
+  // Fresh gradients, one per input: a leaf weight or bias may keep them without a copy.
   return [
     dx === null ? null : new Tensor(dx, x4.shape),
-    dw === null ? null : new Tensor(dw, weight.shape),
-    db,
+    dw === null ? null : ownGradient(new Tensor(dw, weight.shape)),
+    db === null ? null : ownGradient(db),
   ];
 };
 

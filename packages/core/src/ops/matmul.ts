@@ -1,3 +1,4 @@
+import { ownGradient } from '../autograd/backward.js';
 import { attach, type BackwardRule, type RuleTable, recording, savedForProduct } from '../autograd/node.js';
 import { kernelsFor } from '../backend/dispatch.js';
 import { checkNumel, expectTensor } from '../checks.js';
@@ -17,13 +18,13 @@ function bmm(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-// d(A B) = dy B^T, A^T dy
+// d(A B) = dy B^T, A^T dy: each a fresh product for one input, which a leaf may keep without a copy.
 const matmulBackward: BackwardRule = (dy, n) => {
   const a = n.inputs[0]!;
   const b = n.inputs[1]!;
   return [
-    a.requiresGrad ? bmm(dy, transpose(b, -1, -2)) : null,
-    b.requiresGrad ? bmm(transpose(a, -1, -2), dy) : null,
+    a.requiresGrad ? ownGradient(bmm(dy, transpose(b, -1, -2))) : null,
+    b.requiresGrad ? ownGradient(bmm(transpose(a, -1, -2), dy)) : null,
   ];
 };
 
