@@ -63,11 +63,18 @@ export function floatKernel(op: UnaryOp, x: Tensor): Tensor {
   return runUnary(op, x, floatingOf(x.dtype));
 }
 
+// The 0-d fast path and the general one are apart so that this function stays small: V8 inlines a
+// whole chain of calls (op, kernel, tensor, node) into the user's loop only while their bytecode
+// fits its budget, and a 0-d graph runs this once per node.
 function runUnary(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number): Tensor {
   if (x.shape.length === 0 && dtype === x.dtype && onBuiltInCpu(x, x)) {
     const one = scalarUnary(op, x, p0 ?? 0, p1 ?? 0);
     if (one !== null) return one;
   }
+  return unaryOnBackend(op, x, dtype, p0, p1);
+}
+
+function unaryOnBackend(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number): Tensor {
   // Only a broadcast view can be larger than a tensor may be.
   checkNumel(op, x.size, dtype, x.shape);
   return new Tensor(kernelsFor(op, x).unary(op, x, dtype, p0, p1), x.shape);
@@ -83,23 +90,19 @@ function scalarUnary(op: UnaryOp, x: Tensor, p0: number, p1: number): Tensor | n
   return numberTensor(UNARY[op](scalarValue(x), p0, p1), dtype);
 }
 
+// One numberTensor call for all four ops: each call site of it is inlined on its own (see runUnary).
 function scalarBinary(op: BinaryOp, a: Tensor, b: Tensor): Tensor | null {
   const dtype = a.dtype;
   if (b.dtype !== dtype || (dtype !== 'float64' && dtype !== 'float32')) return null;
   const x = scalarValue(a);
   const y = scalarValue(b);
-  switch (op) {
-    case 'add':
-      return numberTensor(x + y, dtype);
-    case 'sub':
-      return numberTensor(x - y, dtype);
-    case 'mul':
-      return numberTensor(x * y, dtype);
-    case 'div':
-      return numberTensor(x / y, dtype);
-    default:
-      return null;
-  }
+  let value: number;
+  if (op === 'add') value = x + y;
+  else if (op === 'mul') value = x * y;
+  else if (op === 'sub') value = x - y;
+  else if (op === 'div') value = x / y;
+  else return null;
+  return numberTensor(value, dtype);
 }
 
 /** Runs the binary kernel `op` with broadcasting; `name` is the op named in a shape error. */
@@ -113,6 +116,11 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, dtype?: DType, 
     const one = scalarBinary(op, a, b);
     if (one !== null) return one;
   }
+  return binaryOnBackend(op, a, b, dtype, name);
+}
+
+// binaryKernel's general path, apart to keep binaryKernel small (see runUnary).
+function binaryOnBackend(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType | undefined, name: string): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
   const outDtype = dtype ?? promote(a.dtype, b.dtype);
   if (outDtype === 'bool' && !COMPARISONS.has(op)) return boolArithmetic(op, a, b, name);
