@@ -21,22 +21,17 @@ export const MMAP_THRESHOLD_BYTES = 128 * 1024;
 // glibc adapts to blocks of at most 32 MiB (on 64-bit), header and page rounding included.
 const BLOCK_BYTES = 32 * 1024 * 1024 - 64 * 1024;
 
-let done = false;
-
 /**
- * Raises glibc's malloc thresholds once per process (see above), on Linux under Node only; later
- * calls do nothing. Returns whether this call allocated the block.
+ * Raises glibc's malloc thresholds (see above), on Linux under Node only. dtype.ts's `allocate`
+ * calls it once, at the first allocation of MMAP_THRESHOLD_BYTES or more.
  */
-export function raiseMallocThresholds(): boolean {
-  if (done) return false;
-  done = true;
+export function raiseMallocThresholds(): void {
   const proc = (globalThis as { process?: { platform?: string; versions?: { node?: string } } }).process;
-  if (proc?.platform !== 'linux' || proc.versions?.node === undefined) return false;
+  if (proc?.platform !== 'linux' || proc.versions?.node === undefined) return;
   try {
     // Dropped at once: glibc adapts when the collector frees it.
-    return new ArrayBuffer(BLOCK_BYTES).byteLength === BLOCK_BYTES;
+    new ArrayBuffer(BLOCK_BYTES);
   } catch {
     // No address space for it (a memory limit): nothing is lost but the speed.
-    return false;
   }
 }

@@ -142,7 +142,7 @@ function boolArithmetic(op: BinaryOp, a: Tensor, b: Tensor, name: string): Tenso
   return binaryKernel('ne', counts, scalarOf(0, 'int32', counts), 'bool', name);
 }
 
-// Out of binaryKernel's body, which V8 should inline into every binary op.
+// The broadcast result's element count against the dtype's limit, for binaryOnBackend.
 function checkBroadcastSize(name: string, a: Tensor, b: Tensor, shape: Shape, dtype: DType): void {
   // Usually the shape is an operand's own (same shapes, or a number operand): no product to take.
   const count = shape === a.shape ? a.size : shape === b.shape ? b.size : sizeOf(shape);

@@ -1,7 +1,8 @@
 import type { DType, TypedArray } from '../../dtype.js';
-import { sizeOf } from '../../shape.js';
+import { contiguousStrides, sizeOf } from '../../shape.js';
 import type { ConvShape, StridedView } from '../backend.js';
 import { type ConvBlocks, convBlocks, convByColumns } from '../conv-by-columns.js';
+import { copy } from '../cpu/elementwise.js';
 import { copyIn, denseF32, F32, inWasm } from './call.js';
 import { fold, runWindow, unfold } from './conv.js';
 import { binary } from './elementwise.js';
@@ -181,6 +182,7 @@ function weightGradInWasm(
   // The sum over images is last, so that elementwise.wat's last vector spills into the slack.
   const regions = [xSize, dySize, colsSize, ...gemmScratch(flip ? s.oc : s.rows), weights, weights] as const;
   return inWasm(regions, (k, mem, [atX, atDy, atCols, atPa, atPb, atT, atImage, atSum]) => {
+    const work = [atPa, atPb, atT] as const;
     copyIn(mem, atX, x, xSize);
     copyIn(mem, atDy, dy, dySize);
     for (let i = 0; i < s.n; i++) {
@@ -188,20 +190,30 @@ function weightGradInWasm(
       const into = i === 0 ? atSum : atImage;
       const dyImage = atDy + i * c.outChannels * s.l;
       for (let t = 0; t < s.groups; t++) {
+        const [dyAt, colsAt, out] = [
+          dyImage + t * s.oc * s.l,
+          atCols + t * s.rows * s.l,
+          into + t * s.oc * s.rows,
+        ];
         // dy · columnsᵀ for this image and group: [oc, L] by [L, rows]; or, flipped, its transpose
         // columns · dyᵀ, [rows, L] by [L, oc].
-        const dyBlock = [dyImage + t * s.oc * s.l, s.l, 1] as const;
-        const colsT = [atCols + t * s.rows * s.l, 1, s.l] as const;
-        const cols = [atCols + t * s.rows * s.l, s.l, 1] as const;
-        const dyT = [dyImage + t * s.oc * s.l, 1, s.l] as const;
-        const out = into + t * s.oc * s.rows;
-        if (flip) gemm(k, [s.rows, s.oc, s.l], cols, dyT, [out, s.oc], [atPa, atPb, atT]);
-        else gemm(k, [s.oc, s.rows, s.l], dyBlock, colsT, [out, s.rows], [atPa, atPb, atT]);
+        if (flip) gemm(k, [s.rows, s.oc, s.l], [colsAt, s.l, 1], [dyAt, 1, s.l], [out, s.oc], work);
+        else gemm(k, [s.oc, s.rows, s.l], [dyAt, s.l, 1], [colsAt, 1, s.l], [out, s.rows], work);
       }
       if (i > 0) k.elementwise.binary(0, atSum * F32, atImage * F32, 16, atSum * F32, weights);
     }
-    const sum = mem.slice(atSum, atSum + weights);
-    return flip ? unflip(sum, s) : sum;
+    if (!flip) return mem.slice(atSum, atSum + weights);
+    // Back to the weight's layout: each group's [rows, oc] sums read transposed, as [oc, rows].
+    const shape = [s.groups, s.oc, s.rows];
+    const sums = {
+      storage: mem.subarray(atSum, atSum + weights),
+      shape,
+      strides: [s.oc * s.rows, 1, s.oc],
+      offset: 0,
+    };
+    const grad = new Float32Array(weights);
+    copy(sums, { storage: grad, shape, strides: contiguousStrides(shape), offset: 0 });
+    return grad;
   });
 }
 
@@ -214,16 +226,4 @@ function weightGradInWasm(
 function flipWeightGrad(s: ConvBlocks): boolean {
   const tiles = (rows: number, cols: number) => Math.ceil(rows / 4) * 4 * Math.ceil(cols / 8) * 8;
   return tiles(s.rows, s.oc) < tiles(s.oc, s.rows);
-}
-
-/** The flipped gradient, group by group [rows, oc], back in the weight's layout [oc, rows]. */
-function unflip(flipped: Float32Array, s: ConvBlocks): Float32Array {
-  const out = new Float32Array(flipped.length);
-  for (let t = 0; t < s.groups; t++) {
-    const base = t * s.oc * s.rows;
-    for (let r = 0; r < s.rows; r++) {
-      for (let o = 0; o < s.oc; o++) out[base + o * s.rows + r] = flipped[base + r * s.oc + o]!;
-    }
-  }
-  return out;
 }

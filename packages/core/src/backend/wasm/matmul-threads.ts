@@ -52,9 +52,12 @@ function blockShape(m: number, n: number, threads: number): readonly [number, nu
   return [m, Math.ceil(cols / 8) * 8];
 }
 
-/** Floats of B packed by packPanels for every batch entry, or 0 where the job packs B per block. */
+/**
+ * Floats of B packed by packPanels for every batch entry where the output is cut into several row
+ * blocks, or 0 where the job packs B per block (one block of rows: a cut by columns, or one block).
+ */
 function packedFloats(l: Layout, [rows]: readonly [number, number]): number {
-  return l.m >= l.n && rows < l.m ? l.batch * l.k * Math.ceil(l.n / 8) * 8 : 0;
+  return rows < l.m ? l.batch * l.k * Math.ceil(l.n / 8) * 8 : 0;
 }
 
 /**
