@@ -8,9 +8,11 @@ import { awaitThreads } from '../src/backend/threads/pool.js';
 import { matmulRelaxedWasm } from '../src/backend/wasm/kernels.generated.js';
 import { decodeBase64, fusedMultiplyAdd } from '../src/backend/wasm/runtime.js';
 import { getBackend } from '../src/index.js';
+import type { FailureResult } from './threads-failure-child.js';
 import { fusedProbe, productHashes } from './threads-products.js';
 
 const child = fileURLToPath(new URL('./threads-child.ts', import.meta.url));
+const failureChild = fileURLToPath(new URL('./threads-failure-child.ts', import.meta.url));
 
 /** What threads-child.ts prints. */
 interface ChildResult {
@@ -100,5 +102,23 @@ describe('matmul on worker threads', () => {
     const result = runChild(undefined);
     expect(result.helpers).toBe(Math.min(2, availableParallelism()) - 1);
     expect(result.products).toEqual(runChild('1').products);
+  });
+
+  it('lets the helpers go when the calling thread fails mid-product, and runs the next product whole', () => {
+    // In a child: a helper left waiting would block this process for good instead of failing.
+    const out = execFileSync(process.execPath, [...sameBuild, '--import', 'tsx', failureChild], {
+      env: { ...process.env, BACKPROP_THREADS: undefined },
+      timeout: 30_000,
+      encoding: 'utf8',
+    });
+    const result = JSON.parse(out.trim().split('\n').at(-1)!) as FailureResult;
+    expect(result.helpers).toBe(Math.min(2, availableParallelism()) - 1);
+    if (result.helpers === 0) {
+      expect(result.error).toBe('no pool'); // one core: threadedMatmul declines, the product runs on one thread
+      return;
+    }
+    expect(result.error).toBe('A cannot be laid out');
+    expect(result.worst).toBeLessThan(1e-3);
+    expect(result.worst).toBeGreaterThan(0); // float32 sums, so not the float64 sums exactly
   });
 });

@@ -4,12 +4,15 @@
 //
 // Protocol (pool.ts and wasm/matmul-threads.ts hold the other side). Each helper has a control
 // Int32Array: [0] its state, 0 idle, 1 job posted, 2 running; [1] 1 once started (-1: failed). A job
-// is a table of gemm calls in the shared memory with a header at byte 0 (ints): [0] next entry to
-// claim, [1] entry count, [2] set on a trap, [3] the table's int index, [4] 1 where the entries run
-// gemmPacked (B packed beforehand) instead of gemm, [5 + 3 id ..] helper id's packing buffers and
-// scratch tile; after the table, one int per entry that the helper sets to 1 once that entry's block
-// of C is written. The helper takes a posted job (1 -> 2, unless the caller took it back first),
-// claims entries one at a time until none are left, and goes idle (2 -> 0).
+// lives in the shared memory with a header at byte 0 (ints): [0] next block to claim, [1] block
+// count, [2] set on a trap, [3] the int index of the blocks' table (gemm calls), [4] next packing job
+// to claim, [5] packing job count, [6] packing jobs done, plus 1 once the caller has written the
+// blocks' table, [7] the packing jobs' table (packSlice calls), [8 + 3 id ..] helper id's packing
+// buffers and scratch tile; after the blocks' table, one int per block that the helper sets to 1
+// once that block of C is written. The helper takes a posted job (1 -> 2, unless the caller took it
+// back first), claims packing jobs until none are left, waits until [6] passes [5] (the blocks run
+// gemmPacked where B was packed so, gemm otherwise), claims blocks until none are left, and goes
+// idle (2 -> 0).
 
 /** Source of the worker thread's program (CommonJS, run by Node's `new Worker(code, { eval: true })`). */
 export const WORKER_SOURCE = `'use strict';
@@ -25,12 +28,24 @@ try {
 }
 Atomics.notify(ctl, 1);
 const ARGS = 11;
+const PACK_ARGS = 7;
 while (kernels !== null) {
   Atomics.wait(ctl, 0, 0);
   if (Atomics.compareExchange(ctl, 0, 1, 2) !== 1) continue;
   const h = new Int32Array(memory.buffer);
-  const w = 5 + 3 * id;
-  const gemm = h[4] === 1 ? kernels.gemmPacked : kernels.gemm;
+  const w = 8 + 3 * id;
+  const packs = h[5];
+  for (let j = Atomics.add(h, 4, 1); j < packs; j = Atomics.add(h, 4, 1)) {
+    const o = h[7] + j * PACK_ARGS;
+    try {
+      kernels.packSlice(h[o], h[o + 1], h[o + 2], h[o + 3], h[o + 4], h[o + 5], h[o + 6]);
+    } catch (e) {
+      Atomics.store(h, 2, 1);
+    }
+    Atomics.add(h, 6, 1);
+  }
+  while (Atomics.load(h, 6) <= packs) {}
+  const gemm = packs > 0 ? kernels.gemmPacked : kernels.gemm;
   for (let j = Atomics.add(h, 0, 1); j < h[1]; j = Atomics.add(h, 0, 1)) {
     const o = h[3] + j * ARGS;
     try {

@@ -2,20 +2,34 @@ import { GEMM_ARGS, HEADER_INTS, post, settle, type ThreadPool, threadPool } fro
 import { F32 } from './call.js';
 
 // A large float32 product split into blocks of its output across the threads of backend/threads.
-// The operands are laid once into the shared memory, after the job header (worker-source.ts), and
-// the output cut into blocks of whole 4-row or 8-column panels. Every block packs its rows of A and
+// The operands are laid into the shared memory, after the job header (worker-source.ts), and the
+// output cut into blocks of whole 4-row or 8-column panels. Every block packs its rows of A and
 // its columns of B, so a cut by rows would pack B again for each block and a cut by columns A
 // again: the output is cut along the side whose operand is smaller (rows when m >= n, since A is
-// m x k and B is k x n), and where a cut by rows makes several blocks of one product, the caller
-// packs B once (matmul.wat's packPanels) and every block reads that packing (gemmPacked): measured
-// on 1024², two threads each repacking B for its 128-row blocks ran 3-4% slower than packing once,
-// from the memory traffic the two compete for. Each thread claims blocks from a shared counter
-// until none are left. Each output element is summed in the same order whichever thread computes
-// it, so the result is the one-thread result bit for bit, and claiming (rather than a fixed half
-// each) keeps a helper that the OS does not schedule in time from holding the caller up: the
-// caller then simply computes more blocks itself.
+// m x k and B is k x n). Where a cut by rows makes several blocks of one product, B is packed once
+// for all of them (gemmPacked reads that packing): measured on 1024², two threads each repacking B
+// for its 128-row blocks ran 3-4% slower than packing once, from the memory traffic the two compete
+// for. The threads share that packing too, one k-slice each at a time, and start on it while the
+// caller is still laying A out: the caller places B, writes the packing jobs and wakes the helpers
+// before it places A and writes the table of blocks, and no thread takes a block before both are
+// done. Each thread claims blocks from a shared counter until none are left. Each output element
+// is summed in the same order whichever thread computes it, so the result is the one-thread result
+// bit for bit, and claiming (rather than a fixed half each) keeps a helper that the OS does not
+// schedule in time from holding the caller up: the caller then simply does more itself.
 
-const [NEXT, COUNT, FAILED, TABLE, PACKED, WORK] = [0, 1, 2, 3, 4, 5];
+const [NEXT, COUNT, FAILED, TABLE, PACK_NEXT, PACK_COUNT, PACK_DONE, PACK_TABLE, WORK] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8,
+];
+/** Ints per packing job: packSlice's arguments. */
+const PACK_ARGS = 7;
+/**
+ * Column pieces that each of the last row blocks (one per thread) is cut into, so that the threads
+ * finish within a quarter block of each other rather than a whole one. Each piece packs its block's
+ * rows of A again, so only the last blocks are cut.
+ */
+const TAIL_PIECES = 4;
+/** PACK_DONE past any job count: what the caller stores to let the helpers past the packing's barrier at once. */
+const RELEASED = 2 ** 30;
 
 /** An operand placed in memory: each batch entry's byte address, and row and column strides. */
 export interface Placed {
@@ -30,13 +44,16 @@ export interface Layout {
   readonly m: number;
   readonly n: number;
   readonly k: number;
+  /** matmul.wat's k-slice: rows of B that one packSlice packs. */
+  readonly kc: number;
   readonly atC: number;
   readonly atWork: number;
   /** Floats of A's packing block and of B's packing panels that one thread needs. */
   readonly packA: number;
   readonly packB: number;
-  /** Writes A and B into `mem`, starting at float index `base`. */
-  place(mem: Float32Array, base: number): readonly [Placed, Placed];
+  /** Write A, and B, into `mem`, laid out from float index `base`. */
+  placeA(mem: Float32Array, base: number): Placed;
+  placeB(mem: Float32Array, base: number): Placed;
 }
 
 /** Rows per block of a tall output: enough blocks to balance the threads, few enough that B's packing stays cheap. */
@@ -52,66 +69,115 @@ function blockShape(m: number, n: number, threads: number): readonly [number, nu
   return [m, Math.ceil(cols / 8) * 8];
 }
 
-/**
- * Floats of B packed by packPanels for every batch entry where the output is cut into several row
- * blocks, or 0 where the job packs B per block (one block of rows: a cut by columns, or one block).
- */
-function packedFloats(l: Layout, [rows]: readonly [number, number]): number {
-  return rows < l.m ? l.batch * l.k * Math.ceil(l.n / 8) * 8 : 0;
+/** A block of the output: batch entry, first row, rows, first column, columns. */
+type Block = readonly [number, number, number, number, number];
+
+/** The output's blocks, in the order the threads claim them. */
+function blocks(l: Layout, [rows, cols]: readonly [number, number], threads: number): Block[] {
+  const out: Block[] = [];
+  const rowBlocks = l.batch * Math.ceil(l.m / rows);
+  const piece = Math.max(64, Math.ceil(l.n / TAIL_PIECES / 8) * 8);
+  for (let e = 0, index = 0; e < l.batch; e++) {
+    for (let i0 = 0; i0 < l.m; i0 += rows, index++) {
+      const r = Math.min(rows, l.m - i0);
+      const width = cols === l.n && rowBlocks > threads && index >= rowBlocks - threads ? piece : cols;
+      for (let j0 = 0; j0 < l.n; j0 += width) out.push([e, i0, r, j0, Math.min(width, l.n - j0)]);
+    }
+  }
+  return out;
 }
 
-/**
- * Writes the job: header, each thread's buffers, B packed once where `packed` floats are set aside
- * for it, and one table entry per (batch entry, block).
- */
-function writeJob(
-  pool: ThreadPool,
-  ints: Int32Array,
-  l: Layout,
-  ops: readonly [Placed, Placed],
-  threads: number,
-  [rows, cols]: readonly [number, number],
-  packed: number,
-): void {
-  const [a, b] = ops;
+/** Whether B is packed once for the whole product: where the output is cut into several row blocks. */
+function packsOnce(l: Layout, [rows]: readonly [number, number]): boolean {
+  return rows < l.m;
+}
+
+/** Floats of B's packing that `packsOnce` needs: every batch entry's B, all k rows, n rounded up to panels. */
+function packedFloats(l: Layout): number {
+  return l.batch * l.k * Math.ceil(l.n / 8) * 8;
+}
+
+/** Where each thread's packing buffers and scratch tile start, in the header. */
+function writeBuffers(ints: Int32Array, l: Layout, threads: number): number {
   const perThread = l.packA + l.packB + 32;
   const work = HEADER_INTS + l.atWork;
   for (let p = 0; p < threads; p++) {
     const pa = work + p * perThread;
     ints.set([pa * F32, (pa + l.packA) * F32, (pa + l.packA + l.packB) * F32], WORK + 3 * p);
   }
-  const packedAt = work + threads * perThread;
-  // Where each batch entry's B is packed: once per distinct B (a broadcast weight is packed once).
+  return work + threads * perThread;
+}
+
+/**
+ * Writes one packing job per k-slice of each distinct B (a broadcast weight is packed once) into the
+ * table at `table`, the packings from `packedAt`; returns each B's packing address by its base.
+ */
+function writePacking(
+  ints: Int32Array,
+  l: Layout,
+  b: Placed,
+  packedAt: number,
+  table: number,
+): Map<number, number> {
   const packedB = new Map<number, number>();
-  for (let e = 0; packed > 0 && e < l.batch; e++) {
-    const base = b.bases[e]!;
-    if (packedB.has(base)) continue;
-    const at = (packedAt + (packed / l.batch) * packedB.size) * F32;
-    pool.kernels.packPanels(base, b.rs, b.cs, l.n, l.k, at);
-    packedB.set(base, at);
-  }
-  const table = packedAt + packed;
+  const width = Math.ceil(l.n / 8) * 8;
   let o = table;
   for (let e = 0; e < l.batch; e++) {
-    for (let i0 = 0; i0 < l.m; i0 += rows) {
-      for (let j0 = 0; j0 < l.n; j0 += cols, o += GEMM_ARGS) {
-        const c = (HEADER_INTS + l.atC + e * l.m * l.n + i0 * l.n + j0) * F32;
-        const [r, w] = [Math.min(rows, l.m - i0), Math.min(cols, l.n - j0)];
-        const at = a.bases[e]! + i0 * a.rs * F32;
-        const bt = packedB.get(b.bases[e]!) ?? b.bases[e]! + j0 * b.cs * F32;
-        ints.set([r, w, l.k, at, a.rs, a.cs, bt, b.rs, b.cs, c, l.n], o);
-      }
+    const base = b.bases[e]!;
+    if (packedB.has(base)) continue;
+    const at = packedAt + l.k * width * packedB.size;
+    for (let p0 = 0; p0 < l.k; p0 += l.kc, o += PACK_ARGS) {
+      ints.set([base, b.rs, b.cs, l.n, p0, Math.min(l.kc, l.k - p0), (at + p0 * width) * F32], o);
     }
+    packedB.set(base, at * F32);
   }
-  const count = (o - table) / GEMM_ARGS;
-  ints.fill(0, o, o + count); // each entry's done flag, which a helper sets once its block is in C
-  ints.set([0, count, 0, table, packed > 0 ? 1 : 0], NEXT);
+  ints.set([0, (o - table) / PACK_ARGS, 0, table], PACK_NEXT);
+  return packedB;
+}
+
+/** Writes the table of gemm calls at `table`, one per block, and their done flags after it. */
+function writeTable(
+  ints: Int32Array,
+  l: Layout,
+  [a, b]: readonly [Placed, Placed],
+  parts: readonly Block[],
+  packedB: ReadonlyMap<number, number> | null,
+  table: number,
+): void {
+  const width = Math.ceil(l.n / 8) * 8;
+  let o = table;
+  for (const [e, i0, r, j0, w] of parts) {
+    const c = (HEADER_INTS + l.atC + e * l.m * l.n + i0 * l.n + j0) * F32;
+    const at = a.bases[e]! + i0 * a.rs * F32;
+    const packed = packedB?.get(b.bases[e]!);
+    const bArgs = packed === undefined ? [b.bases[e]! + j0 * b.cs * F32, b.rs, b.cs] : [packed, width, j0];
+    ints.set([r, w, l.k, at, a.rs, a.cs, ...bArgs, c, l.n], o);
+    o += GEMM_ARGS;
+  }
+  ints.fill(0, o, o + parts.length); // each entry's done flag, which a helper sets once its block is in C
+  // Not FAILED, which a helper's packing may have set already.
+  [ints[NEXT], ints[COUNT], ints[TABLE]] = [0, parts.length, table];
+}
+
+/**
+ * Runs the packing jobs this thread claims, then waits until every one is done and the caller has
+ * written the table of blocks (its token: PACK_DONE reaches the job count + 1).
+ */
+function packShare(pool: ThreadPool, ints: Int32Array): void {
+  const count = ints[PACK_COUNT]!;
+  for (let j = Atomics.add(ints, PACK_NEXT, 1); j < count; j = Atomics.add(ints, PACK_NEXT, 1)) {
+    const g = ints.subarray(ints[PACK_TABLE]! + j * PACK_ARGS);
+    pool.kernels.packSlice(g[0]!, g[1]!, g[2]!, g[3]!, g[4]!, g[5]!, g[6]!);
+    Atomics.add(ints, PACK_DONE, 1);
+  }
+  // A short spin: the others' last slice is a fraction of a millisecond away.
+  while (Atomics.load(ints, PACK_DONE) <= count) {}
 }
 
 /** Claims and runs entries of the job in the header on the calling thread (thread 0), copying C out as it goes. */
 function claim(pool: ThreadPool, ints: Int32Array, out: Output): void {
   const [pa, pb, t] = [ints[WORK]!, ints[WORK + 1]!, ints[WORK + 2]!];
-  const gemm = ints[PACKED] === 1 ? pool.kernels.gemmPacked : pool.kernels.gemm;
+  const gemm = ints[PACK_COUNT]! > 0 ? pool.kernels.gemmPacked : pool.kernels.gemm;
   for (let j = Atomics.add(ints, NEXT, 1); j < ints[COUNT]!; j = Atomics.add(ints, NEXT, 1)) {
     const g = ints.subarray(ints[TABLE]! + j * GEMM_ARGS);
     gemm(g[0]!, g[1]!, g[2]!, g[3]!, g[4]!, g[5]!, g[6]!, g[7]!, g[8]!, g[9]!, g[10]!, pa, pb, t);
@@ -181,24 +247,52 @@ export function threadedMatmul(l: Layout): Float32Array | null {
   if (first === null) return null;
   const threads = first.helpers.length + 1;
   const block = blockShape(l.m, l.n, threads);
-  const entries = l.batch * Math.ceil(l.m / block[0]) * Math.ceil(l.n / block[1]);
-  const packed = packedFloats(l, block);
+  const parts = blocks(l, block, threads);
+  const packed = packsOnce(l, block) ? packedFloats(l) : 0;
+  const packJobs = packed > 0 ? l.batch * Math.ceil(l.k / l.kc) : 0;
   const floats =
-    HEADER_INTS + l.atWork + threads * (l.packA + l.packB + 32) + packed + entries * (GEMM_ARGS + 1);
+    HEADER_INTS +
+    l.atWork +
+    threads * (l.packA + l.packB + 32) +
+    packed +
+    packJobs * PACK_ARGS +
+    parts.length * (GEMM_ARGS + 1);
   const pool = threadPool(floats * F32);
   if (pool === null) return null;
   const mem = new Float32Array(pool.memory.buffer);
   const ints = new Int32Array(pool.memory.buffer);
-  writeJob(pool, ints, l, l.place(mem, HEADER_INTS), threads, block, packed);
+  const packedAt = writeBuffers(ints, l, threads);
+  const b = l.placeB(mem, HEADER_INTS);
+  const packTable = packedAt + packed;
+  const packedB = packed > 0 ? writePacking(ints, l, b, packedAt, packTable) : null;
+  if (packedB === null) ints.set([0, 0, 0, packTable], PACK_NEXT);
+  ints[FAILED] = 0;
   for (const h of pool.helpers) post(h);
-  // Made after the helpers are woken: zeroing the result's array is then work done while they run.
-  const out = new Output(mem, ints, HEADER_INTS + l.atC, l.batch * l.m * l.n);
-  claim(pool, ints, out);
+  let out: Output;
+  try {
+    // The helpers pack B (if anything) while A is laid out; the token lets them on to the blocks.
+    const a = l.placeA(mem, HEADER_INTS);
+    writeTable(ints, l, [a, b], parts, packedB, packTable + packJobs * PACK_ARGS);
+    Atomics.add(ints, PACK_DONE, 1);
+    // Made after the helpers are woken: zeroing the result's array is then work done while they run.
+    out = new Output(mem, ints, HEADER_INTS + l.atC, l.batch * l.m * l.n);
+    packShare(pool, ints);
+    claim(pool, ints, out);
+  } catch (error) {
+    // However this thread failed, the helpers must not wait for it: no blocks left, the barrier lifted.
+    Atomics.store(ints, COUNT, 0);
+    Atomics.store(ints, PACK_DONE, RELEASED);
+    for (const h of pool.helpers) settle(h);
+    throw error;
+  }
   for (const h of pool.helpers) settle(h);
   if (Atomics.load(ints, FAILED) !== 0) {
-    // A helper trapped: compute every entry here (each overwrites its rows), and stop using helpers.
+    // A helper trapped: pack and compute everything here (each entry overwrites its part), and stop
+    // using helpers.
     for (const h of pool.helpers) h.dead = true;
+    ints.set([0, ints[PACK_COUNT]!, 1], PACK_NEXT); // PACK_DONE 1: the table is written
     Atomics.store(ints, NEXT, 0);
+    packShare(pool, ints);
     claim(pool, ints, out);
   }
   out.takeRest();

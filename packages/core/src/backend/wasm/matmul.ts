@@ -3,7 +3,7 @@ import type { StridedView } from '../backend.js';
 import { addBiasRows, matmul as cpuMatmul } from '../cpu/matmul.js';
 import { elementOffsets } from '../cpu/rows.js';
 import { F32, inWasm, layout } from './call.js';
-import { threadedMatmul } from './matmul-threads.js';
+import { type Placed, threadedMatmul } from './matmul-threads.js';
 
 // float32 products run in matmul.wat; float64 and int32 results stay on the TypeScript kernel, which
 // sums in float64. Operands reach wasm memory in one of two ways: a float32 view whose elements fill
@@ -58,7 +58,7 @@ function operand(view: StridedView, batchShape: readonly number[]): Operand {
 }
 
 /** Writes `op` into `mem` at float index `at`; returns each batch entry's byte address and strides. */
-function place(op: Operand, mem: Float32Array, at: number): { bases: Int32Array; rs: number; cs: number } {
+function place(op: Operand, mem: Float32Array, at: number): Placed {
   const { view, offsets, rows, cols } = op;
   const bases = new Int32Array(offsets.length);
   if (op.copy) {
@@ -110,8 +110,19 @@ function productInWasm(
   const sizes = [opA.length, opB.length, batch * m * n, packA, packB, tile] as const;
   if (batch * m * n * k >= THREAD_WORK) {
     const [, atB, atC, atPa] = layout(sizes).at;
-    const both = (mem: Float32Array, at: number) => [place(opA, mem, at), place(opB, mem, at + atB)] as const;
-    const out = threadedMatmul({ batch, m, n, k, atC, atWork: atPa, packA, packB, place: both });
+    const out = threadedMatmul({
+      batch,
+      m,
+      n,
+      k,
+      kc: KC,
+      atC,
+      atWork: atPa,
+      packA,
+      packB,
+      placeA: (mem, at) => place(opA, mem, at),
+      placeB: (mem, at) => place(opB, mem, at + atB),
+    });
     if (out !== null) return out;
   }
   return inWasm(sizes, (kernels, mem, [atA, atB, atC, atPa, atPb, atT]) => {

@@ -267,7 +267,8 @@
 
   ;; C[m x n] at $c (row stride $cn elements) = A B, A read with strides $ars, $acs from $a. B is
   ;; read with strides $brs, $bcs from $b and packed one k-slice at a time into $pb; or, when
-  ;; $packed, $b holds all of B already packed by packPanels, and $brs, $bcs, $pb go unused.
+  ;; $packed, $b holds B already packed by packSlice for every k-slice, $brs columns wide (a multiple
+  ;; of 8: the whole product's), and this block's columns start at column $bcs of it ($pb unused).
   (func $product (param $m i32) (param $n i32) (param $k i32)
     (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
     (param $c i32) (param $cn i32) (param $pa i32) (param $pb i32) (param $t i32) (param $packed i32)
@@ -290,9 +291,11 @@
       (local.set $acc (i32.ne (local.get $p0) (i32.const 0)))
       (if (local.get $packed)
         (then
-          ;; This slice's panels, after the p0 rows of every panel before it (packPanels' layout).
+          ;; This slice's panels come after the p0 rows of every panel before it; this block's
+          ;; first panel after the kc rows of each of the $bcs / 8 panels left of it.
           (local.set $pb (i32.add (local.get $b)
-            (i32.shl (i32.mul (local.get $p0) (i32.and (i32.add (local.get $n) (i32.const 7)) (i32.const -8)))
+            (i32.shl
+              (i32.add (i32.mul (local.get $p0) (local.get $brs)) (i32.mul (local.get $bcs) (local.get $kc)))
               (i32.const 2)))))
       (else (if (local.get $direct)
         (then
@@ -363,8 +366,9 @@
       (local.get $b) (local.get $brs) (local.get $bcs) (local.get $c) (local.get $cn) (local.get $pa) (local.get $pb)
       (local.get $t) (i32.const 0)))
 
-  ;; gemm with B packed beforehand by packPanels at $b (the same arguments, $brs, $bcs and $pb
-  ;; unused): the threads of one product share one packing of B instead of each packing it again.
+  ;; gemm with B packed beforehand by packSlice at $b, $brs columns wide, this block's columns
+  ;; starting at its column $bcs ($pb unused): the threads of one product share one packing of B
+  ;; instead of each packing it again.
   (func (export "gemmPacked") (param $m i32) (param $n i32) (param $k i32)
     (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
     (param $c i32) (param $cn i32) (param $pa i32) (param $pb i32) (param $t i32)
@@ -372,16 +376,10 @@
       (local.get $b) (local.get $brs) (local.get $bcs) (local.get $c) (local.get $cn) (local.get $pa) (local.get $pb)
       (local.get $t) (i32.const 1)))
 
-  ;; All of B [k x n] (strides $rs, $cs in elements) packed at $dst as gemm packs it one k-slice at a
-  ;; time, the slices one after another: k * ceil(n / 8) * 8 floats.
-  (func (export "packPanels") (param $b i32) (param $rs i32) (param $cs i32) (param $n i32) (param $k i32)
-    (param $dst i32)
-    (local $p0 i32) (local $kc i32) (local $slice i32)
-    (local.set $slice (i32.shl (i32.and (i32.add (local.get $n) (i32.const 7)) (i32.const -8)) (i32.const 2)))
-    (loop $next
-      (local.set $kc (i32.sub (local.get $k) (local.get $p0)))
-      (if (i32.gt_s (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
-      (call $packB (local.get $b) (local.get $rs) (local.get $cs) (local.get $n) (local.get $p0) (local.get $kc)
-        (i32.add (local.get $dst) (i32.mul (local.get $p0) (local.get $slice))))
-      (local.set $p0 (i32.add (local.get $p0) (i32.const 256)))
-      (br_if $next (i32.lt_s (local.get $p0) (local.get $k))))))
+  ;; Rows p0 .. p0+kc of B [k x n] (strides $rs, $cs in elements) packed at $dst as gemm packs that
+  ;; k-slice: ceil(n / 8) panels of kc x 8. A product's threads pack its slices side by side, each
+  ;; at p0 * ceil(n / 8) * 8 floats, the layout gemmPacked reads.
+  (func (export "packSlice") (param $b i32) (param $rs i32) (param $cs i32) (param $n i32) (param $p0 i32)
+    (param $kc i32) (param $dst i32)
+    (call $packB (local.get $b) (local.get $rs) (local.get $cs) (local.get $n) (local.get $p0) (local.get $kc)
+      (local.get $dst))))

@@ -35,9 +35,13 @@ type Gemm = (
 /** What matmul.wat exports; addresses are byte offsets into the shared memory, strides elements. */
 export interface MatmulExports {
   gemm: Gemm;
-  /** `gemm` reading B as `packPanels` left it at `b` (`brs`, `bcs` and `pb` unused). */
+  /**
+   * `gemm` reading B as `packSlice` left it at `b` for every k-slice: `brs` is the packing's width
+   * (the whole product's columns rounded up to 8), `bcs` the block's first column in it; `pb` unused.
+   */
   gemmPacked: Gemm;
-  packPanels(b: number, rs: number, cs: number, n: number, k: number, dst: number): void;
+  /** Rows `p0 .. p0 + kc` of B (`n` columns, strides `rs`, `cs`) packed at `dst` as `gemm` packs a k-slice. */
+  packSlice(b: number, rs: number, cs: number, n: number, p0: number, kc: number, dst: number): void;
 }
 
 /** What elementwise.wat exports: op codes as listed there, addresses in bytes, n in elements. */
