@@ -24,7 +24,7 @@ const exportName = (file: string): string =>
 
 // Kernels that worker threads also run (backend/threads): assembled a second time importing a shared
 // memory of at most 1024 pages (64 MiB), as threads need.
-const SHARED = ['matmul.wat'];
+const SHARED = ['conv.wat', 'matmul.wat'];
 const PLAIN_MEMORY = '(import "env" "memory" (memory 1))';
 const SHARED_MEMORY = '(import "env" "memory" (memory 1 1024 shared))';
 

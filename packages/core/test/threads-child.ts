@@ -3,9 +3,15 @@
 // products, then must exit by itself (helper threads never keep a process alive).
 import { awaitThreads } from '../src/backend/threads/pool.js';
 import { fusedMultiplyAdd } from '../src/backend/wasm/runtime.js';
-import { fusedProbe, productHashes } from './threads-products.js';
+import { convolutionHashes, fusedProbe, productHashes } from './threads-products.js';
 
 const helpers = awaitThreads();
 console.log(
-  JSON.stringify({ helpers, fused: fusedMultiplyAdd(), probe: fusedProbe(), products: productHashes() }),
+  JSON.stringify({
+    helpers,
+    fused: fusedMultiplyAdd(),
+    probe: fusedProbe(),
+    products: productHashes(),
+    convolutions: convolutionHashes(),
+  }),
 );

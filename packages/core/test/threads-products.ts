@@ -1,6 +1,7 @@
-// Products above the threading threshold (m·n·k ≥ 2^24), shared by threads.test.ts and the child
-// process it starts with BACKPROP_THREADS=1: seeded, so both compute the same operands.
-import { manualSeed, randn, type Tensor, tensor } from '../src/index.js';
+// Products above the threading threshold (m·n·k ≥ 2^24) and convolutions above theirs (images ·
+// output channels · rows · positions ≥ 2^22), shared by threads.test.ts and the child process it
+// starts with BACKPROP_THREADS=1: seeded, so both compute the same operands.
+import { conv2d, manualSeed, randn, type Tensor, tensor } from '../src/index.js';
 
 /**
  * `c + a·b` for a = b = 1 + 2^-12 and c = -(1 + 2^-11), as the 1x2 by 2x1 product [1, a]·[c, b]ᵀ on
@@ -34,6 +35,34 @@ export function productHashes(): { shape: number[]; hash: number }[] {
     randn([4, 260, 160]).matmul(randn([160, 130])), // batched against a broadcast weight
   ];
   return products.map((p) => ({ shape: [...p.shape], hash: hash(p.data() as Float32Array) }));
+}
+
+/**
+ * Convolutions whose images the threads split, forward and both gradients (through backward, so
+ * the weight's gradient sums the threads' per-image results), each as hashes of its raw bits.
+ */
+export function convolutionHashes(): { shape: number[]; hash: number }[] {
+  manualSeed(11);
+  const cases: [
+    Tensor,
+    Tensor,
+    Tensor | null,
+    { stride?: number; padding?: number; dilation?: number; groups?: number },
+  ][] = [
+    [randn([16, 8, 16, 16]), randn([16, 8, 3, 3]), randn([16]), { padding: 1 }], // the bench CNN's second layer
+    [randn([24, 16, 31, 31]), randn([32, 8, 3, 3]), null, { stride: 2, groups: 2 }], // strided, grouped
+    [randn([128, 1, 28, 28]), randn([8, 1, 3, 3]), randn([8]), { padding: 1 }], // weight gradient flipped
+    [randn([10, 6, 20, 20]), randn([32, 6, 5, 5]), null, { padding: 3, dilation: 2 }], // dilated, wide padding
+  ];
+  return cases.flatMap(([x, w, b, options]) => {
+    const [xg, wg] = [x.requiresGrad_(), w.requiresGrad_()];
+    const y = conv2d(xg, wg, b, options);
+    y.backward(randn(y.shape));
+    return [y, xg.grad!, wg.grad!].map((t) => ({
+      shape: [...t.shape],
+      hash: hash(t.data() as Float32Array),
+    }));
+  });
 }
 
 function hash(values: Float32Array): number {

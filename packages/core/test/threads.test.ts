@@ -9,7 +9,7 @@ import { matmulRelaxedWasm } from '../src/backend/wasm/kernels.generated.js';
 import { decodeBase64, fusedMultiplyAdd } from '../src/backend/wasm/runtime.js';
 import { getBackend } from '../src/index.js';
 import type { FailureResult } from './threads-failure-child.js';
-import { fusedProbe, productHashes } from './threads-products.js';
+import { convolutionHashes, fusedProbe, productHashes } from './threads-products.js';
 
 const child = fileURLToPath(new URL('./threads-child.ts', import.meta.url));
 const failureChild = fileURLToPath(new URL('./threads-failure-child.ts', import.meta.url));
@@ -20,6 +20,7 @@ interface ChildResult {
   fused: boolean;
   probe: number;
   products: ReturnType<typeof productHashes>;
+  convolutions: ReturnType<typeof convolutionHashes>;
 }
 
 /** Node 20's flag for relaxed SIMD. From Node 22 relaxed SIMD is always on and the flag is gone. */
@@ -73,6 +74,27 @@ describe('matmul on worker threads', () => {
       [4, 260, 130],
     ]);
     expect(threaded).toEqual(single.products);
+  });
+
+  it('gives the one-thread convolutions bit for bit, forward and both gradients, split by images', () => {
+    awaitThreads();
+    const threaded = convolutionHashes();
+    const single = runChild('1', getBackend().name);
+    expect(threaded.map((c) => c.shape)).toEqual([
+      [16, 16, 16, 16],
+      [16, 8, 16, 16],
+      [16, 8, 3, 3],
+      [24, 32, 15, 15],
+      [24, 16, 31, 31],
+      [32, 8, 3, 3],
+      [128, 8, 28, 28],
+      [128, 1, 28, 28],
+      [8, 1, 3, 3],
+      [10, 32, 18, 18],
+      [10, 6, 20, 20],
+      [32, 6, 5, 5],
+    ]);
+    expect(threaded).toEqual(single.convolutions);
   });
 
   it('fuses the multiply-adds where the runtime has relaxed SIMD, on the helper threads too', () => {

@@ -1,24 +1,27 @@
-import { type MatmulExports, sharedMatmulBinary } from '../wasm/runtime.js';
+import {
+  type ConvExports,
+  type MatmulExports,
+  sharedConvBinary,
+  sharedMatmulBinary,
+} from '../wasm/runtime.js';
+import { MAX_THREADS } from './job.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
-// Node worker threads that run matmul.wat's `gemm` on a shared WebAssembly memory, so a large
-// product is split by rows of its output with no copies. The API is synchronous, so the calling
+// Node worker threads that run matmul.wat's `gemm` and conv.wat's `image` on a shared WebAssembly
+// memory, so a large product is split by blocks of its output, and a large convolution by images,
+// with no copies between the threads. The API is synchronous, so the calling
 // thread blocks in Atomics.wait until the helpers are done: allowed in Node (main thread included),
 // not on a browser's main thread, so browsers keep one thread. Nothing starts at import: the pool
 // starts on the first large product, and that product (and any before the workers are up) runs
-// on one thread rather than wait for them. Every failure leaves the caller on one thread. The job
-// itself (a table of gemm calls that threads claim one at a time) is wasm/matmul-threads.ts.
+// on one thread rather than wait for them. Every failure leaves the caller on one thread. The jobs
+// themselves (tables of entries that threads claim one at a time; header in job.ts) are
+// wasm/matmul-threads.ts and wasm/conv2d-threads.ts.
 
 const [STATE, READY] = [0, 1];
 const [IDLE, POSTED] = [0, 1];
 const PAGE = 65536;
-/** Largest shared memory, in pages; matmul.wat's shared build declares the same maximum. */
+/** Largest shared memory, in pages; the shared builds of matmul.wat and conv.wat declare the same maximum. */
 const MAX_PAGES = 1024;
-/** Ints per job-table entry: `gemm`'s first eleven arguments (each thread adds its own buffers). */
-export const GEMM_ARGS = 11;
-/** Ints of the job header at byte 0 of the shared memory (worker-source.ts): room for 16 threads. */
-export const HEADER_INTS = 64;
-const MAX_THREADS = 16;
 
 interface NodeWorker {
   unref(): void;
@@ -43,6 +46,7 @@ export interface Helper {
 export interface ThreadPool {
   readonly memory: WebAssembly.Memory;
   readonly kernels: MatmulExports;
+  readonly conv: ConvExports;
   readonly helpers: readonly Helper[];
 }
 
@@ -61,13 +65,14 @@ function threadCount(proc: NodeProcess): number {
 
 function startHelper(
   Worker: WorkerClass,
-  module: WebAssembly.Module,
+  modules: { readonly matmul: WebAssembly.Module; readonly conv: WebAssembly.Module },
   memory: WebAssembly.Memory,
   id: number,
 ): Helper {
   const control = new SharedArrayBuffer(2 * 4);
   const helper: Helper = { ctl: new Int32Array(control), dead: false };
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, id } });
+  const workerData = { matmul: modules.matmul, conv: modules.conv, memory, control, id };
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
   // Never keep the process alive for the helpers; a helper that dies is simply not used again.
   worker.unref();
   worker.on('error', () => {
@@ -86,14 +91,17 @@ function startPool(): ThreadPool | null {
   const threadsModule = proc.getBuiltinModule('worker_threads') as { Worker?: WorkerClass } | undefined;
   if (threads < 2 || threadsModule?.Worker === undefined) return null;
   // The threads' product must be the one-thread product bit for bit, so both use one build.
-  const bytes = sharedMatmulBinary();
-  if (!WebAssembly.validate(bytes)) return null;
-  const module = new WebAssembly.Module(bytes);
+  const [matmulBytes, convBytes] = [sharedMatmulBinary(), sharedConvBinary()];
+  if (!WebAssembly.validate(matmulBytes) || !WebAssembly.validate(convBytes)) return null;
+  const modules = { matmul: new WebAssembly.Module(matmulBytes), conv: new WebAssembly.Module(convBytes) };
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MatmulExports;
+  const exportsOf = (m: WebAssembly.Module, env: object = {}) =>
+    new WebAssembly.Instance(m, { env: { memory, ...env } }).exports;
+  const kernels = exportsOf(modules.matmul) as unknown as MatmulExports;
+  const conv = exportsOf(modules.conv, { gemm: kernels.gemm }) as unknown as ConvExports;
   const helpers: Helper[] = [];
-  for (let i = 1; i < threads; i++) helpers.push(startHelper(threadsModule.Worker, module, memory, i));
-  return { memory, kernels, helpers };
+  for (let i = 1; i < threads; i++) helpers.push(startHelper(threadsModule.Worker, modules, memory, i));
+  return { memory, kernels, conv, helpers };
 }
 
 /**

@@ -2,28 +2,32 @@
 // package ships no second file to locate at run time and bundles (ESM, CJS) keep working. Plain
 // ES2020 and self-contained on purpose: a bundler never rewrites the inside of a string.
 //
-// Protocol (pool.ts and wasm/matmul-threads.ts hold the other side). Each helper has a control
-// Int32Array: [0] its state, 0 idle, 1 job posted, 2 running; [1] 1 once started (-1: failed). A job
-// lives in the shared memory with a header at byte 0 (ints): [0] next block to claim, [1] block
-// count, [2] set on a trap, [3] the int index of the blocks' table (gemm calls), [4] next packing job
-// to claim, [5] packing job count, [6] packing jobs done, plus 1 once the caller has written the
-// blocks' table, [7] the packing jobs' table (packSlice calls), [8 + 3 id ..] helper id's packing
-// buffers and scratch tile; after the blocks' table, one int per block that the helper sets to 1
-// once that block of C is written. The helper takes a posted job (1 -> 2, unless the caller took it
-// back first), claims packing jobs until none are left, waits until [6] passes [5] (the blocks run
-// gemmPacked where B was packed so, gemm otherwise), claims blocks until none are left, and goes
-// idle (2 -> 0).
+// Protocol (pool.ts, threads/job.ts and wasm/matmul-threads.ts, wasm/conv2d-threads.ts hold the
+// other side). Each helper has a control Int32Array: [0] its state, 0 idle, 1 job posted, 2
+// running; [1] 1 once started (-1: failed). A job lives in the shared memory with a header at byte
+// 0 (ints, job.ts): [0] next entry to claim, [1] entry count, [2] set on a trap, [3] the entries'
+// table (int index), [4] next packing job to claim, [5] packing job count, [6] packing jobs done,
+// plus 1 once the caller has written the entries, [7] the packing jobs' table (packSlice calls),
+// [8] the entries' kind: 0 gemm calls (gemmPacked where B was packed first), 1 a convolution's
+// images (conv.wat's image, the table being its ints); [9 + 4 id ..] helper id's buffers: A's and
+// B's packing, the 4x8 tile, the columns. After a product's table, one int per entry that the
+// helper sets to 1 once that entry's block of C is written. The helper takes a posted job (1 -> 2,
+// unless the caller took it back first), claims packing jobs until none are left, waits until [6]
+// passes [5], claims entries until none are left, and goes idle (2 -> 0).
 
 /** Source of the worker thread's program (CommonJS, run by Node's `new Worker(code, { eval: true })`). */
 export const WORKER_SOURCE = `'use strict';
 const { workerData } = require('worker_threads');
-const { module, memory, control, id } = workerData;
+const { memory, control, id } = workerData;
 const ctl = new Int32Array(control);
 let kernels = null;
+let conv = null;
 try {
-  kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  kernels = new WebAssembly.Instance(workerData.matmul, { env: { memory } }).exports;
+  conv = new WebAssembly.Instance(workerData.conv, { env: { memory, gemm: kernels.gemm } }).exports;
   Atomics.store(ctl, 1, 1);
 } catch (e) {
+  kernels = null;
   Atomics.store(ctl, 1, -1);
 }
 Atomics.notify(ctl, 1);
@@ -33,7 +37,7 @@ while (kernels !== null) {
   Atomics.wait(ctl, 0, 0);
   if (Atomics.compareExchange(ctl, 0, 1, 2) !== 1) continue;
   const h = new Int32Array(memory.buffer);
-  const w = 8 + 3 * id;
+  const w = 9 + 4 * id;
   const packs = h[5];
   for (let j = Atomics.add(h, 4, 1); j < packs; j = Atomics.add(h, 4, 1)) {
     const o = h[7] + j * PACK_ARGS;
@@ -46,12 +50,17 @@ while (kernels !== null) {
   }
   while (Atomics.load(h, 6) <= packs) {}
   const gemm = packs > 0 ? kernels.gemmPacked : kernels.gemm;
+  const images = h[8] === 1;
   for (let j = Atomics.add(h, 0, 1); j < h[1]; j = Atomics.add(h, 0, 1)) {
-    const o = h[3] + j * ARGS;
     try {
-      gemm(h[o], h[o + 1], h[o + 2], h[o + 3], h[o + 4], h[o + 5], h[o + 6], h[o + 7], h[o + 8], h[o + 9],
-        h[o + 10], h[w], h[w + 1], h[w + 2]);
-      Atomics.store(h, h[3] + h[1] * ARGS + j, 1);
+      if (images) {
+        conv.image(h[3] * 4, j, h[w + 3], h[w], h[w + 1], h[w + 2]);
+      } else {
+        const o = h[3] + j * ARGS;
+        gemm(h[o], h[o + 1], h[o + 2], h[o + 3], h[o + 4], h[o + 5], h[o + 6], h[o + 7], h[o + 8], h[o + 9],
+          h[o + 10], h[w], h[w + 1], h[w + 2]);
+        Atomics.store(h, h[3] + h[1] * ARGS + j, 1);
+      }
     } catch (e) {
       Atomics.store(h, 2, 1);
     }

@@ -9,6 +9,9 @@
 ;; with the padding value and zeroes fold's output first. Addresses are byte offsets.
 (module
   (import "env" "memory" (memory 1))
+  ;; matmul.wat's gemm, from the instance on the same memory (runtime.ts, backend/threads).
+  (import "env" "gemm"
+    (func $gemm (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
 
   ;; The first output position o >= 0 with o * stride + shift >= 0.
   (func $lo (param $shift i32) (param $stride i32) (result i32)
@@ -55,7 +58,7 @@
   ;; at $cols added back into the (zeroed) images at $img. $planes = batch x channels images of
   ;; $h x $w; kernel $kh x $kw, stride $sh x $sw, padding $ph x $pw, dilation $dh x $dw, output
   ;; $oh x $ow positions.
-  (func (export "window") (param $fold i32) (param $img i32) (param $cols i32) (param $planes i32)
+  (func $window (export "window") (param $fold i32) (param $img i32) (param $cols i32) (param $planes i32)
     (param $h i32) (param $w i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
     (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32) (param $oh i32) (param $ow i32)
     (local $plane i32) (local $ky i32) (local $kx i32) (local $oy i32) (local $yShift i32) (local $xShift i32)
@@ -240,7 +243,7 @@
 
   ;; x[r * l + j] += bias[r] for r < rows, j < l: a convolution's bias, one value per output channel
   ;; row, four lanes at a time and the row's last elements one by one (nothing past a row is touched).
-  (func (export "addRows") (param $x i32) (param $bias i32) (param $rows i32) (param $l i32)
+  (func $addRows (export "addRows") (param $x i32) (param $bias i32) (param $rows i32) (param $l i32)
     (local $r i32) (local $end i32) (local $v v128) (local $s f32)
     (block $rowsDone
       (loop $rowLoop
@@ -262,4 +265,135 @@
             (br $tailLoop)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rowLoop))))
+
+  ;; Zeroes $n floats at $dst: the threads' columns before an unfold with padding. (A typed array's
+  ;; fill on a shared memory runs about nine times slower than on a plain one, measured in Node 20.)
+  (func $zero (export "zero") (param $dst i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vectorsDone
+      (loop $vectorLoop
+        (br_if $vectorsDone (i32.gt_u (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
+        (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $vectorLoop)))
+    (block $tailDone
+      (loop $tailLoop
+        (br_if $tailDone (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst) (f32.const 0))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (br $tailLoop))))
+
+  ;; One image of a convolution: the loop body of conv2d.ts, on one thread or on each of
+  ;; backend/threads' (one image per claim), so both compute the same bits. The job's ints at $p
+  ;; (conv-job.ts writes them): 0 op, 1 groups, 2 oc (per group), 3 rows (per group: channels x kh x
+  ;; kw), 4 L (output positions), 5-17 the window's geometry for one image as $window takes it, 18
+  ;; whether the columns need zeros first (padding), 19-20 the image read (byte base, bytes per
+  ;; image), 21-22 the other operand, 23-24 the output, 25 the bias (-1: none), 26 output channels,
+  ;; 27 whether the weight's gradient runs flipped. Op 0, forward: unfold, weight x columns per group,
+  ;; the bias. Op 1, the input's gradient: weight^T x dy per group into the columns, folded into the
+  ;; zeroed image. Op 2, the weight's gradient: unfold, dy x columns^T per group (or its transpose,
+  ;; columns x dy^T, flipped), into this image's own output. $cols, $pa, $pb, $t: this thread's
+  ;; columns and gemm's scratch.
+  (func (export "image") (param $p i32) (param $j i32) (param $cols i32) (param $pa i32) (param $pb i32)
+    (param $t i32)
+    (local $op i32) (local $groups i32) (local $oc i32) (local $rows i32) (local $l i32) (local $q i32)
+    (local $src i32) (local $other i32) (local $out i32) (local $gw i32) (local $gy i32) (local $gc i32)
+    (local.set $op (i32.load (local.get $p)))
+    (local.set $groups (i32.load offset=4 (local.get $p)))
+    (local.set $oc (i32.load offset=8 (local.get $p)))
+    (local.set $rows (i32.load offset=12 (local.get $p)))
+    (local.set $l (i32.load offset=16 (local.get $p)))
+    (local.set $src
+      (i32.add (i32.load offset=76 (local.get $p)) (i32.mul (local.get $j) (i32.load offset=80 (local.get $p)))))
+    (local.set $other
+      (i32.add (i32.load offset=84 (local.get $p)) (i32.mul (local.get $j) (i32.load offset=88 (local.get $p)))))
+    (local.set $out
+      (i32.add (i32.load offset=92 (local.get $p)) (i32.mul (local.get $j) (i32.load offset=96 (local.get $p)))))
+    (if (i32.ne (local.get $op) (i32.const 1))
+      (then
+        (if (i32.load offset=72 (local.get $p))
+          (then
+            (call $zero (local.get $cols)
+              (i32.mul (local.get $groups) (i32.mul (local.get $rows) (local.get $l))))))
+        (call $windowOf (local.get $p) (i32.const 0) (local.get $src) (local.get $cols))))
+    (loop $group
+      (local.set $gw (i32.shl (i32.mul (local.get $q) (i32.mul (local.get $oc) (local.get $rows))) (i32.const 2)))
+      (local.set $gy (i32.shl (i32.mul (local.get $q) (i32.mul (local.get $oc) (local.get $l))) (i32.const 2)))
+      (local.set $gc (i32.shl (i32.mul (local.get $q) (i32.mul (local.get $rows) (local.get $l))) (i32.const 2)))
+      (if (i32.eqz (local.get $op))
+        (then
+          (call $gemm (local.get $oc) (local.get $l) (local.get $rows)
+            (i32.add (local.get $other) (local.get $gw)) (local.get $rows) (i32.const 1)
+            (i32.add (local.get $cols) (local.get $gc)) (local.get $l) (i32.const 1)
+            (i32.add (local.get $out) (local.get $gy)) (local.get $l)
+            (local.get $pa) (local.get $pb) (local.get $t)))
+        (else (if (i32.eq (local.get $op) (i32.const 1))
+          (then
+            (call $gemm (local.get $rows) (local.get $l) (local.get $oc)
+              (i32.add (local.get $other) (local.get $gw)) (i32.const 1) (local.get $rows)
+              (i32.add (local.get $src) (local.get $gy)) (local.get $l) (i32.const 1)
+              (i32.add (local.get $cols) (local.get $gc)) (local.get $l)
+              (local.get $pa) (local.get $pb) (local.get $t)))
+          (else (if (i32.load offset=108 (local.get $p))
+            (then
+              (call $gemm (local.get $rows) (local.get $oc) (local.get $l)
+                (i32.add (local.get $cols) (local.get $gc)) (local.get $l) (i32.const 1)
+                (i32.add (local.get $other) (local.get $gy)) (i32.const 1) (local.get $l)
+                (i32.add (local.get $out) (local.get $gw)) (local.get $oc)
+                (local.get $pa) (local.get $pb) (local.get $t)))
+            (else
+              (call $gemm (local.get $oc) (local.get $rows) (local.get $l)
+                (i32.add (local.get $other) (local.get $gy)) (local.get $l) (i32.const 1)
+                (i32.add (local.get $cols) (local.get $gc)) (i32.const 1) (local.get $l)
+                (i32.add (local.get $out) (local.get $gw)) (local.get $rows)
+                (local.get $pa) (local.get $pb) (local.get $t))))))))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (br_if $group (i32.lt_s (local.get $q) (local.get $groups))))
+    (if (i32.and (i32.eqz (local.get $op)) (i32.ge_s (i32.load offset=100 (local.get $p)) (i32.const 0)))
+      (then
+        (call $addRows (local.get $out) (i32.load offset=100 (local.get $p)) (i32.load offset=104 (local.get $p))
+          (local.get $l))))
+    (if (i32.eq (local.get $op) (i32.const 1))
+      (then
+        (call $zero (local.get $out) (i32.shr_u (i32.load offset=96 (local.get $p)) (i32.const 2)))
+        (call $windowOf (local.get $p) (i32.const 1) (local.get $out) (local.get $cols)))))
+
+  ;; The weight's gradient summed over images: $count floats at $out plus those of each of the next
+  ;; $n - 1 images' outputs, $step bytes apart, added in image order in float32 (as one thread
+  ;; summing image after image), four lanes at a time and the rest one by one.
+  (func (export "sumImages") (param $out i32) (param $n i32) (param $count i32) (param $step i32)
+    (local $i i32) (local $src i32) (local $dst i32) (local $end i32)
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))))
+    (local.set $i (i32.const 1))
+    (block $imagesDone
+      (loop $image
+        (br_if $imagesDone (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $src (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $step))))
+        (local.set $dst (local.get $out))
+        (block $vectorsDone
+          (loop $vectorLoop
+            (br_if $vectorsDone (i32.gt_u (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
+            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (br $vectorLoop)))
+        (block $tailDone
+          (loop $tailLoop
+            (br_if $tailDone (i32.ge_u (local.get $dst) (local.get $end)))
+            (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (br $tailLoop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $image))))
+
+  ;; $window over one image with the geometry in the job's ints 5-17 at $p (see image).
+  (func $windowOf (param $p i32) (param $fold i32) (param $img i32) (param $cols i32)
+    (call $window (local.get $fold) (local.get $img) (local.get $cols)
+      (i32.load offset=20 (local.get $p)) (i32.load offset=24 (local.get $p)) (i32.load offset=28 (local.get $p))
+      (i32.load offset=32 (local.get $p)) (i32.load offset=36 (local.get $p)) (i32.load offset=40 (local.get $p))
+      (i32.load offset=44 (local.get $p)) (i32.load offset=48 (local.get $p)) (i32.load offset=52 (local.get $p))
+      (i32.load offset=56 (local.get $p)) (i32.load offset=60 (local.get $p)) (i32.load offset=64 (local.get $p))
+      (i32.load offset=68 (local.get $p))))
 )

@@ -1,4 +1,21 @@
-import { GEMM_ARGS, HEADER_INTS, post, settle, type ThreadPool, threadPool } from '../threads/pool.js';
+import {
+  buffersSize,
+  COUNT,
+  FAILED,
+  GEMM_ARGS,
+  HEADER_INTS,
+  KIND,
+  NEXT,
+  PACK_COUNT,
+  PACK_DONE,
+  PACK_NEXT,
+  PACK_TABLE,
+  PRODUCT,
+  TABLE,
+  WORK,
+  writeBuffers,
+} from '../threads/job.js';
+import { post, settle, type ThreadPool, threadPool } from '../threads/pool.js';
 import { F32 } from './call.js';
 
 // A large float32 product split into blocks of its output across the threads of backend/threads.
@@ -17,9 +34,6 @@ import { F32 } from './call.js';
 // bit for bit, and claiming (rather than a fixed half each) keeps a helper that the OS does not
 // schedule in time from holding the caller up: the caller then simply does more itself.
 
-const [NEXT, COUNT, FAILED, TABLE, PACK_NEXT, PACK_COUNT, PACK_DONE, PACK_TABLE, WORK] = [
-  0, 1, 2, 3, 4, 5, 6, 7, 8,
-];
 /** Ints per packing job: packSlice's arguments. */
 const PACK_ARGS = 7;
 /**
@@ -95,17 +109,6 @@ function packsOnce(l: Layout, [rows]: readonly [number, number]): boolean {
 /** Floats of B's packing that `packsOnce` needs: every batch entry's B, all k rows, n rounded up to panels. */
 function packedFloats(l: Layout): number {
   return l.batch * l.k * Math.ceil(l.n / 8) * 8;
-}
-
-/** Where each thread's packing buffers and scratch tile start, in the header. */
-function writeBuffers(ints: Int32Array, l: Layout, threads: number): number {
-  const perThread = l.packA + l.packB + 32;
-  const work = HEADER_INTS + l.atWork;
-  for (let p = 0; p < threads; p++) {
-    const pa = work + p * perThread;
-    ints.set([pa * F32, (pa + l.packA) * F32, (pa + l.packA + l.packB) * F32], WORK + 3 * p);
-  }
-  return work + threads * perThread;
 }
 
 /**
@@ -250,10 +253,11 @@ export function threadedMatmul(l: Layout): Float32Array | null {
   const parts = blocks(l, block, threads);
   const packed = packsOnce(l, block) ? packedFloats(l) : 0;
   const packJobs = packed > 0 ? l.batch * Math.ceil(l.k / l.kc) : 0;
+  const buffers = { packA: l.packA, packB: l.packB, columns: 0 };
   const floats =
     HEADER_INTS +
     l.atWork +
-    threads * (l.packA + l.packB + 32) +
+    buffersSize(buffers, threads) +
     packed +
     packJobs * PACK_ARGS +
     parts.length * (GEMM_ARGS + 1);
@@ -261,7 +265,8 @@ export function threadedMatmul(l: Layout): Float32Array | null {
   if (pool === null) return null;
   const mem = new Float32Array(pool.memory.buffer);
   const ints = new Int32Array(pool.memory.buffer);
-  const packedAt = writeBuffers(ints, l, threads);
+  const packedAt = writeBuffers(ints, HEADER_INTS + l.atWork, threads, buffers);
+  ints[KIND] = PRODUCT;
   const b = l.placeB(mem, HEADER_INTS);
   const packTable = packedAt + packed;
   const packedB = packed > 0 ? writePacking(ints, l, b, packedAt, packTable) : null;

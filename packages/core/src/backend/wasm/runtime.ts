@@ -1,4 +1,5 @@
 import {
+  convSharedWasm,
   convWasm,
   elementwiseWasm,
   matmulRelaxedSharedWasm,
@@ -95,6 +96,15 @@ export interface ConvExports {
     base: number,
   ): void;
   addRows(x: number, bias: number, rows: number, l: number): void;
+  /** Zeroes `n` floats at byte address `dst`. */
+  zero(dst: number, n: number): void;
+  /**
+   * Image `j` of the convolution whose ints (conv-job.ts) are at byte address `p`, with this
+   * thread's columns at `cols` and gemm's scratch at `pa`, `pb`, `t` (conv.wat's `image`).
+   */
+  image(p: number, j: number, cols: number, pa: number, pb: number, t: number): void;
+  /** Adds the `count` floats of each of images 1 .. n - 1 (`step` bytes apart) to image 0's at `out`, in order. */
+  sumImages(out: number, n: number, count: number, step: number): void;
   window(
     fold: number,
     img: number,
@@ -220,15 +230,21 @@ export function sharedMatmulBinary(): Uint8Array<ArrayBuffer> {
   return decodeBase64(fusedMultiplyAdd() ? matmulRelaxedSharedWasm : matmulSharedWasm);
 }
 
+/** conv.wat's binary for worker threads (shared memory). */
+export function sharedConvBinary(): Uint8Array<ArrayBuffer> {
+  return decodeBase64(convSharedWasm);
+}
+
 function instantiate(modules: Modules, bytes: number): WasmKernels {
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
-  const imports = { env: { memory } };
-  const exportsOf = (m: WebAssembly.Module) => new WebAssembly.Instance(m, imports).exports as unknown;
+  const exportsOf = (m: WebAssembly.Module, env: object = {}) =>
+    new WebAssembly.Instance(m, { env: { memory, ...env } }).exports as unknown;
+  const matmul = exportsOf(modules.matmul) as MatmulExports;
   return {
     memory,
-    matmul: exportsOf(modules.matmul) as MatmulExports,
+    matmul,
     elementwise: exportsOf(modules.elementwise) as ElementwiseExports,
-    conv: exportsOf(modules.conv) as ConvExports,
+    conv: exportsOf(modules.conv, { gemm: matmul.gemm }) as ConvExports,
     reduce: exportsOf(modules.reduce) as ReduceExports,
   };
 }
