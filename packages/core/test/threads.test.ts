@@ -47,6 +47,13 @@ function runChild(threads: string | undefined, backend = 'wasm', flags: string[]
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 
+let oneThread: ChildResult | undefined;
+/** threads-child.ts on one thread with this process's backend and build, run once for the tests that compare with it. */
+function oneThreadChild(): ChildResult {
+  oneThread ??= runChild('1', getBackend().name);
+  return oneThread;
+}
+
 const wasm = getBackend().name === 'wasm';
 const helpers = wasm && process.env.BACKPROP_THREADS !== '1' ? Math.min(2, availableParallelism()) - 1 : 0;
 
@@ -59,7 +66,7 @@ describe('matmul on worker threads', () => {
   it('gives the one-thread products bit for bit: edges, transposes, batches, broadcasts', () => {
     awaitThreads();
     const threaded = productHashes();
-    const single = runChild('1', getBackend().name);
+    const single = oneThreadChild();
     expect(single.helpers).toBe(0);
     expect(threaded.map((p) => p.shape)).toEqual([
       [257, 263],
@@ -79,7 +86,7 @@ describe('matmul on worker threads', () => {
   it('gives the one-thread convolutions bit for bit, forward and both gradients, split by images', () => {
     awaitThreads();
     const threaded = convolutionHashes();
-    const single = runChild('1', getBackend().name);
+    const single = oneThreadChild();
     expect(threaded.map((c) => c.shape)).toEqual([
       [16, 16, 16, 16],
       [16, 8, 16, 16],

@@ -77,6 +77,17 @@ export interface WindowGeometry {
   readonly outWidth: number;
 }
 
+/**
+ * `g`'s sizes in the order the window kernels take them (wasm's conv.wat, webgpu's shaders): the
+ * image's height and width; kernel, stride, padding and dilation, each [h, w]; the output's height
+ * and width.
+ */
+export function windowSizes(g: WindowGeometry): WindowSizes {
+  return [g.height, g.width, ...g.kernel, ...g.stride, ...g.padding, ...g.dilation, g.outHeight, g.outWidth];
+}
+type Pair = readonly [number, number];
+type WindowSizes = [number, number, ...Pair, ...Pair, ...Pair, ...Pair, number, number];
+
 /** A convolution's windows, its channel groups and its output channels. */
 export interface ConvShape {
   /** The windows over the input image (the batch, its channels and size included). */

@@ -30,20 +30,21 @@ export interface ThreadBuffers {
   readonly columns: number;
 }
 
+/** Floats of gemm's 4x8 scratch tile. */
+const TILE = 32;
+
+/** Floats of one thread's buffers, each on a 16-byte boundary. */
+const perThread = (b: ThreadBuffers): number => b.packA + b.packB + TILE + Math.ceil(b.columns / 4) * 4;
+
 /** Floats that `threads` threads' buffers take. */
-export const buffersSize = (b: ThreadBuffers, threads: number): number =>
-  threads * (b.packA + b.packB + 32 + Math.ceil(b.columns / 4) * 4);
+export const buffersSize = (b: ThreadBuffers, threads: number): number => threads * perThread(b);
 
 /** Lays each thread's buffers out from float index `at` and writes where into the header; returns their end. */
 export function writeBuffers(ints: Int32Array, at: number, threads: number, b: ThreadBuffers): number {
-  const cols = Math.ceil(b.columns / 4) * 4;
-  let o = at;
   for (let p = 0; p < threads; p++) {
-    ints.set(
-      [o * 4, (o + b.packA) * 4, (o + b.packA + b.packB) * 4, (o + b.packA + b.packB + 32) * 4],
-      WORK + WORK_INTS * p,
-    );
-    o += b.packA + b.packB + 32 + cols;
+    const pa = at + p * perThread(b);
+    const [pb, tile] = [pa + b.packA, pa + b.packA + b.packB];
+    ints.set([pa * 4, pb * 4, tile * 4, (tile + TILE) * 4], WORK + WORK_INTS * p);
   }
-  return o;
+  return at + buffersSize(b, threads);
 }

@@ -1,5 +1,5 @@
 import { contiguousStrides } from '../../shape.js';
-import type { ConvShape, StridedView } from '../backend.js';
+import { type ConvShape, type StridedView, windowSizes } from '../backend.js';
 import type { ConvBlocks } from '../conv-by-columns.js';
 import { copy } from '../cpu/elementwise.js';
 import { copyIn, F32, layout } from './call.js';
@@ -28,7 +28,7 @@ export interface ConvCall {
   readonly s: ConvBlocks;
   /** Operands copied in, in order: the one read per image (x, or dy for the input's gradient), the other, the bias. */
   readonly operands: readonly Operand[];
-  /** Floats of the output per image, and how many images' outputs. */
+  /** Floats of each image's output (the images' outputs lie one after another). */
   readonly outStep: number;
   /** Columns of gemm's products (its B packing is sized from them). */
   readonly gemmColumns: number;
@@ -48,8 +48,8 @@ export const columnsSize = (s: ConvBlocks): number => s.groups * s.rows * s.l;
 export const callScratch = (call: ConvCall) => gemmScratch(call.gemmColumns);
 
 /**
- * Copies the operands to the float offsets `at` (one per region of callSizes, from `base`) and
- * writes the job's ints; returns the job's byte address and the outputs' float offset.
+ * Lays the call's regions (callSizes) out from float index `base`, copies the operands in and
+ * writes the job's ints; returns the job's byte address and the outputs' float index.
  */
 export function writeCall(
   call: ConvCall,
@@ -76,14 +76,7 @@ export function writeCall(
       s.rows,
       s.l,
       g.channels,
-      g.height,
-      g.width,
-      ...g.kernel,
-      ...g.stride,
-      ...g.padding,
-      ...g.dilation,
-      g.outHeight,
-      g.outWidth,
+      ...windowSizes(g),
       padded ? 1 : 0,
       atRead! * F32,
       readStep * F32,
@@ -110,13 +103,12 @@ export function callResult(call: ConvCall, conv: ConvExports, mem: Float32Array,
   if (call.op !== WEIGHT_GRAD) return mem.slice(out, out + s.n * outStep);
   const weights = call.c.outChannels * s.rows;
   conv.sumImages(out * F32, s.n, weights, outStep * F32);
-  const sum = mem.slice(out, out + weights);
-  if (!call.flip) return sum;
+  if (!call.flip) return mem.slice(out, out + weights);
   // Each group's [rows, oc] sums read transposed, as [oc, rows].
   const shape = [s.groups, s.oc, s.rows];
   const grad = new Float32Array(weights);
   copy(
-    { storage: sum, shape, strides: [s.oc * s.rows, 1, s.oc], offset: 0 },
+    { storage: mem.subarray(out, out + weights), shape, strides: [s.oc * s.rows, 1, s.oc], offset: 0 },
     { storage: grad, shape, strides: contiguousStrides(shape), offset: 0 },
   );
   return grad;

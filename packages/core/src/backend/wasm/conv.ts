@@ -1,6 +1,6 @@
 import type { DType, TypedArray } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
-import type { StridedView, WindowGeometry } from '../backend.js';
+import { type StridedView, type WindowGeometry, windowSizes } from '../backend.js';
 import { fold as cpuFold, unfold as cpuUnfold } from '../cpu/conv.js';
 import { copyIn, denseF32, F32, inWasm } from './call.js';
 import type { WasmKernels } from './runtime.js';
@@ -20,24 +20,7 @@ export function runWindow(
   cols: number,
   g: WindowGeometry,
 ): void {
-  kernels.conv.window(
-    fold,
-    img * F32,
-    cols * F32,
-    g.batch * g.channels,
-    g.height,
-    g.width,
-    g.kernel[0],
-    g.kernel[1],
-    g.stride[0],
-    g.stride[1],
-    g.padding[0],
-    g.padding[1],
-    g.dilation[0],
-    g.dilation[1],
-    g.outHeight,
-    g.outWidth,
-  );
+  kernels.conv.window(fold, img * F32, cols * F32, g.batch * g.channels, ...windowSizes(g));
 }
 
 const colsSize = (g: WindowGeometry): number =>

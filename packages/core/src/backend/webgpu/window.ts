@@ -1,5 +1,5 @@
 import type { DType } from '../../dtype.js';
-import type { MaxPooled, WindowGeometry } from '../backend.js';
+import { type MaxPooled, type WindowGeometry, windowSizes } from '../backend.js';
 import type { GpuStorage } from './storage.js';
 import {
   allocateGpu,
@@ -26,21 +26,7 @@ fn geo() -> Geo {
 `;
 
 function geometry(count: number, g: WindowGeometry, x: GpuView): number[] {
-  return [
-    count,
-    g.batch,
-    g.channels,
-    g.height,
-    g.width,
-    ...g.kernel,
-    ...g.stride,
-    ...g.padding,
-    ...g.dilation,
-    g.outHeight,
-    g.outWidth,
-    x.offset,
-    ...x.strides,
-  ];
+  return [count, g.batch, g.channels, ...windowSizes(g), x.offset, ...x.strides];
 }
 
 export function unfold(x: GpuView, g: WindowGeometry, padValue: number, outDtype: DType): GpuStorage {
