@@ -18,8 +18,8 @@ export const WORK = 9;
 const WORK_INTS = 4;
 /** Most threads a pool runs (the header has room for their buffers). */
 export const MAX_THREADS = 16;
-/** Ints of the header: room for MAX_THREADS threads' buffers. */
-export const HEADER_INTS = WORK + WORK_INTS * MAX_THREADS + 7;
+/** Ints of the header: room for MAX_THREADS threads' buffers, rounded up to 16 ints (64 bytes). */
+export const HEADER_INTS = Math.ceil((WORK + WORK_INTS * MAX_THREADS) / 16) * 16;
 /** Ints per gemm entry of a product: `gemm`'s first eleven arguments (each thread adds its own buffers). */
 export const GEMM_ARGS = 11;
 
