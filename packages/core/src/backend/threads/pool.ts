@@ -1,5 +1,6 @@
 import {
   type ConvExports,
+  instantiateProducts,
   type MatmulExports,
   sharedConvBinary,
   sharedMatmulBinary,
@@ -42,10 +43,10 @@ export interface Helper {
   dead: boolean;
 }
 
-/** Helper threads on one shared memory, with the calling thread's own instance of matmul.wat. */
+/** Helper threads on one shared memory, with the calling thread's own instances of matmul.wat and conv.wat. */
 export interface ThreadPool {
   readonly memory: WebAssembly.Memory;
-  readonly kernels: MatmulExports;
+  readonly matmul: MatmulExports;
   readonly conv: ConvExports;
   readonly helpers: readonly Helper[];
 }
@@ -95,13 +96,9 @@ function startPool(): ThreadPool | null {
   if (!WebAssembly.validate(matmulBytes) || !WebAssembly.validate(convBytes)) return null;
   const modules = { matmul: new WebAssembly.Module(matmulBytes), conv: new WebAssembly.Module(convBytes) };
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-  const exportsOf = (m: WebAssembly.Module, env: object = {}) =>
-    new WebAssembly.Instance(m, { env: { memory, ...env } }).exports;
-  const kernels = exportsOf(modules.matmul) as unknown as MatmulExports;
-  const conv = exportsOf(modules.conv, { gemm: kernels.gemm }) as unknown as ConvExports;
   const helpers: Helper[] = [];
   for (let i = 1; i < threads; i++) helpers.push(startHelper(threadsModule.Worker, modules, memory, i));
-  return { memory, kernels, conv, helpers };
+  return { memory, ...instantiateProducts(modules, memory), helpers };
 }
 
 /**

@@ -20,20 +20,20 @@ export const WORKER_SOURCE = `'use strict';
 const { workerData } = require('worker_threads');
 const { memory, control, id } = workerData;
 const ctl = new Int32Array(control);
-let kernels = null;
+let matmul = null;
 let conv = null;
 try {
-  kernels = new WebAssembly.Instance(workerData.matmul, { env: { memory } }).exports;
-  conv = new WebAssembly.Instance(workerData.conv, { env: { memory, gemm: kernels.gemm } }).exports;
+  matmul = new WebAssembly.Instance(workerData.matmul, { env: { memory } }).exports;
+  conv = new WebAssembly.Instance(workerData.conv, { env: { memory, gemm: matmul.gemm } }).exports;
   Atomics.store(ctl, 1, 1);
 } catch (e) {
-  kernels = null;
+  matmul = null;
   Atomics.store(ctl, 1, -1);
 }
 Atomics.notify(ctl, 1);
 const ARGS = 11;
 const PACK_ARGS = 7;
-while (kernels !== null) {
+while (matmul !== null) {
   Atomics.wait(ctl, 0, 0);
   if (Atomics.compareExchange(ctl, 0, 1, 2) !== 1) continue;
   const h = new Int32Array(memory.buffer);
@@ -42,14 +42,14 @@ while (kernels !== null) {
   for (let j = Atomics.add(h, 4, 1); j < packs; j = Atomics.add(h, 4, 1)) {
     const o = h[7] + j * PACK_ARGS;
     try {
-      kernels.packSlice(h[o], h[o + 1], h[o + 2], h[o + 3], h[o + 4], h[o + 5], h[o + 6]);
+      matmul.packSlice(h[o], h[o + 1], h[o + 2], h[o + 3], h[o + 4], h[o + 5], h[o + 6]);
     } catch (e) {
       Atomics.store(h, 2, 1);
     }
     Atomics.add(h, 6, 1);
   }
   while (Atomics.load(h, 6) <= packs) {}
-  const gemm = packs > 0 ? kernels.gemmPacked : kernels.gemm;
+  const gemm = packs > 0 ? matmul.gemmPacked : matmul.gemm;
   const images = h[8] === 1;
   for (let j = Atomics.add(h, 0, 1); j < h[1]; j = Atomics.add(h, 0, 1)) {
     try {

@@ -101,6 +101,9 @@ function blocks(l: Layout, [rows, cols]: readonly [number, number], threads: num
   return out;
 }
 
+/** Columns of B's packing: n rounded up to whole 8-column panels. */
+const packedWidth = (n: number): number => Math.ceil(n / 8) * 8;
+
 /** Whether B is packed once for the whole product: where the output is cut into several row blocks. */
 function packsOnce(l: Layout, [rows]: readonly [number, number]): boolean {
   return rows < l.m;
@@ -108,7 +111,7 @@ function packsOnce(l: Layout, [rows]: readonly [number, number]): boolean {
 
 /** Floats of B's packing that `packsOnce` needs: every batch entry's B, all k rows, n rounded up to panels. */
 function packedFloats(l: Layout): number {
-  return l.batch * l.k * Math.ceil(l.n / 8) * 8;
+  return l.batch * l.k * packedWidth(l.n);
 }
 
 /**
@@ -123,7 +126,7 @@ function writePacking(
   table: number,
 ): Map<number, number> {
   const packedB = new Map<number, number>();
-  const width = Math.ceil(l.n / 8) * 8;
+  const width = packedWidth(l.n);
   let o = table;
   for (let e = 0; e < l.batch; e++) {
     const base = b.bases[e]!;
@@ -147,7 +150,7 @@ function writeTable(
   packedB: ReadonlyMap<number, number> | null,
   table: number,
 ): void {
-  const width = Math.ceil(l.n / 8) * 8;
+  const width = packedWidth(l.n);
   let o = table;
   for (const [e, i0, r, j0, w] of parts) {
     const c = (HEADER_INTS + l.atC + e * l.m * l.n + i0 * l.n + j0) * F32;
@@ -170,7 +173,7 @@ function packShare(pool: ThreadPool, ints: Int32Array): void {
   const count = ints[PACK_COUNT]!;
   for (let j = Atomics.add(ints, PACK_NEXT, 1); j < count; j = Atomics.add(ints, PACK_NEXT, 1)) {
     const g = ints.subarray(ints[PACK_TABLE]! + j * PACK_ARGS);
-    pool.kernels.packSlice(g[0]!, g[1]!, g[2]!, g[3]!, g[4]!, g[5]!, g[6]!);
+    pool.matmul.packSlice(g[0]!, g[1]!, g[2]!, g[3]!, g[4]!, g[5]!, g[6]!);
     Atomics.add(ints, PACK_DONE, 1);
   }
   // A short spin: the others' last slice is a fraction of a millisecond away.
@@ -180,7 +183,7 @@ function packShare(pool: ThreadPool, ints: Int32Array): void {
 /** Claims and runs entries of the job in the header on the calling thread (thread 0), copying C out as it goes. */
 function claim(pool: ThreadPool, ints: Int32Array, out: Output): void {
   const [pa, pb, t] = [ints[WORK]!, ints[WORK + 1]!, ints[WORK + 2]!];
-  const gemm = ints[PACK_COUNT]! > 0 ? pool.kernels.gemmPacked : pool.kernels.gemm;
+  const gemm = ints[PACK_COUNT]! > 0 ? pool.matmul.gemmPacked : pool.matmul.gemm;
   for (let j = Atomics.add(ints, NEXT, 1); j < ints[COUNT]!; j = Atomics.add(ints, NEXT, 1)) {
     const g = ints.subarray(ints[TABLE]! + j * GEMM_ARGS);
     gemm(g[0]!, g[1]!, g[2]!, g[3]!, g[4]!, g[5]!, g[6]!, g[7]!, g[8]!, g[9]!, g[10]!, pa, pb, t);

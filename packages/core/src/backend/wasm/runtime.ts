@@ -235,16 +235,28 @@ export function sharedConvBinary(): Uint8Array<ArrayBuffer> {
   return decodeBase64(convSharedWasm);
 }
 
+/**
+ * matmul.wat and conv.wat on `memory`, conv's `image` calling that matmul's `gemm`: the one-thread
+ * kernels, and each thread's of backend/threads (whose worker source links them the same way).
+ */
+export function instantiateProducts(
+  modules: { readonly matmul: WebAssembly.Module; readonly conv: WebAssembly.Module },
+  memory: WebAssembly.Memory,
+): { matmul: MatmulExports; conv: ConvExports } {
+  const matmul = new WebAssembly.Instance(modules.matmul, { env: { memory } })
+    .exports as unknown as MatmulExports;
+  const env = { memory, gemm: matmul.gemm };
+  return { matmul, conv: new WebAssembly.Instance(modules.conv, { env }).exports as unknown as ConvExports };
+}
+
 function instantiate(modules: Modules, bytes: number): WasmKernels {
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
-  const exportsOf = (m: WebAssembly.Module, env: object = {}) =>
-    new WebAssembly.Instance(m, { env: { memory, ...env } }).exports as unknown;
-  const matmul = exportsOf(modules.matmul) as MatmulExports;
+  const exportsOf = (m: WebAssembly.Module) =>
+    new WebAssembly.Instance(m, { env: { memory } }).exports as unknown;
   return {
     memory,
-    matmul,
+    ...instantiateProducts(modules, memory),
     elementwise: exportsOf(modules.elementwise) as ElementwiseExports,
-    conv: exportsOf(modules.conv, { gemm: matmul.gemm }) as ConvExports,
     reduce: exportsOf(modules.reduce) as ReduceExports,
   };
 }
