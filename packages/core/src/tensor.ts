@@ -1,4 +1,4 @@
-import { runBackward } from './autograd/backward.js';
+import { type LeafSum, runBackward } from './autograd/backward.js';
 import type { GradHook, Node } from './autograd/node.js';
 import { bumpVersion, versionOf } from './autograd/version.js';
 import { kernelsFor } from './backend/dispatch.js';
@@ -49,6 +49,19 @@ export function numberTensor(value: number, dtype: 'float32' | 'float64'): Tenso
 export function scalarValue(t: Tensor): number {
   const elements = (t as unknown as Elements).elements;
   return typeof elements === 'number' ? elements : (elements as TypedArray)[t.offset]!;
+}
+
+/**
+ * @internal Engine scratch of a leaf that requires grad: the gradient sum of the backward pass that
+ * reaches it, so the pass finds it with a field read instead of a lookup (autograd/backward.ts).
+ */
+export interface LeafSlot {
+  current: LeafSum | null;
+}
+
+/** @internal The scratch slot of a leaf that requires grad; null for any other tensor. */
+export function leafSlot(t: Tensor): LeafSlot | null {
+  return t.gradFn === null ? (t as unknown as { leafGrad: LeafSlot | null }).leafGrad : null;
 }
 
 /** @internal Points `t` at `storage` (`set_`); the caller sets shape, strides and offset to match. */
@@ -113,7 +126,8 @@ export class Tensor {
   declare gradFn: Node | null;
   /** Hooks on a leaf's gradient (a non-leaf keeps them on its `gradFn`). */
   declare hooks: GradHook[] | null;
-  declare private leafRequiresGrad: boolean;
+  // Non-null exactly when this leaf requires grad (see `leafSlot`).
+  declare private leafGrad: LeafSlot | null;
 
   /**
    * Wraps storage without copying. Most code calls `tensor()`, `zeros()` and the like instead.
@@ -133,7 +147,7 @@ export class Tensor {
     this.grad = null;
     this.gradFn = null;
     this.hooks = null;
-    this.leafRequiresGrad = false;
+    this.leafGrad = null;
   }
 
   /**
@@ -165,7 +179,7 @@ export class Tensor {
 
   /** Whether gradients flow to this tensor: set on leaves, inherited by results of recorded ops. */
   get requiresGrad(): boolean {
-    return this.gradFn !== null || this.leafRequiresGrad;
+    return this.gradFn !== null || this.leafGrad !== null;
   }
 
   /** Same as `requiresGrad_(flag)`: only leaves can change it. */
@@ -197,7 +211,7 @@ export class Tensor {
         `requiresGrad: only floating-point tensors can require gradients, got ${this.dtype}`,
       );
     }
-    this.leafRequiresGrad = flag;
+    if (flag !== (this.leafGrad !== null)) this.leafGrad = flag ? { current: null } : null;
     return this;
   }
 

@@ -264,6 +264,31 @@ describe('0-d backward on numbers', () => {
     expect(x.grad!.item()).toBe(15 + (4 + 2 * (1 - t * t)) * 3);
   });
 
+  it("keeps a leaf's sum apart from a pass a hook runs after the outer pass reached that leaf", () => {
+    const x = scalar(2, { dtype: 'float64', requiresGrad: true });
+    const a = x.mul(3);
+    const b = a.tanh();
+    // Order: out, c, b, a. c delivers 4 to x first; then b's hook runs a pass of its own into x
+    // (5, written to x.grad when it ends); then a adds 3 (1 - tanh(6)^2) to the outer pass's sum.
+    b.registerHook(() => {
+      enableGrad(() => x.mul(5)).backward();
+    });
+    // The leaf's hook sees each pass's whole sum once: 5, then the outer pass's.
+    const seen: number[] = [];
+    x.registerHook((g) => void seen.push(g.item()));
+    const c = x.mul(4);
+    b.add(c).backward();
+    const t = Math.tanh(6);
+    expect(seen).toEqual([5, 4 + 3 * (1 - t * t)]);
+    expect(x.grad!.item()).toBe(5 + (4 + 3 * (1 - t * t)));
+    // Both passes gave back the leaf's slot: a third pass sums from scratch.
+    x.grad = null;
+    seen.length = 0;
+    x.mul(7).add(x).backward();
+    expect(seen).toEqual([8]);
+    expect(x.grad!.item()).toBe(8);
+  });
+
   it('leaves a custom backend every op of the backward pass', () => {
     const seen: string[] = [];
     setBackend({

@@ -5,7 +5,7 @@ import { AutogradError, fmtShape } from '../errors.js';
 import { scalarOf } from '../ops/kernels.js';
 import { sumToShape } from '../ops/reduce.js';
 import { shapesEqual } from '../shape.js';
-import { scalarValue, type Tensor } from '../tensor.js';
+import { leafSlot, scalarValue, type Tensor } from '../tensor.js';
 import { checkBackward, inBackward, isAnomalyEnabled } from './anomaly.js';
 import { withGradMode } from './grad-mode.js';
 import { type GradHook, type Node, type ScalarPartial, scalarRuleOf } from './node.js';
@@ -56,6 +56,32 @@ export function runBackward(
   }
 
   const pass = new PassSums(order);
+  try {
+    return runPass(roots, seeds, request, { order, wanted, inputNodes, retainGraph }, pass);
+  } finally {
+    pass.leaves.close();
+  }
+}
+
+// What runBackward found before running anything: the nodes in order, those that grad() needs
+// (null: all), the nodes of grad()'s non-leaf inputs, and whether the graph is kept.
+interface Plan {
+  readonly order: readonly Node[];
+  readonly wanted: Set<Node> | null;
+  readonly inputNodes: Set<Node>;
+  readonly retainGraph: boolean;
+}
+
+// runBackward's pass over the checked order: each node's rule run, then the gradients written.
+function runPass(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  request: EngineRequest,
+  plan: Plan,
+  pass: PassSums,
+): (Tensor | null)[] {
+  const { createGraph = false, inputs } = request;
+  const { order, wanted, inputNodes, retainGraph } = plan;
   const leafGrads = pass.leaves;
   const inputGrads = new Map<Node, Tensor>();
   // Non-leaf gradients kept by retainGrad(), written only once the whole pass has succeeded.
@@ -184,14 +210,18 @@ export function ownGradient(g: Tensor): Tensor {
 // One leaf's summed gradient (a tensor, or a number while every gradient came as one), and whether
 // the engine owns that sum (one it made, or a gradient an op marked with ownGradient) so that
 // nobody else holds it.
-class LeafSum {
+/** @internal */
+export class LeafSum {
   readonly leaf: Tensor;
+  /** The pass this sum belongs to. */
+  readonly owner: LeafGradients;
   sum: Tensor | null;
   value: number;
   owned: boolean;
 
-  constructor(leaf: Tensor, sum: Tensor | null, value: number, owned: boolean) {
+  constructor(leaf: Tensor, owner: LeafGradients, sum: Tensor | null, value: number, owned: boolean) {
     this.leaf = leaf;
+    this.owner = owner;
     this.sum = sum;
     this.value = value;
     this.owned = owned;
@@ -208,20 +238,24 @@ class LeafSum {
 }
 
 // Every leaf's sum, in the order leaves were first reached. Kept per leaf, not per gradient, so a
-// leaf used by many ops (a micrograd-style weight) costs one record.
+// leaf used by many ops (a micrograd-style weight) costs one record, found through the leaf's own
+// slot (tensor.ts's leafSlot) rather than a Map: a micrograd-style graph delivers to its weights
+// several times per node it runs, and a Map lookup each time was a tenth of its backward. A pass
+// started while another runs (backward from a hook) leaves the slots the outer one holds alone and
+// keeps those leaves in a Map of its own.
 class LeafGradients {
   readonly sums: LeafSum[] = [];
-  private readonly byLeaf = new Map<Tensor, LeafSum>();
+  private byLeaf: Map<Tensor, LeafSum> | null = null;
 
   /** The summed gradient of `leaf`, or null when none reached it. */
   get(leaf: Tensor): Tensor | null {
-    return this.byLeaf.get(leaf)?.tensor() ?? null;
+    return this.find(leaf)?.tensor() ?? null;
   }
 
   add(leaf: Tensor, g: Tensor): void {
-    const entry = this.byLeaf.get(leaf);
+    const entry = this.find(leaf);
     if (entry === undefined) {
-      this.record(new LeafSum(leaf, g, 0, owned.has(g)));
+      this.record(new LeafSum(leaf, this, g, 0, owned.has(g)));
     } else {
       // A sum made here is fresh and seen by nobody else.
       entry.sum = entry.tensor().add(g);
@@ -231,8 +265,8 @@ class LeafGradients {
 
   /** `add` for a gradient that came as a number, summed as the tensors would be (`round`). */
   addNumber(leaf: Tensor, g: number, round: (v: number) => number): void {
-    const entry = this.byLeaf.get(leaf);
-    if (entry === undefined) this.record(new LeafSum(leaf, null, g, true));
+    const entry = this.find(leaf);
+    if (entry === undefined) this.record(new LeafSum(leaf, this, null, g, true));
     else if (entry.sum === null) entry.value = round(entry.value + g);
     else {
       entry.sum = entry.sum.add(scalarOf(g, leaf.dtype));
@@ -240,8 +274,30 @@ class LeafGradients {
     }
   }
 
+  /** Empties the slots this pass holds, so that no leaf keeps its gradient sum alive after it. */
+  close(): void {
+    const sums = this.sums;
+    for (let k = 0; k < sums.length; k++) {
+      const entry = sums[k]!;
+      const slot = leafSlot(entry.leaf);
+      if (slot !== null && slot.current === entry) slot.current = null;
+    }
+  }
+
+  private find(leaf: Tensor): LeafSum | undefined {
+    const held = leafSlot(leaf)?.current;
+    if (held != null && held.owner === this) return held;
+    return this.byLeaf?.get(leaf);
+  }
+
   private record(entry: LeafSum): void {
-    this.byLeaf.set(entry.leaf, entry);
+    const slot = leafSlot(entry.leaf);
+    // A slot another pass holds is that of a pass still running (each empties its own at its end).
+    if (slot !== null && slot.current === null) slot.current = entry;
+    else {
+      this.byLeaf ??= new Map();
+      this.byLeaf.set(entry.leaf, entry);
+    }
     this.sums.push(entry);
   }
 }
@@ -250,7 +306,8 @@ class LeafGradients {
  * The gradients summed during one pass: on each node a tensor (`pending`) or, while every
  * gradient it got came as a number, a number here, by the node's place in the order; and each
  * leaf's total. A sum mixing both becomes a tensor at the point a tensor arrives, so the terms
- * are added in the order they arrive, as if all had been tensors.
+ * are added in the order they arrive, as if all had been tensors. Takes the order as
+ * topologicalOrder leaves it: each node's `visit` is its place.
  */
 class PassSums {
   readonly leaves = new LeafGradients();
@@ -262,7 +319,6 @@ class PassSums {
     this.order = order;
     this.values = new Float64Array(order.length);
     this.held = new Uint8Array(order.length);
-    for (let k = 0; k < order.length; k++) order[k]!.visit = k;
   }
 
   /** Adds gradient `g` to what `t` has so far; sums make a new tensor, since `g` may be another op's. */
@@ -442,7 +498,8 @@ function accumulateNumber(t: Tensor, g: number): void {
 // and PyTorch's engine runs a graph in the same one (on one device, its ready node with the highest
 // sequence number is always the highest left). This costs less than a depth-first post-order: the
 // nodes of one graph are mostly made one after another, so their numbers fill a short range and
-// each takes its place directly (a sort where they are spread out).
+// each takes its place directly (a sort where they are spread out). Each node's `visit` is left at
+// its place in the order, where PassSums looks it up.
 function topologicalOrder(roots: readonly Tensor[]): Node[] {
   // Negative, so that no node's place in an earlier pass's order (PassSums) reads as visited.
   const mark = -++traversal;
@@ -472,13 +529,19 @@ function topologicalOrder(roots: readonly Tensor[]): Node[] {
   }
   if (found.length === 0) return found;
   const span = last - first + 1;
-  if (span > 4 * found.length + 64) return found.sort((a, b) => b.sequence - a.sequence);
+  if (span > 4 * found.length + 64) {
+    found.sort((a, b) => b.sequence - a.sequence);
+    for (let k = 0; k < found.length; k++) found[k]!.visit = k;
+    return found;
+  }
   const places: (Node | undefined)[] = new Array(span);
   for (let k = 0; k < found.length; k++) places[last - found[k]!.sequence] = found[k];
   let k = 0;
   for (let p = 0; p < span; p++) {
     const node = places[p];
-    if (node !== undefined) found[k++] = node;
+    if (node === undefined) continue;
+    node.visit = k;
+    found[k++] = node;
   }
   return found;
 }
