@@ -4,6 +4,7 @@
 
 import { scalar } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
+import { Value } from '../micrograd.js';
 import { build, expression } from '../suites/scalar.js';
 import { parseCompareArgs, UsageError } from './cli.js';
 import { Collector } from './collect.js';
@@ -12,12 +13,13 @@ import { backpropStep } from './engines/backprop.js';
 import { skipTorchEngines, TorchProcess, torchMissing } from './engines/python.js';
 import { torchTrain } from './engines/pytorch.js';
 import { medianTable, ratioTable } from './report.js';
-import type { RoundOutcome } from './spawn.js';
-import { mlpProblem, scalarDraws } from './spec.js';
+import { scalarWorkloads } from './scalar-graph.js';
+import { type RoundOutcome, workerFlags } from './spawn.js';
+import { mlpProblem, SCALAR_V8_METRIC, scalarDraws } from './spec.js';
 import { agrees, markdownTable, median, ratioText, round, summarize, toJson } from './stats.js';
 import { checkTargets, targetTable } from './targets.js';
 import { backpropThreads } from './threads.js';
-import { lossCheck, type Measurement, matmulCheck } from './timing.js';
+import { lossCheck, type Measurement, matmulCheck, valueCheck } from './timing.js';
 
 function outcome(
   engine: EngineName,
@@ -95,7 +97,7 @@ describe('parseCompareArgs', () => {
   it('runs everything for three rounds by default', () => {
     const o = parseCompareArgs([]);
     expect(o.rounds).toBe(3);
-    expect(o.workloads).toEqual(['mlp', 'cnn', 'matmul', 'scalar']);
+    expect(o.workloads).toEqual(['mlp', 'cnn', 'matmul', 'scalar', 'scalar-v8']);
     expect(o.complete).toBe(true);
   });
 
@@ -237,6 +239,25 @@ describe('issue 15 targets', () => {
     expect(fused.needed).toMatch(/: f32x4\.relaxed_madd probe on 2 thread/);
   });
 
+  it("judges the scalar graph by the rounds under V8's default flags", () => {
+    const c = new Collector();
+    const scalarRound = (
+      engine: EngineName,
+      workload: 'scalar' | 'scalar-v8',
+      metric: string,
+      value: number,
+    ) => outcome(engine, workload, [{ metric, unit: 'M nodes/s', value, calls: 10 }], valueCheck(0.5));
+    c.add('backprop', 'scalar', scalarRound('backprop', 'scalar', 'scalar f+b', 4));
+    c.add('micrograd', 'scalar', scalarRound('micrograd', 'scalar', 'scalar f+b', 5));
+    c.add('backprop', 'scalar-v8', scalarRound('backprop', 'scalar-v8', SCALAR_V8_METRIC, 4.2));
+    c.add('micrograd', 'scalar-v8', scalarRound('micrograd', 'scalar-v8', SCALAR_V8_METRIC, 1.4));
+    const scalarGoal = goal(checkTargets(c), 'scalar graph f+b');
+    expect(scalarGoal.goal).toContain('default V8 flags');
+    expect(scalarGoal).toMatchObject({ met: true, ratio: 4.2 / 1.4 });
+    // The pretenuring-off rows stay in the ratio table, where backprop is behind.
+    expect(ratioTable(c, ['micrograd'])).toMatch(/scalar f\+b +\| +0\.800x/);
+  });
+
   it('leaves a target whose peer did not run as n/a', () => {
     const c = new Collector();
     c.add('backprop', 'mlp', round1('backprop', 300));
@@ -244,6 +265,39 @@ describe('issue 15 targets', () => {
     expect(goal(results, 'MLP step per core').met).toBeNull();
     expect(goal(results, 'scalar graph').met).toBeNull();
     expect(targetTable(results)).toContain('| n/a');
+  });
+});
+
+describe('the scalar graph under default V8 flags', () => {
+  it('runs in backprop and micrograd only, without the flags of the other rounds', () => {
+    expect(workerFlags('scalar-v8')).toEqual([]);
+    expect(workerFlags('scalar')).toEqual(['--no-allocation-site-pretenuring']);
+    expect(workerFlags('mlp')).toEqual(['--no-allocation-site-pretenuring']);
+    expect(
+      ['backprop', 'micrograd', 'backprop-1t', 'jax-js', 'tfjs-wasm'].map((e) =>
+        runsWorkload(e as EngineName, 'scalar-v8'),
+      ),
+    ).toEqual([true, true, false, false, false]);
+  });
+
+  it('times forward+backward alone, on the same graph as the scalar workload', async () => {
+    const plan = { warmupSec: 0.01, timedSec: 0.02 };
+    const workloads = scalarWorkloads(
+      (v) => new Value(v),
+      (v) => v.data,
+    );
+    const [both, v8] = [await workloads.scalar(plan), await workloads['scalar-v8'](plan)];
+    expect(both.measurements.map((m) => m.metric)).toEqual(['scalar fwd', 'scalar f+b']);
+    expect(v8.measurements.map((m) => m.metric)).toEqual([SCALAR_V8_METRIC]);
+    expect(v8.measurements[0]!.value).toBeGreaterThan(0);
+    expect(v8.check).toEqual(both.check);
+    const tensors = scalarWorkloads(
+      (v, isParam) => scalar(v, { requiresGrad: isParam, dtype: 'float64' }),
+      (t) => t.item(),
+    );
+    const tensorCheck = (await tensors['scalar-v8'](plan)).check;
+    expect(tensorCheck.values).toHaveLength(1);
+    expect(agrees(tensorCheck.values[0]!, v8.check.values[0]!, 1e-12)).toBe(true);
   });
 });
 

@@ -82,7 +82,8 @@ export const WEBGPU_ENGINES: readonly EngineName[] = ['backprop-webgpu', 'tfjs-w
 
 /**
  * Which engines run which workload: every engine runs its own workloads; micrograd only has the
- * scalar graph, and the webgpu engines everything but it.
+ * scalar graph, and the webgpu engines everything but it; the scalar graph under default V8 flags
+ * (`scalar-v8`, for its target) is run by backprop and micrograd only.
  *
  * @example
  * ```ts
@@ -90,6 +91,7 @@ export const WEBGPU_ENGINES: readonly EngineName[] = ['backprop-webgpu', 'tfjs-w
  * ```
  */
 export function runsWorkload(engine: EngineName, workload: Workload): boolean {
+  if (workload === 'scalar-v8') return engine === 'backprop' || engine === 'micrograd';
   if (WEBGPU_ENGINES.includes(engine)) return workload !== 'scalar';
   return engine !== 'micrograd' || workload === 'scalar';
 }

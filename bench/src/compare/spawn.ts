@@ -14,10 +14,24 @@ const TSCONFIG = {
 };
 
 /**
- * V8 flags every worker runs with, whatever the engine. Allocation-site pretenuring is off for the
- * reason bench/RESULTS.md gives (it makes the micrograd yardstick bimodal); `pnpm bench` uses it too.
+ * V8 flags every worker runs with, whatever the engine, except on `scalar-v8` (see workerFlags).
+ * Allocation-site pretenuring is off for the reason bench/RESULTS.md gives (it makes the micrograd
+ * yardstick bimodal); `pnpm bench` uses it too.
  */
 export const WORKER_NODE_FLAGS = ['--no-allocation-site-pretenuring'] as const;
+
+/**
+ * The V8 flags a round of `workload` runs with: WORKER_NODE_FLAGS, or none for `scalar-v8`, which
+ * measures the scalar graph under Node's defaults as issue 15's scalar target is worded.
+ *
+ * @example
+ * ```ts
+ * workerFlags('scalar-v8'); // []
+ * ```
+ */
+export function workerFlags(workload: Workload): readonly string[] {
+  return workload === 'scalar-v8' ? [] : WORKER_NODE_FLAGS;
+}
 
 /** A round's process: its parsed output, or why there is none. */
 export interface RoundOutcome {
@@ -37,7 +51,7 @@ export interface ScriptOutcome {
 }
 
 /**
- * Spawns `node <WORKER_NODE_FLAGS> [nodeFlags] --import tsx <script> <args>` and waits for it
+ * Spawns `node <v8Flags> [nodeFlags] --import tsx <script> <args>` and waits for it
  * (killed after `timeoutSec`); `@backprop/*` resolves to the built packages unless `source`. Its
  * stderr is kept only to explain a crash.
  *
@@ -49,9 +63,17 @@ export interface ScriptOutcome {
 export function runScript(
   script: string,
   args: readonly string[],
-  opts: { source: boolean; timeoutSec: number; env?: Record<string, string>; nodeFlags?: readonly string[] },
+  opts: {
+    source: boolean;
+    timeoutSec: number;
+    env?: Record<string, string>;
+    nodeFlags?: readonly string[];
+    /** The V8 flags before `nodeFlags`: WORKER_NODE_FLAGS unless given. */
+    v8Flags?: readonly string[];
+  },
 ): Promise<ScriptOutcome> {
-  const argv = [...WORKER_NODE_FLAGS, ...(opts.nodeFlags ?? []), '--import', 'tsx', script, ...args];
+  const v8Flags = opts.v8Flags ?? WORKER_NODE_FLAGS;
+  const argv = [...v8Flags, ...(opts.nodeFlags ?? []), '--import', 'tsx', script, ...args];
   const started = performance.now();
   return new Promise((resolve) => {
     const env = {
@@ -98,7 +120,11 @@ export async function runRound(
   opts: { quick: boolean; source: boolean; timeoutSec: number },
 ): Promise<RoundOutcome> {
   const args = [engine, workload, ...(opts.quick ? ['--quick'] : [])];
-  const out = await runScript(WORKER, args, { ...opts, env: ENGINE_ENV[engine] });
+  const out = await runScript(WORKER, args, {
+    ...opts,
+    env: ENGINE_ENV[engine],
+    v8Flags: workerFlags(workload),
+  });
   if (out.result === null) return { output: null, crash: out.crash, wallSec: out.wallSec };
   return { output: JSON.parse(out.result) as WorkerOutput, wallSec: out.wallSec };
 }

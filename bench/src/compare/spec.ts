@@ -1,8 +1,12 @@
-// The four side-by-side workloads, defined once as plain numbers so every engine starts from the
+// The side-by-side workloads, defined once as plain numbers so every engine starts from the
 // same weights and data: engines only convert these arrays into their own tensors and layouts.
 
-/** Workload names, in table order. */
-export const WORKLOADS = ['mlp', 'cnn', 'matmul', 'scalar'] as const;
+/**
+ * Workload names, in table order. `scalar-v8` is the scalar graph's forward+backward again, in
+ * processes run under Node's default V8 flags (issue 15's wording of the scalar target), where
+ * every other workload runs without allocation-site pretenuring (spawn.ts's WORKER_NODE_FLAGS).
+ */
+export const WORKLOADS = ['mlp', 'cnn', 'matmul', 'scalar', 'scalar-v8'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 /** MLP 784-256-128-10 with ReLU, batch 64, mean cross-entropy, plain SGD. */
@@ -19,6 +23,9 @@ export const MATMUL_N = 1024;
 
 /** The size issue 13's GPU matmul target is measured at (webgpu engines on a real GPU only). */
 export const GPU_MATMUL_N = 4096;
+
+/** The row name of `scalar-v8`: the scalar graph's forward+backward under Node's default V8 flags. */
+export const SCALAR_V8_METRIC = 'scalar f+b, V8 defaults';
 
 /** The row name of the GPU's float32 FMA peak, which backprop-webgpu's matmul workload measures. */
 export const GPU_PEAK_METRIC = 'webgpu FMA peak';

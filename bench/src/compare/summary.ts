@@ -65,7 +65,7 @@ export function renderSummary(c: Collector, info: RunInfo, targets: readonly Tar
   return [
     `${m.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${m.commit}\`; ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}.`,
     `Load average ${m.loadAverage} at the start, ${info.loadAverageEnd} at the end. ${info.rounds} round(s), each a fresh`,
-    `process per engine and workload (\`${info.nodeFlags}\`), ${info.plan}; ${Math.round(info.wallSec)} s in all.`,
+    `process per engine and workload (\`${info.nodeFlags}\`; scalar-v8 under Node's default flags), ${info.plan}; ${Math.round(info.wallSec)} s in all.`,
     ...(info.shortened.length > 0 ? [`Fewer rounds for slow pairs: ${info.shortened.join('; ')}.`] : []),
     '',
     ...setups,

@@ -18,8 +18,8 @@ import { SGD } from '@backprop/optim';
 import { firstElement } from '../../gpu-read.js';
 import { nodeGpu } from '../../node-gpu.js';
 import { variantSupported } from '../../roofline/probe.js';
-import { build, countNodes, expression } from '../../suites/scalar.js';
 import type { Engine } from '../engine.js';
+import { scalarWorkloads } from '../scalar-graph.js';
 import {
   CNN,
   type CnnProblem,
@@ -31,7 +31,6 @@ import {
   type MlpProblem,
   matmulProblem,
   mlpProblem,
-  scalarDraws,
 } from '../spec.js';
 import { backpropThreads, THREAD_WORK_TEXT } from '../threads.js';
 import {
@@ -41,7 +40,6 @@ import {
   measure,
   type TimingPlan,
   timeCalls,
-  valueCheck,
   type WorkloadResult,
 } from '../timing.js';
 import { gpuMatmul } from './gpu-matmul.js';
@@ -194,21 +192,10 @@ async function matmulAt(n: number, plan: TimingPlan, device: Device): Promise<Wo
 
 const matmul = (plan: TimingPlan) => matmulAt(MATMUL_N, plan, 'cpu');
 
-async function scalarGraph(plan: TimingPlan): Promise<WorkloadResult> {
-  const nodes = countNodes();
-  const t = build((v, isParam) => scalar(v, { requiresGrad: isParam, dtype: 'float64' }), scalarDraws());
-  const run = () => expression(t.p, t.xs, t.ys, t.m1);
-  const check = valueCheck(run().item());
-  const fwd = await timeCalls(run, plan);
-  const fb = await timeCalls(() => run().backward(), plan);
-  return {
-    measurements: [
-      measure('scalar fwd', 'M nodes/s', fwd, nodes, 1e6),
-      measure('scalar f+b', 'M nodes/s', fb, nodes, 1e6),
-    ],
-    check,
-  };
-}
+const scalarGraph = scalarWorkloads(
+  (v, isParam) => scalar(v, { requiresGrad: isParam, dtype: 'float64' }),
+  (t) => t.item(),
+);
 
 // How the wasm products multiply and add in this process: fused where the runtime has relaxed SIMD.
 async function products(): Promise<string> {
@@ -232,7 +219,7 @@ export const engine: Engine = {
       getBackend().name === 'wasm' ? `, ${threads} thread(s) for ${THREAD_WORK_TEXT}${await products()}` : '';
     return `${getBackend().name} backend${how}, float32 (scalar graph: float64 0-d tensors), ${loadedFrom()}`;
   },
-  workloads: { mlp, cnn, matmul, scalar: scalarGraph },
+  workloads: { mlp, cnn, matmul, ...scalarGraph },
 };
 
 /**
