@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StridedView } from '../src/backend/backend.js';
 import { cpuBackend } from '../src/backend/cpu/index.js';
+import { addBiasRows } from '../src/backend/cpu/matmul.js';
 import { wasmBackend } from '../src/backend/wasm/index.js';
 import { wasmAvailable } from '../src/backend/wasm/runtime.js';
 import { allocate, type DType } from '../src/dtype.js';
@@ -197,6 +198,31 @@ describe('wasm matmul kernel', () => {
     const big = randomMatrix(rng, [], 4100, 4100, 'dense');
     expectNear(big, randomMatrix(rng, [], 4100, 3, 'dense'), '4100x4100x3 (over 64 MiB)');
     expectNear(a, b, 'after the large product');
+  });
+
+  it('adds a bias row as addBiasRows does, bit for bit, in wasm or not, on one thread or two', () => {
+    const rng = seeded(17);
+    const cases: [batch: number[], m: number, k: number, n: number, biasStride: number][] = [
+      [[], 5, 7, 8, 1], // whole vectors: the bias goes in wasm
+      [[], 64, 784, 256, 1], // the MLP suite's first layer
+      [[2], 3, 5, 12, 1],
+      [[], 5, 7, 10, 1], // rows are not whole vectors: added after the copy out
+      [[], 6, 4, 8, 2], // a strided bias: the same
+      [[], 256, 256, 256, 1], // 2^24 multiply-adds: split over the threads
+    ];
+    for (const [batch, m, k, n, biasStride] of cases) {
+      const a = randomMatrix(rng, batch, m, k, 'dense', { special: true });
+      const b = randomMatrix(rng, batch, k, n, 'transposed');
+      const storage = Float32Array.from({ length: n * biasStride + 1 }, () => value(rng, { special: true }));
+      const bias: StridedView = { storage, shape: [n], strides: [biasStride], offset: 1 };
+      const expected = wasmBackend.matmul(a, b, 'float32') as Float32Array;
+      addBiasRows(expected, n, bias);
+      const actual = wasmBackend.matmul(a, b, 'float32', bias);
+      const what = `${JSON.stringify(a.shape)} x ${JSON.stringify(b.shape)} + bias (stride ${biasStride})`;
+      expect(actual, what).toEqual(expected);
+      const mismatch = expected.findIndex((e, i) => !Object.is(e, actual[i]));
+      expect(mismatch, what).toBe(-1);
+    }
   });
 
   it('returns a fresh array each call, never a view of wasm memory', () => {

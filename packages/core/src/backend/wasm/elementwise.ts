@@ -13,9 +13,12 @@ import { copyIn, denseF32, F32, inWasm } from './call.js';
 // tensors, where the copies and calls cost more than they save) runs the cpu kernels. The results
 // are the same bit for bit either way (see elementwise.wat).
 
+/** elementwise.wat's `binary` code for add (matmul.ts adds a bias row with it). */
+export const ADD = 0;
+
 /** Op codes of elementwise.wat's `binary`. */
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
-  add: 0,
+  add: ADD,
   sub: 1,
   mul: 2,
   div: 3,
