@@ -23,6 +23,8 @@ export default defineConfig({
     ],
     // The browser test runs on its own (pnpm test:browser): it needs Chromium.
     exclude: [...configDefaults.exclude, '**/*.e2e.test.ts'],
+    // Uninitialized storages arrive filled with NaN in tests, so an element left unwritten shows.
+    setupFiles: ['packages/core/test/poison-unfilled.setup.ts'],
     testTimeout: 60_000,
     pool: 'forks',
   },

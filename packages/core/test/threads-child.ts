@@ -3,7 +3,11 @@
 // products, then must exit by itself (helper threads never keep a process alive).
 import { awaitThreads } from '../src/backend/threads/pool.js';
 import { fusedMultiplyAdd } from '../src/backend/wasm/runtime.js';
+import { poisonUnfilled } from '../src/dtype.js';
 import { convolutionHashes, fusedProbe, productHashes } from './threads-products.js';
+
+// As in the vitest processes (poison-unfilled.setup.ts): a block of C left unwritten reads NaN.
+poisonUnfilled(true);
 
 const helpers = awaitThreads();
 console.log(

@@ -1,3 +1,4 @@
+import { allocateUnfilled } from '../../dtype.js';
 import type { StridedView } from '../backend.js';
 import { isDense } from '../cpu/rows.js';
 import { f32View, type WasmKernels, wasmKernels } from './runtime.js';
@@ -22,6 +23,13 @@ export function copyIn(mem: Float32Array, at: number, v: StridedView, count: num
 /** Copies `count` floats of `mem` from `from` into the storage of `v` at `to` (default: its offset). */
 export function copyOut(mem: Float32Array, from: number, v: StridedView, count: number, to = v.offset): void {
   v.storage.set(mem.subarray(from, from + count), to);
+}
+
+/** A new float32 storage holding the `count` floats of `mem` from `from`: a result's copy out. */
+export function sliceOut(mem: Float32Array, from: number, count: number): Float32Array {
+  const out = allocateUnfilled('float32', count) as Float32Array;
+  out.set(mem.subarray(from, from + count));
+  return out;
 }
 
 /** Float offsets of regions of `sizes` floats laid one after another, each on a 16-byte boundary, and their end. */

@@ -1,8 +1,9 @@
+import { allocateUnfilled } from '../../dtype.js';
 import { contiguousStrides } from '../../shape.js';
 import { type ConvShape, type StridedView, windowSizes } from '../backend.js';
 import type { ConvBlocks } from '../conv-by-columns.js';
 import { copy } from '../cpu/elementwise.js';
-import { copyIn, F32, layout } from './call.js';
+import { copyIn, F32, layout, sliceOut } from './call.js';
 import { gemmScratch } from './matmul.js';
 import type { ConvExports } from './runtime.js';
 
@@ -100,13 +101,13 @@ export function writeCall(
  */
 export function callResult(call: ConvCall, conv: ConvExports, mem: Float32Array, out: number): Float32Array {
   const { s, outStep } = call;
-  if (call.op !== WEIGHT_GRAD) return mem.slice(out, out + s.n * outStep);
+  if (call.op !== WEIGHT_GRAD) return sliceOut(mem, out, s.n * outStep);
   const weights = call.c.outChannels * s.rows;
   conv.sumImages(out * F32, s.n, weights, outStep * F32);
-  if (!call.flip) return mem.slice(out, out + weights);
+  if (!call.flip) return sliceOut(mem, out, weights);
   // Each group's [rows, oc] sums read transposed, as [oc, rows].
   const shape = [s.groups, s.oc, s.rows];
-  const grad = new Float32Array(weights);
+  const grad = allocateUnfilled('float32', weights) as Float32Array;
   copy(
     { storage: mem.subarray(out, out + weights), shape, strides: [s.oc * s.rows, 1, s.oc], offset: 0 },
     { storage: grad, shape, strides: contiguousStrides(shape), offset: 0 },

@@ -2,7 +2,7 @@ import type { DType, TypedArray } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import { type StridedView, type WindowGeometry, windowSizes } from '../backend.js';
 import { fold as cpuFold, unfold as cpuUnfold } from '../cpu/conv.js';
-import { copyIn, denseF32, F32, inWasm } from './call.js';
+import { copyIn, denseF32, F32, inWasm, sliceOut } from './call.js';
 import type { WasmKernels } from './runtime.js';
 
 // im2col and col2im for dense float32 NCHW data run in conv.wat (the same walk as the TypeScript
@@ -53,6 +53,6 @@ function windowInWasm(
     mem.fill(fill, atOut, atOut + outSize);
     if (fold) runWindow(kernels, 1, atOut, atIn, g);
     else runWindow(kernels, 0, atIn, atOut, g);
-    return mem.slice(atOut, atOut + outSize);
+    return sliceOut(mem, atOut, outSize);
   });
 }

@@ -1,9 +1,9 @@
-import type { DType, TypedArray } from '../../dtype.js';
+import { allocateUnfilled, type DType, type TypedArray } from '../../dtype.js';
 import { type Shape, sizeOf } from '../../shape.js';
 import type { BinaryOp, StridedView, UnaryOp } from '../backend.js';
 import { binary as cpuBinary, unary as cpuUnary } from '../cpu/elementwise.js';
 import { planFlat } from '../cpu/rows.js';
-import { copyIn, denseF32, F32, inWasm } from './call.js';
+import { copyIn, denseF32, F32, inWasm, sliceOut } from './call.js';
 
 // Float32 elementwise ops run in elementwise.wat when each operand is dense over its own shape
 // (broadcasts included: a bias row, a per-channel column, a scalar): the operands are block-copied
@@ -91,7 +91,7 @@ export function binary(
 
 // One run of n > MAX elements (same-shape operands, or a scalar b), CHUNK elements per call.
 function binaryInChunks(p: NonNullable<ReturnType<typeof plan>>, n: number): Float32Array | null {
-  const out = new Float32Array(n);
+  const out = allocateUnfilled('float32', n) as Float32Array;
   const code = BINARY_CODES[p.op]!;
   const [a0, b0] = [p.aBases[0]!, p.bBases[0]!];
   for (let start = 0; start < n; start += CHUNK) {
@@ -125,7 +125,7 @@ function binaryInWasm(p: NonNullable<ReturnType<typeof plan>>, n: number): Float
       }
       kernels.elementwise.binary(code, at * F32, bAt * F32, p.sb * 16, (atOut + r * p.inner) * F32, p.inner);
     }
-    return mem.slice(atOut, atOut + n);
+    return sliceOut(mem, atOut, n);
   });
 }
 
@@ -138,14 +138,14 @@ export function unary(op: UnaryOp, x: StridedView, outDtype: DType, p0 = 0, p1 =
 
 // Up to MAX elements in one call, CHUNK at a time beyond.
 function unaryInWasm(code: number, x: StridedView, n: number): Float32Array | null {
-  const out = n <= MAX ? null : new Float32Array(n);
+  const out = n <= MAX ? null : (allocateUnfilled('float32', n) as Float32Array);
   const step = out === null ? n : CHUNK;
   for (let start = 0; start < n; start += step) {
     const len = Math.min(step, n - start);
     const done = inWasm([len, len], (kernels, mem, [atX, atOut]) => {
       copyIn(mem, atX, x, len, x.offset + start);
       kernels.elementwise.unary(code, atX * F32, atOut * F32, len);
-      if (out === null) return mem.slice(atOut, atOut + len);
+      if (out === null) return sliceOut(mem, atOut, len);
       out.set(mem.subarray(atOut, atOut + len), start);
       return out;
     });

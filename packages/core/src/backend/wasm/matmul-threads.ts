@@ -1,3 +1,4 @@
+import { allocateUnfilled } from '../../dtype.js';
 import {
   buffersSize,
   COUNT,
@@ -209,7 +210,7 @@ class Output {
     private readonly atC: number,
     size: number,
   ) {
-    this.data = new Float32Array(size);
+    this.data = allocateUnfilled('float32', size) as Float32Array;
     const count = ints[COUNT]!;
     this.copied = new Uint8Array(count);
     this.done = ints[TABLE]! + count * GEMM_ARGS;

@@ -2,7 +2,7 @@ import type { DType, TypedArray } from '../../dtype.js';
 import type { StridedView } from '../backend.js';
 import { addBiasRows, matmul as cpuMatmul } from '../cpu/matmul.js';
 import { elementOffsets } from '../cpu/rows.js';
-import { copyIn, denseF32, F32, inWasm, layout } from './call.js';
+import { copyIn, denseF32, F32, inWasm, layout, sliceOut } from './call.js';
 import { ADD } from './elementwise.js';
 import { type Placed, threadedMatmul } from './matmul-threads.js';
 
@@ -166,7 +166,7 @@ function productInWasm(
       for (let row = atC; row < atC + batch * m * n; row += n)
         binary(ADD, row * F32, atBias * F32, 16, row * F32, n);
     }
-    return mem.slice(atC, atC + batch * m * n);
+    return sliceOut(mem, atC, batch * m * n);
   });
   if (out !== null && bias !== null && wasmBias === null) addBiasRows(out, n, bias);
   return out;

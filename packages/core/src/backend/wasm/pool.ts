@@ -1,4 +1,4 @@
-import { dtypeOf, type TypedArray } from '../../dtype.js';
+import { allocateUnfilled, dtypeOf, type TypedArray } from '../../dtype.js';
 import { contiguousStrides, sizeOf } from '../../shape.js';
 import type { MaxPooled, StridedView, WindowGeometry } from '../backend.js';
 import { maxPool as cpuMaxPool } from '../cpu/pool.js';
@@ -42,8 +42,8 @@ function maxPool2x2(x: StridedView, g: WindowGeometry, withIndices: boolean): Ma
   const image = g.channels * g.height * g.width;
   const pooled = g.channels * g.outHeight * g.outWidth;
   const perCall = Math.max(1, Math.floor(MAX / (image + 2 * pooled)));
-  const values = new Float32Array(g.batch * pooled);
-  const indices = withIndices ? new Int32Array(g.batch * pooled) : null;
+  const values = allocateUnfilled('float32', g.batch * pooled) as Float32Array;
+  const indices = withIndices ? (allocateUnfilled('int32', g.batch * pooled) as Int32Array) : null;
   for (let first = 0; first < g.batch; first += perCall) {
     const images = Math.min(perCall, g.batch - first);
     const [n, m] = [images * image, images * pooled];

@@ -3,7 +3,7 @@ import { sizeOf } from '../../shape.js';
 import type { ReduceOp, StridedView } from '../backend.js';
 import { reduce as cpuReduce } from '../cpu/reduce.js';
 import { elementOffsets } from '../cpu/rows.js';
-import { copyIn, denseF32, F32, inWasm } from './call.js';
+import { copyIn, denseF32, F32, inWasm, sliceOut } from './call.js';
 
 // Reductions of dense float32 data that keep trailing dims (a bias gradient's sum over the batch,
 // max pooling's max over each window) run in reduce.wat, vectorized across the kept trailing run
@@ -65,6 +65,6 @@ function reduceInWasm(
       atAcc * F32,
       atOut * F32,
     );
-    return mem.slice(atOut, atOut + outer.length * run);
+    return sliceOut(mem, atOut, outer.length * run);
   });
 }
