@@ -37,7 +37,7 @@ describe('backend selection', () => {
     for (let i = 0; i < onCpu.length; i++) expect(onWasm[i]).toBeCloseTo(onCpu[i]!, 5);
   });
 
-  it('runs its own elementwise, reduce, matmul, copy, window, conv, pooling, SGD and Adam kernels; the rest are the cpu ones', () => {
+  it('runs its own elementwise, reduce, matmul, copy, window, conv, pooling, scatter-add, SGD and Adam kernels; the rest are the cpu ones', () => {
     const own = [
       'name',
       'unary',
@@ -51,6 +51,7 @@ describe('backend selection', () => {
       'conv2dInputGrad',
       'conv2dWeightGrad',
       'maxPool',
+      'scatterAdd',
       'sgdStep',
       'adamStep',
     ];

@@ -130,6 +130,25 @@
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (br $one))))
 
+  ;; out[idx[k]] += src[k] for k < m in order of k (float32 adds, as the cpu loop's rounding),
+  ;; $idx int32. Returns 0, or k + 1 for the first idx[k] outside [0, $n), with nothing added from
+  ;; there on: the caller then leaves the call to the cpu kernel, whose error names the index.
+  (func (export "scatterAdd") (param $src i32) (param $idx i32) (param $out i32) (param $m i32) (param $n i32)
+    (result i32)
+    (local $k i32) (local $i i32) (local $at i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $k) (local.get $m)))
+        (local.set $i (i32.load (local.get $idx)))
+        (if (i32.ge_u (local.get $i) (local.get $n)) (then (return (i32.add (local.get $k) (i32.const 1)))))
+        (local.set $at (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))))
+        (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32.load (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $l)))
+    (i32.const 0))
+
   ;; out[i] = op(x[i]) for i < n. Ops: 0 relu (max(x, +0): -0 and negatives give +0, NaN stays NaN,
   ;; as `x <= 0 ? 0 : x`), 1 neg, 2 abs, 3 square, 4 sqrt.
   (func (export "unary") (param $op i32) (param $x i32) (param $out i32) (param $n i32)

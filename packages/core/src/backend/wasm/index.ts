@@ -8,6 +8,7 @@ import { matmul } from './matmul.js';
 import { adamStep, sgdStep } from './optim.js';
 import { maxPool } from './pool.js';
 import { reduce } from './reduce.js';
+import { scatterAdd } from './scatter.js';
 
 /**
  * The WebAssembly SIMD backend. Float32 matrix products (so linear layers and convolutions) run in
@@ -17,7 +18,7 @@ import { reduce } from './reduce.js';
  * float32 convolution makes and multiplies each image's im2col columns inside wasm memory in one
  * call. Dense float32 elementwise
  * arithmetic, comparisons, relu and its gradient, reductions that keep trailing dims (bias
- * gradients), strided copies (transposes made dense), im2col/col2im, max pooling, SGD and Adam
+ * gradients), strided copies (transposes made dense), im2col/col2im, max pooling and its backward's scatter-add, SGD and Adam
  * steps also run in WebAssembly, with the same bits as `cpuBackend`; every other kernel, dtype and layout is
  * `cpuBackend`'s own. `getBackend()` picks this backend by itself where the runtime supports
  * WebAssembly SIMD and compiles synchronously (Node 20+, workers); where it cannot, each kernel
@@ -46,6 +47,7 @@ export const wasmBackend: Backend = {
   conv2dInputGrad,
   conv2dWeightGrad,
   maxPool,
+  scatterAdd,
   sgdStep,
   adamStep,
 };

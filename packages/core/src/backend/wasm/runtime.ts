@@ -50,6 +50,8 @@ export interface ElementwiseExports {
   binary(op: number, a: number, b: number, bStep: number, out: number, n: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   gather(x: number, step: number, out: number, n: number): void;
+  /** 0, or 1 + the position of the first index outside [0, n) (nothing added from there on). */
+  scatterAdd(src: number, idx: number, out: number, m: number, n: number): number;
   axpy(y: number, x: number, a: number, n: number): void;
   sgd(
     p: number,
