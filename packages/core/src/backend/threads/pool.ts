@@ -21,6 +21,12 @@ import { WORKER_SOURCE } from './worker-source.js';
 const [STATE, READY] = [0, 1];
 const [IDLE, POSTED] = [0, 1];
 const PAGE = 65536;
+// How long the caller polls for a running helper to finish before it sleeps in Atomics.wait. When
+// the caller runs out of entries, the helper is at most one entry from done; a caller put to sleep
+// woke tens of microseconds after the helper's notify on a 2-core VM. Polling for up to half a
+// millisecond made a small CNN's training step (three threaded convolutions) 6.6% faster there
+// than sleeping at once (0.1 ms: 2.9%, 2 ms: 6.1%; eight alternating rounds each).
+const SETTLE_POLL_MS = 0.5;
 /** Largest shared memory, in pages; the shared builds of matmul.wat and conv.wat declare the same maximum. */
 const MAX_PAGES = 1024;
 
@@ -142,12 +148,16 @@ export function post(h: Helper): void {
 }
 
 /**
- * Takes the job back from helper `h` if it has not started on it, else waits until it has run out
- * of entries to claim: afterwards no helper touches the job, so the caller may read it and reuse
- * the memory. A helper that is not scheduled in time thus never holds the caller up.
+ * Takes the job back from helper `h` if it has not started on it, else waits (polling first, then
+ * asleep) until it has run out of entries to claim: afterwards no helper touches the job, so the
+ * caller may read it and reuse the memory. A helper that is not scheduled in time thus never holds the caller up.
  */
 export function settle(h: Helper): void {
   if (Atomics.compareExchange(h.ctl, STATE, POSTED, IDLE) === POSTED) return;
+  const until = performance.now() + SETTLE_POLL_MS;
+  while (Atomics.load(h.ctl, STATE) !== IDLE && performance.now() < until) {
+    // Polling: see SETTLE_POLL_MS.
+  }
   for (let s = Atomics.load(h.ctl, STATE); s !== IDLE; s = Atomics.load(h.ctl, STATE)) {
     Atomics.wait(h.ctl, STATE, s);
   }
