@@ -5,6 +5,7 @@ import {
   FAILED,
   HEADER_INTS,
   NEXT,
+  PACK_DONE,
   TABLE,
   WORK,
   writeBuffers,
@@ -43,14 +44,22 @@ export function threadedConv(call: ConvCall): Float32Array | null {
   if (pool === null) return null;
   const mem = new Float32Array(pool.memory.buffer);
   const ints = new Int32Array(pool.memory.buffer);
-  const { job, out } = writeCall(call, mem, ints, HEADER_INTS);
-  writeBuffers(ints, HEADER_INTS + end, threads, buffers);
-  // No packing jobs (and the table written: PACK_DONE 1); the images are the entries.
-  ints.set([0, s.n, 0, job / F32, 0, 0, 1, 0, CONVOLUTION], NEXT);
+  // Posted before the operands are copied in, so that the helpers' wake-up (tens of microseconds
+  // on a VM) overlaps the copies: no packing jobs and no images yet, and PACK_DONE 0, on which a
+  // helper waits before it claims any; it turns 1 once the images are in the header.
+  ints.set([0, 0, 0, 0, 0, 0, 0, 0, CONVOLUTION], NEXT);
   for (const h of pool.helpers) post(h);
+  let out = 0;
   try {
+    const written = writeCall(call, mem, ints, HEADER_INTS);
+    out = written.out;
+    writeBuffers(ints, HEADER_INTS + end, threads, buffers);
+    ints.set([0, s.n, 0, written.job / F32], NEXT);
+    Atomics.store(ints, PACK_DONE, 1);
     claimImages(pool, ints);
   } finally {
+    // Releases a waiting helper even if the copies threw (it then finds no images to claim).
+    Atomics.store(ints, PACK_DONE, 1);
     for (const h of pool.helpers) settle(h);
   }
   if (Atomics.load(ints, FAILED) !== 0) {
