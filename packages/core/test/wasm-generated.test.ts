@@ -14,6 +14,7 @@ describe('generated WebAssembly module', () => {
   it('holds valid SIMD modules, each under 4 KB (the limit for synchronous compiles in Chrome)', () => {
     const modules = Object.entries(generated);
     expect(modules.map(([name]) => name).sort()).toEqual([
+      'conv3x3Wasm',
       'convSharedWasm',
       'convWasm',
       'elementwiseWasm',

@@ -25,7 +25,7 @@ import { type ConvCall, callResult, callScratch, callSizes, columnsSize, writeCa
  * Below it the helper's wake-up and the result's copy out of the shared memory cost more than half
  * the images save: the bench CNN's first layer (1.8M, 5 µs an image) ran 216 -> 280-314 µs split.
  */
-const THREAD_WORK = 1 << 22;
+export const THREAD_WORK = 1 << 22;
 
 /**
  * `call` with its images split over the threads, or null where there are none (yet), it is too

@@ -16,6 +16,7 @@ import {
   writeCall,
 } from './conv-job.js';
 import { threadedConv } from './conv2d-threads.js';
+import { conv3x3Forward, conv3x3WeightGrad } from './conv3x3.js';
 import { binary } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
@@ -80,7 +81,7 @@ export function conv2d(
     gemmColumns: s.l,
     flip: false,
   };
-  return (ok ? run(call) : null) ?? byColumns.conv2d(x, w, bias, c, dtype);
+  return (ok ? (conv3x3Forward(x, w, bias, c) ?? run(call)) : null) ?? byColumns.conv2d(x, w, bias, c, dtype);
 }
 
 export function conv2dInputGrad(dy: StridedView, w: StridedView, c: ConvShape, dtype: DType): TypedArray {
@@ -106,7 +107,9 @@ export function conv2dWeightGrad(x: StridedView, dy: StridedView, c: ConvShape, 
   const weights = c.outChannels * s.rows;
   const gemmColumns = flip ? s.oc : s.rows;
   const call: ConvCall = { op: WEIGHT_GRAD, c, s, operands, outStep: weights, gemmColumns, flip };
-  return (ok ? run(call) : null) ?? byColumns.conv2dWeightGrad(x, dy, c, dtype);
+  return (
+    (ok ? (conv3x3WeightGrad(x, dy, c) ?? run(call)) : null) ?? byColumns.conv2dWeightGrad(x, dy, c, dtype)
+  );
 }
 
 // gemm computes whole 4x8 tiles, and packs a last panel of fewer than 8 columns one element at a

@@ -1,4 +1,5 @@
 import {
+  conv3x3Wasm,
   convSharedWasm,
   convWasm,
   elementwiseWasm,
@@ -142,6 +143,46 @@ export interface ReduceExports {
   ): void;
 }
 
+/** What conv3x3.wat exports: addresses in bytes; the input zero-padded to `hp` x `wp` planes. */
+export interface Conv3x3Exports {
+  pad(
+    src: number,
+    dst: number,
+    planes: number,
+    h: number,
+    w: number,
+    hp: number,
+    wp: number,
+    ph: number,
+    pw: number,
+  ): void;
+  forward(
+    p: number,
+    w: number,
+    bias: number,
+    out: number,
+    n: number,
+    c: number,
+    oc: number,
+    oh: number,
+    ow: number,
+    hp: number,
+    wp: number,
+  ): void;
+  weightGrad(
+    p: number,
+    dy: number,
+    dw: number,
+    n: number,
+    c: number,
+    oc: number,
+    oh: number,
+    ow: number,
+    hp: number,
+    wp: number,
+  ): void;
+}
+
 /** Compiled kernels bound to one memory. */
 export interface WasmKernels {
   readonly memory: WebAssembly.Memory;
@@ -149,9 +190,10 @@ export interface WasmKernels {
   readonly elementwise: ElementwiseExports;
   readonly conv: ConvExports;
   readonly reduce: ReduceExports;
+  readonly conv3x3: Conv3x3Exports;
 }
 
-type Modules = Record<'matmul' | 'elementwise' | 'conv' | 'reduce', WebAssembly.Module>;
+type Modules = Record<'matmul' | 'elementwise' | 'conv' | 'reduce' | 'conv3x3', WebAssembly.Module>;
 
 const PAGE = 65536;
 // A memory grown past this many bytes for one call is dropped after it, so one huge product does
@@ -208,8 +250,9 @@ function compile(): Modules | null {
   const elementwise = matmul && compileOne(elementwiseWasm);
   const conv = elementwise && compileOne(convWasm);
   const reduce = conv && compileOne(reduceWasm);
-  if (matmul && elementwise && conv && reduce) {
-    compiled = { matmul, elementwise, conv, reduce };
+  const conv3x3 = reduce && compileOne(conv3x3Wasm);
+  if (matmul && elementwise && conv && reduce && conv3x3) {
+    compiled = { matmul, elementwise, conv, reduce, conv3x3 };
     fused = relaxed !== null;
   }
   return compiled;
@@ -260,6 +303,7 @@ function instantiate(modules: Modules, bytes: number): WasmKernels {
     ...instantiateProducts(modules, memory),
     elementwise: exportsOf(modules.elementwise) as ElementwiseExports,
     reduce: exportsOf(modules.reduce) as ReduceExports,
+    conv3x3: exportsOf(modules.conv3x3) as Conv3x3Exports,
   };
 }
 
