@@ -36,10 +36,13 @@ function stage(
   const planes = g.batch * g.channels;
   const [ph, pw] = g.padding;
   const [hp, wp] = [g.height + 2 * ph, g.width + 2 * pw];
-  if (ph === 0 && pw === 0) return copyIn(mem, at, x, planes * hp * wp);
-  copyIn(mem, raw, x, planes * g.height * g.width);
-  mem.fill(0, at, at + planes * hp * wp);
-  k.conv3x3.pad(raw * F32, at * F32, planes, g.height, g.width, hp, wp, ph, pw);
+  if (ph === 0 && pw === 0) {
+    copyIn(mem, at, x, planes * hp * wp);
+  } else {
+    copyIn(mem, raw, x, planes * g.height * g.width);
+    mem.fill(0, at, at + planes * hp * wp);
+    k.conv3x3.pad(raw * F32, at * F32, planes, g.height, g.width, hp, wp, ph, pw);
+  }
 }
 
 // The weight [oc, c, 3, 3] as conv3x3.wat's forward reads it: per block of four output channels,
