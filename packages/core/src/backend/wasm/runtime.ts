@@ -143,8 +143,12 @@ export interface ReduceExports {
   ): void;
 }
 
+/** Sizes conv3x3.wat's kernels take: batch, input and output channels, output plane, padded input plane. */
+type Conv3x3Sizes = [n: number, c: number, oc: number, oh: number, ow: number, hp: number, wp: number];
+
 /** What conv3x3.wat exports: addresses in bytes; the input zero-padded to `hp` x `wp` planes. */
 export interface Conv3x3Exports {
+  /** Copies `planes` planes of `h` x `w` at `src` into the middle of the zeroed `hp` x `wp` planes at `dst`. */
   pad(
     src: number,
     dst: number,
@@ -156,31 +160,8 @@ export interface Conv3x3Exports {
     ph: number,
     pw: number,
   ): void;
-  forward(
-    p: number,
-    w: number,
-    bias: number,
-    out: number,
-    n: number,
-    c: number,
-    oc: number,
-    oh: number,
-    ow: number,
-    hp: number,
-    wp: number,
-  ): void;
-  weightGrad(
-    p: number,
-    dy: number,
-    dw: number,
-    n: number,
-    c: number,
-    oc: number,
-    oh: number,
-    ow: number,
-    hp: number,
-    wp: number,
-  ): void;
+  forward(p: number, w: number, bias: number, out: number, ...sizes: Conv3x3Sizes): void;
+  weightGrad(p: number, dy: number, dw: number, ...sizes: Conv3x3Sizes): void;
 }
 
 /** Compiled kernels bound to one memory. */
