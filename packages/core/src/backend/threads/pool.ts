@@ -150,7 +150,8 @@ export function post(h: Helper): void {
 /**
  * Takes the job back from helper `h` if it has not started on it, else waits (polling first, then
  * asleep) until it has run out of entries to claim: afterwards no helper touches the job, so the
- * caller may read it and reuse the memory. A helper that is not scheduled in time thus never holds the caller up.
+ * caller may read it and reuse the memory. A helper that is not scheduled in time thus never holds
+ * the caller up.
  */
 export function settle(h: Helper): void {
   if (Atomics.compareExchange(h.ctl, STATE, POSTED, IDLE) === POSTED) return;
