@@ -18,8 +18,8 @@ import { Tensor } from './tensor.js';
  */
 export const MAX_BYTES = 2 ** 32;
 
-// Bytes per element; typed by DType, so a new dtype without an entry fails to compile.
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+/** Bytes per element; typed by DType, so a new dtype without an entry fails to compile. */
+export const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;

@@ -1,4 +1,4 @@
-import { checkNumel } from './checks.js';
+import { BYTES, checkNumel } from './checks.js';
 import { DTypeError, ShapeError } from './errors.js';
 import { MMAP_THRESHOLD_BYTES, raiseMallocThresholds } from './malloc-thresholds.js';
 
@@ -51,7 +51,8 @@ export function allocate(dtype: DType, length: number, op = 'allocate'): TypedAr
  * overwritten. Elsewhere, and below that size, it is `allocate`.
  */
 export function allocateUnfilled(dtype: DType, length: number, op = 'allocate'): TypedArray {
-  const width = ELEMENT_BYTES[dtype];
+  // Undefined for a dtype that is none (untyped callers): `allocate` names it.
+  const width: number | undefined = BYTES[dtype];
   const out =
     width !== undefined && length * width >= UNFILLED_MIN_BYTES
       ? (unfilled(dtype, length, width, op) ?? allocate(dtype, length, op))
@@ -60,7 +61,6 @@ export function allocateUnfilled(dtype: DType, length: number, op = 'allocate'):
   return out;
 }
 
-const ELEMENT_BYTES: Partial<Record<string, number>> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 // Smaller arrays gain nothing measurable; the smallest live on V8's heap, which beats either.
 const UNFILLED_MIN_BYTES = 4096;
 type UnsafeAlloc = (bytes: number) => { readonly buffer: ArrayBufferLike; readonly byteOffset: number };

@@ -1,3 +1,4 @@
+import type { ConvBlocks } from '../conv-by-columns.js';
 import {
   buffersSize,
   CONVOLUTION,
@@ -27,13 +28,16 @@ import { type ConvCall, callResult, callScratch, callSizes, columnsSize, writeCa
  */
 export const THREAD_WORK = 1 << 22;
 
+/** A convolution's multiply-adds, the measure THREAD_WORK is in. */
+export const convWork = (s: ConvBlocks): number => s.n * s.groups * s.oc * s.rows * s.l;
+
 /**
  * `call` with its images split over the threads, or null where there are none (yet), it is too
  * small to gain, or the memory does not fit: conv2d.ts then runs it on one thread.
  */
 export function threadedConv(call: ConvCall): Float32Array | null {
   const { s } = call;
-  if (s.n < 2 || s.n * s.groups * s.oc * s.rows * s.l < THREAD_WORK) return null;
+  if (s.n < 2 || convWork(s) < THREAD_WORK) return null;
   const first = threadPool(0);
   if (first === null) return null;
   const threads = first.helpers.length + 1;

@@ -1,6 +1,7 @@
 import type { ConvShape, StridedView, WindowGeometry } from '../backend.js';
+import { convBlocks } from '../conv-by-columns.js';
 import { copyIn, F32, inWasm, sliceOut } from './call.js';
-import { THREAD_WORK } from './conv2d-threads.js';
+import { convWork, THREAD_WORK } from './conv2d-threads.js';
 import type { WasmKernels } from './runtime.js';
 
 // 3x3 convolutions at stride 1 in conv3x3.wat, computed directly on the zero-padded input: the
@@ -19,9 +20,9 @@ function paddedPlane(c: ConvShape): readonly [number, number] | null {
   const { g } = c;
   const [[kh, kw], [sh, sw], [dh, dw]] = [g.kernel, g.stride, g.dilation];
   const taps = kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1;
-  const work = g.batch * c.outChannels * g.channels * 9 * g.outHeight * g.outWidth;
   const sized = g.batch > 0 && g.channels > 0 && c.outChannels > 0 && g.outHeight > 0 && g.outWidth >= 4;
-  if (!taps || c.groups !== 1 || !sized || g.outWidth % 4 !== 0 || work >= THREAD_WORK) return null;
+  if (!taps || c.groups !== 1 || !sized || g.outWidth % 4 !== 0 || convWork(convBlocks(c)) >= THREAD_WORK)
+    return null;
   return [g.height + 2 * g.padding[0], g.width + 2 * g.padding[1]];
 }
 
@@ -32,10 +33,10 @@ function stage(
   [at, raw]: readonly [number, number],
   x: StridedView,
   g: WindowGeometry,
+  [hp, wp]: readonly [number, number],
 ): void {
   const planes = g.batch * g.channels;
   const [ph, pw] = g.padding;
-  const [hp, wp] = [g.height + 2 * ph, g.width + 2 * pw];
   if (ph === 0 && pw === 0) {
     copyIn(mem, at, x, planes * hp * wp);
   } else {
@@ -76,7 +77,7 @@ export function conv3x3Forward(
   const sizes = [n * ch * hp * wp, n * ch * g.height * g.width, oc * ch * 36, oc, outSize] as const;
   if (sizes.reduce((t, v) => t + v, 0) > MAX) return null;
   return inWasm(sizes, (k, mem, [atP, atRaw, atW, atBias, atOut]) => {
-    stage(k, mem, [atP, atRaw], x, g);
+    stage(k, mem, [atP, atRaw], x, g, plane);
     splatWeights(mem, atW, w, oc, ch);
     if (bias !== null) copyIn(mem, atBias, bias, oc);
     const b = bias === null ? -1 : atBias * F32;
@@ -96,7 +97,7 @@ export function conv3x3WeightGrad(x: StridedView, dy: StridedView, c: ConvShape)
   const sizes = [n * ch * hp * wp, n * ch * g.height * g.width, dySize, oc * ch * 9] as const;
   if (sizes.reduce((t, v) => t + v, 0) > MAX) return null;
   return inWasm(sizes, (k, mem, [atP, atRaw, atDy, atDw]) => {
-    stage(k, mem, [atP, atRaw], x, g);
+    stage(k, mem, [atP, atRaw], x, g, plane);
     copyIn(mem, atDy, dy, dySize);
     k.conv3x3.weightGrad(atP * F32, atDy * F32, atDw * F32, n, ch, oc, g.outHeight, g.outWidth, hp, wp);
     return sliceOut(mem, atDw, oc * ch * 9);
