@@ -15,7 +15,7 @@ import { torchTrain } from './engines/pytorch.js';
 import { medianTable, ratioTable } from './report.js';
 import { scalarWorkloads } from './scalar-graph.js';
 import { type RoundOutcome, workerFlags } from './spawn.js';
-import { mlpProblem, SCALAR_V8_METRIC, scalarDraws } from './spec.js';
+import { mlpProblem, roundsOf, SCALAR_V8_METRIC, scalarDraws } from './spec.js';
 import { agrees, markdownTable, median, ratioText, round, summarize, toJson } from './stats.js';
 import { checkTargets, targetTable } from './targets.js';
 import { backpropThreads } from './threads.js';
@@ -279,6 +279,12 @@ describe('issue 15 targets', () => {
     expect(medianTable(c, ['backprop', 'micrograd'])).toMatch(
       /7\.70 \(6\.90–8\.05\) +\| +1\.15 \(1\.10–8\.45\)/,
     );
+  });
+
+  it('runs the scalar-v8 rounds three times per round of the others, whose fastest round it judges', () => {
+    expect(roundsOf('scalar-v8', 3)).toBe(9);
+    expect(roundsOf('scalar-v8', 1)).toBe(3);
+    for (const w of ['mlp', 'cnn', 'matmul', 'scalar'] as const) expect(roundsOf(w, 3)).toBe(3);
   });
 
   it('leaves a target whose peer did not run as n/a', () => {

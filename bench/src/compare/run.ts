@@ -13,6 +13,7 @@ import { runsWorkload } from './engine.js';
 import { skipTorchEngines } from './engines/python.js';
 import { rowsOf, summaryOf } from './report.js';
 import { runRound, WORKER_NODE_FLAGS } from './spawn.js';
+import { roundsOf } from './spec.js';
 import { fmt3, round, toJson } from './stats.js';
 import { type RunInfo, renderSummary, writeResultsSection } from './summary.js';
 import { checkTargets, type Peak } from './targets.js';
@@ -25,14 +26,15 @@ const RESULTS_MD = fileURLToPath(new URL('../../RESULTS.md', import.meta.url));
 // Runs the rounds; returns the pairs that stopped early for time, as "engine on workload: k of n".
 async function runAll(opts: CompareOptions, c: Collector): Promise<string[]> {
   const timeoutSec = opts.quick ? 120 : 240;
-  const spent = new Map<string, { sec: number; rounds: number }>();
+  const spent = new Map<string, { sec: number; rounds: number; of: number }>();
   for (const workload of opts.workloads) {
     const engines = opts.engines.filter((e) => runsWorkload(e, workload));
-    for (let r = 1; r <= opts.rounds; r++) {
+    const rounds = roundsOf(workload, opts.rounds);
+    for (let r = 1; r <= rounds; r++) {
       for (const engine of engines) {
         // A workload an engine cannot run fails the same way every round: do not repeat it.
         if (c.failure(workload, engine) !== undefined) continue;
-        const pair = spent.get(`${engine} on ${workload}`) ?? { sec: 0, rounds: 0 };
+        const pair = spent.get(`${engine} on ${workload}`) ?? { sec: 0, rounds: 0, of: rounds };
         spent.set(`${engine} on ${workload}`, pair);
         if (pair.sec >= PAIR_BUDGET_SEC) continue;
         const outcome = await runRound(engine, workload, {
@@ -43,17 +45,14 @@ async function runAll(opts: CompareOptions, c: Collector): Promise<string[]> {
         pair.sec += outcome.wallSec;
         pair.rounds++;
         const line = c.add(engine, workload, outcome);
-        const where = `${workload.padEnd(6)} ${engine.padEnd(11)} ${r}/${opts.rounds} ${outcome.wallSec.toFixed(1).padStart(5)} s`;
+        const where = `${workload.padEnd(6)} ${engine.padEnd(11)} ${r}/${rounds} ${outcome.wallSec.toFixed(1).padStart(5)} s`;
         console.log(`${where}  ${line}`);
       }
     }
   }
   return [...spent]
-    .filter(([, p]) => p.rounds < opts.rounds && p.sec >= PAIR_BUDGET_SEC)
-    .map(
-      ([pair, p]) =>
-        `${pair}: ${p.rounds} of ${opts.rounds} rounds (its processes took ${Math.round(p.sec)} s)`,
-    );
+    .filter(([, p]) => p.rounds < p.of && p.sec >= PAIR_BUDGET_SEC)
+    .map(([pair, p]) => `${pair}: ${p.rounds} of ${p.of} rounds (its processes took ${Math.round(p.sec)} s)`);
 }
 
 function planText(quick: boolean): string {

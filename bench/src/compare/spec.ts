@@ -27,6 +27,27 @@ export const GPU_MATMUL_N = 4096;
 /** The row name of `scalar-v8`: the scalar graph's forward+backward under Node's default V8 flags. */
 export const SCALAR_V8_METRIC = 'scalar f+b, V8 defaults';
 
+/**
+ * How many times `scalar-v8` runs for each round of the others. Its target compares fastest rounds
+ * (targets.ts), and micrograd under the default flags is pretenured, and 8x slower, in about half
+ * of its processes: three rounds left its fastest one on a slow phase of the machine or a
+ * pretenured process (2026-12-07: 5.89 M nodes/s against 8.38-8.94 in other runs). A round of it
+ * takes about 3 s an engine.
+ */
+export const SCALAR_V8_ROUNDS_PER_ROUND = 3;
+
+/**
+ * The rounds `workload` runs in a run of `rounds` rounds.
+ *
+ * @example
+ * ```ts
+ * roundsOf('scalar-v8', 3); // 9
+ * ```
+ */
+export function roundsOf(workload: Workload, rounds: number): number {
+  return workload === 'scalar-v8' ? rounds * SCALAR_V8_ROUNDS_PER_ROUND : rounds;
+}
+
 /** The row name of the GPU's float32 FMA peak, which backprop-webgpu's matmul workload measures. */
 export const GPU_PEAK_METRIC = 'webgpu FMA peak';
 

@@ -5,6 +5,7 @@ import { writeMarkedBlock } from '../results-md.js';
 import { type Collector, describeCheck } from './collect.js';
 import { ENGINES, type EngineName, WEBGPU_ENGINES } from './engine.js';
 import { medianTable, ratioTable } from './report.js';
+import { roundsOf } from './spec.js';
 import { type TargetResult, targetTable } from './targets.js';
 
 /** Where and how the run happened, beyond the machine itself. */
@@ -65,7 +66,7 @@ export function renderSummary(c: Collector, info: RunInfo, targets: readonly Tar
   return [
     `${m.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${m.commit}\`; ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}.`,
     `Load average ${m.loadAverage} at the start, ${info.loadAverageEnd} at the end. ${info.rounds} round(s), each a fresh`,
-    `process per engine and workload (\`${info.nodeFlags}\`; scalar-v8 under Node's default flags), ${info.plan}; ${Math.round(info.wallSec)} s in all.`,
+    `process per engine and workload (\`${info.nodeFlags}\`; scalar-v8 under Node's default flags, ${roundsOf('scalar-v8', info.rounds)} rounds), ${info.plan}; ${Math.round(info.wallSec)} s in all.`,
     ...(info.shortened.length > 0 ? [`Fewer rounds for slow pairs: ${info.shortened.join('; ')}.`] : []),
     '',
     ...setups,

@@ -66,7 +66,8 @@ export const TARGETS: readonly Target[] = [
   // called the target met 4.7-7.4x; in two runs of four rounds after them, backprop's fastest round
   // (8.05 M nodes/s) was below each of micrograd's three rounds that were not pretenured
   // (8.38-8.67). A fastest round is each engine at a quiet moment of the machine and, for
-  // micrograd, not pretenured.
+  // micrograd, not pretenured; scalar-v8 runs three rounds for each of the others' (spec.ts's
+  // roundsOf) so that both engines have one.
   {
     goal: 'scalar graph f+b ≥ 1.0× micrograd (default V8 flags)',
     metric: SCALAR_V8_METRIC,
