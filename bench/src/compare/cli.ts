@@ -1,6 +1,6 @@
 // Command line of `pnpm bench:compare`.
 import { ENGINES, type EngineName } from './engine.js';
-import { WORKLOADS, type Workload } from './spec.js';
+import { SCALAR_V8_ROUNDS_PER_ROUND, WORKLOADS, type Workload } from './spec.js';
 
 /** What to run. */
 export interface CompareOptions {
@@ -24,8 +24,8 @@ export class UsageError extends Error {}
 export const USAGE = `usage: pnpm bench:compare [--quick] [--rounds N] [--engines a,b] [--workloads x,y] [workload...]
   engines:   ${ENGINES.join(', ')}
   workloads: ${WORKLOADS.join(', ')}
-  --quick    shorter timing and one round (default: 3 rounds, fewer for a pair whose processes
-             already took ${PAIR_BUDGET_SEC} s)
+  --quick    shorter timing and one round (default: 3 rounds, scalar-v8 ${SCALAR_V8_ROUNDS_PER_ROUND} times as many;
+             fewer for a pair whose processes already took ${PAIR_BUDGET_SEC} s)
   --src      run backprop from packages/*/src (no build needed) instead of packages/*/dist`;
 
 function pick<T extends string>(kind: string, known: readonly T[], names: readonly string[]): T[] {

@@ -29,10 +29,10 @@ export const SCALAR_V8_METRIC = 'scalar f+b, V8 defaults';
 
 /**
  * How many times `scalar-v8` runs for each round of the others. Its target compares fastest rounds
- * (targets.ts), and micrograd under the default flags is pretenured, and 8x slower, in about half
- * of its processes: three rounds left its fastest one on a slow phase of the machine or a
- * pretenured process (2026-12-07: 5.89 M nodes/s against 8.38-8.94 in other runs). A round of it
- * takes about 3 s an engine.
+ * (targets.ts), and micrograd under the default flags is pretenured, and 8x slower, in anywhere
+ * from none to most of a run's processes: three rounds left its fastest one on a slow phase of the
+ * machine or a pretenured process (2026-12-07: 5.89 M nodes/s against 8.38-8.94 in other runs).
+ * A round of it takes about 3 s an engine.
  */
 export const SCALAR_V8_ROUNDS_PER_ROUND = 3;
 
