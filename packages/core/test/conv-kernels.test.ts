@@ -4,18 +4,10 @@
 // differentiable again: a gradient of its gradients checked by central differences.
 import { conv2d, grad, gradcheck, randn, type Tensor } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import type { ConvShape, StridedView } from '../src/backend/backend.js';
+import type { ConvShape } from '../src/backend/backend.js';
 import { cpuBackend as cpu } from '../src/backend/cpu/index.js';
 import { wasmBackend as wasm } from '../src/backend/wasm/index.js';
-import { int, pick, type Rng, seeded } from './seeded.js';
-
-function denseF32(rng: Rng, shape: number[], offset = int(rng, 0, 3)): StridedView {
-  const size = shape.reduce((n, d) => n * d, 1);
-  const storage = new Float32Array(offset + size);
-  for (let i = 0; i < storage.length; i++) storage[i] = rng() * 2 - 1;
-  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((n, s) => n * s, 1));
-  return { storage, shape, strides, offset };
-}
+import { denseF32, int, pick, type Rng, seeded } from './seeded.js';
 
 function randomConv(rng: Rng): ConvShape {
   const groups = pick(rng, [1, 1, 2, 3]);

@@ -1,5 +1,7 @@
 // A seeded random source for the kernel tests, so a failure reproduces, and their exact comparison.
 import { expect } from 'vitest';
+import type { StridedView } from '../src/backend/backend.js';
+import { contiguousStrides, sizeOf } from '../src/shape.js';
 
 /** Uniform draws in [0, 1). */
 export type Rng = () => number;
@@ -21,6 +23,22 @@ export const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor
 
 /** One of `xs`. */
 export const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+
+/**
+ * A dense float32 view of `shape` that starts 0-3 elements into its storage; the offset is drawn
+ * first, then every element of the storage (the skipped ones too) by `value`, uniform in [-1, 1)
+ * unless given.
+ */
+export function denseF32(
+  rng: Rng,
+  shape: number[],
+  value: (rng: Rng) => number = (r) => r() * 2 - 1,
+): StridedView {
+  const offset = int(rng, 0, 3);
+  const storage = new Float32Array(offset + sizeOf(shape));
+  for (let i = 0; i < storage.length; i++) storage[i] = value(rng);
+  return { storage, shape, strides: contiguousStrides(shape), offset };
+}
 
 /** Exact equality, element by element (Object.is: NaN equals NaN, -0 differs from 0). */
 export function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {

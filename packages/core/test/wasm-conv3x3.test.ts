@@ -6,20 +6,18 @@ import type { ConvShape, StridedView } from '../src/backend/backend.js';
 import { cpuBackend as cpu } from '../src/backend/cpu/index.js';
 import { conv3x3Forward, conv3x3WeightGrad } from '../src/backend/wasm/conv3x3.js';
 import { wasmBackend as wasm } from '../src/backend/wasm/index.js';
-import { expectSame, int, pick, type Rng, seeded } from './seeded.js';
+import { denseF32, expectSame, pick, type Rng, seeded } from './seeded.js';
 
 const f = Math.fround;
 
+// Values in [-2, 2); with `special`, 2% of them NaN, Infinity or -0.
 function dense(rng: Rng, shape: number[], special = false): StridedView {
-  const offset = int(rng, 0, 3);
-  const size = shape.reduce((n, d) => n * d, 1);
-  const storage = new Float32Array(offset + size);
-  for (let i = 0; i < storage.length; i++) {
-    storage[i] =
-      special && rng() < 0.02 ? pick(rng, [Number.NaN, Number.POSITIVE_INFINITY, -0]) : (rng() - 0.5) * 4;
-  }
-  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((n, s) => n * s, 1));
-  return { storage, shape, strides, offset };
+  const wide = (r: Rng) => (r() - 0.5) * 4;
+  return denseF32(
+    rng,
+    shape,
+    special ? (r) => (r() < 0.02 ? pick(r, [Number.NaN, Infinity, -0]) : wide(r)) : wide,
+  );
 }
 
 function conv(

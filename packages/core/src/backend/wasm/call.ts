@@ -10,6 +10,16 @@ import { f32View, type WasmKernels, wasmKernels } from './runtime.js';
 /** Bytes per float32. */
 export const F32 = 4;
 
+/** Floats a call may lay out in all and still run in the memory runtime.ts keeps between calls. */
+export const KEPT_FLOATS = 8 << 20;
+
+/** Whether regions of `sizes` floats, laid out together, fit KEPT_FLOATS. */
+export function fitsKept(sizes: readonly number[]): boolean {
+  let total = 0;
+  for (const n of sizes) total += n;
+  return total <= KEPT_FLOATS;
+}
+
 /** True for a float32 view whose elements fill [offset, offset + size) of its storage. */
 export function denseF32(v: StridedView): boolean {
   return v.storage instanceof Float32Array && isDense(v);

@@ -2,7 +2,7 @@ import type { DType, TypedArray } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import { type StridedView, type WindowGeometry, windowSizes } from '../backend.js';
 import { fold as cpuFold, unfold as cpuUnfold } from '../cpu/conv.js';
-import { copyIn, denseF32, F32, inWasm, sliceOut } from './call.js';
+import { copyIn, denseF32, F32, inWasm, KEPT_FLOATS, sliceOut } from './call.js';
 import type { WasmKernels } from './runtime.js';
 
 // im2col and col2im for dense float32 NCHW data run in conv.wat (the same walk as the TypeScript
@@ -10,7 +10,6 @@ import type { WasmKernels } from './runtime.js';
 // or huge sizes run the cpu kernels. Both give the same bits.
 
 const MIN = 512; // output elements below which the copies cost more than they save
-const MAX = 8 << 20; // input + output floats above which they would not fit the kept memory
 
 /** Runs conv.wat's `window` over geometry `g`: unfold when `fold` is 0, fold when 1. */
 export function runWindow(
@@ -28,13 +27,13 @@ const colsSize = (g: WindowGeometry): number =>
 
 export function unfold(x: StridedView, g: WindowGeometry, padValue: number, outDtype: DType): TypedArray {
   const [n, m] = [sizeOf(x.shape), colsSize(g)];
-  const fits = m >= MIN && n + m <= MAX && outDtype === 'float32' && denseF32(x);
+  const fits = m >= MIN && n + m <= KEPT_FLOATS && outDtype === 'float32' && denseF32(x);
   return (fits ? windowInWasm(0, x, n, m, padValue, g) : null) ?? cpuUnfold(x, g, padValue, outDtype);
 }
 
 export function fold(cols: StridedView, g: WindowGeometry, outDtype: DType): TypedArray {
   const [m, n] = [colsSize(g), g.batch * g.channels * g.height * g.width];
-  const fits = m >= MIN && n + m <= MAX && outDtype === 'float32' && denseF32(cols);
+  const fits = m >= MIN && n + m <= KEPT_FLOATS && outDtype === 'float32' && denseF32(cols);
   return (fits ? windowInWasm(1, cols, m, n, 0, g) : null) ?? cpuFold(cols, g, outDtype);
 }
 

@@ -2,7 +2,7 @@ import type { DType, TypedArray } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import type { ConvShape, StridedView } from '../backend.js';
 import { type ConvBlocks, convBlocks, convByColumns } from '../conv-by-columns.js';
-import { denseF32, F32, inWasm, layout } from './call.js';
+import { denseF32, F32, fitsKept, inWasm, layout } from './call.js';
 import { fold, unfold } from './conv.js';
 import {
   type ConvCall,
@@ -31,8 +31,6 @@ import { reduce } from './reduce.js';
 // products in float32 one after another, where that form's reduction sums them in float64 and
 // rounds once, so it can differ in the last bits.
 
-const MAX = 8 << 20; // floats above which the call would not fit the kept memory
-
 const byColumns = convByColumns({ unfold, fold, matmul, binary, reduce });
 
 // gemm needs every size >= 1: empty batches, channels or groups take the im2col form.
@@ -40,11 +38,9 @@ const nonEmpty = (s: ConvBlocks): boolean => s.n > 0 && s.oc > 0 && s.rows > 0 &
 
 const fits = (...views: (StridedView | null)[]): boolean => views.every((v) => v === null || denseF32(v));
 
-const total = (sizes: readonly number[]): number => sizes.reduce((t, v) => t + v, 0);
-
 /** Runs `call`'s images on the threads where it is large enough, else here; null where wasm cannot take it. */
 function run(call: ConvCall): Float32Array | null {
-  if (total(callSizes(call)) + columnsSize(call.s) > MAX) return null;
+  if (!fitsKept([...callSizes(call), columnsSize(call.s)])) return null;
   return threadedConv(call) ?? runHere(call);
 }
 

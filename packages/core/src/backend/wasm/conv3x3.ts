@@ -1,6 +1,6 @@
 import type { ConvShape, StridedView, WindowGeometry } from '../backend.js';
 import { convBlocks } from '../conv-by-columns.js';
-import { copyIn, F32, inWasm, sliceOut } from './call.js';
+import { copyIn, F32, fitsKept, inWasm, sliceOut } from './call.js';
 import { convWork, THREAD_WORK } from './conv2d-threads.js';
 import type { WasmKernels } from './runtime.js';
 
@@ -12,8 +12,6 @@ import type { WasmKernels } from './runtime.js';
 // gives the columns' bits (gemm's order and roundings); the weight's gradient sums in four lanes, so
 // its last bits differ from the columns'. Only below the threads' threshold, so that a convolution
 // takes the same path, and gives the same bits, whether or not helper threads are running.
-
-const MAX = 8 << 20; // floats above which the call would not fit the kept memory
 
 /** The padded plane `[hp, wp]` where conv3x3.wat takes `c` (its operands dense float32), else null. */
 function paddedPlane(c: ConvShape): readonly [number, number] | null {
@@ -75,7 +73,7 @@ export function conv3x3Forward(
   const [n, ch, oc] = [g.batch, g.channels, c.outChannels];
   const outSize = n * oc * g.outHeight * g.outWidth;
   const sizes = [n * ch * hp * wp, n * ch * g.height * g.width, oc * ch * 36, oc, outSize] as const;
-  if (sizes.reduce((t, v) => t + v, 0) > MAX) return null;
+  if (!fitsKept(sizes)) return null;
   return inWasm(sizes, (k, mem, [atP, atRaw, atW, atBias, atOut]) => {
     stage(k, mem, [atP, atRaw], x, g, plane);
     splatWeights(mem, atW, w, oc, ch);
@@ -95,7 +93,7 @@ export function conv3x3WeightGrad(x: StridedView, dy: StridedView, c: ConvShape)
   const [n, ch, oc] = [g.batch, g.channels, c.outChannels];
   const dySize = n * oc * g.outHeight * g.outWidth;
   const sizes = [n * ch * hp * wp, n * ch * g.height * g.width, dySize, oc * ch * 9] as const;
-  if (sizes.reduce((t, v) => t + v, 0) > MAX) return null;
+  if (!fitsKept(sizes)) return null;
   return inWasm(sizes, (k, mem, [atP, atRaw, atDy, atDw]) => {
     stage(k, mem, [atP, atRaw], x, g, plane);
     copyIn(mem, atDy, dy, dySize);

@@ -16,11 +16,11 @@ import { scatterAdd } from './scatter.js';
  * differ from `cpuBackend`'s float64 sums in the last bits; where the runtime has relaxed SIMD
  * (Chrome 114+, Node 22+) its multiply-adds are fused, about a sixth faster and rounded once; a
  * float32 convolution makes and multiplies each image's im2col columns inside wasm memory in one
- * call (a small 3x3 layer at stride 1 is computed directly, without columns). Dense float32 elementwise
- * arithmetic, comparisons, relu and its gradient, reductions that keep trailing dims (bias
- * gradients), strided copies (transposes made dense), im2col/col2im, max pooling and its backward's scatter-add, SGD and Adam
- * steps also run in WebAssembly, with the same bits as `cpuBackend`; every other kernel, dtype and layout is
- * `cpuBackend`'s own. `getBackend()` picks this backend by itself where the runtime supports
+ * call (a small 3x3 layer at stride 1 is computed directly, without columns). Dense float32
+ * elementwise arithmetic, comparisons, relu and its gradient, reductions that keep trailing dims
+ * (bias gradients), strided copies (transposes made dense), im2col/col2im, max pooling and its
+ * backward's scatter-add, SGD and Adam steps also run in WebAssembly, with the same bits as
+ * `cpuBackend`; every other kernel, dtype and layout is `cpuBackend`'s own. `getBackend()` picks this backend by itself where the runtime supports
  * WebAssembly SIMD and compiles synchronously (Node 20+, workers); where it cannot, each kernel
  * here falls back to `cpuBackend`. `BACKPROP_BACKEND=cpu` (or `wasm`) forces the choice.
  * In Node, float32 products of at least 256³ multiply-adds run on two threads (same bits as one;

@@ -2,7 +2,7 @@ import { allocateUnfilled, dtypeOf, type TypedArray } from '../../dtype.js';
 import { contiguousStrides, sizeOf } from '../../shape.js';
 import type { MaxPooled, StridedView, WindowGeometry } from '../backend.js';
 import { maxPool as cpuMaxPool } from '../cpu/pool.js';
-import { copyIn, denseF32, F32, inWasm } from './call.js';
+import { copyIn, denseF32, F32, inWasm, KEPT_FLOATS } from './call.js';
 import { unfold } from './conv.js';
 import { reduce } from './reduce.js';
 
@@ -14,14 +14,13 @@ import { reduce } from './reduce.js';
 // other windows too large for the kept memory run the cpu kernel.
 
 const MIN = 512; // input elements below which the copies cost more than they save
-const MAX = 8 << 20; // floats above which they would not fit the kept memory
 
 export function maxPool(x: StridedView, g: WindowGeometry, withIndices: boolean): MaxPooled<TypedArray> {
   const [n, m] = [sizeOf(x.shape), g.batch * g.channels * g.outHeight * g.outWidth];
   if (n >= MIN && denseF32(x) && isTwoByTwo(g)) {
     return maxPool2x2(x, g, withIndices) ?? cpuMaxPool(x, g, withIndices);
   }
-  const fits = n >= MIN && n + 2 * m <= MAX && denseF32(x);
+  const fits = n >= MIN && n + 2 * m <= KEPT_FLOATS && denseF32(x);
   if (!fits || withIndices) return cpuMaxPool(x, g, withIndices);
   const k = g.kernel[0] * g.kernel[1];
   const colsShape = [g.batch, g.channels, k, g.outHeight * g.outWidth];
@@ -41,7 +40,7 @@ function isTwoByTwo(g: WindowGeometry): boolean {
 function maxPool2x2(x: StridedView, g: WindowGeometry, withIndices: boolean): MaxPooled<TypedArray> | null {
   const image = g.channels * g.height * g.width;
   const pooled = g.channels * g.outHeight * g.outWidth;
-  const perCall = Math.max(1, Math.floor(MAX / (image + 2 * pooled)));
+  const perCall = Math.max(1, Math.floor(KEPT_FLOATS / (image + 2 * pooled)));
   const values = allocateUnfilled('float32', g.batch * pooled) as Float32Array;
   const indices = withIndices ? (allocateUnfilled('int32', g.batch * pooled) as Int32Array) : null;
   for (let first = 0; first < g.batch; first += perCall) {

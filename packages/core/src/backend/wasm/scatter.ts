@@ -3,13 +3,12 @@ import { type Shape, sizeOf } from '../../shape.js';
 import type { StridedView } from '../backend.js';
 import { scatterAdd as cpuScatterAdd } from '../cpu/indexing.js';
 import { isDense } from '../cpu/rows.js';
-import { copyIn, denseF32, F32, inWasm, sliceOut } from './call.js';
+import { copyIn, denseF32, F32, fitsKept, inWasm, sliceOut } from './call.js';
 
 // A flat float32 scatter-add (max pooling's backward gives each window's gradient to its kept
 // element this way) in elementwise.wat's `scatterAdd`: measured in a small CNN's step, the
 // typed-array loop took about 2 ns an element, more than copying the operands in and out.
 const MIN = 512; // output elements below which the copies cost more than they save
-const MAX = 8 << 20; // floats above which the call would not fit the kept memory
 
 /**
  * Zeros of `outShape` with `src` added at `index`: in wasm for a vector of float32 from dense
@@ -28,7 +27,7 @@ export function scatterAdd(
     outShape.length === 1 &&
     outDtype === 'float32' &&
     n >= MIN &&
-    n + 2 * m <= MAX &&
+    fitsKept([m, m, n]) &&
     denseF32(src) &&
     index.storage instanceof Int32Array &&
     isDense(index);
