@@ -168,6 +168,34 @@ describe('saved tensors are released after backward', () => {
     expect(svg).toContain('>w<');
   });
 
+  it('a node lists its inputs in argument order whatever their count, live and freed', () => {
+    const a = tensor([1], { requiresGrad: true });
+    const b = tensor([2], { requiresGrad: true });
+    const big = ones([100]);
+    const joined = cat([a.exp(), b, big]);
+    const node = joined.gradFn!;
+    expect(node.inputs.length).toBe(3);
+    expect(node.inputs[1]).toBe(b);
+    expect(node.inputs[2]).toBe(big);
+    const neg = a.neg();
+    expect(neg.gradFn!.inputs).toEqual([a]);
+    const loss = joined.sum().add(neg.sum());
+    loss.backward();
+    // Freed: the exp output became its node, b is kept, the 100-element constant is a shape record.
+    const [first, second, third] = node.released as unknown as [
+      { name: string },
+      Tensor,
+      { shape: number[] },
+    ];
+    expect(first.name).toBe('exp');
+    expect(second).toBe(b);
+    expect(third).not.toBe(big);
+    expect(third.shape).toEqual([100]);
+    expect(neg.gradFn!.released).toEqual([a]);
+    expect(a.grad!.item()).toBeCloseTo(Math.E - 1, 6);
+    expect(b.grad!.toArray()).toEqual([1]);
+  });
+
   it('retainGraph keeps everything for a second pass', () => {
     const w = tensor([1, 2], { requiresGrad: true });
     const loss = w.mul(w).sum();

@@ -85,6 +85,20 @@ describe('version counters: backward refuses saved tensors written in place', ()
     expect(w.grad!.toArray()).toEqual([3, 4]);
   });
 
+  it('within one graph, a write refuses the nodes made before it and not those made after', () => {
+    const w = tensor([1, 2], { requiresGrad: true, ...F64 });
+    const c = tensor([3, 4], F64);
+    const early = w.mul(c);
+    noGrad(() => c.mul_(10));
+    // Made after the write: this mul saved c as it is now, [30, 40].
+    const late = w.mul(c).sum();
+    late.backward(undefined, { retainGraph: true });
+    expect(w.grad!.toArray()).toEqual([30, 40]);
+    // The mul made before the write saved c as it was: refused, and .grad untouched.
+    expectInPlaceError(() => early.sum().add(late).backward(), 'mul', '[2]');
+    expect(w.grad!.toArray()).toEqual([30, 40]);
+  });
+
   it('a fresh graph after the write is fine (the normal training loop)', () => {
     const w = tensor([2, 3], { requiresGrad: true });
     for (let step = 0; step < 3; step++) {

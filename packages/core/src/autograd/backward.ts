@@ -102,7 +102,7 @@ function runPass(
         const runs = wanted === null || wanted.has(node);
         const captures = capturing && inputNodes.has(node);
         if (!runs && !captures) continue;
-        const plain = numbers && runs && !captures && node.hooks === null && node.retained === null;
+        const plain = numbers && runs && !captures && !node.observed;
         const partials = plain ? numberRule(node) : undefined;
         if (partials !== undefined && pass.holdsNumber(node, k)) {
           runOnNumbers(node, partials, pass.takeNumber(node, k), pass);
@@ -155,10 +155,9 @@ function runPass(
 function runOnTensors(node: Node, dy: Tensor, pass: PassSums): void {
   // No closure here: capturing the loop's variables would give every iteration a heap context.
   const grads = isAnomalyEnabled() ? inBackward(node, dy) : node.rule!(dy, node);
-  const nodeInputs = node.inputs;
   // A plain loop, not forEach: no closure per node on million-node graphs.
-  for (let i = 0; i < nodeInputs.length; i++) {
-    const input = nodeInputs[i]!;
+  for (let i = 0, arity = node.arity; i < arity; i++) {
+    const input = node.input(i);
     const g = grads[i];
     if (!g || !input.requiresGrad) continue;
     if (isAnomalyEnabled()) checkBackward(node.name, g, i, node.createdAt);
@@ -176,9 +175,8 @@ function runOnNumbers(
   pass: PassSums,
 ): void {
   const round = node.dtype === 'float32' ? Math.fround : exact;
-  const nodeInputs = node.inputs;
-  for (let i = 0; i < nodeInputs.length; i++) {
-    const input = nodeInputs[i]!;
+  for (let i = 0, arity = node.arity; i < arity; i++) {
+    const input = node.input(i);
     if (input.requiresGrad) pass.deliverNumber(input, partials[i]!(dy, node, round), round);
   }
 }
@@ -188,9 +186,9 @@ function runOnNumbers(
 // the tensor rule would compute each number the same way (ops/kernels.ts's 0-d path).
 function numberRule(node: Node): readonly ScalarPartial<unknown>[] | undefined {
   if (node.shape.length !== 0 || (node.dtype !== 'float64' && node.dtype !== 'float32')) return undefined;
-  const nodeInputs = node.inputs;
-  for (let i = 0; i < nodeInputs.length; i++) if (nodeInputs[i]!.dtype !== node.dtype) return undefined;
-  if (!onBuiltInCpu(nodeInputs[0]!, nodeInputs[nodeInputs.length - 1]!)) return undefined;
+  const arity = node.arity;
+  for (let i = 0; i < arity; i++) if (node.input(i).dtype !== node.dtype) return undefined;
+  if (!onBuiltInCpu(node.first, node.input(arity - 1))) return undefined;
   return scalarRuleOf(node.rule!);
 }
 
@@ -516,11 +514,10 @@ function topologicalOrder(roots: readonly Tensor[]): Node[] {
     const node = found[k]!;
     first = Math.min(first, node.sequence);
     last = Math.max(last, node.sequence);
-    const inputs = node.inputs;
-    for (let i = 0; i < inputs.length; i++) {
+    for (let i = 0, arity = node.arity; i < arity; i++) {
       // (A tensor with a gradFn requires grad. A freed node's inputs may be nodes and shape
       // records, which have no gradFn.)
-      const child = inputs[i]!.gradFn;
+      const child = node.input(i).gradFn;
       if (child && child.visit !== mark) {
         child.visit = mark;
         found.push(child);

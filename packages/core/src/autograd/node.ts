@@ -3,7 +3,6 @@ import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkForward, checksForward, creationSite, isAnomalyEnabled } from './anomaly.js';
 import { isGradEnabled } from './grad-mode.js';
-import { latestWrite } from './version.js';
 
 /**
  * An op's backward rule, written once per op (not a closure per application): given dL/d(output)
@@ -58,6 +57,8 @@ export function scalarRuleOf(rule: BackwardRule<never>): readonly ScalarPartial<
 export interface RuleInput<P> {
   /** The op's inputs, in argument order. */
   readonly inputs: readonly Tensor[];
+  /** Input `i`, as `inputs[i]` without making the array (a node of one or two inputs has none). */
+  input(i: number): Tensor;
   /** The op's non-differentiable parameters (dims, shapes, scalars, the output it saved). */
   readonly params: P;
 }
@@ -101,6 +102,11 @@ const KEPT_LEAF_SIZE = 64;
 // How many nodes have been made; each new node takes the next count as its sequence number.
 let nodesMade = 0;
 
+/** The sequence number of the latest node made (0 before any). */
+export function latestSequence(): number {
+  return nodesMade;
+}
+
 /**
  * The record of one op application in the graph: what produced a non-leaf tensor (its `gradFn`),
  * the inputs it read, the tensors its backward needs, and its backward rule.
@@ -125,28 +131,29 @@ export class Node {
   declare rule: BackwardRule<unknown> | null;
   /** What the rule reads besides the inputs (dims, shapes, saved outputs); null once released. */
   declare params: unknown;
-  /**
-   * The tensors the op read, in argument order, while the graph is live. Once released the same
-   * array holds what is left of them (read it through `released`).
-   */
-  declare readonly inputs: readonly Tensor[];
+  // A node keeps its first two inputs in fields rather than in an array: a 0-d graph makes
+  // millions of nodes, and the array was a fifth of each one's memory. Read them through `inputs`,
+  // `input(i)` and `released`; once released the fields hold what is left of the inputs.
+  /** @internal The op's first input. */
+  declare first: Tensor;
+  /** @internal The op's second input; null for an op of one input or of more than two. */
+  declare second: Tensor | null;
+  /** @internal Every input, for an op of more than two inputs (or none); else null. */
+  declare readonly all: Tensor[] | null;
   /**
    * The tensors backward reads (checked for in-place writes): one tensor as itself, several as an
    * array (no array for the common single case: a 0-d graph makes millions of nodes); null once
    * released.
    */
   declare saved: Saved | null;
-  /** Hooks registered on the output tensor, run on its full gradient before it flows on. */
-  declare hooks: GradHook[] | null;
-  /** The output tensor when `retainGrad()` asked for its `.grad`. */
-  declare retained: Tensor | null;
-  /** Where the op was created; recorded only under `detectAnomaly`. */
-  declare readonly createdAt: string | null;
-  /** The global in-place write number when the node was made (see version.ts). */
-  declare readonly madeAtWrite: number;
+  // Hooks, a retained output and the creation site are rare: one field for the three, null while
+  // none is set, keeps every other node a word smaller per field.
+  declare private extras: NodeExtras | null;
   /**
    * Made after every node it reads from: a node's inputs come from nodes made before it, so nodes
    * in decreasing `sequence` are in an order backward may run them in (PyTorch's `sequence_nr`).
+   * In-place writes are stamped with the latest sequence at the time (version.ts), so a write
+   * after this node was made is one whose stamp is at least this number.
    */
   declare readonly sequence: number;
   /** Engine scratch: the gradient summed so far during one backward pass. */
@@ -171,15 +178,67 @@ export class Node {
     this.dtype = dtype;
     this.rule = rule;
     this.params = params;
-    this.inputs = inputs;
+    const count = inputs.length;
+    this.first = inputs[0]!;
+    this.second = count === 2 ? inputs[1]! : null;
+    this.all = count === 1 || count === 2 ? null : (inputs as Tensor[]);
     this.saved = saved;
-    this.hooks = null;
-    this.retained = null;
-    this.createdAt = isAnomalyEnabled() ? creationSite() : null;
-    this.madeAtWrite = latestWrite();
+    this.extras = isAnomalyEnabled() ? anomalyExtras() : null;
     this.sequence = ++nodesMade;
     this.pending = null;
     this.visit = 0;
+  }
+
+  /**
+   * The tensors the op read, in argument order, while the graph is live (after release, read
+   * `released`). A fresh array for an op of one or two inputs: rules read `input(i)` instead.
+   */
+  get inputs(): readonly Tensor[] {
+    return this.all ?? (this.second === null ? [this.first] : [this.first, this.second]);
+  }
+
+  /** How many inputs the op read. */
+  get arity(): number {
+    return this.all === null ? (this.second === null ? 1 : 2) : this.all.length;
+  }
+
+  /** Input `i` (0-based, below `arity`). */
+  input(i: number): Tensor {
+    if (this.all !== null) return this.all[i]!;
+    return i === 0 ? this.first : this.second!;
+  }
+
+  /** Hooks registered on the output tensor, run on its full gradient before it flows on. */
+  get hooks(): GradHook[] | null {
+    return this.extras === null ? null : this.extras.hooks;
+  }
+
+  set hooks(hooks: GradHook[] | null) {
+    this.extrasForWrite().hooks = hooks;
+  }
+
+  /** The output tensor when `retainGrad()` asked for its `.grad`. */
+  get retained(): Tensor | null {
+    return this.extras === null ? null : this.extras.retained;
+  }
+
+  set retained(t: Tensor | null) {
+    this.extrasForWrite().retained = t;
+  }
+
+  /** Where the op was created; recorded only under `detectAnomaly`. */
+  get createdAt(): string | null {
+    return this.extras === null ? null : this.extras.createdAt;
+  }
+
+  /** @internal Whether the node has hooks or a retained output (its gradient must be a tensor). */
+  get observed(): boolean {
+    return this.extras !== null && (this.extras.hooks !== null || this.extras.retained !== null);
+  }
+
+  private extrasForWrite(): NodeExtras {
+    this.extras ??= { hooks: null, retained: null, createdAt: null };
+    return this.extras;
   }
 
   /** True once a backward pass without `retainGraph` has released this node's saved values. */
@@ -198,23 +257,43 @@ export class Node {
   /**
    * Drops every reference to tensor data the node holds (its backward closure, saved tensors,
    * input activations, retained output), keeping the graph's structure for `gradFn`, `toDot` and
-   * `graphToSvg`. attach() took ownership of the inputs array, so it is rewritten in place: an
-   * activation becomes the node that produced it, a large data leaf a record of its shape. (A
-   * 0-d graph releases millions of nodes: no allocation and no write that is not needed.)
+   * `graphToSvg`. The input fields (and the array of an op of more than two inputs, which attach()
+   * took ownership of) are rewritten in place: an activation becomes the node that produced it, a
+   * large data leaf a record of its shape. (A 0-d graph releases millions of nodes: no allocation
+   * beyond those records.)
    */
   release(): void {
-    const kept = this.inputs as (Tensor | Node | ReleasedLeaf)[];
-    for (let i = 0; i < kept.length; i++) {
-      const t = kept[i] as Tensor;
-      const producer = t.gradFn;
-      if (producer !== null) kept[i] = producer;
-      else if (!t.requiresGrad && t.size > KEPT_LEAF_SIZE) kept[i] = new ReleasedLeaf(t);
+    const all = this.all as (Tensor | Node | ReleasedLeaf)[] | null;
+    if (all !== null) {
+      for (let i = 0; i < all.length; i++) all[i] = remnant(all[i] as Tensor);
+      this.first = all[0] as Tensor;
+    } else {
+      this.first = remnant(this.first) as Tensor;
+      if (this.second !== null) this.second = remnant(this.second) as Tensor;
     }
     this.saved = null;
     this.rule = null;
     this.params = null;
-    if (this.retained !== null) this.retained = null;
+    if (this.extras !== null) this.extras.retained = null;
   }
+}
+
+// What a released node keeps of input `t`: its producer, the leaf itself, or a shape-only record.
+function remnant(t: Tensor): Tensor | Node | ReleasedLeaf {
+  const producer = t.gradFn;
+  if (producer !== null) return producer;
+  return !t.requiresGrad && t.size > KEPT_LEAF_SIZE ? new ReleasedLeaf(t) : t;
+}
+
+interface NodeExtras {
+  hooks: GradHook[] | null;
+  retained: Tensor | null;
+  createdAt: string | null;
+}
+
+// Apart from the constructor, which V8 inlines into every op only while it stays small.
+function anomalyExtras(): NodeExtras {
+  return { hooks: null, retained: null, createdAt: creationSite() };
 }
 
 /**

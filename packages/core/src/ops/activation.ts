@@ -36,11 +36,11 @@ export function relu(x: Tensor): Tensor {
 // a 0/1 mask there (which, unlike PyTorch, turns an infinite dy where x <= 0 into NaN).
 const reluBackward = withScalarRule<undefined>(
   (dy, n) => {
-    const x = n.inputs[0]!;
+    const x = n.input(0);
     if (isGradEnabled()) return [mul(dy, x.le(0).eq(0))];
     return [binaryKernel('reluGrad', dy, x, dy.dtype)];
   },
-  (dy, n) => BINARY.reluGrad(dy, scalarValue(n.inputs[0]!)),
+  (dy, n) => BINARY.reluGrad(dy, scalarValue(n.input(0))),
 );
 
 /**
@@ -109,9 +109,9 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
 
 // d leakyRelu = 1 where x > 0, else slope
 const leakyReluBackward = withScalarRule<number>(
-  (dy, n) => [where(n.inputs[0]!.gt(0), dy, mul(dy, n.params))],
+  (dy, n) => [where(n.input(0).gt(0), dy, mul(dy, n.params))],
   // The slope enters the tensor rule as a tensor of dy's dtype, so it is rounded first.
-  (dy, n, r) => (scalarValue(n.inputs[0]!) > 0 ? dy : r(dy * r(n.params))),
+  (dy, n, r) => (scalarValue(n.input(0)) > 0 ? dy : r(dy * r(n.params))),
 );
 
 /**
@@ -133,7 +133,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 // d elu = 1 where x > 0, else alpha e^x = out + alpha
 const eluBackward: BackwardRule<{ out: Tensor; alpha: number }> = (dy, n) => {
   const { out, alpha } = n.params;
-  return [mul(dy, where(n.inputs[0]!.gt(0), 1, add(out, alpha)))];
+  return [mul(dy, where(n.input(0).gt(0), 1, add(out, alpha)))];
 };
 
 /**
@@ -151,7 +151,7 @@ export function softplus(x: Tensor): Tensor {
 }
 
 // d softplus = sigmoid(x)
-const softplusBackward: BackwardRule = (dy, n) => [mul(dy, sigmoid(n.inputs[0]!))];
+const softplusBackward: BackwardRule = (dy, n) => [mul(dy, sigmoid(n.input(0)))];
 
 /**
  * The hard threshold of the first perceptrons: 1 where x > 0, else 0. Its gradient is zero everywhere.
@@ -201,7 +201,7 @@ export function logsumexp(x: Tensor, dim?: number | readonly number[], keepDim =
 // d lse = softmax(x) = exp(x - lse), with dy and lse in the kept-dims shape that broadcasts over x
 const logsumexpBackward: BackwardRule<{ out: Tensor; keptShape: Shape }> = (dy, n) => {
   const { out, keptShape } = n.params;
-  return [mul(reshape(dy, keptShape), exp(sub(n.inputs[0]!, reshape(out, keptShape))))];
+  return [mul(reshape(dy, keptShape), exp(sub(n.input(0), reshape(out, keptShape))))];
 };
 
 /**

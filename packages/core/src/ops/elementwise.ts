@@ -61,7 +61,7 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
 
 // d(x - y) = dy, -dy
 const subBackward = withScalarRule<undefined>(
-  (dy, n) => [dy, n.inputs[1]!.requiresGrad ? neg(dy) : null],
+  (dy, n) => [dy, n.input(1).requiresGrad ? neg(dy) : null],
   (dy) => dy,
   (dy) => -dy,
 );
@@ -86,12 +86,12 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 // d(x * y) = dy * y, dy * x
 const mulBackward = withScalarRule<undefined>(
   (dy, n) => {
-    const x = n.inputs[0]!;
-    const y = n.inputs[1]!;
+    const x = n.input(0);
+    const y = n.input(1);
     return [x.requiresGrad ? mul(dy, y) : null, y.requiresGrad ? mul(dy, x) : null];
   },
-  (dy, n, r) => r(dy * scalarValue(n.inputs[1]!)),
-  (dy, n, r) => r(dy * scalarValue(n.inputs[0]!)),
+  (dy, n, r) => r(dy * scalarValue(n.input(1))),
+  (dy, n, r) => r(dy * scalarValue(n.input(0))),
 );
 
 /**
@@ -115,12 +115,12 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 // d(x / y) = dy / y, -dy * x / y^2 (x / y being the output)
 const divBackward = withScalarRule<Tensor>(
   (dy, n) => {
-    const x = n.inputs[0]!;
-    const y = n.inputs[1]!;
+    const x = n.input(0);
+    const y = n.input(1);
     return [x.requiresGrad ? div(dy, y) : null, y.requiresGrad ? neg(mul(dy, div(n.params, y))) : null];
   },
-  (dy, n, r) => r(dy / scalarValue(n.inputs[1]!)),
-  (dy, n, r) => -r(dy * r(scalarValue(n.params) / scalarValue(n.inputs[1]!))),
+  (dy, n, r) => r(dy / scalarValue(n.input(1))),
+  (dy, n, r) => -r(dy * r(scalarValue(n.params) / scalarValue(n.input(1)))),
 );
 
 /**
@@ -167,20 +167,20 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
 // d(x^y)/dx = y * x^(y-1);  d(x^y)/dy = x^y * ln x, taken as 0 where x == 0 (as PyTorch)
 const powBackward = withScalarRule<Tensor>(
   (dy, n) => {
-    const x = n.inputs[0]!;
-    const y = n.inputs[1]!;
+    const x = n.input(0);
+    const y = n.input(1);
     return [
       x.requiresGrad ? mul(dy, mul(y, pow(x, sub(y, 1)))) : null,
       y.requiresGrad ? mul(dy, where(x.eq(0), 0, mul(n.params, log(x)))) : null,
     ];
   },
   (dy, n, r) => {
-    const x = scalarValue(n.inputs[0]!);
-    const y = scalarValue(n.inputs[1]!);
+    const x = scalarValue(n.input(0));
+    const y = scalarValue(n.input(1));
     return r(dy * r(y * r(powC(x, r(y - 1)))));
   },
   (dy, n, r) => {
-    const x = scalarValue(n.inputs[0]!);
+    const x = scalarValue(n.input(0));
     return r(dy * (x === 0 ? 0 : r(scalarValue(n.params) * r(Math.log(x)))));
   },
 );
@@ -221,8 +221,8 @@ export function log(x: Tensor): Tensor {
 
 // d ln x = 1 / x
 const logBackward = withScalarRule<undefined>(
-  (dy, n) => [div(dy, n.inputs[0]!)],
-  (dy, n, r) => r(dy / scalarValue(n.inputs[0]!)),
+  (dy, n) => [div(dy, n.input(0))],
+  (dy, n, r) => r(dy / scalarValue(n.input(0))),
 );
 
 /**
@@ -262,11 +262,11 @@ export function abs(x: Tensor): Tensor {
 // d|x| = sign(x); PyTorch's sgn(NaN) is 0, so a NaN input gets no gradient rather than a NaN one.
 const absBackward = withScalarRule<undefined>(
   (dy, n) => {
-    const x = n.inputs[0]!;
+    const x = n.input(0);
     return [where(x.ne(x), 0, mul(dy, unaryKernel('sign', x)))];
   },
   (dy, n, r) => {
-    const x = scalarValue(n.inputs[0]!);
+    const x = scalarValue(n.input(0));
     return Number.isNaN(x) ? 0 : r(dy * Math.sign(x));
   },
 );
@@ -287,8 +287,8 @@ export function sin(x: Tensor): Tensor {
 
 // d sin x = cos x
 const sinBackward = withScalarRule<undefined>(
-  (dy, n) => [mul(dy, cos(n.inputs[0]!))],
-  (dy, n, r) => r(dy * r(Math.cos(scalarValue(n.inputs[0]!)))),
+  (dy, n) => [mul(dy, cos(n.input(0)))],
+  (dy, n, r) => r(dy * r(Math.cos(scalarValue(n.input(0))))),
 );
 
 /**
@@ -307,8 +307,8 @@ export function cos(x: Tensor): Tensor {
 
 // d cos x = -sin x
 const cosBackward = withScalarRule<undefined>(
-  (dy, n) => [neg(mul(dy, sin(n.inputs[0]!)))],
-  (dy, n, r) => -r(dy * r(Math.sin(scalarValue(n.inputs[0]!)))),
+  (dy, n) => [neg(mul(dy, sin(n.input(0))))],
+  (dy, n, r) => -r(dy * r(Math.sin(scalarValue(n.input(0))))),
 );
 
 /**
@@ -327,8 +327,8 @@ export function square(x: Tensor): Tensor {
 
 // d x^2 = 2x
 const squareBackward = withScalarRule<undefined>(
-  (dy, n) => [mul(dy, mul(n.inputs[0]!, 2))],
-  (dy, n, r) => r(dy * r(scalarValue(n.inputs[0]!) * 2)),
+  (dy, n) => [mul(dy, mul(n.input(0), 2))],
+  (dy, n, r) => r(dy * r(scalarValue(n.input(0)) * 2)),
 );
 
 /**
@@ -387,8 +387,8 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
 
 // x loses where x < y, y where x > y
 const maximumBackward: BackwardRule = (dy, n) => {
-  const x = n.inputs[0]!;
-  const y = n.inputs[1]!;
+  const x = n.input(0);
+  const y = n.input(1);
   return extremumBackward(dy, x, y, x.lt(y), x.gt(y));
 };
 
@@ -411,8 +411,8 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
 
 // x loses where x > y, y where x < y
 const minimumBackward: BackwardRule = (dy, n) => {
-  const x = n.inputs[0]!;
-  const y = n.inputs[1]!;
+  const x = n.input(0);
+  const y = n.input(1);
   return extremumBackward(dy, x, y, x.gt(y), x.lt(y));
 };
 
@@ -446,7 +446,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 
 // The gradient passes where min <= x <= max (nowhere for a NaN bound), as PyTorch.
 const clampBackward: BackwardRule<{ min?: number | null; max?: number | null }> = (dy, n) => {
-  const x = n.inputs[0]!;
+  const x = n.input(0);
   const { min, max } = n.params;
   let mask = min == null ? null : x.ge(min);
   if (max != null) mask = mask === null ? x.le(max) : mul(mask, x.le(max));
@@ -483,8 +483,8 @@ const whereBackward: BackwardRule<Tensor> = (dy, n) => {
   const cond = n.params;
   const zero = scalarOf(0, dy.dtype, dy);
   return [
-    n.inputs[0]!.requiresGrad ? where(cond, dy, zero) : null,
-    n.inputs[1]!.requiresGrad ? where(cond, zero, dy) : null,
+    n.input(0).requiresGrad ? where(cond, dy, zero) : null,
+    n.input(1).requiresGrad ? where(cond, zero, dy) : null,
   ];
 };
 
@@ -511,7 +511,7 @@ export function to(x: Tensor, dtype: DType): Tensor {
 }
 
 // d to(x) = dy converted back to x's dtype
-const toBackward: BackwardRule = (dy, n) => [to(dy, n.inputs[0]!.dtype)];
+const toBackward: BackwardRule = (dy, n) => [to(dy, n.input(0).dtype)];
 
 const RULES = {
   add: addBackward,

@@ -68,8 +68,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 // dx = dy W, dW = dyᵀ x (dense [out, in]), db = dy summed over the rows; each is a fresh tensor
 // handed to one input only, so the engine may keep it as `.grad` without copying.
 const linearBackward: BackwardRule = (dy, n) => {
-  const x = n.inputs[0]!;
-  const weight = n.inputs[1]!;
+  const x = n.input(0);
+  const weight = n.input(1);
   const bias = n.inputs[2];
   const [outF, inF] = weight.shape as [number, number];
   const m = sizeOf(x.shape.slice(0, -1));

@@ -20,8 +20,8 @@ function bmm(a: Tensor, b: Tensor): Tensor {
 
 // d(A B) = dy B^T, A^T dy: each a fresh product for one input, which a leaf may keep without a copy.
 const matmulBackward: BackwardRule = (dy, n) => {
-  const a = n.inputs[0]!;
-  const b = n.inputs[1]!;
+  const a = n.input(0);
+  const b = n.input(1);
   return [
     a.requiresGrad ? ownGradient(bmm(dy, transpose(b, -1, -2))) : null,
     b.requiresGrad ? ownGradient(bmm(transpose(a, -1, -2), dy)) : null,

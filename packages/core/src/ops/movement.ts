@@ -44,7 +44,7 @@ function viewAs(x: Tensor, shape: readonly number[], op: 'reshape' | 'view'): Te
 }
 
 // d reshape = dy in x's shape
-const reshapeBackward: BackwardRule = (dy, n) => [reshape(dy, n.inputs[0]!.shape)];
+const reshapeBackward: BackwardRule = (dy, n) => [reshape(dy, n.input(0).shape)];
 
 /**
  * The same elements in a new shape (one dim may be -1); a view when the tensor is dense, else a copy.

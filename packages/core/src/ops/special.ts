@@ -20,7 +20,7 @@ export function erf(x: Tensor): Tensor {
 
 // d erf = 2/√π · e^(−x²)
 const erfBackward: BackwardRule = (dy, n) => [
-  mul(dy, mul(exp(neg(square(n.inputs[0]!))), 2 / Math.sqrt(Math.PI))),
+  mul(dy, mul(exp(neg(square(n.input(0)))), 2 / Math.sqrt(Math.PI))),
 ];
 
 /**
@@ -38,7 +38,7 @@ export function log1p(x: Tensor): Tensor {
 }
 
 // d log1p = 1 / (1 + x)
-const log1pBackward: BackwardRule = (dy, n) => [div(dy, n.inputs[0]!.add(1))];
+const log1pBackward: BackwardRule = (dy, n) => [div(dy, n.input(0).add(1))];
 
 /**
  * `exp(x) − 1`, accurate for small `x`.
@@ -72,7 +72,7 @@ export function rsqrt(x: Tensor): Tensor {
 }
 
 // d x^(−1/2) = −½ x^(−3/2) = −½ · out / x
-const rsqrtBackward: BackwardRule<Tensor> = (dy, n) => [mul(dy, div(mul(n.params, -0.5), n.inputs[0]!))];
+const rsqrtBackward: BackwardRule<Tensor> = (dy, n) => [mul(dy, div(mul(n.params, -0.5), n.input(0)))];
 
 const RULES = {
   erf: erfBackward,

@@ -37,7 +37,7 @@ export function toDevice(x: Tensor, device: Device): Tensor {
 // The gradient goes back to the input's device; from webgpu to cpu that is a read the synchronous
 // backward cannot make, so it says what to do instead.
 const toDeviceBackward: BackwardRule = (dy, n) => {
-  const source = n.inputs[0]!;
+  const source = n.input(0);
   if (source.device === 'cpu' && dy.device === 'webgpu') {
     throw new DeviceError(
       "backward: a gradient cannot flow from webgpu back to a cpu tensor synchronously; move the leaf itself with .to('webgpu') " +
