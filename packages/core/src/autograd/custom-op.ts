@@ -2,7 +2,7 @@ import { describe, isTensor } from '../checks.js';
 import { AutogradError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { withGradMode } from './grad-mode.js';
-import { attach, type BackwardRule, recordingAll } from './node.js';
+import { attachAll, type BackwardRule, recordingAll } from './node.js';
 
 /** What a custom op's forward and backward share, as PyTorch's `ctx`. */
 export interface CustomOpContext {
@@ -56,7 +56,7 @@ export function customOp(definition: CustomOpDefinition): (...inputs: Tensor[]) 
     if (!(result instanceof Tensor)) throw new AutogradError(`${name}: forward must return a Tensor`);
     // A fresh tensor object, so the op's node never overwrites the gradFn of a tensor forward returned as is.
     const out = new Tensor(result.storage, result.shape, result.strides, result.offset);
-    if (recordingAll(name, out, inputs)) attach(out, name, inputs, saved, customRule, { definition, ctx });
+    if (recordingAll(name, out, inputs)) attachAll(out, name, inputs, saved, customRule, { definition, ctx });
     return out;
   };
 }

@@ -166,7 +166,9 @@ export class Node {
 
   constructor(
     name: string,
-    inputs: readonly Tensor[],
+    first: Tensor,
+    second: Tensor | null,
+    all: Tensor[] | null,
     saved: Saved,
     rule: BackwardRule<never>,
     params: unknown,
@@ -178,10 +180,9 @@ export class Node {
     this.dtype = dtype;
     this.rule = rule;
     this.params = params;
-    const count = inputs.length;
-    this.first = inputs[0]!;
-    this.second = count === 2 ? inputs[1]! : null;
-    this.all = count === 1 || count === 2 ? null : (inputs as Tensor[]);
+    this.first = first;
+    this.second = second;
+    this.all = all;
     this.saved = saved;
     this.extras = isAnomalyEnabled() ? anomalyExtras() : null;
     this.sequence = ++nodesMade;
@@ -213,6 +214,7 @@ export class Node {
     return this.extras === null ? null : this.extras.hooks;
   }
 
+  /** Replaces the node's hooks (registerHook appends to them). */
   set hooks(hooks: GradHook[] | null) {
     this.extrasForWrite().hooks = hooks;
   }
@@ -222,6 +224,7 @@ export class Node {
     return this.extras === null ? null : this.extras.retained;
   }
 
+  /** Sets the output tensor whose `.grad` backward keeps (retainGrad). */
   set retained(t: Tensor | null) {
     this.extrasForWrite().retained = t;
   }
@@ -314,24 +317,27 @@ export function recordingAll(name: string, out: Tensor, inputs: readonly Tensor[
 }
 
 /**
- * Makes `out` a non-leaf produced by op `name` from `inputs`, with `rule` (from the op family's rule
- * table) as its chain rule and `params` as what the rule reads besides the inputs. The node takes
- * ownership of the `inputs` array (pass a fresh one, never a caller's). `saved` lists every tensor
- * whose values the rule reads (inputs or the output), so that an in-place write to one of them
- * before backward is an error, not a wrong gradient. Callers check `recording` first so that
- * inference pays for nothing.
+ * Makes `out` a non-leaf produced by op `name` from `first` (and `second`, for an op of two inputs;
+ * null for one), with `rule` (from the op family's rule table) as its chain rule and `params` as
+ * what the rule reads besides the inputs. `saved` lists every tensor whose values the rule reads
+ * (inputs or the output), so that an in-place write to one of them before backward is an error,
+ * not a wrong gradient. Callers check `recording` first so that inference pays for nothing. The
+ * inputs come one by one, not in an array: an op that V8 does not inline this into would make the
+ * array for nothing, a fifth of a 0-d node's memory.
  */
 export function attach(
   out: Tensor,
   name: string,
-  inputs: readonly Tensor[],
+  first: Tensor,
+  second: Tensor | null,
   saved: Saved,
   rule: BackwardRule<undefined>,
 ): Tensor;
 export function attach<P>(
   out: Tensor,
   name: string,
-  inputs: readonly Tensor[],
+  first: Tensor,
+  second: Tensor | null,
   saved: Saved,
   rule: BackwardRule<P>,
   params: P,
@@ -339,12 +345,57 @@ export function attach<P>(
 export function attach(
   out: Tensor,
   name: string,
+  first: Tensor,
+  second: Tensor | null,
+  saved: Saved,
+  rule: BackwardRule<never>,
+  params?: unknown,
+): Tensor {
+  out.gradFn = new Node(name, first, second, null, saved, rule, params, out.shape, out.dtype);
+  return out;
+}
+
+/**
+ * `attach` for an op of any number of inputs, given as an array the node takes ownership of (pass a
+ * fresh one, never a caller's).
+ */
+export function attachAll(
+  out: Tensor,
+  name: string,
+  inputs: readonly Tensor[],
+  saved: Saved,
+  rule: BackwardRule<undefined>,
+): Tensor;
+export function attachAll<P>(
+  out: Tensor,
+  name: string,
+  inputs: readonly Tensor[],
+  saved: Saved,
+  rule: BackwardRule<P>,
+  params: P,
+): Tensor;
+export function attachAll(
+  out: Tensor,
+  name: string,
   inputs: readonly Tensor[],
   saved: Saved,
   rule: BackwardRule<never>,
   params?: unknown,
 ): Tensor {
-  out.gradFn = new Node(name, inputs, saved, rule, params, out.shape, out.dtype);
+  const count = inputs.length;
+  if (count === 1 || count === 2)
+    return attach(out, name, inputs[0]!, inputs[1] ?? null, saved, rule, params);
+  out.gradFn = new Node(
+    name,
+    inputs[0]!,
+    null,
+    inputs as Tensor[],
+    saved,
+    rule,
+    params,
+    out.shape,
+    out.dtype,
+  );
   return out;
 }
 

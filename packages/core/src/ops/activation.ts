@@ -27,7 +27,7 @@ import { max, sum } from './reduce.js';
  */
 export function relu(x: Tensor): Tensor {
   const out = unaryKernel('relu', x);
-  if (recording('relu', out, x)) attach(out, 'relu', [x], x, RULES.relu);
+  if (recording('relu', out, x)) attach(out, 'relu', x, null, x, RULES.relu);
   return out;
 }
 
@@ -54,7 +54,7 @@ const reluBackward = withScalarRule<undefined>(
 export function sigmoid(x: Tensor): Tensor {
   const out = floatKernel('sigmoid', x);
   // d sigma = sigma (1 - sigma)
-  if (recording('sigmoid', out, x)) attach(out, 'sigmoid', [x], out, RULES.sigmoid, out);
+  if (recording('sigmoid', out, x)) attach(out, 'sigmoid', x, null, out, RULES.sigmoid, out);
   return out;
 }
 
@@ -78,7 +78,7 @@ const sigmoidBackward = withScalarRule<Tensor>(
 export function tanh(x: Tensor): Tensor {
   const out = floatKernel('tanh', x);
   // d tanh = 1 - tanh^2
-  if (recording('tanh', out, x)) attach(out, 'tanh', [x], out, RULES.tanh, out);
+  if (recording('tanh', out, x)) attach(out, 'tanh', x, null, out, RULES.tanh, out);
   return out;
 }
 
@@ -103,7 +103,7 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   expectTensor('leakyRelu', 'input', x);
   expectNumber('leakyRelu', 'slope', slope);
   const out = unaryKernel('leakyRelu', x, x.dtype, slope);
-  if (recording('leakyRelu', out, x)) attach(out, 'leakyRelu', [x], x, RULES.leakyRelu, slope);
+  if (recording('leakyRelu', out, x)) attach(out, 'leakyRelu', x, null, x, RULES.leakyRelu, slope);
   return out;
 }
 
@@ -126,7 +126,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
   expectTensor('elu', 'input', x);
   expectNumber('elu', 'alpha', alpha);
   const out = unaryKernel('elu', x, x.dtype, alpha);
-  if (recording('elu', out, x)) attach(out, 'elu', [x], [x, out], RULES.elu, { out, alpha });
+  if (recording('elu', out, x)) attach(out, 'elu', x, null, [x, out], RULES.elu, { out, alpha });
   return out;
 }
 
@@ -146,7 +146,7 @@ const eluBackward: BackwardRule<{ out: Tensor; alpha: number }> = (dy, n) => {
  */
 export function softplus(x: Tensor): Tensor {
   const out = floatKernel('softplus', x);
-  if (recording('softplus', out, x)) attach(out, 'softplus', [x], x, RULES.softplus);
+  if (recording('softplus', out, x)) attach(out, 'softplus', x, null, x, RULES.softplus);
   return out;
 }
 
@@ -163,7 +163,7 @@ const softplusBackward: BackwardRule = (dy, n) => [mul(dy, sigmoid(n.input(0)))]
  */
 export function step(x: Tensor): Tensor {
   const out = unaryKernel('step', x);
-  if (recording('step', out, x)) attach(out, 'step', [x], SAVES_NOTHING, RULES.step);
+  if (recording('step', out, x)) attach(out, 'step', x, null, SAVES_NOTHING, RULES.step);
   return out;
 }
 
@@ -194,7 +194,7 @@ export function logsumexp(x: Tensor, dim?: number | readonly number[], keepDim =
   });
   const out = reshape(kept, reducedShape(x.shape, dims, keepDim));
   if (recording('logsumexp', out, x))
-    attach(out, 'logsumexp', [x], [x, out], RULES.logsumexp, { out, keptShape: kept.shape });
+    attach(out, 'logsumexp', x, null, [x, out], RULES.logsumexp, { out, keptShape: kept.shape });
   return out;
 }
 
@@ -219,7 +219,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
     const e = exp(sub(x, stableShift(x, [d])));
     return div(e, sum(e, d, true));
   });
-  if (recording('softmax', out, x)) attach(out, 'softmax', [x], out, RULES.softmax, { out, d });
+  if (recording('softmax', out, x)) attach(out, 'softmax', x, null, out, RULES.softmax, { out, d });
   return out;
 }
 
@@ -240,7 +240,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   expectTensor('logSoftmax', 'input', x);
   const d = normalizeDim(dim, x.ndim, 'logSoftmax');
   const out = withGradMode(false, () => sub(x, logsumexp(x, d, true)));
-  if (recording('logSoftmax', out, x)) attach(out, 'logSoftmax', [x], out, RULES.logSoftmax, { out, d });
+  if (recording('logSoftmax', out, x)) attach(out, 'logSoftmax', x, null, out, RULES.logSoftmax, { out, d });
   return out;
 }
 

@@ -2,6 +2,7 @@ import { ownGradient } from '../autograd/backward.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import {
   attach,
+  attachAll,
   type BackwardRule,
   type RuleTable,
   recording,
@@ -86,7 +87,7 @@ function geometry(
 function unfold(x: Tensor, g: WindowGeometry, padValue: number): Tensor {
   const shape = [g.batch, g.channels * g.kernel[0] * g.kernel[1], g.outHeight * g.outWidth];
   const out = new Tensor(kernelsFor('unfold', x).unfold(x, g, padValue, x.dtype), shape);
-  if (recording('unfold', out, x)) attach(out, 'unfold', [x], SAVES_NOTHING, RULES.unfold, g);
+  if (recording('unfold', out, x)) attach(out, 'unfold', x, null, SAVES_NOTHING, RULES.unfold, g);
   return out;
 }
 
@@ -98,7 +99,7 @@ function foldColumns(cols: Tensor, g: WindowGeometry): Tensor {
     g.height,
     g.width,
   ]);
-  if (recording('fold', out, cols)) attach(out, 'fold', [cols], SAVES_NOTHING, RULES.fold, g);
+  if (recording('fold', out, cols)) attach(out, 'fold', cols, null, SAVES_NOTHING, RULES.fold, g);
   return out;
 }
 
@@ -164,7 +165,7 @@ function convOp(x4: Tensor, weight: Tensor, bias: Tensor | null, c: ConvShape): 
   const storage = kernelsFor('conv2d', x4, weight, bias ?? undefined).conv2d(x4, weight, bias, c, dtype);
   const out = new Tensor(storage, [g.batch, c.outChannels, g.outHeight, g.outWidth]);
   const inputs = bias === null ? [x4, weight] : [x4, weight, bias];
-  if (recordingAll('conv2d', out, inputs)) attach(out, 'conv2d', inputs, [x4, weight], RULES.conv2d, c);
+  if (recordingAll('conv2d', out, inputs)) attachAll(out, 'conv2d', inputs, [x4, weight], RULES.conv2d, c);
   return out;
 }
 

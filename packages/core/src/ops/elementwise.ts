@@ -31,7 +31,7 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('add', x, y);
-  if (recording('add', out, x, y)) attach(out, 'add', [x, y], SAVES_NOTHING, RULES.add);
+  if (recording('add', out, x, y)) attach(out, 'add', x, y, SAVES_NOTHING, RULES.add);
   return out;
 }
 
@@ -55,7 +55,7 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('sub', x, y);
-  if (recording('sub', out, x, y)) attach(out, 'sub', [x, y], SAVES_NOTHING, RULES.sub);
+  if (recording('sub', out, x, y)) attach(out, 'sub', x, y, SAVES_NOTHING, RULES.sub);
   return out;
 }
 
@@ -79,7 +79,7 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('mul', x, y);
-  if (recording('mul', out, x, y)) attach(out, 'mul', [x, y], savedForProduct(x, y), RULES.mul);
+  if (recording('mul', out, x, y)) attach(out, 'mul', x, y, savedForProduct(x, y), RULES.mul);
   return out;
 }
 
@@ -107,8 +107,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('div', x, y, floatingOf(promote(x.dtype, y.dtype)));
-  if (recording('div', out, x, y))
-    attach(out, 'div', [x, y], y.requiresGrad ? [y, out] : [y], RULES.div, out);
+  if (recording('div', out, x, y)) attach(out, 'div', x, y, y.requiresGrad ? [y, out] : [y], RULES.div, out);
   return out;
 }
 
@@ -137,7 +136,7 @@ export function neg(x: Tensor): Tensor {
     throw new DTypeError('neg: negation of a bool tensor is not supported; eq(mask, 0) inverts a mask');
   }
   const out = unaryKernel('neg', x);
-  if (recording('neg', out, x)) attach(out, 'neg', [x], SAVES_NOTHING, RULES.neg);
+  if (recording('neg', out, x)) attach(out, 'neg', x, null, SAVES_NOTHING, RULES.neg);
   return out;
 }
 
@@ -160,7 +159,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('pow', x, y, floatingOf(promote(x.dtype, y.dtype)));
-  if (recording('pow', out, x, y)) attach(out, 'pow', [x, y], [x, y, out], RULES.pow, out);
+  if (recording('pow', out, x, y)) attach(out, 'pow', x, y, [x, y, out], RULES.pow, out);
   return out;
 }
 
@@ -195,7 +194,7 @@ const powBackward = withScalarRule<Tensor>(
  */
 export function exp(x: Tensor): Tensor {
   const out = floatKernel('exp', x);
-  if (recording('exp', out, x)) attach(out, 'exp', [x], out, RULES.exp, out);
+  if (recording('exp', out, x)) attach(out, 'exp', x, null, out, RULES.exp, out);
   return out;
 }
 
@@ -215,7 +214,7 @@ const expBackward = withScalarRule<Tensor>(
  */
 export function log(x: Tensor): Tensor {
   const out = floatKernel('log', x);
-  if (recording('log', out, x)) attach(out, 'log', [x], x, RULES.log);
+  if (recording('log', out, x)) attach(out, 'log', x, null, x, RULES.log);
   return out;
 }
 
@@ -235,7 +234,7 @@ const logBackward = withScalarRule<undefined>(
  */
 export function sqrt(x: Tensor): Tensor {
   const out = floatKernel('sqrt', x);
-  if (recording('sqrt', out, x)) attach(out, 'sqrt', [x], out, RULES.sqrt, out);
+  if (recording('sqrt', out, x)) attach(out, 'sqrt', x, null, out, RULES.sqrt, out);
   return out;
 }
 
@@ -255,7 +254,7 @@ const sqrtBackward = withScalarRule<Tensor>(
  */
 export function abs(x: Tensor): Tensor {
   const out = unaryKernel('abs', x);
-  if (recording('abs', out, x)) attach(out, 'abs', [x], x, RULES.abs);
+  if (recording('abs', out, x)) attach(out, 'abs', x, null, x, RULES.abs);
   return out;
 }
 
@@ -281,7 +280,7 @@ const absBackward = withScalarRule<undefined>(
  */
 export function sin(x: Tensor): Tensor {
   const out = floatKernel('sin', x);
-  if (recording('sin', out, x)) attach(out, 'sin', [x], x, RULES.sin);
+  if (recording('sin', out, x)) attach(out, 'sin', x, null, x, RULES.sin);
   return out;
 }
 
@@ -301,7 +300,7 @@ const sinBackward = withScalarRule<undefined>(
  */
 export function cos(x: Tensor): Tensor {
   const out = floatKernel('cos', x);
-  if (recording('cos', out, x)) attach(out, 'cos', [x], x, RULES.cos);
+  if (recording('cos', out, x)) attach(out, 'cos', x, null, x, RULES.cos);
   return out;
 }
 
@@ -321,7 +320,7 @@ const cosBackward = withScalarRule<undefined>(
  */
 export function square(x: Tensor): Tensor {
   const out = unaryKernel('square', x);
-  if (recording('square', out, x)) attach(out, 'square', [x], x, RULES.square);
+  if (recording('square', out, x)) attach(out, 'square', x, null, x, RULES.square);
   return out;
 }
 
@@ -341,7 +340,7 @@ const squareBackward = withScalarRule<undefined>(
  */
 export function reciprocal(x: Tensor): Tensor {
   const out = floatKernel('reciprocal', x);
-  if (recording('reciprocal', out, x)) attach(out, 'reciprocal', [x], out, RULES.reciprocal, out);
+  if (recording('reciprocal', out, x)) attach(out, 'reciprocal', x, null, out, RULES.reciprocal, out);
   return out;
 }
 
@@ -381,7 +380,7 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('maximum', x, y);
-  if (recording('maximum', out, x, y)) attach(out, 'maximum', [x, y], [x, y], RULES.maximum);
+  if (recording('maximum', out, x, y)) attach(out, 'maximum', x, y, [x, y], RULES.maximum);
   return out;
 }
 
@@ -405,7 +404,7 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
   const x = pair[0];
   const y = pair[1];
   const out = binaryKernel('minimum', x, y);
-  if (recording('minimum', out, x, y)) attach(out, 'minimum', [x, y], [x, y], RULES.minimum);
+  if (recording('minimum', out, x, y)) attach(out, 'minimum', x, y, [x, y], RULES.minimum);
   return out;
 }
 
@@ -440,7 +439,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const out = nanBound
     ? new Tensor(kernelsFor('clamp', x).full(x.size, Number.NaN, dtype), x.shape)
     : unaryKernel('clamp', x, dtype, min ?? Number.NaN, max ?? Number.NaN);
-  if (recording('clamp', out, x)) attach(out, 'clamp', [x], x, RULES.clamp, { min, max });
+  if (recording('clamp', out, x)) attach(out, 'clamp', x, null, x, RULES.clamp, { min, max });
   return out;
 }
 
@@ -474,7 +473,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const dtype = promote(x.dtype, y.dtype);
   checkNumel('where', sizeOf(shape), dtype, shape);
   const out = new Tensor(kernelsFor('where', cond, x, y).select(cond, x, y, shape, dtype), shape);
-  if (recording('where', out, x, y)) attach(out, 'where', [x, y], [cond], RULES.where, cond);
+  if (recording('where', out, x, y)) attach(out, 'where', x, y, [cond], RULES.where, cond);
   return out;
 }
 
@@ -506,7 +505,7 @@ export function to(x: Tensor, dtype: DType): Tensor {
   // To bool: true where non-zero (NaN included), as PyTorch's conversion.
   if (dtype === 'bool') return binaryKernel('ne', x, scalarOf(0, x.dtype, x), 'bool', 'to');
   const out = unaryKernel('identity', x, dtype);
-  if (isFloating(dtype) && recording('to', out, x)) attach(out, 'to', [x], SAVES_NOTHING, RULES.to);
+  if (isFloating(dtype) && recording('to', out, x)) attach(out, 'to', x, null, SAVES_NOTHING, RULES.to);
   return out;
 }
 

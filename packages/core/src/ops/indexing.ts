@@ -34,7 +34,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     );
   }
   const out = new Tensor(kernelsFor('gather', x, index).gather(x, d, index, x.dtype), index.shape);
-  if (recording('gather', out, x)) attach(out, 'gather', [x], index, RULES.gather, { d, index });
+  if (recording('gather', out, x)) attach(out, 'gather', x, null, index, RULES.gather, { d, index });
   return out;
 }
 
@@ -50,7 +50,7 @@ export function scatterAddZeros(src: Tensor, dim: number, index: Tensor, shape: 
     shape,
   );
   if (recording('scatterAdd', out, src))
-    attach(out, 'scatterAdd', [src], index, RULES.scatterAdd, { dim, index });
+    attach(out, 'scatterAdd', src, null, index, RULES.scatterAdd, { dim, index });
   return out;
 }
 
@@ -79,7 +79,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
   const shape = x.shape.map((s, i) => (i === d ? idx.size : s));
   checkNumel('indexSelect', sizeOf(shape), x.dtype, shape);
   const out = new Tensor(kernelsFor('indexSelect', x, idx).indexSelect(x, d, idx, x.dtype), shape);
-  if (recording('indexSelect', out, x)) attach(out, 'indexSelect', [x], idx, RULES.indexSelect, { d, idx });
+  if (recording('indexSelect', out, x))
+    attach(out, 'indexSelect', x, null, idx, RULES.indexSelect, { d, idx });
   return out;
 }
 
@@ -100,7 +101,7 @@ const indexSelectBackward: BackwardRule<{ d: number; idx: Tensor }> = (dy, { inp
  */
 export function scatterInto(x: Tensor, d: number, index: Tensor, src: Tensor): Tensor {
   const out = new Tensor(kernelsFor('scatter', x, index, src).scatter(x, d, index, src, x.dtype), x.shape);
-  if (recording('scatter', out, x, src)) attach(out, 'scatter', [x, src], index, RULES.scatter, { d, index });
+  if (recording('scatter', out, x, src)) attach(out, 'scatter', x, src, index, RULES.scatter, { d, index });
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { ownGradient } from '../autograd/backward.js';
 import {
-  attach,
+  attachAll,
   type BackwardRule,
   type RuleTable,
   recordingAll,
@@ -61,7 +61,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const out = new Tensor(data, [...lead, outF]);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   if (recordingAll('linear', out, inputs))
-    attach(out, 'linear', inputs, savedForProduct(x, weight), RULES.linear);
+    attachAll(out, 'linear', inputs, savedForProduct(x, weight), RULES.linear);
   return out;
 }
 

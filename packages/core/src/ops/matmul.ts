@@ -14,7 +14,7 @@ function bmm(a: Tensor, b: Tensor): Tensor {
   const nd = a.ndim;
   const shape = [...a.shape.slice(0, nd - 1), b.shape[nd - 1]!];
   const out = new Tensor(kernelsFor('matmul', a, b).matmul(a, b, promote(a.dtype, b.dtype)), shape);
-  if (recording('matmul', out, a, b)) attach(out, 'matmul', [a, b], savedForProduct(a, b), RULES.matmul);
+  if (recording('matmul', out, a, b)) attach(out, 'matmul', a, b, savedForProduct(a, b), RULES.matmul);
   return out;
 }
 

@@ -20,7 +20,7 @@ export function maxPoolOp(x4: Tensor, g: WindowGeometry): Tensor {
   const out = new Tensor(pooled.values, [g.batch, g.channels, g.outHeight, g.outWidth]);
   if (recording('maxPool2d', out, x4)) {
     const at = new Tensor(pooled.indices!, [out.size]);
-    attach(out, 'maxPool2d', [x4], SAVES_NOTHING, RULES.maxPool2d, { at, g });
+    attach(out, 'maxPool2d', x4, null, SAVES_NOTHING, RULES.maxPool2d, { at, g });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import {
   attach,
+  attachAll,
   type BackwardRule,
   type RuleTable,
   recording,
@@ -30,7 +31,7 @@ export function contiguous(x: Tensor, forceCopy = false): Tensor {
   const kernels = kernelsFor('contiguous', x);
   const out = new Tensor(kernels.full(x.size, 0, x.dtype), x.shape);
   kernels.copy(x, out);
-  if (recording('contiguous', out, x)) attach(out, 'contiguous', [x], SAVES_NOTHING, RULES.contiguous);
+  if (recording('contiguous', out, x)) attach(out, 'contiguous', x, null, SAVES_NOTHING, RULES.contiguous);
   return out;
 }
 
@@ -39,7 +40,7 @@ const identityBackward: BackwardRule = (dy) => [dy];
 
 function viewAs(x: Tensor, shape: readonly number[], op: 'reshape' | 'view'): Tensor {
   const out = new Tensor(x.storage, shape, contiguousStrides(shape), x.offset);
-  if (recording(op, out, x)) attach(out, op, [x], SAVES_NOTHING, RULES[op]);
+  if (recording(op, out, x)) attach(out, op, x, null, SAVES_NOTHING, RULES[op]);
   return out;
 }
 
@@ -156,7 +157,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
     order.map((d) => x.strides[d]!),
     x.offset,
   );
-  if (recording('permute', out, x)) attach(out, 'permute', [x], SAVES_NOTHING, RULES.permute, order);
+  if (recording('permute', out, x)) attach(out, 'permute', x, null, SAVES_NOTHING, RULES.permute, order);
   return out;
 }
 
@@ -214,7 +215,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   if (shapesEqual(outShape, x.shape)) return x;
   const out = new Tensor(x.storage, outShape, strides, x.offset);
   // The engine sums the gradient back to x's shape.
-  if (recording('expand', out, x)) attach(out, 'expand', [x], SAVES_NOTHING, RULES.expand);
+  if (recording('expand', out, x)) attach(out, 'expand', x, null, SAVES_NOTHING, RULES.expand);
   return out;
 }
 
@@ -242,7 +243,8 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   const shape = x.shape.map((s, i) => (i === d ? count : s));
   const strides = step === 1 ? x.strides : x.strides.map((s, i) => (i === d ? s * step : s));
   const out = new Tensor(x.storage, shape, strides, x.offset + lo * x.strides[d]!);
-  if (recording('slice', out, x)) attach(out, 'slice', [x], SAVES_NOTHING, RULES.slice, { d, lo, n, step });
+  if (recording('slice', out, x))
+    attach(out, 'slice', x, null, SAVES_NOTHING, RULES.slice, { d, lo, n, step });
   return out;
 }
 
@@ -307,7 +309,7 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
     before.reduce((o, b, d) => o + b * out.strides[d]!, 0),
   );
   kernels.copy(x, interior);
-  if (recording('pad', out, x)) attach(out, 'pad', [x], SAVES_NOTHING, RULES.pad, before);
+  if (recording('pad', out, x)) attach(out, 'pad', x, null, SAVES_NOTHING, RULES.pad, before);
   return out;
 }
 
@@ -357,7 +359,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     at += t.shape[d]!;
   }
   if (recordingAll('cat', out, tensors))
-    attach(out, 'cat', tensors.slice(), SAVES_NOTHING, RULES.cat, { d, starts });
+    attachAll(out, 'cat', tensors.slice(), SAVES_NOTHING, RULES.cat, { d, starts });
   return out;
 }
 

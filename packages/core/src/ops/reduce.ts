@@ -43,7 +43,7 @@ export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   expectTensor('sum', 'input', x);
   const dims = normalizeDims(dim, x.ndim, 'sum');
   const out = reduceKernel('sum', x, dims, keepDim);
-  if (recording('sum', out, x)) attach(out, 'sum', [x], SAVES_NOTHING, RULES.sum, dims);
+  if (recording('sum', out, x)) attach(out, 'sum', x, null, SAVES_NOTHING, RULES.sum, dims);
   return out;
 }
 
@@ -91,7 +91,7 @@ export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
 function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Tensor {
   const dims = normalizeDims(dim, x.ndim, op);
   const out = reduceKernel(op, x, dims, keepDim);
-  if (recording(op, out, x)) attach(out, op, [x], [x, out], RULES[op], { op, dim, dims, out });
+  if (recording(op, out, x)) attach(out, op, x, null, [x, out], RULES[op], { op, dim, dims, out });
   return out;
 }
 
@@ -279,7 +279,7 @@ export function norm(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   expectTensor('norm', 'input', x);
   const dims = normalizeDims(dim, x.ndim, 'norm');
   const out = withGradMode(false, () => sqrt(sum(square(x), dims, keepDim)));
-  if (recording('norm', out, x)) attach(out, 'norm', [x], [x, out], RULES.norm, { dims, out });
+  if (recording('norm', out, x)) attach(out, 'norm', x, null, [x, out], RULES.norm, { dims, out });
   return out;
 }
 

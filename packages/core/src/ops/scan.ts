@@ -31,7 +31,8 @@ const countingType = (x: Tensor) => (x.dtype === 'bool' ? 'int32' : x.dtype);
 
 function runningSum(x: Tensor, d: number, reverse: boolean): Tensor {
   const out = new Tensor(kernelsFor('cumsum', x).cumulative('sum', x, d, reverse, countingType(x)), x.shape);
-  if (recording('cumsum', out, x)) attach(out, 'cumsum', [x], SAVES_NOTHING, RULES.cumsum, { d, reverse });
+  if (recording('cumsum', out, x))
+    attach(out, 'cumsum', x, null, SAVES_NOTHING, RULES.cumsum, { d, reverse });
   return out;
 }
 
@@ -55,7 +56,7 @@ export function cumprod(x: Tensor, dim: number): Tensor {
 
 function runningProduct(x: Tensor, d: number): Tensor {
   const out = new Tensor(kernelsFor('cumprod', x).cumulative('prod', x, d, false, countingType(x)), x.shape);
-  if (recording('cumprod', out, x)) attach(out, 'cumprod', [x], [x, out], RULES.cumprod, { d, out });
+  if (recording('cumprod', out, x)) attach(out, 'cumprod', x, null, [x, out], RULES.cumprod, { d, out });
   return out;
 }
 

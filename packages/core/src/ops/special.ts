@@ -14,7 +14,7 @@ import type { SpecialOpName } from './op-names.js';
  */
 export function erf(x: Tensor): Tensor {
   const out = floatKernel('erf', x);
-  if (recording('erf', out, x)) attach(out, 'erf', [x], x, RULES.erf);
+  if (recording('erf', out, x)) attach(out, 'erf', x, null, x, RULES.erf);
   return out;
 }
 
@@ -33,7 +33,7 @@ const erfBackward: BackwardRule = (dy, n) => [
  */
 export function log1p(x: Tensor): Tensor {
   const out = floatKernel('log1p', x);
-  if (recording('log1p', out, x)) attach(out, 'log1p', [x], x, RULES.log1p);
+  if (recording('log1p', out, x)) attach(out, 'log1p', x, null, x, RULES.log1p);
   return out;
 }
 
@@ -50,7 +50,7 @@ const log1pBackward: BackwardRule = (dy, n) => [div(dy, n.input(0).add(1))];
  */
 export function expm1(x: Tensor): Tensor {
   const out = floatKernel('expm1', x);
-  if (recording('expm1', out, x)) attach(out, 'expm1', [x], out, RULES.expm1, out);
+  if (recording('expm1', out, x)) attach(out, 'expm1', x, null, out, RULES.expm1, out);
   return out;
 }
 
@@ -67,7 +67,7 @@ const expm1Backward: BackwardRule<Tensor> = (dy, n) => [mul(dy, n.params.add(1))
  */
 export function rsqrt(x: Tensor): Tensor {
   const out = floatKernel('rsqrt', x);
-  if (recording('rsqrt', out, x)) attach(out, 'rsqrt', [x], [x, out], RULES.rsqrt, out);
+  if (recording('rsqrt', out, x)) attach(out, 'rsqrt', x, null, [x, out], RULES.rsqrt, out);
   return out;
 }
 

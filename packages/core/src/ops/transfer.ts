@@ -30,7 +30,7 @@ export function toDevice(x: Tensor, device: Device): Tensor {
   const storage = new GpuStorage(gpuContext("to('webgpu')"), x.dtype, x.size);
   storage.context.upload(storage.buffer, host);
   const out = new Tensor(storage, x.shape);
-  if (recording('toDevice', out, x)) attach(out, 'toDevice', [x], SAVES_NOTHING, RULES.toDevice);
+  if (recording('toDevice', out, x)) attach(out, 'toDevice', x, null, SAVES_NOTHING, RULES.toDevice);
   return out;
 }
 
