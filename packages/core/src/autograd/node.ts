@@ -147,7 +147,7 @@ export class Node {
    */
   declare saved: Saved | null;
   // Hooks, a retained output and the creation site are rare: one field for the three, null while
-  // none is set, keeps every other node a word smaller per field.
+  // none is set, saves every other node two words.
   declare private extras: NodeExtras | null;
   /**
    * Made after every node it reads from: a node's inputs come from nodes made before it, so nodes
