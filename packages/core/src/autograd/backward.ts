@@ -551,7 +551,12 @@ function markWanted(order: readonly Node[], inputs: readonly Tensor[], inputNode
     targets.has(t) || (t.gradFn !== null && (wanted.has(t.gradFn) || inputNodes.has(t.gradFn)));
   for (let k = order.length - 1; k >= 0; k--) {
     const node = order[k]!;
-    if (node.inputs.some(leadsToTarget)) wanted.add(node);
+    for (let i = 0, arity = node.arity; i < arity; i++) {
+      if (leadsToTarget(node.input(i))) {
+        wanted.add(node);
+        break;
+      }
+    }
   }
   return wanted;
 }

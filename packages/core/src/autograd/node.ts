@@ -184,7 +184,7 @@ export class Node {
     this.second = second;
     this.all = all;
     this.saved = saved;
-    this.extras = isAnomalyEnabled() ? anomalyExtras() : null;
+    this.extras = isAnomalyEnabled() ? newExtras(creationSite()) : null;
     this.sequence = ++nodesMade;
     this.pending = null;
     this.visit = 0;
@@ -240,7 +240,7 @@ export class Node {
   }
 
   private extrasForWrite(): NodeExtras {
-    this.extras ??= { hooks: null, retained: null, createdAt: null };
+    this.extras ??= newExtras(null);
     return this.extras;
   }
 
@@ -295,8 +295,8 @@ interface NodeExtras {
 }
 
 // Apart from the constructor, which V8 inlines into every op only while it stays small.
-function anomalyExtras(): NodeExtras {
-  return { hooks: null, retained: null, createdAt: creationSite() };
+function newExtras(createdAt: string | null): NodeExtras {
+  return { hooks: null, retained: null, createdAt };
 }
 
 /**

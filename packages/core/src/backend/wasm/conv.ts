@@ -2,7 +2,7 @@ import type { DType, TypedArray } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import { type StridedView, type WindowGeometry, windowSizes } from '../backend.js';
 import { fold as cpuFold, unfold as cpuUnfold } from '../cpu/conv.js';
-import { copyIn, denseF32, F32, inWasm, KEPT_FLOATS, sliceOut } from './call.js';
+import { copyIn, denseF32, F32, fitsKept, inWasm, sliceOut } from './call.js';
 import type { WasmKernels } from './runtime.js';
 
 // im2col and col2im for dense float32 NCHW data run in conv.wat (the same walk as the TypeScript
@@ -27,13 +27,13 @@ const colsSize = (g: WindowGeometry): number =>
 
 export function unfold(x: StridedView, g: WindowGeometry, padValue: number, outDtype: DType): TypedArray {
   const [n, m] = [sizeOf(x.shape), colsSize(g)];
-  const fits = m >= MIN && n + m <= KEPT_FLOATS && outDtype === 'float32' && denseF32(x);
+  const fits = m >= MIN && fitsKept([n, m]) && outDtype === 'float32' && denseF32(x);
   return (fits ? windowInWasm(0, x, n, m, padValue, g) : null) ?? cpuUnfold(x, g, padValue, outDtype);
 }
 
 export function fold(cols: StridedView, g: WindowGeometry, outDtype: DType): TypedArray {
   const [m, n] = [colsSize(g), g.batch * g.channels * g.height * g.width];
-  const fits = m >= MIN && n + m <= KEPT_FLOATS && outDtype === 'float32' && denseF32(cols);
+  const fits = m >= MIN && fitsKept([m, n]) && outDtype === 'float32' && denseF32(cols);
   return (fits ? windowInWasm(1, cols, m, n, 0, g) : null) ?? cpuFold(cols, g, outDtype);
 }
 

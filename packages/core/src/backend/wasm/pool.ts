@@ -2,7 +2,7 @@ import { allocateUnfilled, dtypeOf, type TypedArray } from '../../dtype.js';
 import { contiguousStrides, sizeOf } from '../../shape.js';
 import type { MaxPooled, StridedView, WindowGeometry } from '../backend.js';
 import { maxPool as cpuMaxPool } from '../cpu/pool.js';
-import { copyIn, denseF32, F32, inWasm, KEPT_FLOATS } from './call.js';
+import { copyIn, denseF32, F32, fitsKept, inWasm, KEPT_FLOATS } from './call.js';
 import { unfold } from './conv.js';
 import { reduce } from './reduce.js';
 
@@ -20,7 +20,7 @@ export function maxPool(x: StridedView, g: WindowGeometry, withIndices: boolean)
   if (n >= MIN && denseF32(x) && isTwoByTwo(g)) {
     return maxPool2x2(x, g, withIndices) ?? cpuMaxPool(x, g, withIndices);
   }
-  const fits = n >= MIN && n + 2 * m <= KEPT_FLOATS && denseF32(x);
+  const fits = n >= MIN && fitsKept([n, m, m]) && denseF32(x);
   if (!fits || withIndices) return cpuMaxPool(x, g, withIndices);
   const k = g.kernel[0] * g.kernel[1];
   const colsShape = [g.batch, g.channels, k, g.outHeight * g.outWidth];

@@ -3,7 +3,7 @@ import { sizeOf } from '../../shape.js';
 import type { ReduceOp, StridedView } from '../backend.js';
 import { reduce as cpuReduce } from '../cpu/reduce.js';
 import { elementOffsets } from '../cpu/rows.js';
-import { copyIn, denseF32, F32, inWasm, KEPT_FLOATS, sliceOut } from './call.js';
+import { copyIn, denseF32, F32, fitsKept, inWasm, sliceOut } from './call.js';
 
 // Reductions of dense float32 data that keep trailing dims (a bias gradient's sum over the batch,
 // max pooling's max over each window) run in reduce.wat, vectorized across the kept trailing run
@@ -28,7 +28,7 @@ export function reduce(op: ReduceOp, x: StridedView, dims: readonly number[], ou
   const last = dims.length === 0 ? x.shape.length : dims[dims.length - 1]!;
   const run = sizeOf(x.shape.slice(last + 1));
   const group = sizeOf(dims.map((d) => x.shape[d]!));
-  if (outDtype !== 'float32' || !denseF32(x) || n < MIN || n > KEPT_FLOATS || run < MIN_RUN || group === 0) {
+  if (outDtype !== 'float32' || !denseF32(x) || n < MIN || !fitsKept([n]) || run < MIN_RUN || group === 0) {
     return cpuReduce(op, x, dims, outDtype);
   }
   return reduceInWasm(op, x, dims, last, run) ?? cpuReduce(op, x, dims, outDtype);
