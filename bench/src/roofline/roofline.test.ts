@@ -2,16 +2,17 @@
 // per iteration (checked by replaying them in float32), and the threaded probe reports per-thread
 // figures that add up. Rates are not asserted: they depend on the machine.
 import { describe, expect, it } from 'vitest';
-import { ACCUMULATORS, flopsPerIteration, probeBytes, probeWat, UNROLL } from './kernel.js';
+import { ACCUMULATORS, flopsPerIteration, probeBytes, probeWat, STEPS, UNROLL } from './kernel.js';
 import { probe, variantSupported } from './probe.js';
 
-// What run(n) returns, replayed in float32: every accumulator updated n × UNROLL times.
+// What run(n) returns, replayed in float32: every accumulator updated n × STEPS × UNROLL times.
 function expected(n: number, fused: boolean): number {
   const f = Math.fround;
   let total = 0;
   const accs = Array.from({ length: ACCUMULATORS }, (_, i) => {
     let a = f(i / ACCUMULATORS);
-    for (let k = 0; k < n * UNROLL; k++) a = fused ? f(a * f(0.99) + f(0.01)) : f(f(a * f(0.99)) + f(0.01));
+    for (let k = 0; k < n * STEPS * UNROLL; k++)
+      a = fused ? f(a * f(0.99) + f(0.01)) : f(f(a * f(0.99)) + f(0.01));
     return a;
   });
   for (const a of accs) total = f(total + a);
@@ -26,8 +27,9 @@ async function runProbe(variant: 'muladd' | 'relaxed', n: number): Promise<numbe
 
 describe('roofline kernel', () => {
   it('counts a multiply and an add per lane of every accumulator update', () => {
-    expect(flopsPerIteration()).toBe(ACCUMULATORS * UNROLL * 8);
-    expect(flopsPerIteration(8, 1)).toBe(64);
+    expect(flopsPerIteration()).toBe(ACCUMULATORS * UNROLL * STEPS * 8);
+    expect(flopsPerIteration(8, 1)).toBe(64 * STEPS);
+    expect(flopsPerIteration(8, 2)).toBe(128 * STEPS);
   });
 
   it('keeps at least eight independent accumulators', () => {

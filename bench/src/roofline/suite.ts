@@ -42,7 +42,7 @@ function rows(variant: ProbeVariant, results: ProbeResult[] | string, notes: str
  */
 export const rooflineSuite: BenchSuite = {
   name: 'roofline',
-  description: `wasm SIMD peak: a loop of 12 independent f32x4 accumulators (${flopsPerIteration()} FLOPs per iteration, no memory access), ${FULL_PROBE.timedSec} s per probe, threads run concurrently; ops/s = calls/s over all threads`,
+  description: `wasm SIMD peak: a loop of 12 independent f32x4 accumulators, each updated once per step (${flopsPerIteration()} FLOPs per iteration of 64 steps, no memory access), ${FULL_PROBE.timedSec} s per probe, threads run concurrently; ops/s = calls/s over all threads`,
   run() {
     const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, '--json'], {
       encoding: 'utf8',
