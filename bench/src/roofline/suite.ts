@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchSuite, CaseResult } from '../harness.js';
-import { flopsPerIteration, type ProbeVariant } from './kernel.js';
+import { ACCUMULATORS, flopsPerIteration, type ProbeVariant, STEPS } from './kernel.js';
 import { FULL_PROBE, type Roofline } from './measure.js';
 import type { ProbeResult } from './probe.js';
 
@@ -42,7 +42,7 @@ function rows(variant: ProbeVariant, results: ProbeResult[] | string, notes: str
  */
 export const rooflineSuite: BenchSuite = {
   name: 'roofline',
-  description: `wasm SIMD peak: a loop of 12 independent f32x4 accumulators, each updated once per step (${flopsPerIteration()} FLOPs per iteration of 64 steps, no memory access), ${FULL_PROBE.timedSec} s per probe, threads run concurrently; ops/s = calls/s over all threads`,
+  description: `wasm SIMD peak: a loop of ${ACCUMULATORS} independent f32x4 accumulators, each updated once per step (${flopsPerIteration()} FLOPs per iteration of ${STEPS} steps, no memory access), ${FULL_PROBE.timedSec} s per probe, threads run concurrently; ops/s = calls/s over all threads`,
   run() {
     const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, '--json'], {
       encoding: 'utf8',

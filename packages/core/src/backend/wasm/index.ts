@@ -22,9 +22,10 @@ import { scatterAdd } from './scatter.js';
  * backward's scatter-add, SGD and Adam steps also run in WebAssembly, with the same bits as
  * `cpuBackend`; every other kernel, dtype and layout is `cpuBackend`'s own. `getBackend()` picks
  * this backend by itself where the runtime supports WebAssembly SIMD and compiles synchronously
- * (Node 20+, workers); where it cannot, each kernel here falls back to `cpuBackend`. `BACKPROP_BACKEND=cpu` (or `wasm`) forces the choice.
- * In Node, float32 products of at least 256³ multiply-adds run on two threads (same bits as one;
- * `BACKPROP_THREADS=1` keeps one): see README.md beside this file.
+ * (Node 20+, workers); where it cannot, each kernel here falls back to `cpuBackend`.
+ * `BACKPROP_BACKEND=cpu` (or `wasm`) forces the choice. In Node, float32 products of at least 256³
+ * multiply-adds run on two threads (same bits as one; `BACKPROP_THREADS=1` keeps one): see
+ * README.md beside this file.
  *
  * @example
  * ```ts
