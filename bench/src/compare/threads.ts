@@ -3,7 +3,7 @@
 import os from 'node:os';
 
 /** Which products the wasm backend splits: packages/core/src/backend/wasm/matmul.ts's THREAD_WORK. */
-export const THREAD_WORK_TEXT = 'products of m·n·k ≥ 2^24';
+export const THREAD_WORK_TEXT = 'products of m·n·k ≥ 2^23';
 
 /**
  * The threads core's pool starts (packages/core/src/backend/threads/pool.ts): `BACKPROP_THREADS` if

@@ -1,4 +1,4 @@
-// Products above the threading threshold (m·n·k ≥ 2^24) and convolutions above theirs (images ·
+// Products above the threading threshold (m·n·k ≥ 2^23) and convolutions above theirs (images ·
 // output channels · rows · positions ≥ 2^22), shared by threads.test.ts and the child process it
 // starts with BACKPROP_THREADS=1: seeded, so both compute the same operands.
 import { conv2d, manualSeed, randn, type Tensor, tensor } from '../src/index.js';

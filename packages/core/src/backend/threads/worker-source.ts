@@ -10,10 +10,9 @@
 // plus 1 once the caller has written the entries, [7] the packing jobs' table (packSlice calls),
 // [8] the entries' kind: 0 gemm calls (gemmPacked where B was packed first), 1 a convolution's
 // images (conv.wat's image, the table being its ints); [9 + 4 id ..] helper id's buffers: A's and
-// B's packing, the 4x8 tile, the columns. After a product's table, one int per entry that the
-// helper sets to 1 once that entry's block of C is written. The helper takes a posted job (1 -> 2,
-// unless the caller took it back first), claims packing jobs until none are left, waits until [6]
-// passes [5], claims entries until none are left, and goes idle (2 -> 0).
+// B's packing, the 4x8 tile, the columns. The helper takes a posted job (1 -> 2, unless the caller
+// took it back first), claims packing jobs until none are left, waits until [6] passes [5], claims
+// entries until none are left, and goes idle (2 -> 0).
 
 /** Source of the worker thread's program (CommonJS, run by Node's `new Worker(code, { eval: true })`). */
 export const WORKER_SOURCE = `'use strict';
@@ -59,7 +58,6 @@ while (matmul !== null) {
         const o = h[3] + j * ARGS;
         gemm(h[o], h[o + 1], h[o + 2], h[o + 3], h[o + 4], h[o + 5], h[o + 6], h[o + 7], h[o + 8], h[o + 9],
           h[o + 10], h[w], h[w + 1], h[w + 2]);
-        Atomics.store(h, h[3] + h[1] * ARGS + j, 1);
       }
     } catch (e) {
       Atomics.store(h, 2, 1);

@@ -23,7 +23,7 @@ import { scatterAdd } from './scatter.js';
  * `cpuBackend`; every other kernel, dtype and layout is `cpuBackend`'s own. `getBackend()` picks
  * this backend by itself where the runtime supports WebAssembly SIMD and compiles synchronously
  * (Node 20+, workers); where it cannot, each kernel here falls back to `cpuBackend`.
- * `BACKPROP_BACKEND=cpu` (or `wasm`) forces the choice. In Node, float32 products of at least 256³
+ * `BACKPROP_BACKEND=cpu` (or `wasm`) forces the choice. In Node, float32 products of at least 2^23
  * multiply-adds run on two threads (same bits as one; `BACKPROP_THREADS=1` keeps one): see
  * README.md beside this file.
  *

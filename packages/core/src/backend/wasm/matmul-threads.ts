@@ -1,4 +1,3 @@
-import { allocateUnfilled } from '../../dtype.js';
 import {
   buffersSize,
   COUNT,
@@ -17,7 +16,7 @@ import {
   writeBuffers,
 } from '../threads/job.js';
 import { post, settle, type ThreadPool, threadPool } from '../threads/pool.js';
-import { F32 } from './call.js';
+import { F32, sliceOut } from './call.js';
 
 // A large float32 product split into blocks of its output across the threads of backend/threads.
 // The operands are laid into the shared memory, after the job header (worker-source.ts), and the
@@ -33,7 +32,10 @@ import { F32 } from './call.js';
 // done. Each thread claims blocks from a shared counter until none are left. Each output element
 // is summed in the same order whichever thread computes it, so the result is the one-thread result
 // bit for bit, and claiming (rather than a fixed half each) keeps a helper that the OS does not
-// schedule in time from holding the caller up: the caller then simply does more itself.
+// schedule in time from holding the caller up: the caller then simply does more itself. C is
+// copied out in one block copy once every thread is done: copying each block as it finished (a
+// helper's once it had flagged it done), row by row for a block of columns, kept the caller busy
+// 100 µs a block at 256·64·784 on a 2-core VM, the helper long idle by then (see RESULTS.md).
 
 /** Ints per packing job: packSlice's arguments. */
 const PACK_ARGS = 7;
@@ -142,7 +144,7 @@ function writePacking(
   return packedB;
 }
 
-/** Writes the table of gemm calls at `table`, one per block, and their done flags after it. */
+/** Writes the table of gemm calls at `table`, one per block. */
 function writeTable(
   ints: Int32Array,
   l: Layout,
@@ -161,7 +163,6 @@ function writeTable(
     ints.set([r, w, l.k, at, a.rs, a.cs, ...bArgs, c, l.n], o);
     o += GEMM_ARGS;
   }
-  ints.fill(0, o, o + parts.length); // each entry's done flag, which a helper sets once its block is in C
   // Not FAILED, which a helper's packing may have set already.
   [ints[NEXT], ints[COUNT], ints[TABLE]] = [0, parts.length, table];
 }
@@ -181,67 +182,13 @@ function packShare(pool: ThreadPool, ints: Int32Array): void {
   while (Atomics.load(ints, PACK_DONE) <= count) {}
 }
 
-/** Claims and runs entries of the job in the header on the calling thread (thread 0), copying C out as it goes. */
-function claim(pool: ThreadPool, ints: Int32Array, out: Output): void {
+/** Claims and runs entries of the job in the header on the calling thread (thread 0). */
+function claim(pool: ThreadPool, ints: Int32Array): void {
   const [pa, pb, t] = [ints[WORK]!, ints[WORK + 1]!, ints[WORK + 2]!];
   const gemm = ints[PACK_COUNT]! > 0 ? pool.matmul.gemmPacked : pool.matmul.gemm;
   for (let j = Atomics.add(ints, NEXT, 1); j < ints[COUNT]!; j = Atomics.add(ints, NEXT, 1)) {
     const g = ints.subarray(ints[TABLE]! + j * GEMM_ARGS);
     gemm(g[0]!, g[1]!, g[2]!, g[3]!, g[4]!, g[5]!, g[6]!, g[7]!, g[8]!, g[9]!, g[10]!, pa, pb, t);
-    out.take(j);
-    out.takeFinished();
-  }
-}
-
-/**
- * The product's result, filled block by block: the caller copies each block out of the shared
- * memory as soon as it is computed (its own right away, while still in its cache; a helper's once
- * the helper has flagged it done), so the copy runs while the helpers still compute, not after.
- */
-class Output {
-  readonly data: Float32Array;
-  private readonly copied: Uint8Array;
-  private readonly done: number;
-  private lowest = 0;
-
-  constructor(
-    private readonly mem: Float32Array,
-    private readonly ints: Int32Array,
-    private readonly atC: number,
-    size: number,
-  ) {
-    this.data = allocateUnfilled('float32', size) as Float32Array;
-    const count = ints[COUNT]!;
-    this.copied = new Uint8Array(count);
-    this.done = ints[TABLE]! + count * GEMM_ARGS;
-  }
-
-  /** Copies entry `j`'s block of C: `r` rows of `w` floats, `ldc` apart. */
-  take(j: number): void {
-    const g = this.ints.subarray(this.ints[TABLE]! + j * GEMM_ARGS);
-    const [r, w, ldc] = [g[0]!, g[1]!, g[10]!];
-    const from = g[9]! / F32;
-    const to = from - this.atC;
-    // A block of whole rows is one run; a block of columns one run per row.
-    const [runs, run] = w === ldc ? [1, r * w] : [r, w];
-    for (let i = 0; i < runs; i++) {
-      this.data.set(this.mem.subarray(from + i * ldc, from + i * ldc + run), to + i * ldc);
-    }
-    this.copied[j] = 1;
-  }
-
-  /** Copies every block flagged done and not copied yet. */
-  takeFinished(): void {
-    const claimed = Math.min(Atomics.load(this.ints, NEXT), this.copied.length);
-    for (let j = this.lowest; j < claimed; j++) {
-      if (this.copied[j] === 0 && Atomics.load(this.ints, this.done + j) === 1) this.take(j);
-    }
-    while (this.lowest < this.copied.length && this.copied[this.lowest] === 1) this.lowest++;
-  }
-
-  /** Copies every block: after the helpers have settled, those not copied yet. */
-  takeRest(): void {
-    for (let j = this.lowest; j < this.copied.length; j++) if (this.copied[j] === 0) this.take(j);
   }
 }
 
@@ -264,7 +211,7 @@ export function threadedMatmul(l: Layout): Float32Array | null {
     buffersSize(buffers, threads) +
     packed +
     packJobs * PACK_ARGS +
-    parts.length * (GEMM_ARGS + 1);
+    parts.length * GEMM_ARGS;
   const pool = threadPool(floats * F32);
   if (pool === null) return null;
   const mem = new Float32Array(pool.memory.buffer);
@@ -277,16 +224,13 @@ export function threadedMatmul(l: Layout): Float32Array | null {
   if (packedB === null) ints.set([0, 0, 0, packTable], PACK_NEXT);
   ints[FAILED] = 0;
   for (const h of pool.helpers) post(h);
-  let out: Output;
   try {
     // The helpers pack B (if anything) while A is laid out; the token lets them on to the blocks.
     const a = l.placeA(mem, HEADER_INTS);
     writeTable(ints, l, [a, b], parts, packedB, packTable + packJobs * PACK_ARGS);
     Atomics.add(ints, PACK_DONE, 1);
-    // Made after the helpers are woken: zeroing the result's array is then work done while they run.
-    out = new Output(mem, ints, HEADER_INTS + l.atC, l.batch * l.m * l.n);
     packShare(pool, ints);
-    claim(pool, ints, out);
+    claim(pool, ints);
   } catch (error) {
     // However this thread failed, the helpers must not wait for it: no blocks left, the barrier lifted.
     Atomics.store(ints, COUNT, 0);
@@ -302,8 +246,7 @@ export function threadedMatmul(l: Layout): Float32Array | null {
     ints.set([0, ints[PACK_COUNT]!, 1], PACK_NEXT); // PACK_DONE 1: the table is written
     Atomics.store(ints, NEXT, 0);
     packShare(pool, ints);
-    claim(pool, ints, out);
+    claim(pool, ints);
   }
-  out.takeRest();
-  return out.data;
+  return sliceOut(mem, HEADER_INTS + l.atC, l.batch * l.m * l.n);
 }

@@ -22,9 +22,11 @@ const MC = 128;
 export function gemmScratch(n: number): readonly [number, number, number] {
   return [MC * KC, KC * Math.ceil(n / 8) * 8, 32];
 }
-// Products of at least this many multiply-adds (m·n·k over the batch; 256³) are split across
-// threads where backend/threads has them: below it, waking a helper costs more than it saves.
-const THREAD_WORK = 1 << 24;
+// Products of at least this many multiply-adds (m·n·k over the batch; the MLP suite's 64·784·256 is
+// 1.5x it) are split across threads where backend/threads has them: below it, placing the operands
+// in shared memory and waking a helper cost more than the helper saves (64·256·128 took 144 µs on
+// two threads against 107 on one, on a 2-core VM).
+const THREAD_WORK = 1 << 23;
 
 /** One operand `[...batch, rows, cols]` and how it is laid into wasm memory. */
 interface Operand {
