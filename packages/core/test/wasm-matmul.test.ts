@@ -10,7 +10,7 @@ import { addBiasRows } from '../src/backend/cpu/matmul.js';
 import { wasmBackend } from '../src/backend/wasm/index.js';
 import { wasmAvailable } from '../src/backend/wasm/runtime.js';
 import { allocate, type DType } from '../src/dtype.js';
-import { int, pick, type Rng, seeded } from './seeded.js';
+import { expectSame, int, pick, type Rng, seeded } from './seeded.js';
 
 type Layout = 'dense' | 'transposed' | 'sliced' | 'sparse';
 
@@ -191,13 +191,97 @@ describe('wasm matmul kernel', () => {
     expect(empty.length).toBe(0);
   });
 
-  it('runs a product larger than its kept memory (64 MiB) in a memory of its own, then small ones again', () => {
+  it('runs a product too large for one call as pieces of C, with the bits of products small enough for one', () => {
+    // Over 8M floats of operands, result and scratch, C is computed in pieces over all of k; the
+    // references are the same product cut differently (blocks of other widths, each one call): the
+    // bits must agree, as every element is summed over the same k-slices in the same order.
+    const rng = seeded(18);
+    const blocks = (
+      a: StridedView,
+      b: StridedView,
+      [m, n]: readonly [number, number],
+      [rows, cols]: readonly [number, number],
+    ): Float32Array => {
+      const out = new Float32Array(m * n);
+      for (let i0 = 0; i0 < m; i0 += rows) {
+        for (let j0 = 0; j0 < n; j0 += cols) {
+          const [h, w] = [Math.min(rows, m - i0), Math.min(cols, n - j0)];
+          const ab = { ...a, shape: [h, a.shape[1]!], offset: a.offset + i0 * a.strides[0]! };
+          const bb = { ...b, shape: [b.shape[0]!, w], offset: b.offset + j0 * b.strides[1]! };
+          const piece = wasmBackend.matmul(ab, bb, 'float32');
+          for (let i = 0; i < h; i++) out.set(piece.subarray(i * w, (i + 1) * w), (i0 + i) * n + j0);
+        }
+      }
+      return out;
+    };
+    // A wide layer's forward (B a transposed weight) and its input gradient (B row-major, whose
+    // column blocks are gathered row by row): cut into column blocks.
+    const x = randomMatrix(rng, [], 64, 4096, 'dense');
+    for (const layout of ['transposed', 'dense'] as const) {
+      const w = randomMatrix(rng, [], 4096, 4096, layout);
+      const what = `64x4096 by a 4096x4096 ${layout} weight`;
+      const actual = wasmBackend.matmul(x, w, 'float32');
+      expectSame(actual, blocks(x, w, [64, 4096], [64, 600]), what);
+      // And against float64 sums, on a sample of elements (the whole product in TypeScript is slow).
+      for (let t = 0; t < 40; t++) {
+        const [i, j] = [int(rng, 0, 63), int(rng, 0, 4095)];
+        let [sum, mass] = [0, 0];
+        for (let p = 0; p < 4096; p++) {
+          const term =
+            x.storage[x.offset + i * 4096 + p]! *
+            w.storage[w.offset + p * w.strides[0]! + j * w.strides[1]!]!;
+          [sum, mass] = [sum + term, mass + Math.abs(term)];
+        }
+        expect(Math.abs(actual[i * 4096 + j]! - sum), `${what}: element ${i},${j}`).toBeLessThanOrEqual(
+          4098 * 2 ** -24 * mass,
+        );
+      }
+    }
+    // A wide layer's weight gradient: small operands, a 64 MB result, cut into blocks of rows.
+    const dy = randomMatrix(rng, [], 4096, 64, 'transposed');
+    const dw = wasmBackend.matmul(dy, x, 'float32');
+    expectSame(dw, blocks(dy, x, [4096, 4096], [900, 4096]), 'a 4096x64 transposed by 64x4096');
+    // Batched against a broadcast weight, plus a bias: each entry one call, then the bias added.
+    const a = randomMatrix(rng, [2], 300, 3000, 'dense', { special: true });
+    const b = randomMatrix(rng, [2], 3000, 2000, 'sliced', { broadcast: true });
+    const bias: StridedView = {
+      storage: Float32Array.from({ length: 2000 }, () => value(rng, {})),
+      shape: [2000],
+      strides: [1],
+      offset: 0,
+    };
+    const expected = new Float32Array(2 * 300 * 2000);
+    for (let e = 0; e < 2; e++) {
+      const entry = {
+        ...a,
+        shape: [300, 3000],
+        strides: a.strides.slice(1),
+        offset: a.offset + e * a.strides[0]!,
+      };
+      const weight = { ...b, shape: [3000, 2000], strides: b.strides.slice(1) };
+      expected.set(wasmBackend.matmul(entry, weight, 'float32'), e * 300 * 2000);
+    }
+    addBiasRows(expected, 2000, bias);
+    expectSame(
+      wasmBackend.matmul(a, b, 'float32', bias),
+      expected,
+      'batched by a broadcast weight, plus a bias',
+    );
+  });
+
+  it('runs a product whose k is too long to cut (over 64 MiB) in a memory of its own, then small ones again', () => {
     const rng = seeded(15);
-    const a = randomMatrix(rng, [], 5, 4100 * 4, 'dense');
-    const b = randomMatrix(rng, [], 4100 * 4, 9, 'transposed');
-    const big = randomMatrix(rng, [], 4100, 4100, 'dense');
-    expectNear(big, randomMatrix(rng, [], 4100, 3, 'dense'), '4100x4100x3 (over 64 MiB)');
-    expectNear(a, b, 'after the large product');
+    const long = 1_400_000;
+    expectNear(
+      randomMatrix(rng, [], 4, long, 'dense'),
+      randomMatrix(rng, [], long, 8, 'transposed'),
+      `4x${long}x8 (over 64 MiB, no piece fits)`,
+    );
+    expectNear(
+      randomMatrix(rng, [], 5, 300, 'dense'),
+      randomMatrix(rng, [], 300, 9, 'transposed'),
+      'after it',
+    );
   });
 
   it('adds a bias row as addBiasRows does, bit for bit, in wasm or not, on one thread or two', () => {

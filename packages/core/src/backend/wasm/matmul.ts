@@ -1,8 +1,8 @@
-import type { DType, TypedArray } from '../../dtype.js';
+import { allocateUnfilled, type DType, type TypedArray } from '../../dtype.js';
 import type { StridedView } from '../backend.js';
 import { addBiasRows, matmul as cpuMatmul } from '../cpu/matmul.js';
 import { elementOffsets } from '../cpu/rows.js';
-import { copyIn, denseF32, F32, inWasm, layout, sliceOut } from './call.js';
+import { copyIn, denseF32, F32, inWasm, KEPT_FLOATS, layout, sliceOut } from './call.js';
 import { ADD } from './elementwise.js';
 import { type Placed, threadedMatmul } from './matmul-threads.js';
 
@@ -14,6 +14,8 @@ import { type Placed, threadedMatmul } from './matmul-threads.js';
 
 const KC = 256; // matmul.wat's k-slice and row-block sizes: its packing buffers are sized from them
 const MC = 128;
+/** Columns from which a gathered operand's contiguous rows are block-copied rather than element by element. */
+const MIN_RUN = 16;
 
 /**
  * Floats of the scratch regions matmul.wat's `gemm` needs for products `n` columns wide: A's
@@ -70,11 +72,17 @@ function place(op: Operand, mem: Float32Array, at: number): Placed {
     return { bases, rs: op.rs, cs: op.cs };
   }
   const src = view.storage;
+  // Rows that are runs in the storage (a block of columns of a wider matrix) are block-copied.
+  const runs = op.cs === 1 && cols >= MIN_RUN;
   let o = at;
   for (let t = 0; t < offsets.length; t++) {
     bases[t] = o * F32;
     for (let i = 0; i < rows; i++) {
-      for (let j = 0, p = offsets[t]! + i * op.rs; j < cols; j++, p += op.cs) mem[o++] = src[p]!;
+      const p0 = offsets[t]! + i * op.rs;
+      if (runs) {
+        copyIn(mem, o, view, cols, p0);
+        o += cols;
+      } else for (let j = 0, p = p0; j < cols; j++, p += op.cs) mem[o++] = src[p]!;
     }
   }
   return { bases, rs: cols, cs: 1 };
@@ -91,7 +99,81 @@ export function matmul(a: StridedView, b: StridedView, outDtype: DType, bias?: S
   let batch = 1;
   for (const d of batchShape) batch *= d;
   if (outDtype !== 'float32' || batch * m * n === 0 || k === 0) return cpuMatmul(a, b, outDtype, bias);
-  return productInWasm(a, b, batchShape, batch, m, k, n, bias ?? null) ?? cpuMatmul(a, b, outDtype, bias);
+  const [opA, opB] = [operand(a, batchShape), operand(b, batchShape)];
+  const whole = regions(opA, opB, batch, m, n, biasInWasm(bias ?? null, n)).reduce((x, y) => x + y);
+  const pieces = whole > KEPT_FLOATS ? pieceShape(m, k, n) : null;
+  const out =
+    pieces === null
+      ? productInWasm(opA, opB, batch, m, k, n, bias ?? null)
+      : productInPieces(opA, opB, m, k, n, pieces, bias ?? null);
+  return out ?? cpuMatmul(a, b, outDtype, bias);
+}
+
+// A product whose operands, result and scratch exceed KEPT_FLOATS would need a wasm memory of its
+// own for the call (its pages faulted in anew each time) and too much for the threads' shared
+// memory, so it would run on one thread: at 64·4096·4096 (a 4096-wide MLP's layer) 3-6 GFLOP/s.
+// It runs instead as pieces of C that each fit PIECE_FLOATS, every piece a whole product of its
+// rows of A and columns of B over all of k (threaded where large enough): each element of C is
+// summed over the same k-slices in the same order as in one call, so the bits are the same.
+const PIECE_FLOATS = KEPT_FLOATS / 2;
+
+/**
+ * Rows and columns of C per piece: the side with more of them halved, rows on a tie (a piece of
+ * whole rows of C is copied into the result in one block), in whole 4-row and 8-column panels,
+ * until a piece's rows of A, columns of B, itself and gemm's scratch fit PIECE_FLOATS; null where
+ * even a 4x8 piece does not (k alone is too long).
+ */
+function pieceShape(m: number, k: number, n: number): readonly [number, number] | null {
+  let [rows, cols] = [m, n];
+  const floats = () => rows * k + k * cols + rows * cols + gemmScratch(cols).reduce((x, y) => x + y);
+  while (floats() > PIECE_FLOATS) {
+    if (cols > rows && cols > 8) cols = Math.ceil(cols / 16) * 8;
+    else if (rows > 4) rows = Math.ceil(rows / 8) * 4;
+    else if (cols > 8) cols = Math.ceil(cols / 16) * 8;
+    else return null;
+  }
+  return [rows, cols];
+}
+
+/** Batch entry `e` of `op` cut to `count` of its rows (or columns) from `first`, as an operand of its own. */
+function cut(op: Operand, e: number, axis: 'rows' | 'cols', first: number, count: number): Operand {
+  const byRows = axis === 'rows';
+  const view: StridedView = {
+    storage: op.view.storage,
+    shape: byRows ? [count, op.cols] : [op.rows, count],
+    strides: [op.rs, op.cs],
+    offset: op.offsets[e]! + first * (byRows ? op.rs : op.cs),
+  };
+  return operand(view, []);
+}
+
+/** The product in pieces of `rows` x `cols` of each batch entry's C (see PIECE_FLOATS), then the bias. */
+function productInPieces(
+  opA: Operand,
+  opB: Operand,
+  m: number,
+  k: number,
+  n: number,
+  [rows, cols]: readonly [number, number],
+  bias: StridedView | null,
+): Float32Array | null {
+  const out = allocateUnfilled('float32', opA.offsets.length * m * n) as Float32Array;
+  for (let e = 0; e < opA.offsets.length; e++) {
+    for (let i0 = 0; i0 < m; i0 += rows) {
+      const h = Math.min(rows, m - i0);
+      const a = cut(opA, e, 'rows', i0, h);
+      for (let j0 = 0; j0 < n; j0 += cols) {
+        const w = Math.min(cols, n - j0);
+        const piece = productInWasm(a, cut(opB, e, 'cols', j0, w), 1, h, k, w, null);
+        if (piece === null) return null;
+        const to = e * m * n + i0 * n + j0;
+        if (w === n) out.set(piece, to);
+        else for (let i = 0; i < h; i++) out.set(piece.subarray(i * w, (i + 1) * w), to + i * n);
+      }
+    }
+  }
+  if (bias !== null) addBiasRows(out, n, bias);
+  return out;
 }
 
 // A bias row added in wasm, one call per row of C, where each row is whole vectors (n a multiple of
@@ -102,23 +184,35 @@ function biasInWasm(bias: StridedView | null, n: number): StridedView | null {
   return bias !== null && n % 4 === 0 && denseF32(bias) ? bias : null;
 }
 
+/**
+ * Floats of the regions a product lays out in wasm memory: A, B, C (batch x m x n), A's packing
+ * block, B's packing panels, a 4x8 tile, the bias row (where it is added in wasm).
+ */
+function regions(
+  opA: Operand,
+  opB: Operand,
+  batch: number,
+  m: number,
+  n: number,
+  wasmBias: StridedView | null,
+) {
+  const [packA, packB, tile] = gemmScratch(n);
+  return [opA.length, opB.length, batch * m * n, packA, packB, tile, wasmBias ? n : 0] as const;
+}
+
 // Apart from matmul, whose closures would otherwise give every call (small ones too) a heap context.
 function productInWasm(
-  a: StridedView,
-  b: StridedView,
-  batchShape: readonly number[],
+  opA: Operand,
+  opB: Operand,
   batch: number,
   m: number,
   k: number,
   n: number,
   bias: StridedView | null,
 ): Float32Array | null {
-  const [opA, opB] = [operand(a, batchShape), operand(b, batchShape)];
-  // Regions (in floats): A, B, C (batch x m x n), A's packing block, B's packing panels, a 4x8 tile,
-  // the bias row.
-  const [packA, packB, tile] = gemmScratch(n);
   const wasmBias = biasInWasm(bias, n);
-  const sizes = [opA.length, opB.length, batch * m * n, packA, packB, tile, wasmBias ? n : 0] as const;
+  const sizes = regions(opA, opB, batch, m, n, wasmBias);
+  const [, , , packA, packB] = sizes;
   if (batch * m * n * k >= THREAD_WORK) {
     const [, atB, atC, atPa] = layout(sizes).at;
     const out = threadedMatmul({
