@@ -111,7 +111,7 @@ export function matmul(a: StridedView, b: StridedView, outDtype: DType, bias?: S
 
 // A product whose operands, result and scratch exceed KEPT_FLOATS would need a wasm memory of its
 // own for the call (its pages faulted in anew each time) and too much for the threads' shared
-// memory, so it would run on one thread: at 64·4096·4096 (a 4096-wide MLP's layer) 3-6 GFLOP/s.
+// memory, so it would run on one thread: at 64·4096·4096 (a 4096-wide MLP's layer) 3-8 GFLOP/s.
 // It runs instead as pieces of C that each fit PIECE_FLOATS, every piece a whole product of its
 // rows of A and columns of B over all of k (threaded where large enough): each element of C is
 // summed over the same k-slices in the same order as in one call, so the bits are the same.
