@@ -100,13 +100,7 @@ export function matmul(a: StridedView, b: StridedView, outDtype: DType, bias?: S
   for (const d of batchShape) batch *= d;
   if (outDtype !== 'float32' || batch * m * n === 0 || k === 0) return cpuMatmul(a, b, outDtype, bias);
   const [opA, opB] = [operand(a, batchShape), operand(b, batchShape)];
-  const whole = regions(opA, opB, batch, m, n, biasInWasm(bias ?? null, n)).reduce((x, y) => x + y);
-  const pieces = whole > KEPT_FLOATS ? pieceShape(m, k, n) : null;
-  const out =
-    pieces === null
-      ? productInWasm(opA, opB, batch, m, k, n, bias ?? null)
-      : productInPieces(opA, opB, m, k, n, pieces, bias ?? null);
-  return out ?? cpuMatmul(a, b, outDtype, bias);
+  return productInWasm(opA, opB, batch, m, k, n, bias ?? null) ?? cpuMatmul(a, b, outDtype, bias);
 }
 
 // A product whose operands, result and scratch exceed KEPT_FLOATS would need a wasm memory of its
@@ -164,7 +158,7 @@ function productInPieces(
       const a = cut(opA, e, 'rows', i0, h);
       for (let j0 = 0; j0 < n; j0 += cols) {
         const w = Math.min(cols, n - j0);
-        const piece = productInWasm(a, cut(opB, e, 'cols', j0, w), 1, h, k, w, null);
+        const piece = productInWasm(a, cut(opB, e, 'cols', j0, w), 1, h, k, w, null, false);
         if (piece === null) return null;
         const to = e * m * n + i0 * n + j0;
         if (w === n) out.set(piece, to);
@@ -201,6 +195,7 @@ function regions(
 }
 
 // Apart from matmul, whose closures would otherwise give every call (small ones too) a heap context.
+// `cuttable`: false for a piece of a product already cut (see PIECE_FLOATS).
 function productInWasm(
   opA: Operand,
   opB: Operand,
@@ -209,9 +204,12 @@ function productInWasm(
   k: number,
   n: number,
   bias: StridedView | null,
+  cuttable = true,
 ): Float32Array | null {
   const wasmBias = biasInWasm(bias, n);
   const sizes = regions(opA, opB, batch, m, n, wasmBias);
+  const pieces = cuttable && sizes.reduce((x, y) => x + y) > KEPT_FLOATS ? pieceShape(m, k, n) : null;
+  if (pieces !== null) return productInPieces(opA, opB, m, k, n, pieces, bias);
   const [, , , packA, packB] = sizes;
   if (batch * m * n * k >= THREAD_WORK) {
     const [, atB, atC, atPa] = layout(sizes).at;
