@@ -72,8 +72,13 @@ export interface TimingPlan {
   readonly timedSec: number;
 }
 
-/** Full runs: half a second of warm-up and a second and a half timed per measurement. */
-export const FULL_PLAN: TimingPlan = { warmupSec: 0.5, timedSec: 1.5 };
+/**
+ * Full runs: three seconds of warm-up and a second and a half timed per measurement. A process
+ * that computes on two threads takes 2-3 s to reach its steady rate (backprop's MLP step climbs
+ * from ~160 to ~580 steps/s over its first 2 s, its CNN step from ~170 to ~310 over 3 s, while V8's
+ * compiler threads share the cores with the helper); half a second of warm-up timed that climb.
+ */
+export const FULL_PLAN: TimingPlan = { warmupSec: 3, timedSec: 1.5 };
 
 /** `--quick`: enough to see orders of magnitude. */
 export const QUICK_PLAN: TimingPlan = { warmupSec: 0.3, timedSec: 0.5 };
