@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { coreLoopMs, coreSpeedText } from '../core-speed.js';
 import { describeMachine } from '../machine.js';
 import { FULL_PROBE, measureRoofline, peakGflops, QUICK_PROBE, type Roofline } from '../roofline/measure.js';
 import { variantSupported } from '../roofline/probe.js';
@@ -100,7 +101,7 @@ function writeJson(
   targets: ReturnType<typeof checkTargets>,
   roofline: Roofline | undefined,
 ) {
-  const { machine, loadAverageEnd, nodeFlags, ...run } = info;
+  const { machine, loadAverageEnd, coreLoopMs: coreLoop, nodeFlags, ...run } = info;
   const setups = [...c.setups].map(([engine, setup]) => ({
     engine,
     setup,
@@ -113,7 +114,7 @@ function writeJson(
   const agreement = [...c.agreement].map(([workload, a]) => ({ workload, ...a }));
   const body = {
     // The machine as the parent saw it, with the flags its workers ran under.
-    machine: { ...machine, nodeFlags, loadAverageEnd },
+    machine: { ...machine, nodeFlags, loadAverageEnd, coreLoopMs: coreLoop },
     run: {
       ...run,
       wallSec: Math.round(run.wallSec),
@@ -142,6 +143,8 @@ async function main(argv: readonly string[]): Promise<void> {
     `${machine.cpu} (${machine.cores} cores), node ${machine.node}, load ${machine.loadAverage}, commit ${machine.commit}`,
   );
   const started = performance.now();
+  const coreLoopStart = coreLoopMs();
+  console.log(`a fixed loop pinned to each core in turn: ${coreSpeedText(coreLoopStart)}`);
   for (const s of skipped) console.log(`skipping ${s.engine}: ${s.why}`);
   const probed = await probePeak(opts);
   if (probed) console.log(rooflineText(probed.roofline));
@@ -151,6 +154,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const info: RunInfo = {
     machine,
     loadAverageEnd: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+    coreLoopMs: { start: coreLoopStart, end: coreLoopMs() },
     rounds: opts.rounds,
     quick: opts.quick,
     plan: planText(opts.quick),

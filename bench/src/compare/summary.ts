@@ -1,5 +1,6 @@
 // The text of a finished run: the same markdown goes to the terminal and, after a full run, into
 // bench/RESULTS.md between two markers (text outside them is hand-written and left alone).
+import { coreSpeedText } from '../core-speed.js';
 import type { Machine } from '../machine.js';
 import { writeMarkedBlock } from '../results-md.js';
 import { type Collector, describeCheck } from './collect.js';
@@ -12,6 +13,8 @@ import { type TargetResult, targetTable } from './targets.js';
 export interface RunInfo {
   readonly machine: Machine;
   readonly loadAverageEnd: number;
+  /** `coreLoopMs` at the start and at the end of the run: whether the cores ran alike. */
+  readonly coreLoopMs: { readonly start: number[] | null; readonly end: number[] | null };
   readonly rounds: number;
   readonly quick: boolean;
   readonly plan: string;
@@ -65,7 +68,9 @@ export function renderSummary(c: Collector, info: RunInfo, targets: readonly Tar
   const skipped = info.skipped.map((s) => `- **${s.engine}**: skipped: ${s.why}`);
   return [
     `${m.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${m.commit}\`; ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}.`,
-    `Load average ${m.loadAverage} at the start, ${info.loadAverageEnd} at the end. ${info.rounds} round(s), each a fresh`,
+    `Load average ${m.loadAverage} at the start, ${info.loadAverageEnd} at the end. A fixed integer loop pinned to each`,
+    `core in turn (bench/src/core-speed.ts, median of 3): ${coreSpeedText(info.coreLoopMs.start)} at the start,`,
+    `${coreSpeedText(info.coreLoopMs.end)} at the end. ${info.rounds} round(s), each a fresh`,
     `process per engine and workload (\`${info.nodeFlags}\`; scalar-v8 under Node's default flags, ${roundsOf('scalar-v8', info.rounds)} rounds), ${info.plan}; ${Math.round(info.wallSec)} s in all.`,
     ...(info.shortened.length > 0 ? [`Fewer rounds for slow pairs: ${info.shortened.join('; ')}.`] : []),
     '',
