@@ -1,7 +1,7 @@
 // The engines the scaling script compares, what one of its worker processes reports, and how long
 // it times each point.
 import type { EngineName } from '../compare/engine.js';
-import type { TimingPlan } from '../compare/timing.js';
+import { FULL_PLAN, type TimingPlan } from '../compare/timing.js';
 import type { Allocation } from './alloc.js';
 import type { ScalingPoint } from './points.js';
 
@@ -30,16 +30,17 @@ export interface ScalingResult {
 }
 
 /**
- * Warm-up and timed window per point: shorter than bench:compare's, since there are 14 points and
- * four engines (`--quick`: shorter still).
+ * Warm-up and timed window per point: bench:compare's warm-up, since each point is a fresh process
+ * that computes on two threads only at its steady rate after 2-3 s, and a shorter window than the
+ * compare's, since there are 14 points and four engines (`--quick`: shorter still, in the climb).
  *
  * @example
  * ```ts
- * scalingPlan(false); // { warmupSec: 0.3, timedSec: 1 }
+ * scalingPlan(false); // { warmupSec: 3, timedSec: 1 }
  * ```
  */
 export function scalingPlan(quick: boolean): TimingPlan {
-  return quick ? { warmupSec: 0.1, timedSec: 0.3 } : { warmupSec: 0.3, timedSec: 1 };
+  return quick ? { warmupSec: 0.1, timedSec: 0.3 } : { warmupSec: FULL_PLAN.warmupSec, timedSec: 1 };
 }
 
 /** Profiled runs time longer, so the profile holds a few hundred steps even at batch 1024. */
