@@ -11,6 +11,7 @@ import { ENGINE_ENV } from '../compare/engine.js';
 import { skipTorchEngines } from '../compare/engines/python.js';
 import { runScript } from '../compare/spawn.js';
 import { agrees, toJson } from '../compare/stats.js';
+import { coreLoopMs, coreSpeedText } from '../core-speed.js';
 import { describeMachine } from '../machine.js';
 import { writeMarkedBlock } from '../results-md.js';
 import { SCALING_ENGINES, type ScalingEngine, type ScalingResult } from './engines.js';
@@ -123,6 +124,8 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(
     `${machine.cpu} (${machine.cores} cores), node ${machine.node}, load ${machine.loadAverage}, commit ${machine.commit}`,
   );
+  const coreLoop = { start: coreLoopMs(), end: null as number[] | null };
+  console.log(`a fixed loop pinned to each core in turn: ${coreSpeedText(coreLoop.start)}`);
   const torch = skipTorchEngines(opts.engines);
   opts = { ...opts, engines: torch.engines };
   const skipped = torch.skipped.map((s) => `${s.engine} skipped: ${s.why}`);
@@ -139,6 +142,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const profileText = opts.profile && opts.engines.includes('backprop') ? await profiles() : [];
   const loadEnd = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+  coreLoop.end = coreLoopMs();
   const wallSec = Math.round((performance.now() - started) / 1e3);
   const mismatches = disagreements(results);
   const tables = scalingTables(results, opts.engines);
@@ -146,7 +150,7 @@ async function main(argv: readonly string[]): Promise<void> {
     (e) => `- **${e}**: ${results.find((r) => r.engine === e && r.setup)?.setup ?? 'did not start'}`,
   );
   const report = [
-    `${machine.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${machine.commit}\`; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}. Load average ${machine.loadAverage} at the start, ${loadEnd} at the end; ${wallSec} s in all.`,
+    `${machine.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${machine.commit}\`; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}. Load average ${machine.loadAverage} at the start, ${loadEnd} at the end; a fixed integer loop pinned to each core in turn (bench/src/core-speed.ts, median of 3) ${coreSpeedText(coreLoop.start)} at the start, ${coreSpeedText(coreLoop.end)} at the end; ${wallSec} s in all.`,
     '',
     ...setups,
     ...skipped.map((s) => `- ${s}`),
@@ -173,7 +177,13 @@ async function main(argv: readonly string[]): Promise<void> {
   const json = path.join(BENCH, 'scaling-results.json');
   writeFileSync(
     json,
-    toJson({ machine: { ...machine, loadAverageEnd: loadEnd }, wallSec, skipped, results, mismatches }),
+    toJson({
+      machine: { ...machine, loadAverageEnd: loadEnd, coreLoopMs: coreLoop },
+      wallSec,
+      skipped,
+      results,
+      mismatches,
+    }),
   );
   console.log(`wrote ${json}`);
   if (opts.complete) {
