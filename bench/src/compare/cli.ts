@@ -1,6 +1,7 @@
 // Command line of `pnpm bench:compare`.
 import { ENGINES, type EngineName } from './engine.js';
 import { SCALAR_V8_ROUNDS_PER_ROUND, WORKLOADS, type Workload } from './spec.js';
+import { FULL_PLAN } from './timing.js';
 
 /** What to run. */
 export interface CompareOptions {
@@ -15,11 +16,11 @@ export interface CompareOptions {
 }
 
 /**
- * Rounds of one engine on one workload stop early once their processes have taken this long: about
- * ten measurements under the full plan (3 s warm-up + 1.5 s timed), so only engines whose single
- * calls take seconds (the emulated GPUs) run fewer rounds.
+ * Rounds of one engine on one workload stop early once their processes have taken this long: ten
+ * measurements under the full plan (45 s), so only engines whose single calls take seconds (the
+ * emulated GPUs) run fewer rounds.
  */
-export const PAIR_BUDGET_SEC = 45;
+export const PAIR_BUDGET_SEC = 10 * (FULL_PLAN.warmupSec + FULL_PLAN.timedSec);
 
 /** A bad command line: printed with the usage, without a stack trace. */
 export class UsageError extends Error {}

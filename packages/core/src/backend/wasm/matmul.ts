@@ -2,7 +2,7 @@ import { allocateUnfilled, type DType, type TypedArray } from '../../dtype.js';
 import type { StridedView } from '../backend.js';
 import { addBiasRows, matmul as cpuMatmul } from '../cpu/matmul.js';
 import { elementOffsets } from '../cpu/rows.js';
-import { copyIn, denseF32, F32, inWasm, KEPT_FLOATS, layout, sliceOut } from './call.js';
+import { copyIn, denseF32, F32, fitsKept, inWasm, KEPT_FLOATS, layout, sliceOut } from './call.js';
 import { ADD } from './elementwise.js';
 import { type Placed, threadedMatmul } from './matmul-threads.js';
 
@@ -208,7 +208,7 @@ function productInWasm(
 ): Float32Array | null {
   const wasmBias = biasInWasm(bias, n);
   const sizes = regions(opA, opB, batch, m, n, wasmBias);
-  const pieces = cuttable && sizes.reduce((x, y) => x + y) > KEPT_FLOATS ? pieceShape(m, k, n) : null;
+  const pieces = cuttable && !fitsKept(sizes) ? pieceShape(m, k, n) : null;
   if (pieces !== null) return productInPieces(opA, opB, m, k, n, pieces, bias);
   const [, , , packA, packB] = sizes;
   if (batch * m * n * k >= THREAD_WORK) {
