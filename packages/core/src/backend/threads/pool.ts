@@ -6,7 +6,7 @@ import {
   sharedMatmulBinary,
 } from '../wasm/runtime.js';
 import { MAX_THREADS } from './job.js';
-import { WORKER_SOURCE } from './worker-source.js';
+import { POLL_CLOCK, WORKER_SOURCE } from './worker-source.js';
 
 // Node worker threads that run matmul.wat's `gemm` and conv.wat's `image` on a shared WebAssembly
 // memory, so a large product is split by blocks of its output, and a large convolution by images,
@@ -155,9 +155,10 @@ export function post(h: Helper): void {
  */
 export function settle(h: Helper): void {
   if (Atomics.compareExchange(h.ctl, STATE, POSTED, IDLE) === POSTED) return;
+  // Polling: see SETTLE_POLL_MS.
   const until = performance.now() + SETTLE_POLL_MS;
-  while (Atomics.load(h.ctl, STATE) !== IDLE && performance.now() < until) {
-    // Polling: see SETTLE_POLL_MS.
+  for (let i = 1; Atomics.load(h.ctl, STATE) !== IDLE; i++) {
+    if (i % POLL_CLOCK === 0 && performance.now() >= until) break;
   }
   for (let s = Atomics.load(h.ctl, STATE); s !== IDLE; s = Atomics.load(h.ctl, STATE)) {
     Atomics.wait(h.ctl, STATE, s);
