@@ -36,6 +36,7 @@ const layout = {
   packB,
   placeA: placed(a, 0, k),
   placeB: placed(b, m * k, n),
+  bias: null,
 };
 const failing = {
   ...layout,

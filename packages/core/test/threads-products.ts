@@ -1,7 +1,7 @@
 // Products above the threading threshold (m·n·k ≥ 2^23) and convolutions above theirs (images ·
 // output channels · rows · positions ≥ 2^22), shared by threads.test.ts and the child process it
 // starts with BACKPROP_THREADS=1: seeded, so both compute the same operands.
-import { conv2d, manualSeed, randn, type Tensor, tensor } from '../src/index.js';
+import { conv2d, linear, manualSeed, randn, type Tensor, tensor } from '../src/index.js';
 
 /**
  * `c + a·b` for a = b = 1 + 2^-12 and c = -(1 + 2^-11), as the 1x2 by 2x1 product [1, a]·[c, b]ᵀ on
@@ -33,6 +33,10 @@ export function productHashes(): { shape: number[]; hash: number }[] {
     randn([300, 520]).matmul(randn([520, 201])), // three k slices, a last panel of 1 column
     randn([2, 300, 300]).matmul(randn([2, 300, 150])), // batched: each entry's B packed
     randn([4, 260, 160]).matmul(randn([160, 130])), // batched against a broadcast weight
+    // With a bias, added in wasm once the threads are done (n a multiple of 4), else in TypeScript:
+    linear(randn([64, 784]), randn([256, 784]), randn([256])), // the MLP suite's first layer
+    linear(randn([3, 100, 300]), randn([300, 300]), randn([300])), // batched input: every row of each entry
+    linear(randn([260, 300]), randn([301, 300]), randn([301])), // n not a multiple of 4
   ];
   return products.map((p) => ({ shape: [...p.shape], hash: hash(p.data() as Float32Array) }));
 }

@@ -63,7 +63,7 @@ describe('matmul on worker threads', () => {
     else expect(getBackend().name).toBe('cpu');
   });
 
-  it('gives the one-thread products bit for bit: edges, transposes, batches, broadcasts', () => {
+  it('gives the one-thread products bit for bit: edges, transposes, batches, broadcasts, biases', () => {
     awaitThreads();
     const threaded = productHashes();
     const single = oneThreadChild();
@@ -79,6 +79,9 @@ describe('matmul on worker threads', () => {
       [300, 201],
       [2, 300, 150],
       [4, 260, 130],
+      [64, 256],
+      [3, 100, 300],
+      [260, 301],
     ]);
     expect(threaded).toEqual(single.products);
   });

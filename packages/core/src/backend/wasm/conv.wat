@@ -266,6 +266,26 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rowLoop))))
 
+  ;; Adds the $n floats at $bias to each of the $rows rows of $n floats from $x, in float32 (the
+  ;; bits of addBiasRows in cpu/matmul.ts): a threaded product's bias, once its threads are done. $n is
+  ;; a multiple of 4.
+  (func (export "addBias") (param $x i32) (param $bias i32) (param $rows i32) (param $n i32)
+    (local $end i32) (local $rowEnd i32) (local $b i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.mul (local.get $rows) (local.get $n)) (i32.const 2))))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $rowEnd (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $b (local.get $bias))
+        (block $vectorsDone
+          (loop $vectorLoop
+            (br_if $vectorsDone (i32.ge_u (local.get $x) (local.get $rowEnd)))
+            (v128.store (local.get $x) (f32x4.add (v128.load (local.get $x)) (v128.load (local.get $b))))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 16)))
+            (br $vectorLoop)))
+        (br $rowLoop))))
+
   ;; Zeroes $n floats at $dst: the threads' columns before an unfold with padding. (A typed array's
   ;; fill on a shared memory runs about nine times slower than on a plain one, measured in Node 20.)
   (func $zero (export "zero") (param $dst i32) (param $n i32)

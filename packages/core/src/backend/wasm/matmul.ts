@@ -225,9 +225,10 @@ function productInWasm(
       packB,
       placeA: (mem, at) => place(opA, mem, at),
       placeB: (mem, at) => place(opB, mem, at + atB),
+      bias: wasmBias,
     });
     if (out !== null) {
-      if (bias !== null) addBiasRows(out, n, bias);
+      if (bias !== null && wasmBias === null) addBiasRows(out, n, bias);
       return out;
     }
   }

@@ -99,6 +99,8 @@ export interface ConvExports {
     base: number,
   ): void;
   addRows(x: number, bias: number, rows: number, l: number): void;
+  /** Adds the `n` floats at `bias` to each of `rows` rows of `n` floats from `x` (`n` a multiple of 4). */
+  addBias(x: number, bias: number, rows: number, n: number): void;
   /** Zeroes `n` floats at byte address `dst`. */
   zero(dst: number, n: number): void;
   /**
