@@ -22,10 +22,13 @@
  * block. Measured there with the poll's length switched back and forth within one process (forty
  * pairs of 150 steps): the MLP suite's step ran 4.3-6.8% faster polling 1 ms than sleeping at once
  * (2.7-5.1% while the poll still read the clock every time, see POLL_CLOCK), 2.5% faster polling
- * 3 ms than 0.3 ms, and the same at 3 ms as at 1 ms; the CNN suite's step the same either way. A helper with no job by then sleeps as before, so a process that stops
+ * 3 ms than 0.3 ms; the CNN suite's step the same either way. 2 ms rather than 1: when the VM ran
+ * slow (3 ms steps), the step's backward reached its large product more than 1 ms after the
+ * forward's, the helper asleep again (the caller's notify back at 43-45 µs); 2 ms against 1 ran the
+ * step 0.6% and 2.2% faster. A helper with no job by then sleeps as before, so a process that stops
  * multiplying keeps no core busy for longer than this.
  */
-const HELPER_POLL_MS = 1;
+const HELPER_POLL_MS = 2;
 
 /**
  * Polls between two readings of the clock, in the helper's loop and the caller's (pool.ts). In Node
