@@ -1,3 +1,4 @@
+import type { StridedView } from '../backend.js';
 import {
   buffersSize,
   COUNT,
@@ -16,7 +17,6 @@ import {
   writeBuffers,
 } from '../threads/job.js';
 import { post, settle, type ThreadPool, threadPool } from '../threads/pool.js';
-import type { StridedView } from '../backend.js';
 import { copyIn, F32, sliceOut } from './call.js';
 
 // A large float32 product split into blocks of its output across the threads of backend/threads.
