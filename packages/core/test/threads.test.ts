@@ -13,6 +13,7 @@ import { convolutionHashes, fusedProbe, productHashes } from './threads-products
 
 const child = fileURLToPath(new URL('./threads-child.ts', import.meta.url));
 const failureChild = fileURLToPath(new URL('./threads-failure-child.ts', import.meta.url));
+const idleChild = fileURLToPath(new URL('./threads-idle-child.ts', import.meta.url));
 
 /** What threads-child.ts prints. */
 interface ChildResult {
@@ -134,6 +135,22 @@ describe('matmul on worker threads', () => {
     const result = runChild(undefined);
     expect(result.helpers).toBe(Math.min(2, availableParallelism()) - 1);
     expect(result.products).toEqual(runChild('1').products);
+  });
+
+  it('puts an idle helper back to sleep after its short poll, so no core stays busy', () => {
+    const out = execFileSync(process.execPath, [...sameBuild, '--import', 'tsx', idleChild], {
+      env: { ...process.env, BACKPROP_THREADS: undefined },
+      timeout: 30_000,
+      encoding: 'utf8',
+    });
+    const result = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      helpers: number;
+      idleMs: number;
+      cpuMs: number;
+    };
+    expect(result.helpers).toBe(Math.min(2, availableParallelism()) - 1);
+    // A helper polling all along would use about idleMs of CPU; one that sleeps after its 2 ms, a few.
+    expect(result.cpuMs).toBeLessThan(result.idleMs / 3);
   });
 
   it('lets the helpers go when the calling thread fails mid-product, and runs the next product whole', () => {
