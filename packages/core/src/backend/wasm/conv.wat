@@ -267,8 +267,8 @@
         (br $rowLoop))))
 
   ;; Adds the $n floats at $bias to each of the $rows rows of $n floats from $x, in float32 (the
-  ;; bits of addBiasRows in cpu/matmul.ts): a threaded product's bias, once its threads are done. $n is
-  ;; a multiple of 4.
+  ;; bits of addBiasRows in cpu/matmul.ts): a product's bias row, on one thread or once the threads
+  ;; are done. $n is a multiple of 4.
   (func (export "addBias") (param $x i32) (param $bias i32) (param $rows i32) (param $n i32)
     (local $end i32) (local $rowEnd i32) (local $b i32)
     (local.set $end (i32.add (local.get $x) (i32.shl (i32.mul (local.get $rows) (local.get $n)) (i32.const 2))))

@@ -13,12 +13,9 @@ import { copyIn, denseF32, F32, inWasm, sliceOut } from './call.js';
 // tensors, where the copies and calls cost more than they save) runs the cpu kernels. The results
 // are the same bit for bit either way (see elementwise.wat).
 
-/** elementwise.wat's `binary` code for add (matmul.ts adds a bias row with it). */
-export const ADD = 0;
-
 /** Op codes of elementwise.wat's `binary`. */
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
-  add: ADD,
+  add: 0,
   sub: 1,
   mul: 2,
   div: 3,

@@ -224,6 +224,7 @@ export function threadedMatmul(l: Layout): Float32Array | null {
   ints[KIND] = PRODUCT;
   const b = l.placeB(mem, HEADER_INTS);
   const packTable = packedAt + packed;
+  const table = packTable + packJobs * PACK_ARGS;
   const packedB = packed > 0 ? writePacking(ints, l, b, packedAt, packTable) : null;
   if (packedB === null) ints.set([0, 0, 0, packTable], PACK_NEXT);
   ints[FAILED] = 0;
@@ -231,7 +232,7 @@ export function threadedMatmul(l: Layout): Float32Array | null {
   try {
     // The helpers pack B (if anything) while A is laid out; the token lets them on to the blocks.
     const a = l.placeA(mem, HEADER_INTS);
-    writeTable(ints, l, [a, b], parts, packedB, packTable + packJobs * PACK_ARGS);
+    writeTable(ints, l, [a, b], parts, packedB, table);
     Atomics.add(ints, PACK_DONE, 1);
     packShare(pool, ints);
     claim(pool, ints);
@@ -254,8 +255,8 @@ export function threadedMatmul(l: Layout): Float32Array | null {
   }
   const atC = HEADER_INTS + l.atC;
   if (l.bias !== null) {
-    // In wasm: addBiasRows, a pass of TypeScript over C, took 26-28 µs on the MLP suite's 64x256.
-    const atBias = packTable + packJobs * PACK_ARGS + parts.length * GEMM_ARGS;
+    // In wasm, as on one thread: addBiasRows, a pass of TypeScript over C, took 26-28 µs at 64x256.
+    const atBias = table + parts.length * GEMM_ARGS;
     copyIn(mem, atBias, l.bias, l.n);
     pool.conv.addBias(atC * F32, atBias * F32, l.batch * l.m, l.n);
   }

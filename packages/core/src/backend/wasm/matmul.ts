@@ -3,7 +3,6 @@ import type { StridedView } from '../backend.js';
 import { addBiasRows, matmul as cpuMatmul } from '../cpu/matmul.js';
 import { elementOffsets } from '../cpu/rows.js';
 import { copyIn, denseF32, F32, fitsKept, inWasm, KEPT_FLOATS, layout, sliceOut } from './call.js';
-import { ADD } from './elementwise.js';
 import { type Placed, threadedMatmul } from './matmul-threads.js';
 
 // float32 products run in matmul.wat; float64 and int32 results stay on the TypeScript kernel, which
@@ -170,8 +169,8 @@ function productInPieces(
   return out;
 }
 
-// A bias row added in wasm, one call per row of C, where each row is whole vectors (n a multiple of
-// 4, so no lane spills into the next row) and the bias a dense float32 row: the same f32 additions as
+// A bias row added in wasm (conv.wat's addBias, on one thread and on the threads' memory), where each
+// row is whole vectors (n a multiple of 4) and the bias a dense float32 row: the same f32 additions as
 // addBiasRows, without a pass of TypeScript over C (the MLP suite's one-thread step: 19% fewer
 // instructions).
 function biasInWasm(bias: StridedView | null, n: number): StridedView | null {
@@ -211,9 +210,10 @@ function productInWasm(
   const pieces = cuttable && !fitsKept(sizes) ? pieceShape(m, k, n) : null;
   if (pieces !== null) return productInPieces(opA, opB, m, k, n, pieces, bias);
   const [, , , packA, packB] = sizes;
+  let out: Float32Array | null = null;
   if (batch * m * n * k >= THREAD_WORK) {
     const [, atB, atC, atPa] = layout(sizes).at;
-    const out = threadedMatmul({
+    out = threadedMatmul({
       batch,
       m,
       n,
@@ -227,12 +227,8 @@ function productInWasm(
       placeB: (mem, at) => place(opB, mem, at + atB),
       bias: wasmBias,
     });
-    if (out !== null) {
-      if (bias !== null && wasmBias === null) addBiasRows(out, n, bias);
-      return out;
-    }
   }
-  const out = inWasm(sizes, (kernels, mem, [atA, atB, atC, atPa, atPb, atT, atBias]) => {
+  out ??= inWasm(sizes, (kernels, mem, [atA, atB, atC, atPa, atPb, atT, atBias]) => {
     const pa = place(opA, mem, atA);
     const pb = place(opB, mem, atB);
     const { gemm } = kernels.matmul;
@@ -257,9 +253,7 @@ function productInWasm(
     }
     if (wasmBias !== null) {
       copyIn(mem, atBias, wasmBias, n);
-      const { binary } = kernels.elementwise;
-      for (let row = atC; row < atC + batch * m * n; row += n)
-        binary(ADD, row * F32, atBias * F32, 16, row * F32, n);
+      kernels.conv.addBias(atC * F32, atBias * F32, batch * m, n);
     }
     return sliceOut(mem, atC, batch * m * n);
   });
