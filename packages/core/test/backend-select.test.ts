@@ -37,13 +37,14 @@ describe('backend selection', () => {
     for (let i = 0; i < onCpu.length; i++) expect(onWasm[i]).toBeCloseTo(onCpu[i]!, 5);
   });
 
-  it('runs its own elementwise, reduce, matmul, copy, window, conv, pooling, scatter-add, SGD and Adam kernels; the rest are the cpu ones', () => {
+  it('runs its own elementwise, reduce, matmul (and product pairs), copy, window, conv, pooling, scatter-add, SGD and Adam kernels; the rest are the cpu ones', () => {
     const own = [
       'name',
       'unary',
       'binary',
       'reduce',
       'matmul',
+      'matmulPair',
       'copy',
       'unfold',
       'fold',

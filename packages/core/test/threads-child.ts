@@ -1,10 +1,10 @@
 // Run by threads.test.ts in a fresh `node` process: prints how many helper threads started, whether
 // the product kernels fuse multiply-adds (and the probe that shows it), and the hashes of the
-// products, then must exit by itself (helper threads never keep a process alive).
+// products and of the gradients computed as product pairs, then must exit by itself (helper threads never keep a process alive).
 import { awaitThreads } from '../src/backend/threads/pool.js';
 import { fusedMultiplyAdd } from '../src/backend/wasm/runtime.js';
 import { poisonUnfilled } from '../src/dtype.js';
-import { convolutionHashes, fusedProbe, productHashes } from './threads-products.js';
+import { convolutionHashes, fusedProbe, pairHashes, productHashes } from './threads-products.js';
 
 // As in the vitest processes (poison-unfilled.setup.ts): a block of C left unwritten reads NaN.
 poisonUnfilled(true);
@@ -16,6 +16,7 @@ console.log(
     fused: fusedMultiplyAdd(),
     probe: fusedProbe(),
     products: productHashes(),
+    pairs: pairHashes(),
     convolutions: convolutionHashes(),
   }),
 );

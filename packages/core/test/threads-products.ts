@@ -42,6 +42,26 @@ export function productHashes(): { shape: number[]; hash: number }[] {
 }
 
 /**
+ * Gradients whose two products run as a pair (each below the threading threshold but at least 2^20
+ * multiply-adds, so one goes to the helpers while the caller computes the other): each input's
+ * gradient as a hash of its raw bits, plus its shape.
+ */
+export function pairHashes(): { shape: number[]; hash: number }[] {
+  manualSeed(13);
+  const cases: [Tensor, Tensor, (a: Tensor, b: Tensor) => Tensor][] = [
+    [randn([64, 256]), randn([128, 256]), (x, w) => linear(x, w)], // the MLP suite's second layer
+    [randn([3, 64, 96]), randn([96, 80]), (a, b) => a.matmul(b)], // batched, against a broadcast weight
+    [randn([300, 100]).transpose(0, 1), randn([300, 70]), (a, b) => a.matmul(b)], // A transposed
+  ];
+  return cases.flatMap(([a, b, f]) => {
+    const [ag, bg] = [a.requiresGrad_(), b.requiresGrad_()];
+    const y = f(ag, bg);
+    y.backward(randn(y.shape));
+    return [ag.grad!, bg.grad!].map((t) => ({ shape: [...t.shape], hash: hash(t.data() as Float32Array) }));
+  });
+}
+
+/**
  * Convolutions whose images the threads split, forward and both gradients (through backward, so
  * the weight's gradient sums the threads' per-image results), each as hashes of its raw bits.
  */

@@ -9,7 +9,7 @@ import { matmulRelaxedWasm } from '../src/backend/wasm/kernels.generated.js';
 import { decodeBase64, fusedMultiplyAdd } from '../src/backend/wasm/runtime.js';
 import { getBackend } from '../src/index.js';
 import type { FailureResult } from './threads-failure-child.js';
-import { convolutionHashes, fusedProbe, productHashes } from './threads-products.js';
+import { convolutionHashes, fusedProbe, pairHashes, productHashes } from './threads-products.js';
 
 const child = fileURLToPath(new URL('./threads-child.ts', import.meta.url));
 const failureChild = fileURLToPath(new URL('./threads-failure-child.ts', import.meta.url));
@@ -21,6 +21,7 @@ interface ChildResult {
   fused: boolean;
   probe: number;
   products: ReturnType<typeof productHashes>;
+  pairs: ReturnType<typeof pairHashes>;
   convolutions: ReturnType<typeof convolutionHashes>;
 }
 
@@ -46,6 +47,23 @@ function runChild(threads: string | undefined, backend = 'wasm', flags: string[]
     encoding: 'utf8',
   });
   return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+let failure: FailureResult | undefined;
+/** threads-failure-child.ts's result, run once for the tests that read it. */
+function failureChildResult(): FailureResult {
+  // In a child: a helper left waiting would block this process for good instead of failing.
+  failure ??= JSON.parse(
+    execFileSync(process.execPath, [...sameBuild, '--import', 'tsx', failureChild], {
+      env: { ...process.env, BACKPROP_THREADS: undefined },
+      timeout: 30_000,
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .at(-1)!,
+  ) as FailureResult;
+  return failure;
 }
 
 let oneThread: ChildResult | undefined;
@@ -85,6 +103,20 @@ describe('matmul on worker threads', () => {
       [260, 301],
     ]);
     expect(threaded).toEqual(single.products);
+  });
+
+  it("gives the one-thread gradients bit for bit where a layer's two products run as a pair", () => {
+    awaitThreads();
+    const paired = pairHashes();
+    expect(paired.map((p) => p.shape)).toEqual([
+      [64, 256],
+      [128, 256],
+      [3, 64, 96],
+      [96, 80],
+      [100, 300],
+      [300, 70],
+    ]);
+    expect(paired).toEqual(oneThreadChild().pairs);
   });
 
   it('gives the one-thread convolutions bit for bit, forward and both gradients, split by images', () => {
@@ -154,13 +186,7 @@ describe('matmul on worker threads', () => {
   });
 
   it('lets the helpers go when the calling thread fails mid-product, and runs the next product whole', () => {
-    // In a child: a helper left waiting would block this process for good instead of failing.
-    const out = execFileSync(process.execPath, [...sameBuild, '--import', 'tsx', failureChild], {
-      env: { ...process.env, BACKPROP_THREADS: undefined },
-      timeout: 30_000,
-      encoding: 'utf8',
-    });
-    const result = JSON.parse(out.trim().split('\n').at(-1)!) as FailureResult;
+    const result = failureChildResult();
     expect(result.helpers).toBe(Math.min(2, availableParallelism()) - 1);
     if (result.helpers === 0) {
       expect(result.error).toBe('no pool'); // one core: threadedMatmul declines, the product runs on one thread
@@ -169,5 +195,15 @@ describe('matmul on worker threads', () => {
     expect(result.error).toBe('A cannot be laid out');
     expect(result.worst).toBeLessThan(1e-3);
     expect(result.worst).toBeGreaterThan(0); // float32 sums, so not the float64 sums exactly
+  });
+
+  it("finishes a pair's product left running when the caller's own product fails, before the memory is reused", () => {
+    const result = failureChildResult();
+    expect(result.pairError).toBe('TypeError'); // the copy of a storage that is not a typed array
+    // With a helper, the second product was posted before the first failed; with none, it never was.
+    expect(result.leftRunning).toBe(result.helpers > 0);
+    expect(result.stillRunning).toBe(false); // the next threaded product finished it first
+    expect(result.afterSame).toBe(result.helpers > 0);
+    expect(result.pairSame).toBe(true);
   });
 });

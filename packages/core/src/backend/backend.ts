@@ -226,6 +226,19 @@ export interface Backend<S = TypedArray> {
    * once to `outDtype` as an add kernel would).
    */
   matmul(a: StridedView<S>, b: StridedView<S>, outDtype: DType, bias?: StridedView<S>): S;
+  /**
+   * Optional: the products `a·b` and `c·d` (as `matmul` gives each, without bias), which a backend
+   * may compute at once (the wasm backend: `c·d` on a helper thread while the caller computes
+   * `a·b`). Ops call `matmul` twice where a backend has none. A backend made by spreading another
+   * and replacing its `matmul` should replace or drop this one too.
+   */
+  matmulPair?(
+    a: StridedView<S>,
+    b: StridedView<S>,
+    c: StridedView<S>,
+    d: StridedView<S>,
+    outDtype: DType,
+  ): readonly [S, S];
   /** Copies `src` into the strided `dst` of the same shape. */
   copy(src: StridedView<S>, dst: StridedView<S>): void;
   /** `out[i][j] = x[i][index[i][j]]` along `dim` (PyTorch's gather); the result has index's shape. */
@@ -291,6 +304,9 @@ export interface Backend<S = TypedArray> {
   rmspropStep(param: StridedView<S>, grad: StridedView<S>, buffers: RmspropBuffers<S>, o: RmspropStep): void;
 }
 
+/** Kernels a backend may leave out: ops then compute the same with the kernels it must have. */
+type OptionalKernel = 'matmulPair';
+
 // Every kernel a backend must have; `satisfies` makes a kernel added to the interface but not
 // listed here a compile error.
 const KERNEL_NAMES = {
@@ -320,7 +336,7 @@ const KERNEL_NAMES = {
   adamStep: true,
   adagradStep: true,
   rmspropStep: true,
-} as const satisfies { [K in Exclude<keyof Backend, 'name'>]: true };
+} as const satisfies { [K in Exclude<keyof Backend, 'name' | OptionalKernel>]: true };
 
 // Chosen on first use, not at import (packages are side-effect free): see chooseBackend.
 let active: Backend | null = null;

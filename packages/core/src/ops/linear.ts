@@ -12,7 +12,7 @@ import { promote } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { matmul } from './matmul.js';
+import { bmm, bmmPair } from './matmul.js';
 import { reshape, transpose } from './movement.js';
 import type { LinearOpName } from './op-names.js';
 import { sum } from './reduce.js';
@@ -67,6 +67,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 
 // dx = dy W, dW = dyᵀ x (dense [out, in]), db = dy summed over the rows; each is a fresh tensor
 // handed to one input only, so the engine may keep it as `.grad` without copying.
+// Both products are 2-D with matching sizes, so they go to bmm (pairs) directly rather than through
+// matmul's checks and broadcasting.
 const linearBackward: BackwardRule = (dy, n) => {
   const x = n.input(0);
   const weight = n.input(1);
@@ -74,9 +76,15 @@ const linearBackward: BackwardRule = (dy, n) => {
   const [outF, inF] = weight.shape as [number, number];
   const m = sizeOf(x.shape.slice(0, -1));
   const dy2 = reshape(dy, [m, outF]);
+  const dyT = transpose(dy2, 0, 1);
+  const x2 = reshape(x, [m, inF]);
+  const [dx, dw] =
+    x.requiresGrad && weight.requiresGrad
+      ? bmmPair(dy2, weight, dyT, x2)
+      : [x.requiresGrad ? bmm(dy2, weight) : null, weight.requiresGrad ? bmm(dyT, x2) : null];
   return [
-    x.requiresGrad ? ownGradient(reshape(matmul(dy2, weight), x.shape)) : null,
-    weight.requiresGrad ? ownGradient(matmul(transpose(dy2, 0, 1), reshape(x, [m, inF]))) : null,
+    dx && ownGradient(reshape(dx, x.shape)),
+    dw && ownGradient(dw),
     bias?.requiresGrad ? ownGradient(sum(dy2, 0)) : null,
   ];
 };

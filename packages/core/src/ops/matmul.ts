@@ -2,6 +2,7 @@ import { ownGradient } from '../autograd/backward.js';
 import { attach, type BackwardRule, type RuleTable, recording, savedForProduct } from '../autograd/node.js';
 import { kernelsFor } from '../backend/dispatch.js';
 import { checkNumel, expectTensor } from '../checks.js';
+import type { Storage } from '../device.js';
 import { promote } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
@@ -9,19 +10,45 @@ import { Tensor } from '../tensor.js';
 import { expand, squeeze, transpose, unsqueeze } from './movement.js';
 import type { MatmulOpName } from './op-names.js';
 
-// Batched product of [...batch, m, k] and [...batch, k, n] with equal batch shapes.
-function bmm(a: Tensor, b: Tensor): Tensor {
+/** Batched product of `[...batch, m, k]` and `[...batch, k, n]` with equal batch shapes (unchecked). */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  return productOf(a, b, kernelsFor('matmul', a, b).matmul(a, b, promote(a.dtype, b.dtype)));
+}
+
+// The tensor of bmm(a, b) for its computed storage, recorded as bmm records it.
+function productOf(a: Tensor, b: Tensor, data: Storage): Tensor {
   const nd = a.ndim;
-  const shape = [...a.shape.slice(0, nd - 1), b.shape[nd - 1]!];
-  const out = new Tensor(kernelsFor('matmul', a, b).matmul(a, b, promote(a.dtype, b.dtype)), shape);
+  const out = new Tensor(data, [...a.shape.slice(0, nd - 1), b.shape[nd - 1]!]);
   if (recording('matmul', out, a, b)) attach(out, 'matmul', a, b, savedForProduct(a, b), RULES.matmul);
   return out;
+}
+
+/**
+ * `[bmm(a, b), bmm(c, d)]`, the two products computed at once where the backend can (its
+ * `matmulPair`): a layer's two gradients, say.
+ */
+export function bmmPair(a: Tensor, b: Tensor, c: Tensor, d: Tensor): [Tensor, Tensor] {
+  const kernels = kernelsFor('matmul', a, b);
+  const dtype = promote(a.dtype, b.dtype);
+  if (
+    kernels.matmulPair === undefined ||
+    kernelsFor('matmul', c, d) !== kernels ||
+    promote(c.dtype, d.dtype) !== dtype
+  ) {
+    return [bmm(a, b), bmm(c, d)];
+  }
+  const [ab, cd] = kernels.matmulPair(a, b, c, d, dtype);
+  return [productOf(a, b, ab), productOf(c, d, cd)];
 }
 
 // d(A B) = dy B^T, A^T dy: each a fresh product for one input, which a leaf may keep without a copy.
 const matmulBackward: BackwardRule = (dy, n) => {
   const a = n.input(0);
   const b = n.input(1);
+  if (a.requiresGrad && b.requiresGrad) {
+    const [da, db] = bmmPair(dy, transpose(b, -1, -2), transpose(a, -1, -2), dy);
+    return [ownGradient(da), ownGradient(db)];
+  }
   return [
     a.requiresGrad ? ownGradient(bmm(dy, transpose(b, -1, -2))) : null,
     b.requiresGrad ? ownGradient(bmm(transpose(a, -1, -2), dy)) : null,

@@ -59,6 +59,25 @@ export interface ThreadPool {
 
 // undefined: not tried yet; null: one thread only (disabled, unsupported, or failed to start).
 let pool: ThreadPool | null | undefined;
+// The finish of a job the caller left running on the helpers while it computes something else on
+// its own (wasm/matmul.ts's product pairs); run before the memory is handed out again.
+let running: (() => void) | null = null;
+
+/**
+ * Leaves the job just posted running on the helpers: `finish` (which settles it) runs before
+ * `threadPool` hands the memory out again, if its owner has not run `finishRunning` by then.
+ */
+export function leaveRunning(finish: () => void): void {
+  running = finish;
+}
+
+/** Finishes the job left running (see `leaveRunning`); false where there was none. */
+export function finishRunning(): boolean {
+  const finish = running;
+  running = null;
+  finish?.();
+  return finish !== null;
+}
 
 /** Threads to use: BACKPROP_THREADS if set (1 disables), else 2, never more than the cores. */
 function threadCount(proc: NodeProcess): number {
@@ -113,6 +132,7 @@ function startPool(): ThreadPool | null {
  * `bytes` is the shared memory the caller needs; over 64 MiB it gets null too.
  */
 export function threadPool(bytes: number): ThreadPool | null {
+  finishRunning();
   if (pool === undefined) {
     try {
       pool = startPool();

@@ -4,7 +4,7 @@ import { fold, unfold } from './conv.js';
 import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './conv2d.js';
 import { copy } from './copy.js';
 import { binary, unary } from './elementwise.js';
-import { matmul } from './matmul.js';
+import { matmul, matmulPair } from './matmul.js';
 import { adamStep, sgdStep } from './optim.js';
 import { maxPool } from './pool.js';
 import { reduce } from './reduce.js';
@@ -41,6 +41,7 @@ export const wasmBackend: Backend = {
   binary,
   reduce,
   matmul,
+  matmulPair,
   copy,
   unfold,
   fold,

@@ -16,7 +16,7 @@ import {
   WORK,
   writeBuffers,
 } from '../threads/job.js';
-import { post, settle, type ThreadPool, threadPool } from '../threads/pool.js';
+import { finishRunning, leaveRunning, post, settle, type ThreadPool, threadPool } from '../threads/pool.js';
 import { copyIn, F32, sliceOut } from './call.js';
 
 // A large float32 product split into blocks of its output across the threads of backend/threads.
@@ -202,11 +202,28 @@ function claim(pool: ThreadPool, ints: Int32Array): void {
   }
 }
 
+/** A product posted to the helpers (`postProduct`): what `finishProduct` needs to complete it. */
+interface Posted {
+  readonly pool: ThreadPool;
+  readonly l: Layout;
+  readonly ints: Int32Array;
+  readonly mem: Float32Array;
+  /** Float index of the bias row's copy, past the table. */
+  readonly atBias: number;
+}
+
+/** However the caller failed, the helpers must not wait for it: no entries left, the barrier lifted. */
+function release(pool: ThreadPool, ints: Int32Array): void {
+  Atomics.store(ints, COUNT, 0);
+  Atomics.store(ints, PACK_DONE, RELEASED);
+  for (const h of pool.helpers) settle(h);
+}
+
 /**
- * The product of `l` on all threads of the pool, or null where there is none (yet), or the memory
- * does not fit: the caller then runs it on one thread.
+ * Lays the product of `l` out in the shared memory and posts it to the helpers, who start on it;
+ * null where there is no pool (yet), or the memory does not fit.
  */
-export function threadedMatmul(l: Layout): Float32Array | null {
+function postProduct(l: Layout): Posted | null {
   const first = threadPool(0);
   if (first === null) return null;
   const threads = first.helpers.length + 1;
@@ -241,13 +258,20 @@ export function threadedMatmul(l: Layout): Float32Array | null {
     const a = l.placeA(mem, HEADER_INTS);
     writeTable(ints, l, [a, b], parts, packedB, table);
     Atomics.add(ints, PACK_DONE, 1);
+  } catch (error) {
+    release(pool, ints);
+    throw error;
+  }
+  return { pool, l, ints, mem, atBias: table + parts.length * GEMM_ARGS };
+}
+
+/** Joins the helpers on a posted product until every entry is done, and returns C (plus the bias). */
+function finishProduct({ pool, l, ints, mem, atBias }: Posted): Float32Array {
+  try {
     packShare(pool, ints);
     claim(pool, ints);
   } catch (error) {
-    // However this thread failed, the helpers must not wait for it: no blocks left, the barrier lifted.
-    Atomics.store(ints, COUNT, 0);
-    Atomics.store(ints, PACK_DONE, RELEASED);
-    for (const h of pool.helpers) settle(h);
+    release(pool, ints);
     throw error;
   }
   for (const h of pool.helpers) settle(h);
@@ -263,9 +287,49 @@ export function threadedMatmul(l: Layout): Float32Array | null {
   const atC = HEADER_INTS + l.atC;
   if (l.bias !== null) {
     // In wasm, as on one thread: addBiasRows, a pass of TypeScript over C, took 26-28 µs at 64x256.
-    const atBias = table + parts.length * GEMM_ARGS;
     copyIn(mem, atBias, l.bias, l.n);
     pool.conv.addBias(atC * F32, atBias * F32, l.batch * l.m, l.n);
   }
   return sliceOut(mem, atC, l.batch * l.m * l.n);
+}
+
+/**
+ * The product of `l` on all threads of the pool, or null where there is none (yet), or the memory
+ * does not fit: the caller then runs it on one thread.
+ */
+export function threadedMatmul(l: Layout): Float32Array | null {
+  const posted = postProduct(l);
+  return posted && finishProduct(posted);
+}
+
+/** A product left running on the helpers: `take` joins them and returns it (or throws what it threw). */
+export interface RunningProduct {
+  take(): Float32Array;
+}
+
+/**
+ * Posts the product of `l` to the helpers and returns while they compute it, so that the caller can
+ * compute something else on one thread meanwhile (never on the pool's memory: a threaded product
+ * or convolution finishes this one first, through pool.ts's `leaveRunning`). `take` then claims
+ * whatever entries are left. Null where threadedMatmul would be.
+ */
+export function runningMatmul(l: Layout): RunningProduct | null {
+  const posted = postProduct(l);
+  if (posted === null) return null;
+  let outcome: { readonly result: Float32Array } | { readonly error: unknown } | undefined;
+  leaveRunning(() => {
+    try {
+      outcome = { result: finishProduct(posted) };
+    } catch (error) {
+      outcome = { error };
+    }
+  });
+  return {
+    take(): Float32Array {
+      finishRunning();
+      if (outcome === undefined) throw new Error('matmul: a product left running was never finished');
+      if ('error' in outcome) throw outcome.error;
+      return outcome.result;
+    },
+  };
 }

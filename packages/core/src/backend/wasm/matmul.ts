@@ -3,7 +3,13 @@ import type { StridedView } from '../backend.js';
 import { addBiasRows, matmul as cpuMatmul } from '../cpu/matmul.js';
 import { elementOffsets } from '../cpu/rows.js';
 import { copyIn, denseF32, F32, fitsKept, inWasm, KEPT_FLOATS, layout, sliceOut } from './call.js';
-import { type Placed, threadedMatmul } from './matmul-threads.js';
+import {
+  type Layout,
+  type Placed,
+  type RunningProduct,
+  runningMatmul,
+  threadedMatmul,
+} from './matmul-threads.js';
 
 // float32 products run in matmul.wat; float64 and int32 results stay on the TypeScript kernel, which
 // sums in float64. Operands reach wasm memory in one of two ways: a float32 view whose elements fill
@@ -87,19 +93,63 @@ function place(op: Operand, mem: Float32Array, at: number): Placed {
   return { bases, rs: cols, cs: 1 };
 }
 
-/**
- * Batched float32 product in WebAssembly, plus `bias` on every row when given; other dtypes, and
- * runtimes without SIMD, use the cpu kernel.
- */
-export function matmul(a: StridedView, b: StridedView, outDtype: DType, bias?: StridedView): TypedArray {
+/** The sizes of the product of `a` `[...batch, m, k]` and `b` `[...batch, k, n]`. */
+function productDims(a: StridedView, b: StridedView) {
   const nd = a.shape.length;
   const [m, k, n] = [a.shape[nd - 2]!, a.shape[nd - 1]!, b.shape[nd - 1]!];
   const batchShape = a.shape.slice(0, nd - 2);
   let batch = 1;
   for (const d of batchShape) batch *= d;
+  return { batchShape, batch, m, k, n };
+}
+
+/**
+ * Batched float32 product in WebAssembly, plus `bias` on every row when given; other dtypes, and
+ * runtimes without SIMD, use the cpu kernel.
+ */
+export function matmul(a: StridedView, b: StridedView, outDtype: DType, bias?: StridedView): TypedArray {
+  const { batchShape, batch, m, k, n } = productDims(a, b);
   if (outDtype !== 'float32' || batch * m * n === 0 || k === 0) return cpuMatmul(a, b, outDtype, bias);
   const [opA, opB] = [operand(a, batchShape), operand(b, batchShape)];
   return productInWasm(opA, opB, batch, m, k, n, bias ?? null) ?? cpuMatmul(a, b, outDtype, bias);
+}
+
+// Two products of PAIR_WORK multiply-adds or more, each below THREAD_WORK (so each would run on one
+// thread), run at once: the second on the helpers while the caller computes the first, which
+// otherwise left the helper idle through a hidden layer's two gradients (at 64·256·128 each, the
+// MLP suite's second layer: about 100 µs apiece on one thread of a 2-core VM).
+const PAIR_WORK = 1 << 20;
+
+/** Whether the product of `a` and `b` is one a pair overlaps (see PAIR_WORK). */
+function pairable(a: StridedView, b: StridedView): boolean {
+  const { batch, m, k, n } = productDims(a, b);
+  const work = batch * m * n * k;
+  return work >= PAIR_WORK && work < THREAD_WORK;
+}
+
+/**
+ * The products `a·b` and `c·d` (no bias), as `matmul` gives them, bit for bit: where both are of a
+ * size to pair (float32, PAIR_WORK up to THREAD_WORK), `c·d` runs on the helper threads while this
+ * thread computes `a·b`.
+ */
+export function matmulPair(
+  a: StridedView,
+  b: StridedView,
+  c: StridedView,
+  d: StridedView,
+  outDtype: DType,
+): readonly [TypedArray, TypedArray] {
+  const later = outDtype === 'float32' && pairable(a, b) && pairable(c, d) ? runningProduct(c, d) : null;
+  const first = matmul(a, b, outDtype);
+  return [first, later === null ? matmul(c, d, outDtype) : later.take()];
+}
+
+/** The product of `c` and `d` left running on the helpers, or null where they cannot take it. */
+function runningProduct(c: StridedView, d: StridedView): RunningProduct | null {
+  const { batchShape, batch, m, k, n } = productDims(c, d);
+  const [opA, opB] = [operand(c, batchShape), operand(d, batchShape)];
+  const sizes = regions(opA, opB, batch, m, n, null);
+  return fitsKept(sizes) ? runningMatmul(threadLayout(opA, opB, batch, m, k, n, sizes, null)) : null;
 }
 
 // A product whose operands, result and scratch exceed KEPT_FLOATS would need a wasm memory of its
@@ -193,6 +243,35 @@ function regions(
   return [opA.length, opB.length, batch * m * n, packA, packB, tile, wasmBias ? n : 0] as const;
 }
 
+/** How a product laid out as `regions` gave `sizes` is laid into the threads' shared memory. */
+function threadLayout(
+  opA: Operand,
+  opB: Operand,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  sizes: ReturnType<typeof regions>,
+  bias: StridedView | null,
+): Layout {
+  const [, atB, atC, atPa] = layout(sizes).at;
+  const [, , , packA, packB] = sizes;
+  return {
+    batch,
+    m,
+    n,
+    k,
+    kc: KC,
+    atC,
+    atWork: atPa,
+    packA,
+    packB,
+    placeA: (mem, at) => place(opA, mem, at),
+    placeB: (mem, at) => place(opB, mem, at + atB),
+    bias,
+  };
+}
+
 // Apart from matmul, whose closures would otherwise give every call (small ones too) a heap context.
 // `cuttable`: false for a piece of a product already cut (see PIECE_FLOATS).
 function productInWasm(
@@ -209,24 +288,9 @@ function productInWasm(
   const sizes = regions(opA, opB, batch, m, n, wasmBias);
   const pieces = cuttable && !fitsKept(sizes) ? pieceShape(m, k, n) : null;
   if (pieces !== null) return productInPieces(opA, opB, m, k, n, pieces, bias);
-  const [, , , packA, packB] = sizes;
   let out: Float32Array | null = null;
   if (batch * m * n * k >= THREAD_WORK) {
-    const [, atB, atC, atPa] = layout(sizes).at;
-    out = threadedMatmul({
-      batch,
-      m,
-      n,
-      k,
-      kc: KC,
-      atC,
-      atWork: atPa,
-      packA,
-      packB,
-      placeA: (mem, at) => place(opA, mem, at),
-      placeB: (mem, at) => place(opB, mem, at + atB),
-      bias: wasmBias,
-    });
+    out = threadedMatmul(threadLayout(opA, opB, batch, m, k, n, sizes, wasmBias));
   }
   out ??= inWasm(sizes, (kernels, mem, [atA, atB, atC, atPa, atPb, atT, atBias]) => {
     const pa = place(opA, mem, atA);
