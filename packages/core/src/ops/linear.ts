@@ -76,12 +76,12 @@ const linearBackward: BackwardRule = (dy, n) => {
   const [outF, inF] = weight.shape as [number, number];
   const m = sizeOf(x.shape.slice(0, -1));
   const dy2 = reshape(dy, [m, outF]);
-  const dyT = transpose(dy2, 0, 1);
-  const x2 = reshape(x, [m, inF]);
+  // dW's operands only where dW is wanted: reshaping a strided x copies it.
+  const dwOperands = () => [transpose(dy2, 0, 1), reshape(x, [m, inF])] as const;
   const [dx, dw] =
     x.requiresGrad && weight.requiresGrad
-      ? bmmPair(dy2, weight, dyT, x2)
-      : [x.requiresGrad ? bmm(dy2, weight) : null, weight.requiresGrad ? bmm(dyT, x2) : null];
+      ? bmmPair(dy2, weight, ...dwOperands())
+      : [x.requiresGrad ? bmm(dy2, weight) : null, weight.requiresGrad ? bmm(...dwOperands()) : null];
   return [
     dx && ownGradient(reshape(dx, x.shape)),
     dw && ownGradient(dw),
