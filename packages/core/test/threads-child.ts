@@ -1,6 +1,7 @@
 // Run by threads.test.ts in a fresh `node` process: prints how many helper threads started, whether
 // the product kernels fuse multiply-adds (and the probe that shows it), and the hashes of the
-// products and of the gradients computed as product pairs, then must exit by itself (helper threads never keep a process alive).
+// products and of the gradients computed as product pairs, then must exit by itself (helper
+// threads never keep a process alive).
 import { awaitThreads } from '../src/backend/threads/pool.js';
 import { fusedMultiplyAdd } from '../src/backend/wasm/runtime.js';
 import { poisonUnfilled } from '../src/dtype.js';
