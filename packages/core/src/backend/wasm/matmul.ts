@@ -146,10 +146,10 @@ export function matmulPair(
 
 /** The product of `c` and `d` left running on the helpers, or null where they cannot take it. */
 function runningProduct(c: StridedView, d: StridedView): RunningProduct | null {
-  const { batchShape, batch, m, k, n } = productDims(c, d);
+  const { batchShape, batch, m, n } = productDims(c, d);
   const [opA, opB] = [operand(c, batchShape), operand(d, batchShape)];
   const sizes = regions(opA, opB, batch, m, n, null);
-  return fitsKept(sizes) ? runningMatmul(threadLayout(opA, opB, batch, m, k, n, sizes, null)) : null;
+  return fitsKept(sizes) ? runningMatmul(threadLayout(opA, opB, sizes, null)) : null;
 }
 
 // A product whose operands, result and scratch exceed KEPT_FLOATS would need a wasm memory of its
@@ -243,24 +243,23 @@ function regions(
   return [opA.length, opB.length, batch * m * n, packA, packB, tile, wasmBias ? n : 0] as const;
 }
 
-/** How a product laid out as `regions` gave `sizes` is laid into the threads' shared memory. */
+/**
+ * How the product of `opA` and `opB` (its sizes theirs: A is m x k, B k x n, one offset per batch
+ * entry), laid out as `regions` gave `sizes`, is laid into the threads' shared memory.
+ */
 function threadLayout(
   opA: Operand,
   opB: Operand,
-  batch: number,
-  m: number,
-  k: number,
-  n: number,
   sizes: ReturnType<typeof regions>,
   bias: StridedView | null,
 ): Layout {
   const [, atB, atC, atPa] = layout(sizes).at;
   const [, , , packA, packB] = sizes;
   return {
-    batch,
-    m,
-    n,
-    k,
+    batch: opA.offsets.length,
+    m: opA.rows,
+    n: opB.cols,
+    k: opA.cols,
     kc: KC,
     atC,
     atWork: atPa,
@@ -290,7 +289,7 @@ function productInWasm(
   if (pieces !== null) return productInPieces(opA, opB, m, k, n, pieces, bias);
   let out: Float32Array | null = null;
   if (batch * m * n * k >= THREAD_WORK) {
-    out = threadedMatmul(threadLayout(opA, opB, batch, m, k, n, sizes, wasmBias));
+    out = threadedMatmul(threadLayout(opA, opB, sizes, wasmBias));
   }
   out ??= inWasm(sizes, (kernels, mem, [atA, atB, atC, atPa, atPb, atT, atBias]) => {
     const pa = place(opA, mem, atA);
